@@ -1,0 +1,62 @@
+# Helpers for Terraform policies.  Input shape: docs/writing-policies.md.
+package soc2gate.lib.terraform
+
+import rego.v1
+
+# Resources of one type that exist after this change (deletions excluded).
+resources(type) := [r |
+	some r in object.get(input.resources, type, [])
+	not deleting(r)
+]
+
+deleting(r) if {
+	"delete" in r.actions
+	not "create" in r.actions
+}
+
+# A finding on resource r; path is the dotted attribute path that decided it.
+fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
+
+# The list of nested blocks named `name` (HCL gives lists, .tf.json may give one object).
+blocks(obj, name) := b if {
+	b := obj[name]
+	is_array(b)
+} else := [b] if {
+	b := obj[name]
+	is_object(b)
+} else := []
+
+# The first nested block named `name`, or {}.
+block(obj, name) := b if {
+	some b in blocks(obj, name)
+} else := {}
+
+attr(r, name) := object.get(r.attributes, name, null)
+
+is_true(v) if v == true
+
+is_true(v) if lower(sprintf("%v", [v])) == "true"
+
+is_false(v) if v == false
+
+is_false(v) if lower(sprintf("%v", [v])) == "false"
+
+# Set: not null, not empty string, not empty list/object.
+is_set(v) if {
+	v != null
+	v != ""
+	v != []
+	v != {}
+}
+
+# Linked resources of `type` that configure r (see mappings/terraform-links.yaml).
+links(r, type) := object.get(r.links, type, [])
+
+# Every CIDR that means "the whole internet".
+open_cidr(c) if c in {"0.0.0.0/0", "::/0", "*", "0.0.0.0", "Internet", "any", "Any"}
+
+# Does [from, to] cover port p?  (protocol -1 / all ports is handled by callers)
+port_in_range(p, from, to) if {
+	to_number(from) <= p
+	p <= to_number(to)
+}

@@ -1,0 +1,180 @@
+"""The single entry point: CLI, GitHub Action, pre-commit and webhook all call this.
+
+``Gate`` holds a loaded, validated policy bundle (reusable across requests);
+``scan`` reads inputs, evaluates, applies waivers and computes the verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from soc2gate import __version__
+from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
+from soc2gate.catalog.locate import policies_dir
+from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.config import Config, load_config
+from soc2gate.diagnostics import PARSE_CODES
+from soc2gate.engine import get_engine
+from soc2gate.engine.input_doc import build_input
+from soc2gate.engine.outcomes import to_findings
+from soc2gate.errors import UsageError
+from soc2gate.model import SEVERITIES, Finding, Outcome, Policy, Resource, Result, severity_rank
+from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything a caller can ask of one run; ``None`` means "use the config file's value"."""
+
+    paths: tuple[str, ...] = ()
+    config_path: str | None = None
+    stdin: bytes | None = None
+    input_type: str | None = None
+    policy_dirs: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()
+    fail_on: str | None = None
+    strict: bool | None = None
+    allow_parse_errors: bool | None = None
+    var_files: tuple[str, ...] = ()
+    change_records: tuple[str, ...] = ()
+    use_cache: bool = True
+    engine: str = "regorus"
+    now: datetime | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class Gate:
+    """A loaded policy bundle plus the settings that decide the verdict."""
+
+    def __init__(self, config: Config, options: ScanOptions) -> None:
+        self.config = config
+        self.options = options
+        self.categories = _categories(config)
+        self.controls = in_scope(load_controls(), self.categories)
+        self.bundle = _load_bundle(config, options)
+        self.policies = _select(self.bundle, config, options, self.controls)
+        self.engine = get_engine(options.engine)
+        self.engine.prepare(self.bundle)
+        self.fail_on = options.fail_on or config.get("fail_on", "low")
+        self.strict = bool(options.strict if options.strict is not None else config.get("strict", False))
+        self.allow_parse_errors = bool(
+            options.allow_parse_errors if options.allow_parse_errors is not None
+            else config.get("allow_parse_errors", False))
+        if self.fail_on not in SEVERITIES:
+            raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
+
+    @classmethod
+    def load(cls, options: ScanOptions) -> "Gate":
+        return cls(load_config(options.config_path), options)
+
+    def evaluate(self, resources: Sequence[Resource], collected: Collected | None = None,
+                 now: datetime | None = None) -> Result:
+        """Evaluate resources; ``collected`` carries inputs, skipped paths and SYS findings."""
+        collected = collected or Collected()
+        started = time.perf_counter()
+        document = build_input(resources, self.params(now))
+        raw = self.engine.evaluate(document)
+        findings = collected.findings + to_findings(self.policies, resources, raw, self.engine.name)
+        findings = [self._scoped(f) for f in findings]
+        engine_seconds = time.perf_counter() - started
+        return self._result(findings, collected, {"engine_s": round(engine_seconds, 4)})
+
+    def params(self, now: datetime | None = None) -> dict[str, Any]:
+        moment = now or self.options.now or datetime.now(timezone.utc)
+        return {"now": moment.isoformat(), "change_management": dict(self.config.section("change_management"))}
+
+    def _scoped(self, finding: Finding) -> Finding:
+        controls = tuple(c for c in finding.controls if c in self.controls)
+        severity = self.config.section("policies").get("severity", {}).get(finding.policy_id, finding.severity)
+        return replace(finding, controls=controls, severity=severity)
+
+    def _result(self, findings: list[Finding], collected: Collected, timings: dict[str, float]) -> Result:
+        passed = gate_passes(findings, self.fail_on, self.strict, self.allow_parse_errors)
+        return Result(
+            tool_version=__version__,
+            bundle_digest=self.bundle.digest,
+            config_digest=self.config.digest,
+            findings=tuple(findings),
+            policies=tuple(self.policies),
+            controls=tuple(sorted(self.controls.values(), key=lambda c: sort_key(c.id))),
+            inputs=tuple(collected.inputs),
+            skipped=tuple(collected.skipped),
+            categories=self.categories,
+            passed=passed,
+            exit_code=EXIT_PASSED if passed else EXIT_FAILED,
+            fail_on=self.fail_on,
+            strict=self.strict,
+            timings=timings,
+        )
+
+
+def gate_passes(findings: Sequence[Finding], fail_on: str, strict: bool, allow_parse_errors: bool) -> bool:
+    """The verdict: failures at or above ``fail_on``, errors, and (strict) inconclusive fail."""
+    threshold = severity_rank(fail_on)
+    for finding in findings:
+        if finding.outcome is Outcome.FAIL and severity_rank(finding.severity) >= threshold:
+            return False
+        if finding.outcome is Outcome.ERROR and not (allow_parse_errors and finding.policy_id in PARSE_CODES):
+            return False
+        if finding.outcome is Outcome.INCONCLUSIVE and strict:
+            return False
+    return True
+
+
+def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
+    """Read the inputs, evaluate every selected policy, return the Result."""
+    gate = gate or Gate.load(options)
+    started = time.perf_counter()
+    collected = _collect(options, gate.config)
+    parse_seconds = time.perf_counter() - started
+    result = gate.evaluate(collected.resources, collected)
+    return replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
+
+
+def _collect(options: ScanOptions, config: Config) -> Collected:
+    collect_options = CollectOptions(
+        var_files=tuple(options.var_files) + tuple(config.relative(v) for v in config.get("var_files", [])),
+        excludes=tuple(config.get("exclude", [])),
+        use_cache=options.use_cache and config.get("cache", True),
+        change_records=options.change_records,
+    )
+    if options.stdin is not None:
+        if options.input_type is None:
+            raise UsageError("reading `-` (standard input) needs --input-type terraform|plan|kubernetes|change")
+        return collect_stdin(options.stdin, options.input_type, collect_options)
+    if not options.paths and not options.change_records:
+        raise UsageError("nothing to scan: give at least one PATH")
+    return collect(list(options.paths), collect_options)
+
+
+def _categories(config: Config) -> tuple[str, ...]:
+    chosen = set(config.section("scope").get("categories", [])) | {"security"}
+    return tuple(c for c in CATEGORIES if c in chosen)
+
+
+def _load_bundle(config: Config, options: ScanOptions) -> PolicyBundle:
+    dirs = [policies_dir()] + [Path(d) for d in options.policy_dirs]
+    dirs += [Path(config.relative(d)) for d in config.get("policy_dirs", [])]
+    return load_bundle(dirs, load_controls())
+
+
+def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls: dict) -> list[Policy]:
+    wanted = set(options.controls or config.get("controls", []))
+    unknown = wanted - set(load_controls())
+    if unknown:
+        raise UsageError(f"unknown SOC 2 control id(s): {', '.join(sorted(unknown))}")
+    disabled = set(config.section("policies").get("disable", []))
+    selected = []
+    for policy in bundle.policies:
+        if policy.id in disabled or not any(c in controls for c in policy.controls):
+            continue
+        if wanted and not wanted & set(policy.controls):
+            continue
+        selected.append(policy)
+    return selected

@@ -1,0 +1,33 @@
+"""The SOC 2 Trust Services Criteria catalog (``mappings/soc2-tsc-2017.yaml``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from soc2gate.model import Control
+
+CATEGORIES = ("security", "availability", "confidentiality", "processing_integrity", "privacy")
+
+
+@lru_cache(maxsize=1)
+def load_controls() -> dict[str, Control]:
+    import yaml
+
+    from soc2gate.catalog.locate import mappings_dir
+
+    data = yaml.safe_load((mappings_dir() / "soc2-tsc-2017.yaml").read_text(encoding="utf-8"))
+    return {c["id"]: Control(c["id"], c["title"], c["category"]) for c in data["criteria"]}
+
+
+def in_scope(controls: dict[str, Control], categories: tuple[str, ...]) -> dict[str, Control]:
+    """Criteria of the in-scope categories (security is always in scope)."""
+    wanted = set(categories) | {"security"}
+    return {cid: c for cid, c in controls.items() if c.category in wanted}
+
+
+def sort_key(control_id: str) -> tuple:
+    """CC1.1 < CC1.2 < … < CC9.2 < A1.1 …, in the order of the TSC document."""
+    prefix = control_id.rstrip("0123456789.")
+    order = {"CC": 0, "A": 1, "C": 2, "PI": 3, "P": 4}.get(prefix, 9)
+    numbers = tuple(int(n) for n in control_id[len(prefix):].split(".") if n.isdigit())
+    return (order, numbers)

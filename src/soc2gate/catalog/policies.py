@@ -1,0 +1,148 @@
+"""Load policy folders: ``<surface>/<slug>/policy.rego`` with METADATA, plus Rego libraries.
+
+Every problem is a PolicyLoadError naming the policy file (and line where known):
+unknown control ids, malformed ids, duplicate ids, forbidden builtins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from soc2gate.catalog.metadata import MetadataError, package_name, read_metadata
+from soc2gate.catalog.sandbox import check_sandbox
+from soc2gate.errors import PolicyLoadError
+from soc2gate.model import SEVERITIES, Control, Policy
+
+ID_PATTERN = re.compile(r"^(TF|K8S|CHG)-\d{3}$")
+SURFACE_OF_PREFIX = {"TF": "terraform", "K8S": "kubernetes", "CHG": "change"}
+REQUIRED = ("title", "description")
+REQUIRED_CUSTOM = ("id", "severity", "controls", "remediation", "resource_types")
+
+
+@dataclass(frozen=True)
+class PolicyBundle:
+    """The policies and Rego libraries one run evaluates, with their digest."""
+
+    policies: tuple[Policy, ...]
+    modules: tuple[tuple[str, str], ...]
+    digest: str
+
+    def by_id(self) -> dict[str, Policy]:
+        return {p.id: p for p in self.policies}
+
+
+def load_bundle(dirs: list[Path], controls: dict[str, Control]) -> PolicyBundle:
+    """Load every policy and library under ``dirs`` (the built-in pack first)."""
+    policies: list[Policy] = []
+    modules: list[tuple[str, str]] = []
+    for root in dirs:
+        if not root.is_dir():
+            raise PolicyLoadError(f"{root}: policy directory does not exist")
+        for path in sorted(root.rglob("*.rego")):
+            if path.name.endswith("_test.rego") or "fixtures" in path.parts:
+                continue
+            source = _read(path)
+            check_sandbox(source, str(path))
+            modules.append((str(path), source))
+            if path.name == "policy.rego":
+                policies.append(parse_policy(path, source, controls))
+    _check_unique(policies)
+    return PolicyBundle(tuple(policies), tuple(modules), _digest(modules))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyLoadError(f"{path}: cannot read policy: {exc}") from None
+
+
+def parse_policy(path: Path, source: str, controls: dict[str, Control]) -> Policy:
+    try:
+        meta, line = read_metadata(source)
+        package = package_name(source)
+    except MetadataError as exc:
+        raise PolicyLoadError(f"{path}:{exc.line}: {exc}") from None
+    custom = meta.get("custom") if isinstance(meta.get("custom"), dict) else {}
+    for key in REQUIRED:
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise PolicyLoadError(f"{path}:{line}: METADATA needs a non-empty `{key}`")
+    for key in REQUIRED_CUSTOM:
+        if not custom.get(key):
+            raise PolicyLoadError(f"{path}:{line}: METADATA needs `custom.{key}`")
+    policy_id = str(custom["id"])
+    _check_id(path, line, policy_id, package)
+    return Policy(
+        id=policy_id,
+        title=meta["title"].strip(),
+        description=meta["description"].strip(),
+        severity=_severity(path, line, custom["severity"]),
+        surface=SURFACE_OF_PREFIX[policy_id.split("-")[0]],
+        controls=_controls(path, line, custom["controls"], controls),
+        remediation=str(custom["remediation"]).strip(),
+        package=package,
+        path=str(path),
+        resource_types=_strings(path, line, custom, "resource_types"),
+        inconclusive_if_unknown=_strings(path, line, custom, "inconclusive_if_unknown"),
+        checkov=_strings(path, line, custom, "checkov"),
+        kics=_strings(path, line, custom, "kics"),
+        requirement=str(custom.get("requirement", "")),
+        source=source,
+    )
+
+
+def _check_id(path: Path, line: int, policy_id: str, package: str) -> None:
+    if not ID_PATTERN.match(policy_id):
+        raise PolicyLoadError(f"{path}:{line}: policy id `{policy_id}` is not TF-nnn, K8S-nnn or CHG-nnn")
+    if not package.startswith("soc2gate.policies."):
+        raise PolicyLoadError(f"{path}: package `{package}` must start with `soc2gate.policies.`")
+
+
+def _severity(path: Path, line: int, value: Any) -> str:
+    if value not in SEVERITIES:
+        raise PolicyLoadError(f"{path}:{line}: severity `{value}` is not one of {', '.join(SEVERITIES)}")
+    return str(value)
+
+
+def _controls(path: Path, line: int, value: Any, catalog: dict[str, Control]) -> dict[str, str]:
+    if isinstance(value, list):
+        value = {str(v): "" for v in value}
+    if not isinstance(value, dict) or not value:
+        raise PolicyLoadError(f"{path}:{line}: `custom.controls` must map SOC 2 criteria ids to a rationale")
+    for control_id in value:
+        if str(control_id) not in catalog:
+            raise PolicyLoadError(f"{path}:{line}: unknown SOC 2 control id `{control_id}` in custom.controls")
+    return {str(k): str(v or "").strip() for k, v in value.items()}
+
+
+def _strings(path: Path, line: int, custom: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = custom.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise PolicyLoadError(f"{path}:{line}: `custom.{key}` must be a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def _check_unique(policies: list[Policy]) -> None:
+    seen: dict[str, str] = {}
+    packages: dict[str, str] = {}
+    for policy in policies:
+        if policy.id in seen:
+            raise PolicyLoadError(f"{policy.path}: policy id {policy.id} is already used by {seen[policy.id]}")
+        if policy.package in packages:
+            raise PolicyLoadError(f"{policy.path}: package {policy.package} is already used by {packages[policy.package]}")
+        seen[policy.id] = policy.path
+        packages[policy.package] = policy.path
+
+
+def _digest(modules: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for path, source in sorted(modules, key=lambda m: Path(m[0]).as_posix().split("/policies/")[-1]):
+        digest.update(Path(path).name.encode())
+        digest.update(hashlib.sha256(source.encode()).digest())
+    return "sha256:" + digest.hexdigest()

@@ -1,0 +1,122 @@
+"""The ``soc2gate`` command line.  Commands only parse options and call ``api``.
+
+Exit codes: 0 passed, 1 gate failed, 2 usage/config/policy-load error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from soc2gate import __version__
+from soc2gate.errors import Soc2gateError, UsageError
+
+FORMATS = ("text", "json", "junit", "sarif", "markdown")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="soc2gate")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """soc2gate: check infrastructure changes against SOC 2 controls."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("--output", "outputs", multiple=True, help="File for the format in the same position (repeatable).")
+@click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC8.1.")
+@click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
+@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
+@click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
+@click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
+@click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
+@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
+              help="Type of the input read from `-` (standard input).")
+@click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
+@click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
+@click.pass_context
+def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
+         controls: str, **options: Any) -> None:
+    """Scan Terraform, plans, Kubernetes manifests and change records."""
+    from soc2gate import api
+
+    targets = _targets(formats, outputs)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    scan_options = api.ScanOptions(
+        paths=tuple(p for p in paths if p != "-"),
+        stdin=stdin,
+        controls=tuple(c.strip() for c in controls.split(",") if c.strip()),
+        use_cache=not options.pop("no_cache"),
+        **{k: v for k, v in options.items()},
+    )
+    result = api.scan(scan_options)
+    _write_reports(result, targets)
+    ctx.exit(result.exit_code)
+
+
+def _targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    if len(outputs) > max(len(formats), 1):
+        raise UsageError("more --output than --format options: pair each --output with a --format")
+    formats = formats or ("text",)
+    targets = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    if sum(1 for _, out in targets if out is None) > 1:
+        raise UsageError("only one format can go to standard output: give --output for the others")
+    return targets
+
+
+def _write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
+    from soc2gate.reporters import get_renderer
+
+    for fmt, output in targets:
+        renderer = get_renderer(fmt)
+        if fmt == "text" and output is None:
+            text = renderer(result, color=sys.stdout.isatty())  # type: ignore[call-arg]
+        else:
+            text = renderer(result)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            _write_file(output, text)
+
+
+def _write_file(output: str, text: str) -> None:
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+
+
+def main() -> None:
+    """Console entry point: the one error handler at the edge."""
+    from soc2gate.commands import register_all
+
+    register_all(cli)
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = cli.main(standalone_mode=False, prog_name="soc2gate")
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except Soc2gateError as exc:
+        click.echo(f"soc2gate: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the single edge handler
+        if debug:
+            raise
+        click.echo(f"soc2gate: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
+        sys.exit(3)

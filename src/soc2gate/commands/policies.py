@@ -1,0 +1,46 @@
+"""``soc2gate policies list|show``: the catalog as users see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+
+def _bundle(policy_dirs: tuple[str, ...]) -> Any:
+    from pathlib import Path
+
+    from soc2gate.catalog.controls import load_controls
+    from soc2gate.catalog.locate import policies_dir
+    from soc2gate.catalog.policies import load_bundle
+
+    return load_bundle([policies_dir()] + [Path(d) for d in policy_dirs], load_controls())
+
+
+@click.group()
+def command() -> None:
+    """List and document policies."""
+
+
+@command.command("list")
+@click.option("--policy-dir", "policy_dirs", multiple=True)
+@click.option("--surface", type=click.Choice(["terraform", "kubernetes", "change"]), default=None)
+def list_policies(policy_dirs: tuple[str, ...], surface: str | None) -> None:
+    """One line per policy: id, severity, controls, title."""
+    for policy in _bundle(policy_dirs).policies:
+        if surface is None or policy.surface == surface:
+            click.echo(f"{policy.id:<8} {policy.severity:<8} {','.join(policy.controls):<20} {policy.title}")
+
+
+@command.command("show")
+@click.argument("policy_id")
+@click.option("--policy-dir", "policy_dirs", multiple=True)
+def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
+    """The documentation of one policy."""
+    from soc2gate.catalog.docs import policy_markdown
+    from soc2gate.errors import UsageError
+
+    policy = _bundle(policy_dirs).by_id().get(policy_id.upper())
+    if policy is None:
+        raise UsageError(f"no policy with id {policy_id}; see `soc2gate policies list`")
+    click.echo(policy_markdown(policy))

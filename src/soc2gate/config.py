@@ -1,0 +1,105 @@
+"""``.soc2gate.yaml``: one validated file every capability reads its settings from.
+
+The core owns the keys in ``schemas/config/core.json``; every other top-level section
+(``change_management``, ``waivers``, ``evidence``, ``webhook``, ...) is validated by its
+own ``schemas/config/<section>.json``.  An unknown key or a bad value is a ConfigError
+naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from soc2gate.errors import ConfigError
+
+DEFAULT_NAME = ".soc2gate.yaml"
+SCHEMA_DIR = Path(__file__).parent / "schemas" / "config"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration; ``sections`` holds each non-core section as given."""
+
+    path: str = ""
+    base_dir: Path = field(default_factory=Path.cwd)
+    data: Mapping[str, Any] = field(default_factory=dict)
+    digest: str = "sha256:" + hashlib.sha256(b"{}").hexdigest()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def relative(self, value: str) -> str:
+        path = Path(value)
+        return str(path if path.is_absolute() else self.base_dir / path)
+
+
+@lru_cache(maxsize=1)
+def config_schema() -> dict[str, Any]:
+    core = json.loads((SCHEMA_DIR / "core.json").read_text(encoding="utf-8"))
+    properties = dict(core["properties"])
+    for path in sorted(SCHEMA_DIR.glob("*.json")):
+        if path.stem != "core":
+            properties[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def load_config(path: str | None) -> Config:
+    """Load ``path``, or ``.soc2gate.yaml`` in the current directory when it exists."""
+    if path is None:
+        default = Path.cwd() / DEFAULT_NAME
+        if not default.is_file():
+            return Config()
+        path = str(default)
+    return parse_config(_read(path), path)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def parse_config(text: str, path: str) -> Config:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: configuration is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: configuration must be a YAML mapping at the top level")
+    validate(data, path)
+    digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return Config(path=path, base_dir=Path(path).resolve().parent, data=data, digest=digest)
+
+
+def validate(data: Mapping[str, Any], path: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key_path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{path}: invalid configuration at `{key_path}`: {_explain(error)}")
+
+
+def _explain(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return f"unknown key ({error.message.split('(')[-1].rstrip(')')})"
+    return error.message

@@ -1,0 +1,50 @@
+"""The engine seam: evaluate a policy bundle over one input document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from soc2gate.catalog.policies import PolicyBundle
+
+QUERY = "data.soc2gate.policies"
+
+
+@dataclass
+class RawVerdicts:
+    """Per policy id: the ``deny`` and ``inconclusive`` items its Rego produced.
+
+    ``errors`` maps a policy id (or "" for the whole bundle) to an error message.
+    """
+
+    denies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    inconclusive: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class Engine(Protocol):
+    name: str
+
+    def prepare(self, bundle: PolicyBundle) -> None:
+        """Load (and compile) the bundle once; raise PolicyLoadError on a bad policy."""
+
+    def evaluate(self, document: dict[str, Any]) -> RawVerdicts:
+        """Evaluate every policy over the document in one batch."""
+
+
+def split_by_package(bundle: PolicyBundle, value: Any) -> RawVerdicts:
+    """Turn the value of ``data.soc2gate.policies`` into per-policy verdicts."""
+    verdicts = RawVerdicts()
+    for policy in bundle.policies:
+        node = value
+        for part in policy.package.split(".")[2:]:
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        verdicts.denies[policy.id] = _items(node.get("deny") if isinstance(node, dict) else None)
+        verdicts.inconclusive[policy.id] = _items(node.get("inconclusive") if isinstance(node, dict) else None)
+    return verdicts
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]

@@ -1,0 +1,61 @@
+"""Build the one Rego input document for a batch of resources.
+
+Shape (documented in docs/writing-policies.md)::
+
+    {"resources": {<type>: [<resource>, ...]},   # grouped by type for cheap lookups
+     "workloads": [<resource with pod>, ...],     # every Kubernetes pod-bearing object
+     "params": {...}}                             # configuration the policies read
+
+    <resource> = {"id", "address", "type", "name", "surface", "file", "line",
+                  "attributes", "links", "module", "kind", "actions",
+                  "namespace", "pod"}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from soc2gate.model import Resource
+from soc2gate.parsers.podspec import WORKLOAD_KINDS
+
+TYPE_ALIASES: dict[str, tuple[str, ...]] = {"@workload": WORKLOAD_KINDS}
+
+
+def expand_types(types: Sequence[str]) -> frozenset[str]:
+    expanded: set[str] = set()
+    for name in types:
+        expanded.update(TYPE_ALIASES.get(name, (name,)))
+    return frozenset(expanded)
+
+
+def resource_document(index: int, resource: Resource) -> dict[str, Any]:
+    meta = resource.meta
+    document = {
+        "id": str(index),
+        "address": resource.address,
+        "type": resource.type,
+        "name": resource.name,
+        "surface": resource.surface,
+        "file": resource.span.file,
+        "line": resource.span.start_line,
+        "attributes": resource.attributes,
+        "links": resource.links,
+        "module": meta.get("module", ""),
+        "kind": meta.get("kind", ""),
+        "actions": meta.get("actions", []),
+        "namespace": meta.get("namespace", ""),
+    }
+    if meta.get("pod") is not None:
+        document["pod"] = meta["pod"]
+    return document
+
+
+def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[str, Any]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    workloads = []
+    for index, resource in enumerate(resources):
+        document = resource_document(index, resource)
+        grouped.setdefault(resource.type, []).append(document)
+        if "pod" in document:
+            workloads.append(document)
+    return {"resources": grouped, "workloads": workloads, "params": params}

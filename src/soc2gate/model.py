@@ -1,0 +1,178 @@
+"""The normalized model every stage shares.
+
+Plain frozen dataclasses; this module imports nothing else of soc2gate so that
+parsers, engines, waivers and reporters can all depend on it without cycles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+SURFACES: tuple[str, ...] = ("terraform", "kubernetes", "change")
+
+
+def severity_rank(severity: str) -> int:
+    """Order of a severity name: info=0 … critical=4."""
+    return SEVERITIES.index(severity)
+
+
+class Outcome(str, Enum):
+    """What one (policy, resource) evaluation concluded."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    ERROR = "error"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where something stands in a user's file (1-based, inclusive lines)."""
+
+    file: str
+    start_line: int = 0
+    end_line: int = 0
+
+    def location(self) -> str:
+        return f"{self.file}:{self.start_line}" if self.start_line else self.file
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One thing a policy can judge: a Terraform block, a Kubernetes object, a change record.
+
+    ``attributes`` holds plain JSON values.  ``unknown`` maps dotted attribute paths
+    (list indices dropped) to the expression that could not be resolved.
+    ``links`` maps a linked resource type to the linked resources' JSON documents
+    (for example an ``aws_s3_bucket``'s separate encryption configuration).
+    ``line_of`` maps dotted attribute paths to their 1-based line, where known.
+    """
+
+    surface: str
+    type: str
+    name: str
+    address: str
+    span: SourceSpan
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    unknown: Mapping[str, str] = field(default_factory=dict)
+    links: Mapping[str, Any] = field(default_factory=dict)
+    line_of: Mapping[str, int] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A SOC 2 Trust Services Criterion."""
+
+    id: str
+    title: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy's metadata, read from its ``# METADATA`` block."""
+
+    id: str
+    title: str
+    description: str
+    severity: str
+    surface: str
+    controls: Mapping[str, str]
+    remediation: str
+    package: str
+    path: str
+    resource_types: tuple[str, ...] = ()
+    inconclusive_if_unknown: tuple[str, ...] = ()
+    checkov: tuple[str, ...] = ()
+    kics: tuple[str, ...] = ()
+    requirement: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved, expiring exception for one policy on selected resources."""
+
+    policy_id: str
+    selector: Mapping[str, str]
+    reason: str
+    approved_by: str
+    expires: str
+    ticket: str = ""
+    created: str = ""
+    origin: str = "central"
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one policy on one resource (or one SYS diagnostic)."""
+
+    policy_id: str
+    outcome: Outcome
+    severity: str
+    controls: tuple[str, ...]
+    resource: str
+    resource_type: str
+    message: str
+    span: SourceSpan | None = None
+    surface: str = ""
+    attribute_path: str = ""
+    unknown_expression: str = ""
+    waiver: Waiver | None = None
+    engine: str = "regorus"
+    related: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file the run read, with its digest (evidence of what was checked)."""
+
+    path: str
+    sha256: str
+    kind: str
+    resources: int = 0
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path the run did not evaluate, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one gate run concluded; reporters render only this."""
+
+    tool_version: str
+    bundle_digest: str
+    config_digest: str
+    findings: tuple[Finding, ...]
+    policies: tuple[Policy, ...]
+    controls: tuple[Control, ...]
+    inputs: tuple[InputFile, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    categories: tuple[str, ...] = ("security",)
+    passed: bool = True
+    exit_code: int = 0
+    fail_on: str = "low"
+    strict: bool = False
+    notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    def by_outcome(self, outcome: Outcome) -> list[Finding]:
+        return [f for f in self.findings if f.outcome is outcome]
+
+    def counts(self) -> dict[str, int]:
+        totals = {o.value: 0 for o in Outcome}
+        for finding in self.findings:
+            totals[finding.outcome.value] += 1
+        return totals

@@ -1,0 +1,270 @@
+"""Read every input the user named and turn it into Resources (or SYS findings).
+
+This is the one place that knows which parser handles which file; the parsers
+themselves stay independent of each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from soc2gate.diagnostics import sys_finding
+from soc2gate.discovery import Candidate, discover
+from soc2gate.model import Finding, InputFile, Resource, Skipped
+from soc2gate.parsers.cache import ParseCache
+from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
+from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
+from soc2gate.parsers.links import link_resources
+from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
+from soc2gate.parsers.terraform import ModuleSource, module_resources
+from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
+from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
+
+PARALLEL_THRESHOLD = 12
+INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
+
+
+@dataclass
+class Collected:
+    resources: list[Resource] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def error(self, code: str, file: str, line: int, message: str) -> None:
+        self.findings.append(sys_finding(code, file, line, message))
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    var_files: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    use_cache: bool = True
+    change_records: tuple[str, ...] = ()
+
+
+def json_routes() -> dict[str, tuple[Callable[[Any], bool], Callable[[Any, TextFile], list[Resource]]]]:
+    """JSON document kinds: detector and converter.  Order matters: first match wins."""
+    from soc2gate.change import records
+
+    return {
+        "plan": (is_plan, lambda doc, tf: plan_resources(doc, tf.path, tf.text)),
+        "change": (records.detect, lambda doc, tf: [records.to_resource(doc, tf.path, 1)]),
+        "kubernetes": (_is_manifest_json, lambda doc, tf: manifest_resources(tf.text, tf.path)[0]),
+    }
+
+
+def _is_manifest_json(document: Any) -> bool:
+    return isinstance(document, dict) and bool(document.get("apiVersion")) and bool(document.get("kind"))
+
+
+def collect(paths: list[str], options: CollectOptions) -> Collected:
+    out = Collected()
+    candidates, skipped, missing = discover(paths, options.excludes)
+    out.skipped.extend(skipped)
+    for item in missing:
+        out.error("SYS-005", item.path, 0, f"{item.path}: {item.reason}")
+    texts = _read_all(candidates, out)
+    _collect_terraform(texts, options, out)
+    for candidate, text in texts:
+        if candidate.kind == "json":
+            _collect_json(candidate, text, out)
+        elif candidate.kind == "yaml":
+            _collect_yaml(candidate, text, out)
+    for record in options.change_records:
+        _collect_change_record(record, out)
+    return out
+
+
+def collect_stdin(data: bytes, input_type: str, options: CollectOptions) -> Collected:
+    """Read one input from standard input, typed explicitly."""
+    out = Collected()
+    try:
+        text = text_from_bytes(data, "<stdin>")
+    except UnreadableInput as exc:
+        out.error("SYS-002", "<stdin>", 0, str(exc))
+        return out
+    kind = {"terraform": "terraform", "plan": "json", "kubernetes": "yaml", "change": "json"}[input_type]
+    candidate = Candidate(Path("<stdin>"), "<stdin>", kind, True)
+    if kind == "terraform":
+        _collect_terraform([(candidate, text)], options, out)
+    elif input_type == "kubernetes":
+        _collect_yaml(candidate, text, out)
+    else:
+        _collect_json(candidate, text, out, required=input_type)
+    return out
+
+
+def _read_all(candidates: list[Candidate], out: Collected) -> list[tuple[Candidate, TextFile]]:
+    texts = []
+    for candidate in candidates:
+        try:
+            text = read_text(candidate.path, candidate.display)
+        except UnreadableInput as exc:
+            out.error("SYS-002", candidate.display, 0, str(exc))
+            continue
+        texts.append((candidate, text))
+    return texts
+
+
+def _record(out: Collected, text: TextFile, kind: str, count: int) -> None:
+    out.inputs.append(InputFile(text.path, text.sha256, kind, count))
+
+
+def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
+    tf_files = [(c, t) for c, t in texts if c.kind == "terraform"]
+    parsed = _parse_hcl_files(tf_files, options.use_cache, out)
+    by_dir: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    counts: dict[str, TextFile] = {}
+    for candidate, text in tf_files:
+        if text.path in parsed:
+            by_dir[str(candidate.path.parent)].append((text.path, parsed[text.path]))
+            counts[text.path] = text
+    shared_vars = _load_var_files(options.var_files, out)
+    resources: list[Resource] = []
+    for directory, files in sorted(by_dir.items()):
+        variables = {**_auto_tfvars(directory, texts, out), **shared_vars}
+        resources.extend(module_resources(ModuleSource(directory, files, variables)))
+    per_file: dict[str, int] = defaultdict(int)
+    for resource in resources:
+        per_file[resource.span.file] += 1
+    for path, text in counts.items():
+        _record(out, text, "terraform", per_file[path])
+    out.resources.extend(link_resources(resources))
+
+
+def _parse_hcl_files(tf_files, use_cache: bool, out: Collected) -> dict[str, dict[str, Any]]:
+    cache = ParseCache(use_cache)
+    parsed: dict[str, dict[str, Any]] = {}
+    misses = []
+    for _, text in tf_files:
+        hit = cache.get(text.sha256)
+        if hit is not None:
+            parsed[text.path] = hit
+        else:
+            misses.append(text)
+    for text, result in zip(misses, _parse_many(misses)):
+        if isinstance(result, tuple):
+            out.error("SYS-001", text.path, result[1], f"{text.path}:{result[1]}: {result[0]}")
+            _record(out, text, "terraform", 0)
+            continue
+        cache.put(text.sha256, result)
+        parsed[text.path] = result
+    return parsed
+
+
+def _parse_one(item: tuple[str, str]) -> dict[str, Any] | tuple[str, int]:
+    text, path = item
+    try:
+        return parse_file(text, path)
+    except HclSyntaxError as exc:
+        return (str(exc), exc.line)
+
+
+def _parse_many(texts: list[TextFile]) -> list[dict[str, Any] | tuple[str, int]]:
+    items = [(t.text, t.path) for t in texts]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_THRESHOLD or workers < 2:
+        return [_parse_one(item) for item in items]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_parse_one, items, chunksize=max(1, len(items) // (workers * 4))))
+
+
+def _load_var_files(var_files: tuple[str, ...], out: Collected) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in var_files:
+        try:
+            values.update(load_tfvars(Path(name), name))
+        except UnreadableInput as exc:
+            out.error("SYS-002", name, 0, str(exc))
+        except HclSyntaxError as exc:
+            out.error("SYS-001", name, exc.line, f"{name}:{exc.line}: {exc}")
+    return values
+
+
+def _auto_tfvars(directory: str, texts, out: Collected) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    names = sorted((c for c, _ in texts if c.kind == "tfvars" and str(c.path.parent) == directory),
+                   key=lambda c: (c.path.name != "terraform.tfvars", c.path.name))
+    for candidate in names:
+        if not is_auto_tfvars(candidate.path.name):
+            out.skipped.append(Skipped(candidate.display, "variable file is not loaded automatically: pass it with --var-file"))
+            continue
+        try:
+            values.update(load_tfvars(candidate.path, candidate.display))
+        except HclSyntaxError as exc:
+            out.error("SYS-001", candidate.display, exc.line, f"{candidate.display}:{exc.line}: {exc}")
+    return values
+
+
+def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required: str | None = None) -> None:
+    try:
+        document = json.loads(text.text)
+    except json.JSONDecodeError as exc:
+        out.error("SYS-001", text.path, exc.lineno, f"{text.path}:{exc.lineno}: invalid JSON: {exc.msg}")
+        return
+    for kind, (detect, convert) in json_routes().items():
+        if (required is None and detect(document)) or required == kind:
+            _convert(kind, convert, document, text, out)
+            return
+    reason = "JSON file is not a Terraform plan, Kubernetes manifest or change record"
+    if candidate.explicit:
+        out.error("SYS-005", text.path, 1, f"{text.path}: {reason}")
+    else:
+        out.skipped.append(Skipped(text.path, reason))
+
+
+def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) -> None:
+    from soc2gate.errors import InputError
+
+    try:
+        resources = convert(document, text)
+    except (PlanError, InputError, ManifestError) as exc:
+        out.error("SYS-001", text.path, getattr(exc, "line", 1) or 1, f"{text.path}: {exc}")
+        _record(out, text, kind, 0)
+        return
+    if kind == "plan":
+        resources = link_resources(resources)
+    out.resources.extend(resources)
+    _record(out, text, kind, len(resources))
+
+
+def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
+    try:
+        resources, skipped = manifest_resources(text.text, text.path)
+    except ManifestError as exc:
+        out.error("SYS-001", text.path, exc.line, f"{text.path}:{exc.line}: {exc}")
+        _record(out, text, "kubernetes", 0)
+        return
+    if not resources and skipped and candidate.explicit:
+        out.error("SYS-005", text.path, 1, f"{text.path}: no Kubernetes object in this YAML file")
+    out.skipped.extend(skipped)
+    out.resources.extend(resources)
+    _record(out, text, "kubernetes", len(resources))
+
+
+def _collect_change_record(name: str, out: Collected) -> None:
+    path = Path(name)
+    try:
+        text = read_text(path, name)
+    except UnreadableInput as exc:
+        out.error("SYS-002", name, 0, str(exc))
+        return
+    candidate = Candidate(path, name, "json", True)
+    if name.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            document = yaml.safe_load(text.text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            out.error("SYS-001", name, mark.line + 1 if mark else 0, f"{name}: invalid YAML: {exc}")
+            return
+        text = TextFile(text.path, json.dumps(document), text.sha256)
+    _collect_json(candidate, text, out, required="change")
