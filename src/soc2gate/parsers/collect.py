@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from soc2gate.diagnostics import sys_finding
-from soc2gate.discovery import Candidate, discover
+from soc2gate.discovery import Candidate, discover, display_path
 from soc2gate.model import Finding, InputFile, Resource, Skipped
 from soc2gate.parsers.cache import ParseCache
 from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
 from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
-from soc2gate.parsers.terraform import ModuleSource, module_resources
+from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
+from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
 
@@ -128,15 +129,44 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
             counts[text.path] = text
     shared_vars = _load_var_files(options.var_files, out)
     resources: list[Resource] = []
+    called = called_directories(by_dir)
+    load_dir = _module_loader(by_dir, options.use_cache, out)
     for directory, files in sorted(by_dir.items()):
+        if str(Path(directory).resolve()) in called:
+            continue
         variables = {**_auto_tfvars(directory, texts, out), **shared_vars}
-        resources.extend(module_resources(ModuleSource(directory, files, variables)))
+        source = ModuleSource(directory, files, variables)
+        resources.extend(instance_resources(source, load_dir, CallSite(directory, "")))
     per_file: dict[str, int] = defaultdict(int)
     for resource in resources:
         per_file[resource.span.file] += 1
     for path, text in counts.items():
         _record(out, text, "terraform", per_file[path])
     out.resources.extend(link_resources(resources))
+
+
+def _module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache: bool, out: Collected):
+    """Files of a module directory: already parsed when scanned, else read from disk once."""
+    resolved = {str(Path(d).resolve()): files for d, files in by_dir.items()}
+    loaded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def load(directory: str) -> list[tuple[str, dict[str, Any]]]:
+        if directory in resolved:
+            return resolved[directory]
+        if directory not in loaded:
+            loaded[directory] = _parse_directory(Path(directory), use_cache, out)
+        return loaded[directory]
+
+    return load
+
+
+def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[tuple[str, dict[str, Any]]]:
+    if not directory.is_dir():
+        return []
+    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted(directory.glob("*.tf"))]
+    texts = _read_all(candidates, out)
+    parsed = _parse_hcl_files(texts, use_cache, out)
+    return [(t.path, parsed[t.path]) for _, t in texts if t.path in parsed]
 
 
 def _parse_hcl_files(tf_files, use_cache: bool, out: Collected) -> dict[str, dict[str, Any]]:

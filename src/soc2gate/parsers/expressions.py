@@ -7,21 +7,11 @@ expression, so policies can call the outcome inconclusive instead of guessing.
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-_REF = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])*)$")
-_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[\"([^\"]*)\"\]")
-_LITERALS = {"true": True, "false": False, "null": None}
+from soc2gate.parsers.expressions_types import Unknown
 
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value that cannot be known before apply (or without more input)."""
-
-    expression: str
+__all__ = ["Unknown", "evaluate", "resolve_string", "resolve_value", "references", "template_parts"]
 
 
 Lookup = Callable[[str, str], Any]
@@ -96,57 +86,10 @@ def _to_string(value: Any) -> str:
 
 
 def evaluate(expr: str, lookup: Lookup) -> Any:
-    """Evaluate one expression: literals and var/local references; else Unknown."""
-    expr = expr.strip()
-    while expr.startswith("(") and expr.endswith(")") and _matching_paren(expr) == len(expr) - 1:
-        expr = expr[1:-1].strip()
-    if expr in _LITERALS:
-        return _LITERALS[expr]
-    literal = _number_or_string(expr)
-    if literal is not _MISSING:
-        return literal
-    match = _REF.match(expr)
-    if not match:
-        return Unknown(expr)
-    value = lookup(match.group(1), match.group(2))
-    for step in _STEP.finditer(match.group(3) or ""):
-        value = _step(value, step, expr)
-    return Unknown(expr) if isinstance(value, Unknown) else value
+    """Evaluate one expression (see hcl_expr); Unknown for anything not certain."""
+    from soc2gate.parsers.hcl_expr import evaluate_expression
 
-
-_MISSING = object()
-
-
-def _number_or_string(expr: str) -> Any:
-    if re.fullmatch(r"-?\d+(\.\d+)?", expr):
-        return float(expr) if "." in expr else int(expr)
-    if expr.startswith('"') and expr.endswith('"') and "${" not in expr:
-        try:
-            return json.loads(expr)
-        except json.JSONDecodeError:
-            return _MISSING
-    return _MISSING
-
-
-def _matching_paren(expr: str) -> int:
-    depth = 0
-    for index, char in enumerate(expr):
-        depth += char == "("
-        depth -= char == ")"
-        if depth == 0:
-            return index
-    return -1
-
-
-def _step(value: Any, step: re.Match[str], expr: str) -> Any:
-    if isinstance(value, Unknown):
-        return value
-    key = step.group(1) if step.group(1) is not None else step.group(3)
-    if key is not None and isinstance(value, dict) and key in value:
-        return value[key]
-    if step.group(2) is not None and isinstance(value, list) and int(step.group(2)) < len(value):
-        return value[int(step.group(2))]
-    return Unknown(expr)
+    return evaluate_expression(expr, lookup, lambda text: resolve_string(text, lookup))
 
 
 def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str]) -> Any:

@@ -98,7 +98,7 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
     if _instance_count(body, scope) == 0:
         return None
     unknown: dict[str, str] = {}
-    attributes = resolve_value(_expand_dynamic(body, unknown), scope.lookup, "", unknown)
+    attributes = resolve_value(_expand_dynamic(body, unknown, scope), scope.lookup, "", unknown)
     rtype, name = (labels[0], labels[1]) if kind in ("resource", "data") else ("module", labels[0])
     local = {"resource": f"{rtype}.{name}", "data": f"data.{rtype}.{name}", "module": f"module.{name}"}[kind]
     return Resource(
@@ -132,8 +132,12 @@ def _instance_count(body: dict[str, Any], scope: ModuleScope) -> int | None:
     return None
 
 
-def _expand_dynamic(body: dict[str, Any], unknown: dict[str, str]) -> dict[str, Any]:
-    """Turn ``dynamic "x" { for_each, content }`` into an ``x`` block list, marked unknown."""
+def _expand_dynamic(body: dict[str, Any], unknown: dict[str, str], scope: ModuleScope) -> dict[str, Any]:
+    """Turn ``dynamic "x" { for_each, content }`` into an ``x`` block list.
+
+    A known ``for_each`` gives one block per element (none when empty); an unknown one
+    gives one block marked unknown, so a decision that depends on it is inconclusive.
+    """
     if "dynamic" not in body:
         return body
     expanded = {k: v for k, v in body.items() if k != "dynamic"}
@@ -141,7 +145,10 @@ def _expand_dynamic(body: dict[str, Any], unknown: dict[str, str]) -> dict[str, 
         for name, spec in (entry.items() if isinstance(entry, dict) else []):
             spec = spec if isinstance(spec, dict) else {}
             content = spec.get("content") or [{}]
-            expanded.setdefault(name, [])
-            expanded[name] = list(expanded[name]) + (content if isinstance(content, list) else [content])
-            unknown.setdefault(name, f"dynamic \"{name}\" for_each = {spec.get('for_each', '?')}")
+            content = content if isinstance(content, list) else [content]
+            count = _instance_count({"for_each": spec.get("for_each")}, scope) if "for_each" in spec else None
+            if count is None:
+                unknown.setdefault(name, f"dynamic \"{name}\" for_each = {spec.get('for_each', '?')}")
+                count = 1
+            expanded[name] = list(expanded.get(name, [])) + content * count
     return expanded

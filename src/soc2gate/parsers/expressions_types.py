@@ -1,0 +1,12 @@
+"""The marker for values that cannot be known before apply (or without more input)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value soc2gate will not guess; ``expression`` is what could not be resolved."""
+
+    expression: str

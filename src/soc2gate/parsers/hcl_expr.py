@@ -1,0 +1,234 @@
+"""A small evaluator for the HCL expressions python-hcl2 leaves as text.
+
+Covers what decides compliance in practice: literals, ``var.``/``local.`` references with
+attribute and index steps, tuples and objects, ``!``, arithmetic, comparison and logic,
+conditionals, and pure built-in functions.  Anything else (resource attributes, ``for``
+expressions, splats, unknown functions) evaluates to :class:`Unknown`, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from soc2gate.parsers.expressions_types import Unknown
+from soc2gate.parsers.hcl_functions import FUNCTIONS
+
+Lookup = Callable[[str, str], Any]
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<name>[A-Za-z_][\w-]*)
+  | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
+""", re.VERBOSE)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
+
+
+class _Fail(Exception):
+    """The expression uses syntax this evaluator does not cover."""
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    tokens, index = [], 0
+    while index < len(text):
+        match = _TOKEN.match(text, index)
+        if not match:
+            raise _Fail(text[index:])
+        index = match.end()
+        if match.lastgroup != "ws":
+            tokens.append((match.lastgroup or "", match.group()))
+    return tokens
+
+
+class Parser:
+    def __init__(self, text: str, lookup: Lookup, template: Callable[[str], Any]) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.position = 0
+        self.lookup = lookup
+        self.template = template
+
+    def peek(self, offset: int = 0) -> str:
+        index = self.position + offset
+        return self.tokens[index][1] if index < len(self.tokens) else ""
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        if self.position >= len(self.tokens):
+            raise _Fail("end of expression")
+        token = self.tokens[self.position]
+        if expected is not None and token[1] != expected:
+            raise _Fail(f"expected {expected}")
+        self.position += 1
+        return token
+
+    def parse(self) -> Any:
+        value = self.conditional()
+        if self.position != len(self.tokens):
+            raise _Fail("trailing tokens")
+        return value
+
+    def conditional(self) -> Any:
+        condition = self.binary(0)
+        if self.peek() != "?":
+            return condition
+        self.take("?")
+        when_true = self.conditional()
+        self.take(":")
+        when_false = self.conditional()
+        if isinstance(condition, Unknown) or not isinstance(condition, bool):
+            return Unknown(self.text)
+        return when_true if condition else when_false
+
+    def binary(self, level: int) -> Any:
+        if level == len(_BINARY):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.peek() in _BINARY[level]:
+            operator = self.take()[1]
+            right = self.binary(level + 1)
+            left = apply_binary(operator, left, right, self.text)
+        return left
+
+    def unary(self) -> Any:
+        if self.peek() in ("!", "-"):
+            operator = self.take()[1]
+            value = self.unary()
+            if isinstance(value, Unknown):
+                return value
+            if operator == "!" and isinstance(value, bool):
+                return not value
+            if operator == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                return -value
+            raise _Fail("bad operand")
+        return self.postfix(self.primary())
+
+    def postfix(self, value: Any) -> Any:
+        while self.peek() in (".", "["):
+            if self.take()[1] == ".":
+                kind, name = self.take()
+                if name == "*" or kind not in ("name", "number"):
+                    raise _Fail("splat")
+                value = step(value, name)
+            else:
+                if self.peek() == "*":
+                    raise _Fail("splat")
+                key = self.conditional()
+                self.take("]")
+                value = step(value, key)
+        return value
+
+    def primary(self) -> Any:
+        kind, text = self.take()
+        if kind == "number":
+            return float(text) if "." in text or "e" in text.lower() else int(text)
+        if kind == "string":
+            return self.template(_unescape(text[1:-1]))
+        if text == "(":
+            value = self.conditional()
+            self.take(")")
+            return value
+        if text == "[":
+            return self.sequence("]", lambda: self.conditional())
+        if text == "{":
+            return self.object()
+        if kind == "name":
+            return self.name(text)
+        raise _Fail(text)
+
+    def sequence(self, close: str, item: Callable[[], Any]) -> Any:
+        values = []
+        if self.peek() == "for":
+            raise _Fail("for expression")
+        while self.peek() != close:
+            values.append(item())
+            if self.peek() == ",":
+                self.take(",")
+        self.take(close)
+        return Unknown(self.text) if any(isinstance(v, Unknown) for v in values) else values
+
+    def object(self) -> Any:
+        if self.peek() == "for":
+            raise _Fail("for expression")
+        result: dict[str, Any] = {}
+        while self.peek() != "}":
+            kind, key = self.take()
+            key = _unescape(key[1:-1]) if kind == "string" else key
+            if self.peek() not in ("=", ":"):
+                raise _Fail("object key")
+            self.take()
+            result[key] = self.conditional()
+            if self.peek() == ",":
+                self.take(",")
+        self.take("}")
+        return Unknown(self.text) if any(isinstance(v, Unknown) for v in result.values()) else result
+
+    def name(self, text: str) -> Any:
+        if text in ("true", "false"):
+            return text == "true"
+        if text == "null":
+            return None
+        if self.peek() == "(":
+            return self.call(text)
+        if text in ("var", "local") and self.peek() == ".":
+            self.take(".")
+            return self.lookup(text, self.take()[1])
+        return Unknown(self.text)
+
+    def call(self, name: str) -> Any:
+        self.take("(")
+        arguments = []
+        while self.peek() != ")":
+            arguments.append(self.conditional())
+            if self.peek() in (",", "..."):
+                self.take()
+        self.take(")")
+        function = FUNCTIONS.get(name)
+        if function is None:
+            return Unknown(self.text)
+        return function(arguments)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+
+
+def step(value: Any, key: Any) -> Any:
+    if isinstance(value, Unknown) or isinstance(key, Unknown):
+        return value if isinstance(value, Unknown) else key
+    if isinstance(value, dict) and str(key) in value:
+        return value[str(key)]
+    if isinstance(value, list) and isinstance(key, (int, str)) and str(key).isdigit() and int(key) < len(value):
+        return value[int(key)]
+    raise _Fail("missing attribute")
+
+
+def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
+    if operator == "&&" and (left is False or right is False):
+        return False
+    if operator == "||" and (left is True or right is True):
+        return True
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return Unknown(text)
+    try:
+        return _OPERATORS[operator](left, right)
+    except (TypeError, ZeroDivisionError):
+        raise _Fail("operand types") from None
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "||": lambda a, b: bool(a) or bool(b), "&&": lambda a, b: bool(a) and bool(b),
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+    "+": lambda a, b: a + b if not isinstance(a, str) else float(a) + float(b),
+    "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b, "%": lambda a, b: a % b,
+}
+
+
+def evaluate_expression(text: str, lookup: Lookup, template: Callable[[str], Any]) -> Any:
+    """Evaluate ``text``; Unknown(text) for anything not covered."""
+    try:
+        return Parser(text, lookup, template).parse()
+    except (_Fail, RecursionError):
+        return Unknown(text)

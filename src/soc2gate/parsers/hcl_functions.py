@@ -1,0 +1,108 @@
+"""Pure Terraform built-in functions the expression evaluator can compute.
+
+Each takes the evaluated argument list; an Unknown argument makes the result Unknown
+(except ``try`` and ``coalesce``, which pick the first usable value).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from soc2gate.parsers.expressions_types import Unknown
+
+Function = Callable[[list[Any]], Any]
+
+
+def _strict(function: Callable[..., Any]) -> Function:
+    def call(arguments: list[Any]) -> Any:
+        for argument in arguments:
+            if isinstance(argument, Unknown):
+                return argument
+        try:
+            return function(*arguments)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return Unknown("function call")
+    return call
+
+
+def _first_usable(arguments: list[Any]) -> Any:
+    for argument in arguments:
+        if isinstance(argument, Unknown):
+            return argument
+        if argument is not None and argument != "":
+            return argument
+    return Unknown("coalesce()")
+
+
+def _try(arguments: list[Any]) -> Any:
+    """``try(a, b)``: a when it evaluated (an unknown a stays unknown: no guessing)."""
+    return arguments[0] if arguments else Unknown("try()")
+
+
+def _lookup(mapping: dict, key: str, *default: Any) -> Any:
+    return mapping[key] if key in mapping else default[0]
+
+
+def _merge(*maps: dict) -> dict:
+    merged: dict = {}
+    for item in maps:
+        merged.update(item or {})
+    return merged
+
+
+def _flatten(items: list) -> list:
+    flat: list = []
+    for item in items:
+        flat.extend(_flatten(item) if isinstance(item, list) else [item])
+    return flat
+
+
+def _tobool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError(value)
+
+
+def _tostring(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        raise TypeError(value)
+    return str(value)
+
+
+FUNCTIONS: dict[str, Function] = {
+    "length": _strict(len),
+    "lower": _strict(str.lower),
+    "upper": _strict(str.upper),
+    "trimspace": _strict(str.strip),
+    "tostring": _strict(_tostring),
+    "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
+    "tobool": _strict(_tobool),
+    "tolist": _strict(list),
+    "toset": _strict(lambda v: sorted(set(v), key=str)),
+    "tomap": _strict(dict),
+    "concat": _strict(lambda *lists: [x for item in lists for x in item]),
+    "merge": _strict(_merge),
+    "lookup": _strict(_lookup),
+    "contains": _strict(lambda items, value: value in items),
+    "keys": _strict(lambda m: sorted(m)),
+    "values": _strict(lambda m: [m[k] for k in sorted(m)]),
+    "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
+    "flatten": _strict(_flatten),
+    "distinct": _strict(lambda items: [x for i, x in enumerate(items) if x not in items[:i]]),
+    "join": _strict(lambda sep, items: sep.join(_tostring(i) for i in items)),
+    "split": _strict(lambda sep, text: text.split(sep)),
+    "replace": _strict(lambda text, old, new: text.replace(old, new)),
+    "element": _strict(lambda items, index: items[int(index) % len(items)]),
+    "min": _strict(min),
+    "max": _strict(max),
+    "abs": _strict(abs),
+    "jsonencode": _strict(lambda v: json.dumps(v, separators=(",", ":"))),
+    "jsondecode": _strict(json.loads),
+    "coalesce": _first_usable,
+    "try": _try,
+}

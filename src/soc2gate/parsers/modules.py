@@ -1,0 +1,169 @@
+"""Expand module calls into the resources they create.
+
+1. Local sources (``./x``, ``../x``): the child directory's files, with the call's inputs
+   as variable values, addresses prefixed ``module.<name>.``.
+2. Sources downloaded by ``terraform init`` (``.terraform/modules/modules.json``).
+3. Widely used registry modules without a local copy: ``mappings/terraform-modules.yaml``
+   says which inputs configure which resource attributes; findings land on the call.
+
+A directory instantiated as a module by another scanned directory is not also evaluated
+as a root module (Terraform applies only roots).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from soc2gate.model import Resource, SourceSpan
+from soc2gate.parsers.expressions import Unknown
+from soc2gate.parsers.terraform import ModuleSource, module_resources
+
+META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+MAX_DEPTH = 8
+
+Files = list[tuple[str, dict[str, Any]]]
+LoadDir = Callable[[str], Files]
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Where a module call stands: the root directory it descends from and its key path."""
+
+    root: str
+    key: str
+
+
+def local_child(directory: str, source: str) -> str | None:
+    if source.startswith(("./", "../")) or source in (".", ".."):
+        return str((Path(directory) / source).resolve())
+    return None
+
+
+def called_directories(by_dir: dict[str, Files]) -> set[str]:
+    """Directories some scanned directory calls as a local module."""
+    called = set()
+    for directory, files in by_dir.items():
+        for _, parsed in files:
+            for block in parsed["blocks"]:
+                source = block["body"].get("source") if block["kind"] == "module" and isinstance(block["body"], dict) else None
+                child = local_child(directory, source) if isinstance(source, str) else None
+                if child and child != str(Path(directory).resolve()):
+                    called.add(child)
+    return called
+
+
+def instance_resources(source: ModuleSource, load_dir: LoadDir, site: CallSite, depth: int = 0) -> list[Resource]:
+    """Resources of one module instance, with its module calls expanded recursively."""
+    resources = module_resources(source)
+    expanded: list[Resource] = []
+    for resource in resources:
+        expanded.append(resource)
+        if resource.meta.get("kind") == "module" and depth < MAX_DEPTH:
+            key = f"{site.key}.{resource.name}" if site.key else resource.name
+            expanded.extend(_expand_call(resource, source, load_dir, CallSite(site.root, key), depth))
+    return expanded
+
+
+def _inputs(call: Resource) -> dict[str, Any]:
+    values = {}
+    for key, value in call.attributes.items():
+        if key in META_ARGUMENTS:
+            continue
+        values[key] = Unknown(call.unknown[key]) if key in call.unknown else value
+    return values
+
+
+def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: CallSite, depth: int) -> list[Resource]:
+    source = call.attributes.get("source")
+    if not isinstance(source, str) or "source" in call.unknown:
+        return []
+    directory = local_child(parent.directory, source) or _downloaded(site)
+    if directory:
+        files = load_dir(directory)
+        if files:
+            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".")
+            return instance_resources(child, load_dir, site, depth + 1)
+    return described_resources(call, source)
+
+
+def _downloaded(site: CallSite) -> str | None:
+    manifest = Path(site.root) / ".terraform" / "modules" / "modules.json"
+    for entry in _manifest(str(manifest)):
+        if entry.get("Key") == site.key and entry.get("Dir"):
+            return str((Path(site.root) / entry["Dir"]).resolve())
+    return None
+
+
+@lru_cache(maxsize=64)
+def _manifest(path: str) -> tuple[dict[str, Any], ...]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    modules = data.get("Modules") if isinstance(data, dict) else None
+    return tuple(m for m in modules or [] if isinstance(m, dict))
+
+
+@lru_cache(maxsize=1)
+def module_descriptions() -> dict[str, list[dict[str, Any]]]:
+    import yaml
+
+    from soc2gate.catalog.locate import mappings_dir
+
+    data = yaml.safe_load((mappings_dir() / "terraform-modules.yaml").read_text(encoding="utf-8"))
+    return data["modules"]
+
+
+def described_resources(call: Resource, source: str) -> list[Resource]:
+    """Resources of a known registry module, built from the call's inputs."""
+    description = module_descriptions().get(source.split("//")[0].split("?")[0])
+    if description is None:
+        return []
+    return [_described(call, spec) for spec in description]
+
+
+def _described(call: Resource, spec: dict[str, Any]) -> Resource:
+    unknown: dict[str, str] = {}
+    attributes = _mapped(call, spec.get("attributes", {}), unknown, "")
+    links = {child: [{"address": f"{call.address}.{child}.this", "line": call.span.start_line,
+                      "attributes": _mapped(call, mapping, unknown, f"links.{child}")}]
+             for child, mapping in spec.get("links", {}).items()}
+    line_of = {attr: call.line_of[m["input"]] for attr, m in spec.get("attributes", {}).items()
+               if m["input"] in call.line_of}
+    return Resource(
+        surface="terraform",
+        type=spec["type"],
+        name=spec["name"],
+        address=f"{call.address}.{spec['type']}.{spec['name']}",
+        span=SourceSpan(call.span.file, call.span.start_line, call.span.end_line),
+        attributes=attributes,
+        unknown=unknown,
+        links={k: v for k, v in links.items() if v[0]["attributes"]},
+        line_of=line_of,
+        meta={**call.meta, "kind": "resource", "module": call.address, "module_source": call.attributes.get("source"),
+              "raw": {}},
+    )
+
+
+def _mapped(call: Resource, mapping: dict[str, Any], unknown: dict[str, str], prefix: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for attribute, rule in mapping.items():
+        if rule.get("when") and call.attributes.get(rule["when"]) is not True:
+            continue
+        name = rule["input"]
+        if name in call.attributes:
+            value = call.attributes[name]
+            target = f"{prefix}.{attribute}" if prefix else attribute
+            for path, expression in call.unknown.items():
+                if path == name or path.startswith(name + "."):
+                    unknown[target + path[len(name):]] = expression
+        elif rule.get("default") is not None:
+            value = rule["default"]
+        else:
+            continue
+        values[attribute] = [value] if rule.get("block") and isinstance(value, dict) else value
+    return values
