@@ -73,4 +73,15 @@ def render(result: Result) -> str:
     if problems:
         cases = [_testcase(group, titles) for group in _cases(problems).values()]
         suites.append(TestSuite("soc2gate: inputs and policies", cases, properties={"soc2gate.version": result.tool_version}))
-    return to_xml_report_string(suites, prettyprint=True, encoding="utf-8")
+    return _jenkins_compatible(to_xml_report_string(suites, prettyprint=False, encoding="utf-8"))
+
+
+def _jenkins_compatible(xml: str) -> str:
+    """Drop the `disabled` attribute junit-xml writes; the Jenkins junit-10.xsd does not allow it."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(xml.encode("utf-8"))
+    for element in [root, *root.iter("testsuite")]:
+        element.attrib.pop("disabled", None)
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"

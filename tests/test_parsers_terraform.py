@@ -1,0 +1,100 @@
+"""Terraform HCL: resources, lines, variables, locals, unknowns, links, modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from soc2gate.parsers.collect import CollectOptions, collect
+
+
+def _scan(tmp_path: Path, files: dict[str, str], var_files: tuple[str, ...] = ()) -> dict:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    out = collect([str(tmp_path)], CollectOptions(use_cache=False, var_files=var_files))
+    return {"by_address": {r.address: r for r in out.resources}, "out": out}
+
+
+def test_blocks_become_resources_with_lines(tmp_path: Path) -> None:
+    got = _scan(tmp_path, {"main.tf": 'resource "aws_s3_bucket" "logs" {\n  bucket = "x"\n  acl = "private"\n}\n'
+                                      'data "aws_iam_policy_document" "p" {}\nmodule "m" {\n  source = "git::x"\n}\n'})
+    res = got["by_address"]
+    assert set(res) == {"aws_s3_bucket.logs", "data.aws_iam_policy_document.p", "module.m"}
+    bucket = res["aws_s3_bucket.logs"]
+    assert (bucket.span.start_line, bucket.span.end_line) == (1, 4)
+    assert bucket.line_of["acl"] == 3
+    assert bucket.attributes == {"bucket": "x", "acl": "private"}
+
+
+def test_variables_tfvars_var_file_and_locals(tmp_path: Path) -> None:
+    files = {
+        "main.tf": 'variable "env" { default = "dev" }\nvariable "enc" {}\nvariable "size" { default = 1 }\n'
+                   'locals { name = "acme-${var.env}" }\n'
+                   'resource "aws_ebs_volume" "v" {\n  encrypted = var.enc\n  size = var.size\n  tags = { Name = local.name }\n}\n',
+        "terraform.tfvars": 'env = "prod"\n',
+        "x.auto.tfvars": "size = 5\n",
+    }
+    vol = _scan(tmp_path, files)["by_address"]["aws_ebs_volume.v"]
+    assert vol.attributes["tags"] == {"Name": "acme-prod"}
+    assert vol.attributes["size"] == 5
+    assert vol.unknown == {"encrypted": "var.enc"}
+    extra = tmp_path / "extra.tfvars"
+    extra.write_text("enc = true\n")
+    vol = _scan(tmp_path, {}, var_files=(str(extra),))["by_address"]["aws_ebs_volume.v"]
+    assert vol.attributes["encrypted"] is True and not vol.unknown
+
+
+def test_count_zero_and_empty_dynamic(tmp_path: Path) -> None:
+    files = {"main.tf": 'variable "create" { default = false }\n'
+                        'resource "aws_s3_bucket" "gone" {\n  count = var.create ? 1 : 0\n}\n'
+                        'resource "aws_security_group" "sg" {\n  dynamic "ingress" {\n    for_each = []\n'
+                        '    content { from_port = 22 }\n  }\n}\n'}
+    res = _scan(tmp_path, files)["by_address"]
+    assert "aws_s3_bucket.gone" not in res
+    assert "ingress" in res["aws_security_group.sg"].attributes
+    assert res["aws_security_group.sg"].attributes["ingress"] == []
+
+
+def test_linked_resources_by_reference_and_name(tmp_path: Path) -> None:
+    files = {"main.tf": 'resource "aws_s3_bucket" "a" { bucket = "alpha" }\n'
+                        'resource "aws_s3_bucket" "b" { bucket = "beta" }\n'
+                        'resource "aws_s3_bucket_versioning" "a" {\n  bucket = aws_s3_bucket.a.id\n}\n'
+                        'resource "aws_s3_bucket_logging" "b" {\n  bucket = "beta"\n}\n'}
+    res = _scan(tmp_path, files)["by_address"]
+    assert list(res["aws_s3_bucket.a"].links) == ["aws_s3_bucket_versioning"]
+    assert list(res["aws_s3_bucket.b"].links) == ["aws_s3_bucket_logging"]
+
+
+def test_unresolvable_link_marks_parent_unknown(tmp_path: Path) -> None:
+    files = {"main.tf": 'variable "name" {}\nresource "aws_s3_bucket" "a" { bucket = "alpha" }\n'
+                        'resource "aws_s3_bucket_server_side_encryption_configuration" "x" {\n  bucket = var.name\n}\n'}
+    bucket = _scan(tmp_path, files)["by_address"]["aws_s3_bucket.a"]
+    assert bucket.unknown["links.aws_s3_bucket_server_side_encryption_configuration"] == "var.name"
+
+
+def test_local_module_expansion_passes_inputs(tmp_path: Path) -> None:
+    files = {"main.tf": 'module "store" {\n  source = "./modules/store"\n  name = "acme"\n}\n',
+             "modules/store/main.tf": 'variable "name" {}\nresource "aws_s3_bucket" "this" { bucket = var.name }\n'}
+    res = _scan(tmp_path, files)["by_address"]
+    assert res["module.store.aws_s3_bucket.this"].attributes["bucket"] == "acme"
+    assert "aws_s3_bucket.this" not in res, "a called module directory is not evaluated as a root"
+
+
+def test_registry_module_described_by_data(tmp_path: Path) -> None:
+    files = {"main.tf": 'module "db" {\n  source = "terraform-aws-modules/rds/aws"\n  publicly_accessible = true\n}\n'}
+    db = _scan(tmp_path, files)["by_address"]["module.db.aws_db_instance.this"]
+    assert db.attributes["publicly_accessible"] is True
+    assert db.attributes["storage_encrypted"] is True, "documented module default"
+    assert db.line_of["publicly_accessible"] == 3 and db.span.start_line == 1
+
+
+def test_syntax_error_is_sys001_with_line(tmp_path: Path) -> None:
+    out = _scan(tmp_path, {"bad.tf": 'resource "a" "b" {\n  x = \n}\n'})["out"]
+    assert [f.policy_id for f in out.findings] == ["SYS-001"]
+    assert out.findings[0].span.file.endswith("bad.tf") and out.findings[0].span.start_line == 2
+
+
+def test_tf_json(tmp_path: Path) -> None:
+    text = '{"resource": {"aws_ebs_volume": {"v": {"encrypted": false}}}}'
+    res = _scan(tmp_path, {"main.tf.json": text})["by_address"]
+    assert res["aws_ebs_volume.v"].attributes == {"encrypted": False}
