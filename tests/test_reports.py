@@ -65,3 +65,14 @@ def test_scope_categories_limit_controls(tmp_path: Path) -> None:
     assert categories == {"security", "availability"}
     data = json.loads(get_renderer("json")(result))
     assert data["scope"]["categories"] == ["security", "availability"]
+
+
+def test_json_report_validates_against_its_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((REPO / "src/soc2gate/schemas/report.schema.json").read_text())
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [\n")
+    data = json.loads(get_renderer("json")(_result(str(REPO / "examples"), str(bad))))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert any(f["policy"] == "SYS-001" for f in data["findings"])

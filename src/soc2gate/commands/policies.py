@@ -44,3 +44,26 @@ def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
     if policy is None:
         raise UsageError(f"no policy with id {policy_id}; see `soc2gate policies list`")
     click.echo(policy_markdown(policy))
+
+
+@command.command("docs")
+@click.option("--output", default="docs/policies.md", show_default=True, help="File to write.")
+@click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")
+def docs(output: str, check: bool) -> None:
+    """Generate the policy catalog documentation from METADATA."""
+    from pathlib import Path
+
+    from soc2gate.catalog.docs import catalog_markdown
+
+    text = catalog_markdown(list(_bundle(()).policies))
+    target = Path(output)
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            click.echo(f"{output} is stale: run `soc2gate policies docs --output {output}`", err=True)
+            raise SystemExit(1)
+        click.echo(f"{output} is up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
