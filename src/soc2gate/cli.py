@@ -42,12 +42,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Type of the input read from `-` (standard input).")
 @click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
 @click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
+@click.option("--debug", "scan_debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
          controls: str, **options: Any) -> None:
     """Scan Terraform, plans, Kubernetes manifests and change records."""
     from soc2gate import api
 
+    options.pop("scan_debug", None)
     targets = _targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     scan_options = api.ScanOptions(
