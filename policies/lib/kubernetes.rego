@@ -23,3 +23,152 @@ namespace(r) := ns if {
 	ns := r.namespace
 	ns != ""
 } else := "default"
+
+# --- K8S policy pack helpers -------------------------------------------------------------
+
+# Every kind that carries a pod template (input.workloads holds those whose pod spec parsed).
+workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
+
+# A value as a list: arrays as they are, anything else (null, missing, scalar) as [].
+as_list(v) := v if {
+	is_array(v)
+} else := []
+
+# A value as an object: objects as they are, anything else as {}.
+as_object(v) := v if {
+	is_object(v)
+} else := {}
+
+# The pod spec's securityContext, or {}.
+pod_context(r) := as_object(object.get(r.pod.spec, "securityContext", {}))
+
+# A container's securityContext, or {} (null-safe variant of security_context).
+container_context(c) := as_object(object.get(c.container, "securityContext", {}))
+
+# The value of a securityContext field that Kubernetes lets a pod-level setting default:
+# the container's own value wins, then the pod's. Undefined when neither sets it.
+effective(r, c, key) := v if {
+	v := container_context(c)[key]
+	v != null
+} else := v if {
+	v := pod_context(r)[key]
+	v != null
+}
+
+# Where `effective` found the value (dotted path), for the finding's line.
+effective_path(r, c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
+	container_context(c)[key] != null
+} else := sprintf("%s.securityContext.%s", [r.pod.path, key]) if {
+	pod_context(r)[key] != null
+} else := sprintf("%s.securityContext", [c.path])
+
+# Containers that run as part of the pod's normal lifecycle and can have resources, ports
+# and probes (ephemeral debug containers cannot).
+regular_containers(r) := [c | some c in r.pod.containers; c.list != "ephemeralContainers"]
+
+# Pod template annotations, or {}.
+pod_annotations(r) := as_object(object.get(as_object(r.pod.metadata), "annotations", {}))
+
+# Pod template labels, or {}.
+pod_labels(r) := as_object(object.get(as_object(r.pod.metadata), "labels", {}))
+
+has_key(obj, key) if {
+	_ = obj[key]
+}
+
+# Kubernetes label selector semantics (matchLabels AND matchExpressions; an empty selector
+# selects everything; an unknown operator selects nothing).
+selector_matches(selector, pod_labels) if {
+	sel := as_object(selector)
+	every key, value in as_object(object.get(sel, "matchLabels", {})) {
+		pod_labels[key] == value
+	}
+	every expression in as_list(object.get(sel, "matchExpressions", [])) {
+		expression_matches(expression, pod_labels)
+	}
+}
+
+expression_matches(e, pod_labels) if {
+	e.operator == "In"
+	pod_labels[e.key] in as_list(object.get(e, "values", []))
+}
+
+expression_matches(e, pod_labels) if {
+	e.operator == "NotIn"
+	not pod_labels[e.key] in as_list(object.get(e, "values", []))
+}
+
+expression_matches(e, pod_labels) if {
+	e.operator == "Exists"
+	has_key(pod_labels, e.key)
+}
+
+expression_matches(e, pod_labels) if {
+	e.operator == "DoesNotExist"
+	not has_key(pod_labels, e.key)
+}
+
+# --- RBAC -----------------------------------------------------------------------------------
+
+rbac_roles := array.concat(resources("Role"), resources("ClusterRole"))
+
+rbac_bindings := array.concat(resources("RoleBinding"), resources("ClusterRoleBinding"))
+
+# The rules of a Role/ClusterRole ([] when missing or malformed).
+role_rules(r) := as_list(object.get(r.attributes, "rules", []))
+
+rule_list(rule, field) := [lower(sprintf("%v", [v])) | some v in as_list(object.get(rule, field, []))]
+
+# Does the rule grant one of `verbs` on one of the resource `names` in one of the API
+# `groups`?  A "*" in the rule's apiGroups, resources or verbs matches anything.
+rule_grants_in(rule, groups, verbs, names) if {
+	some group in rule_list(rule, "apiGroups")
+	group in (groups | {"*"})
+	some resource in rule_list(rule, "resources")
+	resource in (names | {"*"})
+	some verb in rule_list(rule, "verbs")
+	verb in (verbs | {"*"})
+}
+
+# The same, in the core ("") API group.
+rule_grants(rule, verbs, names) if rule_grants_in(rule, {""}, verbs, names)
+
+# The rule is limited to named objects (resourceNames).
+rule_named(rule) if count(rule_list(rule, "resourceNames")) > 0
+
+# --- pod template metadata, resources, images -------------------------------------------------
+
+# Dotted path of the pod template's metadata ("metadata" for a Pod).
+pod_metadata_path(r) := concat("", [trim_suffix(r.pod.path, "spec"), "metadata"])
+
+# A container's resources.<section>.<name> (section: limits/requests) when set, else undefined.
+resource_value(c, section, name) := v if {
+	v := as_object(as_object(object.get(c.container, "resources", {}))[section])[name]
+	v != null
+	v != ""
+}
+
+# Deepest existing path towards resources.<section> of a container, for the finding's line.
+resources_path(c, section) := sprintf("%s.resources.%s", [c.path, section]) if {
+	as_object(object.get(c.container, "resources", {}))[section] != null
+} else := sprintf("%s.resources", [c.path]) if {
+	object.get(c.container, "resources", null) != null
+} else := c.path
+
+# A container's image reference as a string ("" when missing).
+image(c) := sprintf("%v", [object.get(c.container, "image", "")]) if {
+	object.get(c.container, "image", null) != null
+} else := ""
+
+# Pinned by an OCI content digest (name@algorithm:hex).
+image_has_digest(ref) if regex.match(`@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$`, ref)
+
+# The tag of an image reference without a digest, or "" when untagged.  The tag follows the
+# last ":" after the last "/" (a ":" before it belongs to a registry port).
+image_tag(ref) := tag if {
+	parts := split(ref, "/")
+	last := parts[count(parts) - 1]
+	contains(last, ":")
+	pieces := split(last, ":")
+	tag := pieces[count(pieces) - 1]
+} else := ""

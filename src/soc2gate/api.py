@@ -24,6 +24,7 @@ from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Outcome, Policy, Resource, Result, severity_rank
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -47,6 +48,15 @@ class ScanOptions:
     engine: str = "regorus"
     now: datetime | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    github_token: str | None = None
+    github_api_url: str | None = None
+    gitlab_token: str | None = None
+    gitlab_api_url: str | None = None
+    with_checkov: bool | None = None
+    checkov_bin: str | None = None
+    opa_url: str | None = None
+    opa_token: str | None = None
+    opa_ca_bundle: str | None = None
 
 
 class Gate:
@@ -59,8 +69,9 @@ class Gate:
         self.controls = in_scope(load_controls(), self.categories)
         self.bundle = _load_bundle(config, options)
         self.policies = _select(self.bundle, config, options, self.controls)
-        self.engine = get_engine(options.engine)
+        self.engine = get_engine(*_engine_choice(options, config))
         self.engine.prepare(self.bundle)
+        self.waivers = WaiverSet.from_config(config, {p.id for p in self.bundle.policies}, self.clock())
         self.fail_on = options.fail_on or config.get("fail_on", "low")
         self.strict = bool(options.strict if options.strict is not None else config.get("strict", False))
         self.allow_parse_errors = bool(
@@ -82,12 +93,23 @@ class Gate:
         raw = self.engine.evaluate(document)
         findings = collected.findings + to_findings(self.policies, resources, raw, self.engine.name)
         findings = [self._scoped(f) for f in findings]
+        waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
-        return self._result(findings, collected, {"engine_s": round(engine_seconds, 4)})
+        result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
+        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+
+    def clock(self, now: datetime | None = None) -> datetime:
+        """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
+        return now or self.options.now or datetime.now(timezone.utc)
 
     def params(self, now: datetime | None = None) -> dict[str, Any]:
+        from soc2gate.change.params import resolve
+
         moment = now or self.options.now or datetime.now(timezone.utc)
-        return {"now": moment.isoformat(), "change_management": dict(self.config.section("change_management"))}
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        change = resolve(self.config.section("change_management"), self.options.extras.get("change_management"),
+                         self.config.path or ".soc2gate.yaml")
+        return {"now": moment.astimezone(timezone.utc).isoformat(), "change_management": change}
 
     def _scoped(self, finding: Finding) -> Finding:
         controls = tuple(c for c in finding.controls if c in self.controls)
@@ -129,12 +151,29 @@ def gate_passes(findings: Sequence[Finding], fail_on: str, strict: bool, allow_p
 
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     """Read the inputs, evaluate every selected policy, return the Result."""
+    from soc2gate.engine.checkov_merge import finish_checkov, start_checkov
+
     gate = gate or Gate.load(options)
-    started = time.perf_counter()
-    collected = _collect(options, gate.config)
-    parse_seconds = time.perf_counter() - started
-    result = gate.evaluate(collected.resources, collected)
-    return replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
+    checkov = start_checkov(options, gate.config)  # runs beside the native scan; None unless asked
+    try:
+        started = time.perf_counter()
+        collected = _collect(options, gate.config)
+        parse_seconds = time.perf_counter() - started
+        result = gate.evaluate(collected.resources, collected)
+    except BaseException:
+        if checkov is not None:
+            checkov.cancel()
+        raise
+    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
+    return finish_checkov(result, checkov, gate) if checkov is not None else result
+
+
+def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
+    """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
+    if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
+        return options.engine, {}
+    given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
+    return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 
 
 def _collect(options: ScanOptions, config: Config) -> Collected:
@@ -143,6 +182,8 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
+        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
+                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -178,3 +219,40 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls
             continue
         selected.append(policy)
     return selected
+
+
+def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """Every waiver (central, and inline ones in ``options.paths``) with its state; and waiver problems."""
+    gate = Gate.load(options)
+    resources = _collect(options, gate.config).resources if options.paths else []
+    return gate.waivers.listing(resources, gate.clock(now))
+
+
+def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
+                    now: datetime | None = None) -> Any:
+    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
+    import os
+
+    from soc2gate import evidence
+
+    chosen = evidence.settings(load_config(options.config_path), directory, key)
+    if chosen is None:
+        return None
+    return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
+
+
+def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
+    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
+    from soc2gate import evidence
+
+    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
+    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+
+
+def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> dict:
+    """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
+    from soc2gate import evidence
+
+    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
+    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)

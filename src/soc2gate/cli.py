@@ -41,6 +41,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
               help="Type of the input read from `-` (standard input).")
 @click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
+@click.option("--github-token", envvar="GITHUB_TOKEN", default=None,
+              help="Complete GitHub change records from the REST API (env GITHUB_TOKEN).")
+@click.option("--github-api-url", envvar="GITHUB_API_URL", default=None,
+              help="GitHub REST API base URL, for GitHub Enterprise Server (env GITHUB_API_URL).")
+@click.option("--gitlab-token", envvar="GITLAB_TOKEN", default=None,
+              help="Complete GitLab change records from the REST API (env GITLAB_TOKEN).")
+@click.option("--gitlab-api-url", envvar="CI_API_V4_URL", default=None,
+              help="GitLab API v4 base URL (env CI_API_V4_URL; default: from the merge request URL).")
+@click.option("--with-checkov", is_flag=True, default=None,
+              help="Also run checkov (in its own environment) and report its results as findings.")
+@click.option("--checkov-bin", envvar="SOC2GATE_CHECKOV_BIN", default=None,
+              help="The checkov executable (env SOC2GATE_CHECKOV_BIN; default: checkov on PATH).")
+@click.option("--opa-url", envvar="SOC2GATE_OPA_URL", default=None,
+              help="Evaluate the policies on this OPA server instead of the embedded engine.")
+@click.option("--opa-token", envvar="SOC2GATE_OPA_TOKEN", default=None,
+              help="Bearer token for the OPA server (env SOC2GATE_OPA_TOKEN).")
+@click.option("--opa-ca-bundle", default=None, help="CA certificate(s) that sign the OPA server's TLS certificate.")
+@click.option("--evidence", "evidence_dir", default=None, metavar="DIR",
+              help="Append a tamper-evident record of this run to the evidence ledger in DIR (or evidence.dir).")
+@click.option("--evidence-key", default=None, metavar="PEM", help="Ed25519 private key that signs the evidence record.")
 @click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
 @click.option("--debug", "scan_debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
@@ -50,6 +70,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     from soc2gate import api
 
     options.pop("scan_debug", None)
+    evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
     targets = _targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     scan_options = api.ScanOptions(
@@ -61,6 +82,10 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     )
     result = api.scan(scan_options)
     _write_reports(result, targets)
+    receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key)
+    if receipt is not None:
+        click.echo(f"soc2gate: evidence record #{receipt.seq} (run {receipt.run_id}, {receipt.hash}) "
+                   f"appended to {receipt.path}", err=True)
     ctx.exit(result.exit_code)
 
 

@@ -12,6 +12,7 @@
 #     CC6.1: Privileged containers bypass the logical access boundary between workloads and the host.
 #     CC6.8: Host-level access lets malicious code spread beyond the container.
 #   checkov: [CKV_K8S_16]
+#   kics: [dd29336b-fe57-445b-a26e-e6aa867ae609]
 #   remediation: |
 #     securityContext:
 #       privileged: false
@@ -21,7 +22,7 @@ package soc2gate.policies.kubernetes.privileged_container
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-deny contains k8s.fail(r, sprintf("%s.securityContext.privileged", [c.path]), sprintf("container %q runs privileged", [c.name])) if {
+deny contains k8s.fail(r, sprintf("%s.securityContext.privileged", [c.path]), sprintf("container \"%s\" runs privileged", [c.name])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
 	k8s.security_context(c).privileged == true

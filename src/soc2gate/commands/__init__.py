@@ -9,6 +9,13 @@ import click
 COMMAND_MODULES: dict[str, str] = {
     "policies": "soc2gate.commands.policies",
     "controls": "soc2gate.commands.controls",
+    "waivers": "soc2gate.commands.waivers",
+    "evidence": "soc2gate.commands.evidence",
+    "github": "soc2gate.commands.github",
+    "hook": "soc2gate.commands.hook",
+    "webhook": "soc2gate.commands.webhook",
+    "audit": "soc2gate.commands.audit",
+    "change": "soc2gate.commands.change",
 }
 
 

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from soc2gate.engine.base import Engine
 from soc2gate.errors import UsageError
 
 
-def _regorus() -> Engine:
+def _regorus(settings: Mapping[str, Any]) -> Engine:
     from soc2gate.engine.regorus_engine import RegorusEngine
 
     return RegorusEngine()
 
 
-ENGINES: dict[str, Callable[[], Engine]] = {"regorus": _regorus}
+def _opa(settings: Mapping[str, Any]) -> Engine:
+    from soc2gate.engine.opa_engine import OpaEngine
+
+    return OpaEngine.from_settings(settings)
 
 
-def get_engine(name: str) -> Engine:
+ENGINES: dict[str, Callable[[Mapping[str, Any]], Engine]] = {"regorus": _regorus, "opa": _opa}
+
+
+def get_engine(name: str, settings: Mapping[str, Any] | None = None) -> Engine:
+    """The engine ``name``, built with its settings (e.g. the OPA server's URL)."""
     try:
         factory = ENGINES[name]
     except KeyError:
         raise UsageError(f"unknown engine `{name}`; known engines: {', '.join(sorted(ENGINES))}") from None
-    return factory()
+    return factory(settings or {})

@@ -48,6 +48,7 @@ class CollectOptions:
     excludes: tuple[str, ...] = ()
     use_cache: bool = True
     change_records: tuple[str, ...] = ()
+    change_api: dict[str, Any] = field(default_factory=dict)
 
 
 def json_routes() -> dict[str, tuple[Callable[[Any], bool], Callable[[Any, TextFile], list[Resource]]]]:
@@ -79,7 +80,7 @@ def collect(paths: list[str], options: CollectOptions) -> Collected:
         elif candidate.kind == "yaml":
             _collect_yaml(candidate, text, out)
     for record in options.change_records:
-        _collect_change_record(record, out)
+        _collect_change_record(record, out, options.change_api)
     return out
 
 
@@ -266,6 +267,11 @@ def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) 
 
 
 def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
+    from soc2gate.change import records
+
+    if records.looks_like_yaml_record(text.text):
+        _collect_change_yaml(candidate, text, out)
+        return
     try:
         resources, skipped = manifest_resources(text.text, text.path)
     except ManifestError as exc:
@@ -279,7 +285,7 @@ def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
     _record(out, text, "kubernetes", len(resources))
 
 
-def _collect_change_record(name: str, out: Collected) -> None:
+def _collect_change_record(name: str, out: Collected, change_api: dict[str, Any] | None = None) -> None:
     path = Path(name)
     try:
         text = read_text(path, name)
@@ -288,13 +294,23 @@ def _collect_change_record(name: str, out: Collected) -> None:
         return
     candidate = Candidate(path, name, "json", True)
     if name.endswith((".yaml", ".yml")):
-        import yaml
+        _collect_change_yaml(candidate, text, out)
+        return
+    from soc2gate.change import enrich
 
-        try:
-            document = yaml.safe_load(text.text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            out.error("SYS-001", name, mark.line + 1 if mark else 0, f"{name}: invalid YAML: {exc}")
-            return
-        text = TextFile(text.path, json.dumps(document), text.sha256)
+    if enrich.wants(change_api):
+        enriched = enrich.enriched_json(text.text, change_api or {}, name)
+        text = TextFile(text.path, enriched, text.sha256) if enriched is not None else text
     _collect_json(candidate, text, out, required="change")
+
+
+def _collect_change_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
+    import yaml
+
+    try:
+        document = yaml.safe_load(text.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        out.error("SYS-001", text.path, mark.line + 1 if mark else 0, f"{text.path}: invalid YAML: {exc}")
+        return
+    _collect_json(candidate, TextFile(text.path, json.dumps(document, default=str), text.sha256), out, required="change")

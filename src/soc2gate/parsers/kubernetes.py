@@ -96,14 +96,28 @@ def manifest_resources(text: str, path: str) -> tuple[list[Resource], list[Skipp
         raise ManifestError(TEMPLATE_MESSAGE, template_line)
     resources: list[Resource] = []
     skipped: list[Skipped] = []
+    comments, previous_end = _soc2gate_comments(text), 0
     for number, (document, start, end, lines) in enumerate(load_documents(text, path), start=1):
         if document is None:
             continue
         objects = _objects(document, start, end, lines)
         if not objects:
             skipped.append(Skipped(f"{path}#{number}", "document is not a Kubernetes object (no apiVersion/kind)"))
-        resources.extend(_resource(obj, path, s, e, ln) for obj, s, e, ln in objects)
+        for obj, s, e, ln in objects:
+            mine = [c for c in comments if previous_end < c[0] <= max(s, e)]
+            resources.append(_resource(obj, path, s, e, ln, mine))
+            previous_end = max(previous_end, s, e)
     return resources, skipped
+
+
+def _soc2gate_comments(text: str) -> list[list[Any]]:
+    """Whole-line comments mentioning soc2gate, as [line, text] (inline waivers)."""
+    found: list[list[Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("#") and "soc2gate" in stripped:
+            found.append([number, stripped[1:].strip()])
+    return found
 
 
 def _objects(document: Any, start: int, end: int, lines: dict[str, int]) -> list[tuple[dict, int, int, dict]]:
@@ -120,7 +134,8 @@ def _objects(document: Any, start: int, end: int, lines: dict[str, int]) -> list
     return [(document, start, end, lines)]
 
 
-def _resource(document: dict[str, Any], path: str, start: int, end: int, lines: dict[str, int]) -> Resource:
+def _resource(document: dict[str, Any], path: str, start: int, end: int, lines: dict[str, int],
+              comments: list[list[Any]] | None = None) -> Resource:
     kind = str(document["kind"])
     metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
     name = str(metadata.get("name") or metadata.get("generateName") or "(unnamed)")
@@ -136,7 +151,7 @@ def _resource(document: dict[str, Any], path: str, start: int, end: int, lines: 
         attributes=document,
         line_of=lines,
         meta={"namespace": namespace or "", "api_version": str(document.get("apiVersion")), "pod": pod,
-              "source": "manifest"},
+              "source": "manifest", "comments": comments or []},
     )
 
 

@@ -84,15 +84,23 @@ def module_resources(source: ModuleSource) -> list[Resource]:
     scope = ModuleScope(source)
     resources = []
     for display, parsed in source.files:
+        previous_end = 0
         for block in parsed["blocks"]:
             if block["kind"] in ADDRESSED_KINDS and block["labels"]:
-                resource = _to_resource(block, display, scope, source)
+                resource = _to_resource(block, display, scope, source, _block_comments(parsed, block, previous_end))
                 if resource is not None:
                     resources.append(resource)
+            previous_end = block["end"]
     return resources
 
 
-def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source: ModuleSource) -> Resource | None:
+def _block_comments(parsed: dict[str, Any], block: dict[str, Any], previous_end: int) -> list[list[Any]]:
+    """``soc2gate`` comments inside the block or above it, after the previous block (inline waivers)."""
+    return [c for c in parsed.get("comments") or [] if previous_end < c[0] <= block["end"]]
+
+
+def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source: ModuleSource,
+                 comments: list[list[Any]] | None = None) -> Resource | None:
     kind, labels = block["kind"], block["labels"]
     body = block["body"] if isinstance(block["body"], dict) else {}
     if _instance_count(body, scope) == 0:
@@ -111,7 +119,7 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
         unknown=unknown,
         line_of=block["lines"],
         meta={"kind": kind, "module": source.prefix.rstrip("."), "dir": source.directory,
-              "raw": body, "source": "hcl"},
+              "raw": body, "source": "hcl", "comments": comments or []},
     )
 
 

@@ -14,6 +14,8 @@ REPORTERS: dict[str, str] = {
     "text": "soc2gate.reporters.text",
     "json": "soc2gate.reporters.json_report",
     "junit": "soc2gate.reporters.junit",
+    "sarif": "soc2gate.reporters.sarif",
+    "markdown": "soc2gate.reporters.markdown",
 }
 
 

@@ -24,13 +24,15 @@ def _cases(findings: list[Finding]) -> "OrderedDict[tuple[str, str, str], list[F
     return grouped
 
 
-def _testcase(findings: list[Finding], titles: dict[str, str]):
+def _testcase(findings: list[Finding], titles: dict[str, str], requirements: dict[str, str] | None = None):
     from junit_xml import TestCase
 
     first = findings[0]
     details = [f"policy={first.policy_id} severity={first.severity} controls={','.join(first.controls)}",
                f"title={titles.get(first.policy_id, '')}"]
-    case = TestCase(name=first.resource, classname=first.policy_id)
+    requirement = (requirements or {}).get(first.policy_id, "")
+    name = f"{requirement}: {first.resource}" if first.surface == "change" and requirement else first.resource
+    case = TestCase(name=name, classname=first.policy_id)
     failures = [f for f in findings if f.outcome is Outcome.FAIL]
     errors = [f for f in findings if f.outcome is Outcome.ERROR]
     skipped = [f for f in findings if f.outcome in (Outcome.WAIVED, Outcome.INCONCLUSIVE)]
@@ -65,7 +67,8 @@ def render(result: Result) -> str:
     for summary in control_summaries(result):
         if not summary.findings:
             continue
-        cases = [_testcase(group, titles) for group in _cases(summary.findings).values()]
+        requirements = {p.id: p.requirement for p in result.policies}
+        cases = [_testcase(group, titles, requirements) for group in _cases(summary.findings).values()]
         properties = {"soc2.control": summary.control.id, "soc2.title": summary.control.title,
                       "soc2.category": summary.control.category, "soc2gate.policies": ",".join(summary.policies)}
         suites.append(TestSuite(f"{summary.control.id} {summary.control.title}", cases, properties=properties))

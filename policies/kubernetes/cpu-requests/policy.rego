@@ -1,0 +1,35 @@
+# METADATA
+# title: Containers request CPU
+# description: >-
+#   The scheduler places pods by their requests; a container with no CPU request is
+#   scheduled as if it needed nothing, overcommits the node and is the first to be throttled.
+#   Every init and regular container must have a CPU request: resources.requests.cpu, or a
+#   resources.limits.cpu, which Kubernetes copies into the request when none is given.
+#   Ephemeral containers cannot have resources and are not judged. Mapped to availability
+#   (A1.1): the policy runs when `scope.categories` includes availability.
+# custom:
+#   id: K8S-014
+#   severity: low
+#   resource_types: ["@workload"]
+#   controls:
+#     A1.1: Requests are the capacity reservations the scheduler plans node capacity with.
+#   checkov: [CKV_K8S_10]
+#   kics: [ca469dd4-c736-448f-8ac1-30a642705e0a]
+#   remediation: |
+#     spec:
+#       containers:
+#         - name: app
+#           resources:
+#             requests: {cpu: 250m, memory: 256Mi}
+#             limits: {cpu: "1", memory: 512Mi}
+package soc2gate.policies.kubernetes.cpu_requests
+
+import data.soc2gate.lib.kubernetes as k8s
+import rego.v1
+
+deny contains k8s.fail(r, k8s.resources_path(c, "requests"), sprintf("container \"%s\" requests no CPU (neither resources.requests.cpu nor resources.limits.cpu is set)", [c.name])) if {
+	some r in k8s.workloads
+	some c in k8s.regular_containers(r)
+	not k8s.resource_value(c, "requests", "cpu")
+	not k8s.resource_value(c, "limits", "cpu")
+}

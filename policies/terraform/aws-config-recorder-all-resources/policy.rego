@@ -1,0 +1,32 @@
+# METADATA
+# title: AWS Config records every supported resource type
+# description: >-
+#   aws_config_configuration_recorder must not set recording_group.all_supported = false or
+#   include_global_resource_types = false (both default true), so configuration history covers
+#   the whole account, IAM included.
+# custom:
+#   id: TF-061
+#   severity: low
+#   resource_types: [aws_config_configuration_recorder]
+#   controls:
+#     CC8.1: A configuration history evidences every infrastructure change.
+#     CC3.4: Changes that could affect internal control are identified.
+#     CC7.2: Configuration drift is monitored.
+#   inconclusive_if_unknown: [recording_group.all_supported, recording_group.include_global_resource_types]
+#   checkov: [CKV2_AWS_48]
+#   kics: []
+#   remediation: |
+#     recording_group {
+#       all_supported                 = true
+#       include_global_resource_types = true
+#     }
+package soc2gate.policies.terraform.aws_config_recorder_all_resources
+
+import data.soc2gate.lib.terraform as tf
+import rego.v1
+
+deny contains tf.fail(r, sprintf("recording_group.%s", [flag]), sprintf("Config recorder sets %s = false", [flag])) if {
+	some r in tf.resources("aws_config_configuration_recorder")
+	some flag in ["all_supported", "include_global_resource_types"]
+	tf.is_false(object.get(tf.block(r.attributes, "recording_group"), flag, null))
+}

@@ -1,0 +1,218 @@
+# Helpers for AWS policy documents (IAM, bucket, queue and topic policies).
+#
+# A document arrives as a JSON string (literal or heredoc), as the text of
+# `jsonencode({...})` that the parser could not evaluate, as a reference to a
+# `data "aws_iam_policy_document"` in the same module, or as that data source's
+# `statement` blocks.  Every form is turned into the same statement shape:
+#   {"effect", "actions", "not_actions", "resources", "not_resources",
+#    "principals", "conditional", "unknown"}
+# List elements that hold an unresolved expression keep a "${" or "<ref:" marker;
+# `unknown` is true when the effect or any of these lists holds one.
+package soc2gate.lib.aws_iam
+
+import rego.v1
+
+# Statements of a policy attribute value `v` of resource `r` (undefined when undecodable).
+statements(r, v) := [normalize(s) | some s in json_statements(d)] if {
+	d := decode(v)
+} else := block_statements(doc) if {
+	doc := data_document(r, v)
+}
+
+# Statements of a `data "aws_iam_policy_document"` resource.
+block_statements(doc) := [block_statement(s) | some s in blocks(doc.attributes, "statement")]
+
+# Is the value an expression the document cannot be read from?
+undecodable(r, v) if {
+	is_string(v)
+	not decode(v)
+	not data_document(r, v)
+}
+
+undecodable(_, v) if not is_string(v)
+
+# The finding path for attribute `attr`: when the attribute text holds unresolved parts
+# but the decision was made on literal statements, a `#literal` suffix keeps the
+# engine from reporting the (certain) finding as inconclusive.
+certain_path(attr, v) := concat("", [attr, "#literal"]) if {
+	is_string(v)
+	marked(v)
+} else := attr
+
+decode(v) := d if {
+	is_string(v)
+	json.is_valid(v)
+	d := json.unmarshal(v)
+	is_object(d)
+} else := d if {
+	is_string(v)
+	startswith(v, "${jsonencode(")
+	endswith(v, ")}")
+	text := hcl_to_json(substring(v, 13, count(v) - 15))
+	json.is_valid(text)
+	d := json.unmarshal(text)
+	is_object(d)
+}
+
+# HCL object syntax (`{Key = "v", "a:b" = ref.x}`) to JSON; references become "<ref:...>".
+hcl_to_json(t) := t3 if {
+	t1 := regex.replace(t, `([{,]\s*)([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*`, `$1"$2": `)
+	t2 := regex.replace(t1, `("[^"]*")\s*=\s*`, `$1: `)
+	t3 := regex.replace(t2, `([:\[,]\s*)((?:var|local|data|module|each|count|path|aws_[a-z0-9_]+)(?:\.[A-Za-z0-9_*-]+|\[[^\]]*\])+)`, `$1"<ref:$2>"`)
+}
+
+data_document(r, v) := doc if {
+	is_string(v)
+	m := regex.find_all_string_submatch_n(`^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.json\}$`, v, 1)
+	count(m) == 1
+	some doc in object.get(input.resources, "aws_iam_policy_document", [])
+	doc.kind == "data"
+	doc.name == m[0][1]
+	doc.module == r.module
+}
+
+json_statements(d) := d.Statement if {
+	is_array(d.Statement)
+} else := [d.Statement] if {
+	is_object(d.Statement)
+} else := []
+
+normalize(s) := n if {
+	n0 := {
+		"effect": object.get(s, "Effect", "Allow"),
+		"actions": as_list(object.get(s, "Action", [])),
+		"not_actions": as_list(object.get(s, "NotAction", [])),
+		"resources": as_list(object.get(s, "Resource", [])),
+		"not_resources": as_list(object.get(s, "NotResource", [])),
+		"principals": json_principals(object.get(s, "Principal", [])),
+		"not_principals": json_principals(object.get(s, "NotPrincipal", [])),
+		"conditional": tf_set(object.get(s, "Condition", null)),
+		"condition_keys": json_condition_keys(object.get(s, "Condition", {})),
+	}
+	n := object.union(n0, {"unknown": statement_unknown(n0)})
+}
+
+block_statement(s) := n if {
+	n0 := {
+		"effect": object.get(s, "effect", "Allow"),
+		"actions": as_list(object.get(s, "actions", [])),
+		"not_actions": as_list(object.get(s, "not_actions", [])),
+		"resources": as_list(object.get(s, "resources", [])),
+		"not_resources": as_list(object.get(s, "not_resources", [])),
+		"principals": [id | some p in blocks(s, "principals"); some id in block_identifiers(p)],
+		"not_principals": [id | some p in blocks(s, "not_principals"); some id in block_identifiers(p)],
+		"conditional": count(blocks(s, "condition")) > 0,
+		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in blocks(s, "condition")],
+	}
+	n := object.union(n0, {"unknown": statement_unknown(n0)})
+}
+
+json_condition_keys(c) := [lower(k) |
+	is_object(c)
+	some op
+	is_object(c[op])
+	some k
+	c[op][k]
+]
+
+block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in as_list(object.get(p, "identifiers", []))]
+
+# Principal "*" -> ["*"]; {"AWS": ["*", "arn"], "Service": "x"} -> ["AWS:*", "AWS:arn", "Service:x"].
+json_principals(p) := ["*"] if {
+	p == "*"
+} else := [sprintf("%v:%v", [k, id]) |
+	some k
+	v := p[k]
+	some id in as_list(v)
+] if {
+	is_object(p)
+} else := [sprintf("%v", [x]) | some x in as_list(p)]
+
+as_list(x) := x if {
+	is_array(x)
+} else := [] if {
+	x == null
+} else := [x]
+
+# true when x holds something, false otherwise (never undefined).
+tf_set(x) := true if {
+	x != null
+	x != {}
+	x != []
+	x != ""
+} else := false
+
+marked(x) if {
+	is_string(x)
+	contains(x, "${")
+}
+
+marked(x) if {
+	is_string(x)
+	contains(x, "<ref:")
+}
+
+statement_unknown(n) := count(unknown_parts(n)) > 0
+
+unknown_parts(n) := [x |
+	some key in ["effect", "actions", "not_actions", "resources", "not_resources", "principals", "not_principals"]
+	some x in as_list(n[key])
+	marked(x)
+]
+
+blocks(obj, name) := b if {
+	b := obj[name]
+	is_array(b)
+} else := [b] if {
+	b := obj[name]
+	is_object(b)
+} else := []
+
+# --- predicates over one normalized statement ---
+
+allows(s) if lower(s.effect) == "allow"
+
+# A wildcard principal: "*" or {"AWS": "*"} (JSON) or principals { type = "AWS"/"*", identifiers = ["*"] }.
+public_principal(s) if {
+	some p in s.principals
+	p in {"*", "AWS:*", "*:*"}
+}
+
+# Condition keys that pin a statement to known callers (what AWS itself treats as
+# "not public" when evaluating bucket policies for Block Public Access).
+restricting_keys := {
+	"aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:sourcearn", "aws:sourceaccount",
+	"aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalorgid",
+	"aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:userid",
+	"s3:dataaccesspointarn", "s3:dataaccesspointaccount", "lambda:eventsourcetoken",
+}
+
+restricted(s) if {
+	some k in s.condition_keys
+	k in restricting_keys
+}
+
+# Is the effect or principal list unresolved?
+principal_unknown(s) if marked(s.effect)
+
+principal_unknown(s) if {
+	some p in s.principals
+	marked(p)
+}
+
+# Does the action list contain a pattern granting every action of `service` ("*" counts)?
+grants_all_of(s, service) if {
+	some a in s.actions
+	is_string(a)
+	lower(a) in {"*", concat("", [service, ":*"])}
+}
+
+any_action(s) if {
+	some a in s.actions
+	a == "*"
+}
+
+any_resource(s) if {
+	some x in s.resources
+	x == "*"
+}

@@ -1,0 +1,80 @@
+# METADATA
+# title: S3 bucket policies do not allow anonymous principals
+# description: >-
+#   A bucket policy statement with Effect Allow and Principal "*" (or AWS "*") grants the action
+#   to anyone on the internet unless a Condition pins it to known callers (aws:SourceIp,
+#   aws:SourceVpc(e), aws:SourceArn/Account, aws:PrincipalOrgID/Account/Arn and similar keys, as
+#   AWS Block Public Access evaluates it). Checked in aws_s3_bucket_policy and the inline policy
+#   of aws_s3_bucket; JSON strings, heredocs, jsonencode({...}) and aws_iam_policy_document data
+#   sources are read.
+# custom:
+#   id: TF-029
+#   severity: critical
+#   resource_types: [aws_s3_bucket_policy, aws_s3_bucket]
+#   controls:
+#     CC6.1: Logical access to the resource is restricted to authorized users.
+#     CC6.6: The system boundary blocks access from outside sources that are not authorized.
+#     C1.1: Confidential objects are not readable by the public.
+#   checkov: [CKV_AWS_70]
+#   kics: []
+#   remediation: |
+#     resource "aws_s3_bucket_policy" "data" {
+#       bucket = aws_s3_bucket.data.id
+#       policy = jsonencode({
+#         Version = "2012-10-17"
+#         Statement = [{
+#           Effect    = "Allow"
+#           Principal = { AWS = "arn:aws:iam::123456789012:role/reader" }
+#           Action    = "s3:GetObject"
+#           Resource  = "${aws_s3_bucket.data.arn}/*"
+#         }]
+#       })
+#     }
+package soc2gate.policies.terraform.aws_s3_policy_no_public_principal
+
+import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.aws_iam as iam
+import rego.v1
+
+public(s) if {
+	iam.allows(s)
+	iam.public_principal(s)
+	not iam.restricted(s)
+}
+
+maybe_public(s) if {
+	iam.principal_unknown(s)
+	not lower(sprintf("%v", [s.effect])) == "deny"
+	not iam.restricted(s)
+}
+
+policies contains [r, v] if {
+	some type in ["aws_s3_bucket_policy", "aws_s3_bucket"]
+	some r in tf.resources(type)
+	v := tf.attr(r, "policy")
+	v != null
+}
+
+deny contains tf.fail(r, iam.certain_path("policy", v), "bucket policy allows any principal (*) without a condition restricting the caller") if {
+	some [r, v] in policies
+	some s in iam.statements(r, v)
+	public(s)
+}
+
+deny contains tf.fail(r, "policy", "bucket policy statement depends on unresolved values") if {
+	some [r, v] in policies
+	statements := iam.statements(r, v)
+	not any_public(statements)
+	some s in statements
+	maybe_public(s)
+}
+
+any_public(statements) if {
+	some s in statements
+	public(s)
+}
+
+inconclusive contains {"resource": r.id, "path": "policy", "message": sprintf("%s: cannot read the bucket policy", [r.address]), "expression": v} if {
+	some [r, v] in policies
+	iam.undecodable(r, v)
+}

@@ -1,0 +1,1 @@
+"""``soc2gate audit``: list a cluster's objects through the kubernetes client and evaluate them (docs/audit.md)."""

@@ -1,0 +1,111 @@
+"""``soc2gate audit``: evaluate what runs in a cluster with the same policies as the gate.
+
+Every type in ``RESOURCE_TYPES`` is listed; a type that cannot be listed (403, API not
+served) is a failing SYS-002 finding naming the type and the API's reason, so a missing
+permission never reads as a pass.  Objects managed by a listed controller (a Pod of a
+ReplicaSet, a ReplicaSet of a Deployment, a Job of a CronJob) are evaluated through their
+controller's pod template and reported as skipped, once per type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from typing import Any
+
+from soc2gate.api import Gate, ScanOptions
+from soc2gate.audit.cluster import Cluster, ClusterTarget, Listing, connect
+from soc2gate.audit.kinds import RESOURCE_TYPES, ResourceType
+from soc2gate.model import InputFile, Resource, Result, Skipped
+from soc2gate.parsers.collect import Collected
+from soc2gate.parsers.kubernetes import object_resource
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    target: ClusterTarget = ClusterTarget()
+    scan: ScanOptions = ScanOptions()
+    exclude_namespaces: tuple[str, ...] = ()
+
+
+def audit(options: AuditOptions, gate: Gate | None = None) -> Result:
+    gate = gate or Gate.load(options.scan)
+    cluster = connect(options.target)
+    collected = Collected()
+    listings = _list_all(cluster, collected)
+    resources = _resources(cluster, listings, options.exclude_namespaces, collected)
+    result = gate.evaluate(resources, collected)
+    target = {"context": cluster.name, "server": cluster.server, "namespace": options.target.namespace or "*"}
+    return replace(result, extras={**result.extras, "cluster": target})
+
+
+def _list_all(cluster: Cluster, collected: Collected) -> list[Listing]:
+    namespace = cluster.target.namespace
+    listings = []
+    for rtype in RESOURCE_TYPES:
+        uri = cluster.uri(rtype.path(namespace))
+        if namespace and not rtype.namespaced:
+            collected.skipped.append(Skipped(uri, f"cluster-scoped {rtype.kind} objects are not listed with --namespace"))
+            continue
+        listing = cluster.list_type(rtype)
+        if listing.error:
+            collected.error("SYS-002", uri, 0, listing.error)
+            continue
+        collected.inputs.append(InputFile(uri, listing.sha256, "kubernetes", len(listing.items)))
+        listings.append(listing)
+    return listings
+
+
+def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
+               collected: Collected) -> list[Resource]:
+    present = {(l.rtype.kind, _namespace(o), _name(o)) for l in listings for o in l.items}
+    resources: list[Resource] = []
+    for listing in listings:
+        owned: dict[str, int] = {}
+        dropped: dict[str, int] = {}
+        for obj in listing.items:
+            namespace = _namespace(obj)
+            if namespace and any(fnmatchcase(namespace, p) for p in excluded):
+                dropped[namespace] = dropped.get(namespace, 0) + 1
+                continue
+            owner = _controller(obj, present)
+            if owner:
+                owned[owner] = owned.get(owner, 0) + 1
+                continue
+            resources.append(object_resource(obj, cluster.uri(_object_path(listing.rtype, obj))))
+        _note_skipped(cluster, listing.rtype, owned, dropped, collected)
+    return resources
+
+
+def _note_skipped(cluster: Cluster, rtype: ResourceType, owned: dict[str, int], dropped: dict[str, int],
+                  collected: Collected) -> None:
+    path = cluster.uri(rtype.path(cluster.target.namespace))
+    if owned:
+        owners = ", ".join(sorted(owned))
+        collected.skipped.append(Skipped(path, f"{sum(owned.values())} {rtype.kind} object(s) managed by a listed "
+                                               f"{owners}: evaluated through the controller's pod template"))
+    for namespace, count in sorted(dropped.items()):
+        collected.skipped.append(Skipped(cluster.uri(rtype.path(namespace)),
+                                         f"{count} {rtype.kind} object(s) in excluded namespace (--exclude-namespace)"))
+
+
+def _controller(obj: dict[str, Any], present: set[tuple[str, str, str]]) -> str:
+    """The kind of the listed controller that manages ``obj``, or ""."""
+    references = (obj.get("metadata") or {}).get("ownerReferences") or []
+    for ref in references:
+        if isinstance(ref, dict) and ref.get("controller") is True:
+            if (str(ref.get("kind")), _namespace(obj), str(ref.get("name"))) in present:
+                return str(ref.get("kind"))
+    return ""
+
+
+def _namespace(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("namespace") or "")
+
+
+def _name(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name") or "")
+
+
+def _object_path(rtype: ResourceType, obj: dict[str, Any]) -> str:
+    return f"{rtype.path(_namespace(obj) or None)}/{_name(obj)}"

@@ -1,0 +1,156 @@
+"""A small JSON-over-HTTPS client for the GitHub and GitLab REST APIs (stdlib urllib).
+
+* follows ``Link: <...>; rel="next"`` pagination, only to the same origin (the token
+  never leaves the configured API host), and refuses to truncate silently;
+* waits on rate limiting (``Retry-After`` or ``X-RateLimit-Reset``), in total at most
+  ``max_wait`` seconds, then fails with the reset time;
+* turns 401/403/404 and transport errors into InputErrors that say what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import Message
+from typing import Any, Callable
+
+from soc2gate import __version__
+from soc2gate.errors import InputError
+
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([^";]+)"?')
+RATE_LIMIT_STATUSES = (403, 429)
+
+
+def next_link(header: str | None) -> str | None:
+    """The ``rel="next"`` URL of a Link header, if any."""
+    for url, rel in _LINK.findall(header or ""):
+        if "next" in rel.split():
+            return url
+    return None
+
+
+@dataclass
+class ApiClient:
+    service: str
+    base_url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    hint: str = ""
+    timeout: float = 20.0
+    max_wait: float = 60.0
+    max_pages: int = 50
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    calls: list[str] = field(default_factory=list)
+
+    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}{query}"
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._request(self.url(path, params))[0]
+
+    def get_all(self, path: str, params: dict[str, Any] | None = None, key: str | None = None) -> list[Any]:
+        """Every item of a paginated list (``key``: the list inside an object response)."""
+        url: str | None = self.url(path, {"per_page": 100, **(params or {})})
+        items: list[Any] = []
+        for _ in range(self.max_pages):
+            if url is None:
+                return items
+            body, headers = self._request(url)
+            page = body.get(key) if key and isinstance(body, dict) else body
+            if not isinstance(page, list):
+                raise InputError(f"{self.service}: unexpected response from {_redact(url)}: expected a list"
+                                 + (f" under `{key}`" if key else ""))
+            items.extend(page)
+            url = self._same_origin(next_link(headers.get("Link")))
+        if url is not None:
+            raise InputError(f"{self.service}: {path} has more than {self.max_pages} pages; refusing to "
+                             "evaluate an incomplete list")
+        return items
+
+    def _same_origin(self, url: str | None) -> str | None:
+        if url is None:
+            return None
+        base, target = urllib.parse.urlsplit(self.base_url), urllib.parse.urlsplit(url)
+        if (base.scheme, base.netloc) != (target.scheme, target.netloc):
+            raise InputError(f"{self.service}: pagination link points to another host ({target.netloc}); "
+                             "not sending the token there")
+        return url
+
+    def _request(self, url: str) -> tuple[Any, Message]:
+        waited = 0.0
+        while True:
+            self.calls.append(url)
+            try:
+                request = urllib.request.Request(url, headers={"User-Agent": f"soc2gate/{__version__}", **self.headers})
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https/http API only
+                    return _json(response.read(), url, self.service), response.headers
+            except urllib.error.HTTPError as exc:
+                wait = self._rate_limit_wait(exc)
+                if wait is None:
+                    raise self._http_error(exc, url) from None
+                if waited + wait > self.max_wait:
+                    raise InputError(self._rate_limit_message(exc, url, wait)) from None
+                exc.close()
+                self.sleep(wait)
+                waited += wait
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise InputError(f"{self.service}: cannot reach {_redact(url)}: {reason}") from None
+
+    def _rate_limit_wait(self, exc: urllib.error.HTTPError) -> float | None:
+        if exc.code not in RATE_LIMIT_STATUSES:
+            return None
+        retry_after = exc.headers.get("Retry-After")
+        if retry_after is not None and retry_after.strip().isdigit():
+            return max(float(retry_after.strip()), 1.0)
+        if exc.headers.get("X-RateLimit-Remaining") == "0" or exc.code == 429:
+            reset = exc.headers.get("X-RateLimit-Reset") or exc.headers.get("RateLimit-Reset")
+            if reset and reset.strip().isdigit():
+                return max(float(reset) - self.clock(), 0.0) + 1.0
+            return 60.0
+        return None
+
+    def _rate_limit_message(self, exc: urllib.error.HTTPError, url: str, wait: float) -> str:
+        reset = exc.headers.get("X-RateLimit-Reset") or exc.headers.get("RateLimit-Reset")
+        when = ""
+        if reset and reset.strip().isdigit():
+            when = f"; the limit resets at {datetime.fromtimestamp(int(reset), timezone.utc).isoformat()}"
+        return (f"{self.service}: rate limited (HTTP {exc.code}) on {_redact(url)}: the server asks to wait "
+                f"{wait:.0f} s, more than the {self.max_wait:.0f} s soc2gate waits{when}")
+
+    def _http_error(self, exc: urllib.error.HTTPError, url: str) -> InputError:
+        detail = _error_detail(exc)
+        advice = {
+            401: f"the token is missing, expired or invalid{self.hint}",
+            403: f"the token lacks permission for this resource{self.hint}",
+            404: "not found: check the repository/project and number, the API URL, and that the token can see it",
+        }.get(exc.code, "unexpected response")
+        return InputError(f"{self.service}: HTTP {exc.code} for GET {_redact(url)}: {advice}{detail}")
+
+
+def _json(raw: bytes, url: str, service: str) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{service}: {_redact(url)} did not return JSON: {exc}") from None
+
+
+def _error_detail(exc: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(exc.read().decode("utf-8", "replace"))
+    except (ValueError, OSError):
+        return ""
+    message = body.get("message") if isinstance(body, dict) else None
+    return f" (server says: {str(message)[:200]})" if message else ""
+
+
+def _redact(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

@@ -1,0 +1,97 @@
+"""Enrich a GitHub change record from the REST API (github.com or GitHub Enterprise Server).
+
+Endpoints (all documented REST v3, paginated with Link headers where they list):
+``GET /repos/{repo}/pulls/{n}``, ``.../pulls/{n}/reviews``, ``.../pulls/{n}/commits``,
+``.../pulls/{n}/files``, ``/repos/{repo}/commits/{sha}/check-runs`` and
+``/repos/{repo}/commits/{sha}/status``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from soc2gate.change.api_client import ApiClient
+from soc2gate.change.github import login, review
+
+DEFAULT_API_URL = "https://api.github.com"
+IGNORED_COMMITTERS = frozenset({"web-flow"})
+TOKEN_HINT = " (--github-token / GITHUB_TOKEN; it needs read access to pull requests, contents, checks and statuses)"
+
+
+def client(token: str, api_url: str | None = None, **options: Any) -> ApiClient:
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
+               "Authorization": f"Bearer {token}"}
+    return ApiClient("GitHub API", api_url or DEFAULT_API_URL, headers, hint=TOKEN_HINT, **options)
+
+
+def enrich(spec: dict[str, Any], api: ApiClient) -> dict[str, Any]:
+    """A copy of ``spec`` completed with what the API knows about the pull request now."""
+    repo, number = spec["repository"], spec["number"]
+    base = f"/repos/{repo}/pulls/{number}"
+    out = dict(spec)
+    out.update(_pull(api.get(base)))
+    out["approvals"] = [review(item) for item in api.get_all(f"{base}/reviews")]
+    out["commit_authors"] = commit_authors(api.get_all(f"{base}/commits"))
+    out["changed_files"] = changed_files(api.get_all(f"{base}/files"))
+    head = out.get("head_commit")
+    if head:
+        runs = api.get_all(f"/repos/{repo}/commits/{head}/check-runs", key="check_runs")
+        statuses = api.get_all(f"/repos/{repo}/commits/{head}/status", key="statuses")
+        out["checks"] = check_runs(runs, head) + commit_statuses(statuses, head)
+    source = dict(out.get("source") or {})
+    source["enriched_from"] = [f"{api.base_url.rstrip('/')}{base}"]
+    out["source"] = source
+    return out
+
+
+def _pull(pr: dict[str, Any]) -> dict[str, Any]:
+    head, base = pr.get("head") or {}, pr.get("base") or {}
+    fields = {
+        "title": pr.get("title"),
+        "description": pr.get("body"),
+        "url": pr.get("html_url"),
+        "labels": [str(label.get("name")) for label in pr.get("labels") or [] if isinstance(label, dict)],
+        "head_commit": head.get("sha"),
+        "source_branch": head.get("ref"),
+        "target_branch": base.get("ref"),
+        "state": pr.get("state"),
+        "merged": bool(pr.get("merged")) if "merged" in pr else pr.get("merged_at") is not None,
+        "merged_by": login(pr.get("merged_by")),
+        "merged_at": pr.get("merged_at"),
+    }
+    if login(pr.get("user")):
+        fields["author"] = login(pr.get("user"))
+    return {k: v for k, v in fields.items() if v is not None or k in ("merged_by", "merged_at", "description")}
+
+
+def commit_authors(commits: list[Any]) -> list[str]:
+    """Logins of the GitHub accounts that authored or committed any commit."""
+    names: list[str] = []
+    for item in commits:
+        for role in ("author", "committer"):
+            name = login(item.get(role)) if isinstance(item, dict) else None
+            if name and name not in IGNORED_COMMITTERS and name not in names:
+                names.append(name)
+    return names
+
+
+def changed_files(files: list[Any]) -> list[str]:
+    paths: list[str] = []
+    for item in files:
+        for key in ("filename", "previous_filename"):
+            value = item.get(key) if isinstance(item, dict) else None
+            if value and value not in paths:
+                paths.append(str(value))
+    return paths
+
+
+def check_runs(runs: list[Any], head: str) -> list[dict[str, Any]]:
+    return [{"name": str(run.get("name")), "conclusion": str(run.get("conclusion") or run.get("status") or "unknown"),
+             "commit": run.get("head_sha") or head, "kind": "check_run"}
+            for run in runs if isinstance(run, dict) and run.get("name")]
+
+
+def commit_statuses(statuses: list[Any], head: str) -> list[dict[str, Any]]:
+    return [{"name": str(item.get("context")), "conclusion": str(item.get("state") or "unknown"),
+             "commit": head, "kind": "status"}
+            for item in statuses if isinstance(item, dict) and item.get("context")]

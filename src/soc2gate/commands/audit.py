@@ -1,0 +1,50 @@
+"""``soc2gate audit``: evaluate a live cluster's objects with the gate's policies (docs/audit.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from soc2gate.cli import FORMATS
+
+
+@click.command()
+@click.option("--kubeconfig", default=None, help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+@click.option("--context", default=None, help="kubeconfig context (default: the current context).")
+@click.option("--in-cluster", is_flag=True, help="Use the pod's service account instead of a kubeconfig.")
+@click.option("-n", "--namespace", default=None, help="Only this namespace (cluster-scoped kinds are then skipped).")
+@click.option("--exclude-namespace", "exclude_namespaces", multiple=True,
+              help="Namespace name or glob not to evaluate (repeatable); reported as skipped.")
+@click.option("--page-size", default=500, show_default=True, type=click.IntRange(1, 10000),
+              help="Objects per list request (continue tokens fetch the rest).")
+@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(1, 600),
+              help="Seconds per API request.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("--output", "outputs", multiple=True, help="File for the format in the same position (repeatable).")
+@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
+@click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC6.6.")
+@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
+@click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the audit.")
+@click.pass_context
+def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
+    """List workloads, RBAC, NetworkPolicies, Ingresses and Services and evaluate them."""
+    from soc2gate.api import ScanOptions
+    from soc2gate.audit.cluster import ClusterTarget
+    from soc2gate.audit.run import AuditOptions, audit
+    from soc2gate.cli import _targets, _write_reports
+    from soc2gate.errors import UsageError
+
+    if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
+        raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
+    targets = _targets(formats, outputs)
+    target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"], in_cluster=options["in_cluster"],
+                           namespace=options["namespace"], page_size=options["page_size"],
+                           timeout=options["request_timeout"])
+    scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"],
+                       controls=tuple(c.strip() for c in options["controls"].split(",") if c.strip()),
+                       fail_on=options["fail_on"], strict=options["strict"])
+    result = audit(AuditOptions(target, scan, tuple(options["exclude_namespaces"])))
+    _write_reports(result, targets)
+    ctx.exit(result.exit_code)

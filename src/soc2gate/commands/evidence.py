@@ -1,0 +1,62 @@
+"""``soc2gate evidence verify|report``: prove the ledger intact; summarize a period for an auditor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def command() -> None:
+    """The tamper-evident evidence ledger (docs/evidence.md)."""
+
+
+@command.command("verify")
+@click.argument("directory")
+@click.option("--public-key", default=None, help="Ed25519 public key (PEM); every record must carry a valid signature.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--config", "config_path", default=None, help="Configuration file (evidence.public_key).")
+@click.pass_context
+def verify(ctx: click.Context, directory: str, public_key: str | None, fmt: str, config_path: str | None) -> None:
+    """Detect modified, reordered, inserted or deleted records and torn writes (exit 1)."""
+    from soc2gate import api
+    from soc2gate.evidence.verify import render_text
+
+    report = api.verify_evidence(directory, public_key, config_path)
+    click.echo(json.dumps(report.as_dict(), indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
+    ctx.exit(0 if report.ok else 1)
+
+
+@command.command("report")
+@click.argument("directory")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD, UTC) or ISO 8601 timestamp.")
+@click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD, UTC, inclusive) or ISO 8601 timestamp.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown")
+@click.option("--output", default=None, help="Write the report to this file instead of standard output.")
+@click.option("--branch", default=None, help="Only runs on this branch.")
+@click.option("--repo", default=None, help="Only runs of this repository.")
+@click.option("--public-key", default=None, help="Ed25519 public key (PEM) to check signatures with.")
+@click.option("--config", "config_path", default=None, help="Configuration file (evidence.public_key).")
+@click.pass_context
+def report(ctx: click.Context, directory: str, start: str | None, end: str | None, fmt: str, output: str | None,
+           branch: str | None, repo: str | None, public_key: str | None, config_path: str | None) -> None:
+    """Per control: runs, pass rate, failures and time to fix; exceptions active in the period.
+
+    Exit status 1 when the ledger fails verification (the report says so at the top).
+    """
+    from soc2gate import api
+    from soc2gate.errors import UsageError
+    from soc2gate.evidence.report_markdown import render
+
+    data = api.evidence_report(directory, start, end, public_key, config_path, branch, repo)
+    text = json.dumps(data, indent=2) + "\n" if fmt == "json" else render(data)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    ctx.exit(0 if data["integrity"]["ok"] else 1)

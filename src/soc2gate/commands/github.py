@@ -1,0 +1,232 @@
+"""``soc2gate github run``: the whole GitHub Action in one testable command.
+
+Runs the scan through ``soc2gate.api``, writes every requested report, appends the
+Markdown summary to ``$GITHUB_STEP_SUMMARY``, prints ``::error``/``::warning`` annotations
+(at most ``MAX_ANNOTATIONS`` of each, GitHub's per-step limit), writes the step outputs to
+``$GITHUB_OUTPUT`` and exits non-zero when the gate failed (unless ``--soft-fail``).
+Every option also reads an ``SOC2GATE_*`` environment variable, which is how ``action.yml``
+passes its inputs without interpolating them into shell code.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
+FORMAT_FILES = {"sarif": "soc2gate.sarif", "junit": "soc2gate-junit.xml", "json": "soc2gate.json",
+                "markdown": "soc2gate.md"}
+MAX_ANNOTATIONS = 10
+
+
+@dataclass(frozen=True)
+class Annotation:
+    level: str
+    file: str
+    line: int
+    end_line: int
+    title: str
+    message: str
+
+    def command(self) -> str:
+        props = [f"file={_prop(self.file)}"] if self.file else []
+        if self.file and self.line:
+            props += [f"line={self.line}", f"endLine={max(self.end_line, self.line)}"]
+        props.append(f"title={_prop(self.title)}")
+        return f"::{self.level} {','.join(props)}::{_data(self.message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """Newline-, comma- or space-separated input; shell quoting keeps a path with spaces whole."""
+    try:
+        words = shlex.split(value.replace(",", " "), comments=False, posix=True)
+    except ValueError as exc:
+        from soc2gate.errors import UsageError
+
+        raise UsageError(f"cannot read the list `{value}`: {exc}") from None
+    return tuple(w for w in words if w)
+
+
+def pull_request_event(evaluate: bool) -> tuple[str, ...]:
+    """``$GITHUB_EVENT_PATH`` when this run was triggered by a pull request event."""
+    event = os.environ.get("GITHUB_EVENT_NAME", "")
+    path = os.environ.get("GITHUB_EVENT_PATH", "")
+    return (path,) if evaluate and event in PR_EVENTS and path else ()
+
+
+def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str]) -> dict[str, str]:
+    """Format -> file for every requested format (an explicit file wins over the output directory)."""
+    from soc2gate.errors import UsageError
+
+    targets: dict[str, str] = {}
+    for fmt in formats:
+        if fmt not in FORMAT_FILES:
+            raise UsageError(f"unknown output format `{fmt}` in formats; known: {', '.join(FORMAT_FILES)}")
+        targets[fmt] = files.get(fmt) or str(Path(output_dir) / FORMAT_FILES[fmt])
+    return targets
+
+
+def write_reports(result: Any, targets: dict[str, str]) -> None:
+    from soc2gate.errors import UsageError
+    from soc2gate.reporters import get_renderer
+
+    for fmt, path in targets.items():
+        text = get_renderer(fmt)(result)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}") from None
+
+
+def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
+    """Errors for findings that fail the gate, warnings for the rest worth a look; most severe first."""
+    from soc2gate.model import Outcome, severity_rank
+
+    titles = {p.id: p.title for p in result.policies}
+    shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)]
+    shown.sort(key=lambda f: -severity_rank(f.severity))
+    chosen: list[Annotation] = []
+    left: dict[str, int] = {"error": 0, "warning": 0}
+    for finding in shown:
+        level = "error" if blocking(finding) else "warning"
+        if sum(1 for a in chosen if a.level == level) >= limit:
+            left[level] += 1
+            continue
+        chosen.append(_annotation(finding, level, titles.get(finding.policy_id, "")))
+    for level, count in left.items():
+        if count:
+            chosen.append(Annotation("notice", "", 0, 0, f"soc2gate: {count} more {level}s",
+                                     f"{count} more findings are not annotated (GitHub shows {limit} {level} "
+                                     "annotations per step); see the step summary and the SARIF report"))
+    return chosen
+
+
+def _annotation(finding: Any, level: str, title: str) -> Annotation:
+    span = finding.span
+    label = f"{finding.policy_id} ({finding.severity})" + (f": {title}" if title else "")
+    controls = f" [SOC 2: {', '.join(finding.controls)}]" if finding.controls else ""
+    outcome = "" if finding.outcome.value == "fail" else f"{finding.outcome.value}: "
+    return Annotation(level, _workspace_relative(span.file) if span else "", span.start_line if span else 0,
+                      span.end_line if span else 0, label, f"{outcome}{finding.message}{controls}")
+
+
+def _workspace_relative(file: str) -> str:
+    workspace = os.environ.get("GITHUB_WORKSPACE", "")
+    path = Path(file)
+    if not workspace or not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def step_outputs(result: Any, targets: dict[str, str]) -> dict[str, str]:
+    counts = result.counts()
+    values = {"verdict": "passed" if result.passed else "failed", "exit-code": str(result.exit_code),
+              "failed": str(counts["fail"]), "errors": str(counts["error"]),
+              "inconclusive": str(counts["inconclusive"]), "waived": str(counts["waived"]),
+              "passed": str(counts["pass"])}
+    for fmt in FORMAT_FILES:
+        values[f"{fmt}-file"] = targets.get(fmt, "")
+    return values
+
+
+def write_github_output(path: str, values: dict[str, str]) -> None:
+    lines = []
+    for name, value in values.items():
+        if "\n" in value:
+            lines.append(f"{name}<<SOC2GATE_EOF\n{value}\nSOC2GATE_EOF")
+        else:
+            lines.append(f"{name}={value}")
+    _append(path, "\n".join(lines) + "\n", "GITHUB_OUTPUT")
+
+
+def _append(path: str, text: str, what: str) -> None:
+    from soc2gate.errors import UsageError
+
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"{path} ({what}): cannot write: {exc.strerror or exc}") from None
+
+
+@click.group()
+def command() -> None:
+    """Commands the soc2gate GitHub Action runs."""
+
+
+@command.command("run")
+@click.option("--paths", default=".", envvar="SOC2GATE_PATHS", show_default=True,
+              help="Files or directories to scan (newline/space separated).")
+@click.option("--config", "config_path", default=None, envvar="SOC2GATE_CONFIG", help="Configuration file.")
+@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None,
+              envvar="SOC2GATE_FAIL_ON", help="Lowest failing severity that fails the gate.")
+@click.option("--controls", default="", envvar="SOC2GATE_CONTROLS", help="Only these SOC 2 criteria, e.g. CC6.1,CC8.1.")
+@click.option("--policy-dirs", default="", envvar="SOC2GATE_POLICY_DIRS", help="Extra policy directories.")
+@click.option("--formats", default="sarif,junit,json,markdown", envvar="SOC2GATE_FORMATS", show_default=True)
+@click.option("--output-dir", default="soc2gate-reports", envvar="SOC2GATE_OUTPUT_DIR", show_default=True)
+@click.option("--sarif-file", default="", envvar="SOC2GATE_SARIF_FILE")
+@click.option("--junit-file", default="", envvar="SOC2GATE_JUNIT_FILE")
+@click.option("--json-file", default="", envvar="SOC2GATE_JSON_FILE")
+@click.option("--markdown-file", default="", envvar="SOC2GATE_MARKDOWN_FILE")
+@click.option("--pull-request-change-record", "evaluate_pr", type=click.BOOL, default=True,
+              envvar="SOC2GATE_EVALUATE_PR", show_default=True,
+              help="On pull_request(_review) events, evaluate $GITHUB_EVENT_PATH as a change record.")
+@click.option("--annotate", type=click.BOOL, default=True, envvar="SOC2GATE_ANNOTATE", show_default=True)
+@click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
+@click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
+              help="Exit 0 even when the gate failed (usage and configuration errors still exit 2).")
+@click.pass_context
+def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
+        policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, annotate: bool,
+        step_summary: bool, soft_fail: bool, **files: str) -> None:
+    """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
+    from soc2gate import api
+
+    targets = report_targets(split_list(formats), output_dir,
+                             {k.removesuffix("_file"): v for k, v in files.items() if v})
+    options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
+                              controls=split_list(controls), policy_dirs=split_list(policy_dirs),
+                              change_records=pull_request_event(evaluate_pr))
+    gate = api.Gate.load(options)
+    result = api.scan(options, gate)
+    write_reports(result, targets)
+    _publish(result, gate, targets, annotate, step_summary)
+    ctx.exit(0 if soft_fail else result.exit_code)
+
+
+def _publish(result: Any, gate: Any, targets: dict[str, str], annotate: bool, step_summary: bool) -> None:
+    from soc2gate import api
+    from soc2gate.reporters import get_renderer
+
+    click.echo(get_renderer("text")(result), nl=False)
+    if annotate:
+        def blocking(finding: Any) -> bool:
+            return not api.gate_passes([finding], gate.fail_on, gate.strict, gate.allow_parse_errors)
+
+        for annotation in annotations(result, blocking):
+            click.echo(annotation.command())
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY", "")
+    if step_summary and summary_path:
+        _append(summary_path, get_renderer("markdown")(result), "GITHUB_STEP_SUMMARY")
+    output_path = os.environ.get("GITHUB_OUTPUT", "")
+    if output_path:
+        write_github_output(output_path, step_outputs(result, targets))
+    sys.stdout.flush()

@@ -1,0 +1,37 @@
+"""Canonical JSON and the hash chain of ledger records.
+
+A record is hashed as canonical JSON (sorted keys, no whitespace, ASCII) of every field
+except ``hash`` and ``signature``; ``prev_hash`` links it to the record before it (the
+first record links to ``GENESIS``).  Each record is written as one canonical JSON line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Mapping
+
+SCHEMA = "soc2gate-evidence/1"
+GENESIS = "sha256:" + "0" * 64
+UNHASHED = ("hash", "signature")
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    body = {key: value for key, value in record.items() if key not in UNHASHED}
+    return "sha256:" + hashlib.sha256(canonical(body)).hexdigest()
+
+
+def seal(body: Mapping[str, Any], seq: int, prev_hash: str) -> dict[str, Any]:
+    """``body`` with its place in the chain and its own hash."""
+    record = {**body, "seq": seq, "prev_hash": prev_hash}
+    record["hash"] = record_hash(record)
+    return record
+
+
+def to_line(record: Mapping[str, Any]) -> bytes:
+    return canonical(record) + b"\n"

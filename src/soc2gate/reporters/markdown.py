@@ -1,0 +1,195 @@
+"""Markdown summary for a pull-request reviewer (GitHub step summary, MR comment).
+
+Verdict, one table row per SOC 2 criterion with outcomes, failures grouped by policy with
+file:line, message and remediation, problems, inconclusive outcomes, exceptions (waived
+findings) and the change-management checklist when a change record was evaluated.
+The text stays under ``MAX_BYTES`` (GitHub's 1 MiB step-summary limit): once the budget is
+spent, the remaining findings are counted in a closing note instead of being shown.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from soc2gate.model import Finding, Outcome, Policy, Result, severity_rank
+from soc2gate.reporters.summary import control_summaries, diagnostics
+
+MAX_BYTES = 1024 * 1024
+RESERVE = 4096  # room for the truncation note and the footer
+ICON = {"passed": "✅", "failed": "❌", "inconclusive": "⚠️", "no resources": "➖", "not tested": "➖"}
+
+
+def inline(text: str) -> str:
+    """Text safe inside a table cell or list item: one line, no HTML, no column breaks."""
+    cleaned = " ".join(str(text).split())
+    return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks in the text."""
+    cleaned = " ".join(str(text).split()).replace("|", "\\|")
+    fence = "`"
+    while fence in cleaned:
+        fence += "`"
+    return f"{fence} {cleaned} {fence}" if cleaned.startswith("`") or cleaned.endswith("`") else f"{fence}{cleaned}{fence}"
+
+
+def block(text: str) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}\n{text.rstrip()}\n{fence}"
+
+
+def where(finding: Finding) -> str:
+    return code(finding.span.location()) if finding.span and finding.span.file else code(finding.resource or "-")
+
+
+class Budget:
+    """Collects blocks until the byte budget is spent, then counts the findings left out."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.omitted = 0
+        self.full = False
+
+    def add(self, text: str, findings: int = 0) -> None:
+        size = len(text.encode("utf-8")) + 1
+        if self.full or self.size + size > self.limit:
+            self.full = True
+            self.omitted += findings
+            return
+        self.parts.append(text)
+        self.size += size
+
+
+def _verdict(result: Result) -> str:
+    counts = result.counts()
+    icon, word = ("✅", "passed") if result.passed else ("❌", "failed")
+    strict = ", strict" if result.strict else ""
+    return (f"## {icon} soc2gate: gate {word}\n\n"
+            f"**{counts['fail']} failed** · {counts['error']} errors · {counts['inconclusive']} inconclusive · "
+            f"{counts['waived']} waived · {counts['pass']} passed — fail-on `{result.fail_on}`{strict}, "
+            f"{len(result.policies)} policies, {len(result.inputs)} files\n")
+
+
+def _control_table(result: Result) -> str:
+    rows = ["| Criterion | Title | Passed | Failed | Inconclusive | Waived | Status |",
+            "| --- | --- | --: | --: | --: | --: | --- |"]
+    quiet = 0
+    for summary in control_summaries(result):
+        if not summary.findings:
+            quiet += 1
+            continue
+        counts = summary.counts
+        rows.append(f"| {summary.control.id} | {inline(summary.control.title)} | {counts['pass']} | "
+                    f"{counts['fail'] + counts['error']} | {counts['inconclusive']} | {counts['waived']} | "
+                    f"{ICON.get(summary.status, '')} {summary.status} |")
+    if len(rows) == 2:
+        return f"### SOC 2 criteria\n\nNo resource was evaluated against any of the {quiet} criteria in scope.\n"
+    note = f"\n{quiet} other criteria in scope had no evaluated resources.\n" if quiet else ""
+    return "### SOC 2 criteria\n\n" + "\n".join(rows) + "\n" + note
+
+
+def _by_policy(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
+    grouped: OrderedDict[str, list[Finding]] = OrderedDict()
+    ordered = sorted(findings, key=lambda f: (-severity_rank(f.severity), f.policy_id))
+    for finding in ordered:
+        grouped.setdefault(finding.policy_id, []).append(finding)
+    return grouped
+
+
+def _failures(result: Result, budget: Budget) -> None:
+    failures = result.by_outcome(Outcome.FAIL)
+    if not failures:
+        return
+    policies = {p.id: p for p in result.policies}
+    budget.add(f"### Failures ({len(failures)})\n")
+    threshold = severity_rank(result.fail_on)
+    for policy_id, findings in _by_policy(failures).items():
+        policy = policies.get(policy_id)
+        title = inline(policy.title) if policy else ""
+        below = severity_rank(findings[0].severity) < threshold
+        note = f" — below fail-on `{result.fail_on}`, does not fail the gate" if below else ""
+        criteria = ", ".join(findings[0].controls)
+        budget.add(f"#### {policy_id} · {findings[0].severity} · {title}\n\nCriteria: {criteria}{note}\n")
+        for finding in findings:
+            budget.add(f"- {where(finding)} {inline(finding.message)}", findings=1)
+        if policy is not None and policy.remediation:
+            budget.add(f"\n<details><summary>Remediation for {policy_id}</summary>\n\n"
+                       f"{block(policy.remediation)}\n\n</details>\n")
+
+
+def _listing(title: str, findings: list[Finding], budget: Budget) -> None:
+    if not findings:
+        return
+    budget.add(f"### {title} ({len(findings)})\n")
+    for finding in findings:
+        budget.add(f"- {where(finding)} **{finding.policy_id}** ({finding.severity}) {inline(finding.message)}",
+                   findings=1)
+    budget.add("")
+
+
+def _exceptions(result: Result, budget: Budget) -> None:
+    waived = result.by_outcome(Outcome.WAIVED)
+    if not waived:
+        return
+    budget.add(f"### Exceptions ({len(waived)} waived)\n\n"
+               "| Policy | Resource | Location | Reason | Approved by | Ticket | Expires |\n"
+               "| --- | --- | --- | --- | --- | --- | --- |")
+    for finding in waived:
+        w = finding.waiver
+        cells = [inline(w.reason), inline(w.approved_by), inline(w.ticket or "-"), inline(w.expires)] if w else \
+            ["(no waiver recorded)", "-", "-", "-"]
+        budget.add(f"| {finding.policy_id} | {inline(finding.resource)} | {where(finding)} | " + " | ".join(cells) + " |",
+                   findings=1)
+    budget.add("")
+
+
+def _checklist_item(finding: Finding, policy: Policy | None) -> str:
+    name = inline(policy.requirement or policy.title) if policy else finding.policy_id
+    if finding.outcome is Outcome.PASS:
+        return f"- [x] {name} ({finding.policy_id})"
+    if finding.outcome is Outcome.WAIVED:
+        reason = inline(finding.waiver.reason) if finding.waiver else "waived"
+        return f"- [x] {name} ({finding.policy_id}) — waived: {reason}"
+    return f"- [ ] {name} ({finding.policy_id}) — {finding.outcome.value}: {inline(finding.message)}"
+
+
+def _checklist(result: Result, budget: Budget) -> None:
+    changes = [f for f in result.findings if f.surface == "change"]
+    if not changes:
+        return
+    policies = {p.id: p for p in result.policies}
+    order = {p.id: i for i, p in enumerate(result.policies)}
+    records: OrderedDict[str, list[Finding]] = OrderedDict()
+    for finding in changes:
+        records.setdefault(finding.resource, []).append(finding)
+    budget.add("### Change-management checklist\n")
+    for record, findings in records.items():
+        items = sorted(findings, key=lambda f: order.get(f.policy_id, len(order)))
+        lines = [_checklist_item(f, policies.get(f.policy_id)) for f in items]
+        budget.add(f"**{inline(record)}**\n\n" + "\n".join(lines) + "\n", findings=len(items))
+
+
+def _footer(result: Result) -> str:
+    return (f"<sub>soc2gate {inline(result.tool_version)} · policy bundle {code(result.bundle_digest[:19])} · "
+            f"config {code(result.config_digest[:19])}</sub>\n")
+
+
+def render(result: Result, limit: int = MAX_BYTES) -> str:
+    budget = Budget(max(limit - RESERVE, 0))
+    budget.add(_verdict(result))
+    budget.add(_control_table(result))
+    _failures(result, budget)
+    _listing("Problems with the inputs or policies", diagnostics(result), budget)
+    _listing("Inconclusive", result.by_outcome(Outcome.INCONCLUSIVE), budget)
+    _checklist(result, budget)
+    _exceptions(result, budget)
+    if budget.full:
+        budget.parts.append(f"\n> **Truncated:** {budget.omitted} more findings are not shown to stay under "
+                            "GitHub's 1 MiB step-summary limit; the SARIF, JUnit and JSON reports list every finding.\n")
+    budget.parts.append(_footer(result))
+    return "\n".join(budget.parts)

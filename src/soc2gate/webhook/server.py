@@ -1,0 +1,182 @@
+"""Run the webhook under uvicorn: TLS, SIGTERM drain, SIGHUP reload of policies, config and certificate.
+
+* SIGTERM/SIGINT: /readyz turns 503, the listener closes, requests in flight complete
+  (up to ``graceful_timeout`` seconds), then the evaluation threads stop.
+* SIGHUP: config, policies and settings are loaded and validated off the event loop, then
+  swapped in atomically; a bad reload is logged and the previous generation keeps
+  serving.  The TLS certificate and key are re-read into the live SSL context, so a
+  rotated cert-manager secret is picked up by new connections without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+
+from soc2gate import __version__
+from soc2gate.api import ScanOptions
+from soc2gate.errors import Soc2gateError, UsageError
+from soc2gate.webhook.evaluator import EvaluatorPool, Loaded, load
+
+log = logging.getLogger("soc2gate.webhook")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    scan: ScanOptions = field(default_factory=ScanOptions)
+    host: str = "0.0.0.0"
+    port: int = 8443
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    insecure_http: bool = False
+    mode: str | None = None
+    graceful_timeout: float = 25.0
+    log_level: str = "info"
+
+
+def check_tls(options: ServeOptions) -> None:
+    if options.insecure_http:
+        if options.tls_cert or options.tls_key:
+            raise UsageError("--insecure-http serves plain HTTP: do not combine it with --tls-cert/--tls-key")
+        return
+    if not (options.tls_cert and options.tls_key):
+        raise UsageError("the webhook serves HTTPS only: give --tls-cert and --tls-key "
+                         "(or --insecure-http for local testing)")
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(options.tls_cert, options.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"cannot use --tls-cert {options.tls_cert} / --tls-key {options.tls_key}: {exc}") from None
+
+
+def serve(options: ServeOptions) -> int:
+    """Serve until SIGTERM/SIGINT; returns the exit code."""
+    from soc2gate.webhook.app import AdmissionApp
+    from soc2gate.webhook.metrics import Metrics
+
+    check_tls(options)
+    _configure_logging(options.log_level)
+    loaded = load(options.scan, options.mode, 1)
+    metrics = Metrics()
+    pool = EvaluatorPool(loaded, loaded.settings.workers)
+    app = AdmissionApp(pool, metrics)
+    config = uvicorn.Config(
+        app, host=options.host, port=options.port, ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key,
+        lifespan="on", access_log=False, log_config=None, log_level=options.log_level,
+        timeout_graceful_shutdown=int(options.graceful_timeout), timeout_keep_alive=30,
+    )
+    server = _Server(config, app)
+    reloader = _Reloader(options, pool, metrics, server)
+    app.on_startup += [pool.start, lambda: _announce(loaded, metrics), reloader.install]
+    app.on_shutdown.append(pool.stop)
+    # uvicorn re-raises the signal it shut down on once it has drained; a graceful stop exits 0.
+    previous = {sig: signal.signal(sig, _drained) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind; it has logged why
+        raise UsageError(f"cannot serve on {options.host}:{options.port} (see the error above)") from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _drained(sig: int, frame: Any) -> None:
+    """Stand-in handler uvicorn restores and re-raises into after a graceful shutdown."""
+
+
+class _Server(uvicorn.Server):
+    """uvicorn.Server that marks the app draining as soon as SIGTERM arrives (readyz -> 503)."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self.app = app
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.app.draining = True
+        super().handle_exit(sig, frame)
+
+
+@dataclass
+class _Reloader:
+    options: ServeOptions
+    pool: EvaluatorPool
+    metrics: Any
+    server: Any
+    busy: bool = False
+
+    def install(self) -> None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._schedule)
+
+    def _schedule(self) -> None:
+        if not self.busy:
+            self.busy = True
+            asyncio.get_running_loop().create_task(self.reload())
+
+    async def reload(self) -> None:
+        loop = asyncio.get_running_loop()
+        generation = self.pool.current.generation + 1
+        try:
+            loaded = await loop.run_in_executor(None, load, self.options.scan, self.options.mode, generation)
+        except Soc2gateError as exc:
+            self.metrics.reloads.labels("failed").inc()
+            _event("reload", result="failed", error=str(exc), generation=self.pool.current.generation)
+            return
+        finally:
+            self.busy = False
+        self.pool.swap(loaded)
+        self.metrics.reloads.labels("ok").inc()
+        _announce(loaded, self.metrics, "reload")
+        self._reload_certificate()
+
+    def _reload_certificate(self) -> None:
+        context = getattr(self.server.config, "ssl", None)
+        if context is None:
+            return
+        try:
+            context.load_cert_chain(self.options.tls_cert, self.options.tls_key)
+        except (OSError, ValueError) as exc:
+            _event("certificate", result="failed", error=f"{self.options.tls_cert}: {exc}")
+            return
+        _event("certificate", result="ok", path=self.options.tls_cert)
+
+
+def _announce(loaded: Loaded, metrics: Any, event: str = "start") -> None:
+    gate = loaded.gate
+    metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
+    _event(event, result="ok", generation=loaded.generation, policies=len(gate.policies),
+           bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
+           not_evaluated_at_admission=dict(loaded.context))
+
+
+def _event(event: str, **fields: Any) -> None:
+    from soc2gate.webhook.app import _now
+
+    logging.getLogger("soc2gate.webhook.decisions").info(json.dumps({"ts": _now(), "event": event, **fields}))
+
+
+def _configure_logging(level: str) -> None:
+    """Decision lines go to stdout as bare JSON; server diagnostics to stderr."""
+    decisions = logging.getLogger("soc2gate.webhook.decisions")
+    decisions.handlers[:] = [_handler(sys.stdout, "%(message)s")]
+    decisions.setLevel(logging.INFO)
+    decisions.propagate = False
+    for name in ("uvicorn", "uvicorn.error", "soc2gate.webhook"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [_handler(sys.stderr, "%(asctime)s %(levelname)s %(name)s: %(message)s")]
+        logger.setLevel(level.upper())
+        logger.propagate = False
+
+
+def _handler(stream: Any, fmt: str) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(fmt))
+    return handler

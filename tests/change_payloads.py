@@ -1,0 +1,211 @@
+"""Change-record test payloads derived from the real webhook bodies in ../shared.
+
+Every derived GitHub payload starts from an octokit/webhooks example and changes only what
+the scenario needs (reviewer, review state and commit, merge, labels, title, branches);
+``github_schema_errors`` validates it against octokit's JSON Schemas so it stays realistic.
+GitLab payloads start from the atlantis and go-gitlab webhook bodies.  Generic records are
+what ``soc2gate change normalize`` makes of a derived payload, completed with the fields the
+REST API enrichment adds (commit authors, checks, changed files, every review).
+
+``python tests/change_payloads.py`` (re)writes the policy fixtures under policies/change/;
+tests/test_change_fixtures.py checks that the committed fixtures equal what this builds.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from conftest import CORPORA  # noqa: E402
+
+GITHUB = CORPORA / "github-events" / "payload-examples" / "api.github.com"
+GITHUB_SCHEMAS = CORPORA / "github-events" / "payload-schemas" / "api.github.com"
+GITLAB = CORPORA / "gitlab-events"
+HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"   # head.sha of the octokit pull request examples
+BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e"   # base.sha: an older commit than the head
+
+
+@lru_cache(maxsize=None)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def real(path: Path) -> dict[str, Any]:
+    return json.loads(_read(path))
+
+
+def github_user(login: str) -> dict[str, Any]:
+    """A real user object from the examples: Codertocat (author), octocat (reviewer), github-pages[bot]."""
+    if login == "github-pages[bot]":
+        return copy.deepcopy(real(GITHUB / "deployment" / "gh-pages.payload.json")["deployment"]["creator"])
+    pr = real(GITHUB / "pull_request" / "opened.payload.json")["pull_request"]
+    users = {u["login"]: u for u in [pr["user"], *pr["requested_reviewers"]]}
+    return copy.deepcopy(users[login])
+
+
+def review_event(reviewer: str, state: str = "approved", commit: str = HEAD) -> dict[str, Any]:
+    event = real(GITHUB / "pull_request_review" / "submitted.payload.json")
+    event["review"].update(user=github_user(reviewer), state=state, commit_id=commit)
+    event["sender"] = github_user(reviewer)
+    return event
+
+
+def pr_event(action: str = "opened", **changes: Any) -> dict[str, Any]:
+    """A pull_request event; ``merged_by`` merges it, ``labels`` relabels it, others set PR fields."""
+    event = real(GITHUB / "pull_request" / f"{action}.payload.json")
+    pr = event["pull_request"]
+    if "merged_by" in changes:
+        merged_at = changes.pop("merged_at", "2019-05-15T15:25:00Z")
+        pr.update(merged=True, merged_by=github_user(changes.pop("merged_by")), merged_at=merged_at,
+                  closed_at=merged_at, merge_commit_sha="c4295bd74fb0f4fda03689c3df3f2803b658fd85")
+    if "labels" in changes:
+        template = pr["labels"][0]
+        pr["labels"] = [{**template, "name": name, "id": template["id"] + i} for i, name in enumerate(changes.pop("labels"))]
+    if "base_ref" in changes:
+        pr["base"]["ref"] = changes.pop("base_ref")
+    if "head_ref" in changes:
+        pr["head"]["ref"] = changes.pop("head_ref")
+    pr.update(changes)
+    return event
+
+
+def gitlab_event(source: str, **attributes: Any) -> dict[str, Any]:
+    paths = {"go-gitlab": GITLAB / "go-gitlab" / "testdata" / "webhooks" / "merge_request.json",
+             "atlantis-ready": GITLAB / "atlantis" / "server" / "events" / "testdata" / "gitlab-merge-request-event-mark-as-ready.json"}
+    event = real(paths[source])
+    event["object_attributes"].update(attributes)
+    return event
+
+
+def record(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """The generic record soc2gate makes of ``event``, completed with API-shaped ``fields``."""
+    from soc2gate.change.records import normalize
+
+    document = normalize(event)
+    document["spec"].update(fields)
+    return document
+
+
+def approval(user: str, commit: str = HEAD, at: str = "2019-05-15T15:22:00+00:00", state: str = "approved",
+             user_type: str = "User") -> dict[str, Any]:
+    return {"user": user, "user_type": user_type, "state": state, "submitted_at": at, "commit": commit}
+
+
+def check(name: str, conclusion: str = "success", commit: str = HEAD) -> dict[str, Any]:
+    return {"name": name, "conclusion": conclusion, "commit": commit, "kind": "check_run"}
+
+
+MERGED_BY_OTHER = pr_event("closed", merged_by="octocat")
+ENRICHED = {"commit_authors": ["Codertocat"], "approvals": [approval("octocat")],
+            "checks": [check("build"), check("test")], "changed_files": ["README.md"]}
+
+# (policy folder, fixture kind, file name) -> builder
+FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
+    ("approvals", "pass", "review-approved-by-other.json"): lambda: review_event("octocat"),
+    ("approvals", "fail", "review-approved-by-author.json"): lambda: review_event("Codertocat"),
+    ("approvals", "fail", "review-stale-approval.json"): lambda: review_event("octocat", commit=BASE),
+    ("approvals", "fail", "review-bot-approval.json"): lambda: review_event("github-pages[bot]"),
+    ("approvals", "fail", "review-changes-requested.json"): lambda: review_event("octocat", "changes_requested"),
+    ("approvals", "fail", "pr-opened-no-reviews.json"): lambda: pr_event("opened"),
+    ("approvals", "fail", "gitlab-approved-by-author.json"): lambda: gitlab_event("atlantis-ready", action="approved"),
+    ("approvals", "inconclusive", "pr-emergency-merged-unreviewed.json"):
+        lambda: pr_event("closed", merged_by="Codertocat", labels=["bug", "emergency"]),
+    ("ci-checks", "pass", "record-checks-succeeded.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
+    ("ci-checks", "fail", "record-failing-check.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test", "failure")]}),
+    ("ci-checks", "fail", "record-check-on-old-commit.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build", commit=BASE)]}),
+    ("ci-checks", "fail", "pr-closed-no-check-data.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("ticket", "pass", "pr-ticket-in-title.json"):
+        lambda: pr_event("opened", title="DOCS-42: Update the README with new information."),
+    ("ticket", "pass", "pr-ticket-in-branch.json"): lambda: pr_event("opened", head_ref="DOCS-42-readme"),
+    ("ticket", "fail", "pr-opened-no-ticket.json"): lambda: pr_event("opened"),
+    ("ticket", "fail", "gitlab-mr-no-ticket.json"): lambda: gitlab_event("go-gitlab"),
+    ("separation-of-duties", "pass", "pr-merged-by-other.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("separation-of-duties", "pass", "record-merged-by-author-approved.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat"), **ENRICHED),
+    ("separation-of-duties", "fail", "pr-merged-by-author.json"): lambda: pr_event("closed", merged_by="Codertocat"),
+    ("separation-of-duties", "fail", "record-deployed-by-author.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [], "deployer": "Codertocat"}),
+    ("separation-of-duties", "fail", "gitlab-merged-by-author.json"):
+        lambda: gitlab_event("atlantis-ready", action="merge", state="merged"),
+    ("sensitive-paths", "pass", "record-readme-only.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
+    ("sensitive-paths", "pass", "record-workflow-owner-approved.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "changed_files": [".github/workflows/ci.yml"]}),
+    ("sensitive-paths", "fail", "record-workflow-one-approval.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat"),
+                       **{**ENRICHED, "approvals": [approval("hubot")], "changed_files": ["README.md", "modules/iam/roles.tf"]}),
+    ("sensitive-paths", "fail", "pr-no-changed-files.json"): lambda: pr_event("opened"),
+    ("protected-branch", "pass", "pr-into-master.json"): lambda: pr_event("opened"),
+    ("protected-branch", "pass", "gitlab-mr-into-master.json"): lambda: gitlab_event("go-gitlab"),
+    ("protected-branch", "fail", "pr-into-feature-branch.json"): lambda: pr_event("opened", base_ref="feature/readme"),
+    ("change-freeze", "pass", "pr-merged-before-freeze.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("change-freeze", "pass", "pr-emergency-merged-in-freeze.json"):
+        lambda: pr_event("closed", merged_by="octocat", merged_at="2019-12-24T10:00:00Z", labels=["emergency"]),
+    ("change-freeze", "fail", "pr-merged-in-freeze.json"):
+        lambda: pr_event("closed", merged_by="octocat", merged_at="2019-12-24T10:00:00Z"),
+    ("emergency-review", "pass", "record-emergency-reviewed-in-time.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat", labels=["emergency"]),
+                       **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-16T09:00:00+00:00")]}),
+    ("emergency-review", "pass", "pr-not-emergency.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("emergency-review", "fail", "pr-emergency-never-reviewed.json"):
+        lambda: pr_event("closed", merged_by="Codertocat", labels=["emergency"]),
+    ("emergency-review", "fail", "record-emergency-reviewed-late.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat", labels=["emergency"]),
+                       **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-17T09:00:00+00:00")]}),
+}
+
+
+def fixture_path(key: tuple[str, str, str]) -> Path:
+    folder, kind, name = key
+    return REPO / "policies" / "change" / folder / "fixtures" / kind / name
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _github_registry() -> tuple[Any, dict[str, dict[str, Any]]]:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    registry: Any = Registry()
+    schemas: dict[str, dict[str, Any]] = {}
+    for path in sorted(GITHUB_SCHEMAS.rglob("*.schema.json")):
+        contents = json.loads(_read(path))
+        relative = path.relative_to(GITHUB_SCHEMAS).as_posix()
+        resource = Resource.from_contents(contents, default_specification=DRAFT7)
+        registry = registry.with_resources([(relative, resource), (contents.get("$id", relative), resource)])
+        schemas[relative] = contents
+    return registry, schemas
+
+
+def github_schema_errors(event: dict[str, Any]) -> list[str]:
+    """Violations of octokit's schema for this event and action ([] when valid)."""
+    import jsonschema
+
+    registry, schemas = _github_registry()
+    name = "pull_request_review" if "review" in event else "pull_request"
+    schema = schemas[f"{name}/{event['action']}.schema.json"]
+    validator = jsonschema.Draft7Validator(schema, registry=registry)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:160]}" for e in validator.iter_errors(event)]
+
+
+def write_all() -> None:
+    for key, build in FIXTURES.items():
+        path = fixture_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(build()), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_all()
+    print(f"wrote {len(FIXTURES)} fixtures")

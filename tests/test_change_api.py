@@ -1,0 +1,261 @@
+"""REST enrichment against a loopback HTTP server replaying GitHub/GitLab-shaped responses:
+real HTTP through the real client (pagination, rate limiting, 401/403/404)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from click.testing import CliRunner
+
+import change_payloads as cp
+from conftest import CORPORA
+from soc2gate.change import records
+from soc2gate.change.enrich import enrich_record
+from soc2gate.errors import InputError
+
+REPO = "/repos/Codertocat/Hello-World"
+PULL = f"{REPO}/pulls/2"
+
+
+class Replay:
+    """Routes ``path?query`` (or ``path``) to a queue of (status, headers, body); the last one repeats."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[tuple[int, dict[str, str], Any]]] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.base = ""
+
+    def add(self, path: str, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
+        self.routes.setdefault(path, []).append((status, headers or {}, body))
+
+    def respond(self, target: str) -> tuple[int, dict[str, str], Any]:
+        path = target.split("?")[0]
+        queue = self.routes.get(target) or self.routes.get(path)
+        if not queue:
+            return 404, {}, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+
+@pytest.fixture
+def server() -> Iterator[Replay]:
+    replay = Replay()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            replay.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+            status, headers, body = replay.respond(self.path)
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in headers.items():
+                self.send_header(key, value.replace("{base}", replay.base))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield replay
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _github_user(login: str, kind: str = "User") -> dict[str, Any]:
+    user = cp.github_user("octocat")
+    return {**user, "login": login, "type": kind}
+
+
+def _review(login: str, state: str, commit: str, at: str) -> dict[str, Any]:
+    return {"id": abs(hash(login + state)) % 10**8, "node_id": "PRR_x", "user": _github_user(login), "body": "",
+            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1",
+            "pull_request_url": f"https://api.github.com{PULL}", "author_association": "MEMBER",
+            "submitted_at": at, "commit_id": commit}
+
+
+def github_api(replay: Replay) -> None:
+    """The documented REST shapes for pull request #2, reviews and files over two pages."""
+    pr = copy.deepcopy(cp.pr_event("closed", merged_by="octocat")["pull_request"])
+    pr["title"] = "DOCS-42: Update the README with new information."
+    replay.add(PULL, pr)
+    link = '<{base}%s?per_page=100&page=2>; rel="next", <{base}%s?per_page=100&page=2>; rel="last"'
+    replay.add(f"{PULL}/reviews?per_page=100", [_review("Codertocat", "COMMENTED", cp.HEAD, "2019-05-15T15:21:00Z")],
+               headers={"Link": link % (f"{PULL}/reviews", f"{PULL}/reviews")})
+    replay.add(f"{PULL}/reviews?per_page=100&page=2", [_review("octocat", "APPROVED", cp.HEAD, "2019-05-15T15:22:00Z")],
+               headers={"Link": f'<{{base}}{PULL}/reviews?per_page=100&page=1>; rel="prev"'})
+    commit = {"sha": cp.HEAD, "node_id": "C_x", "commit": {"author": {"name": "Codertocat", "email": "c@example.com",
+              "date": "2019-05-15T15:19:00Z"}, "committer": {"name": "GitHub", "email": "noreply@github.com",
+              "date": "2019-05-15T15:19:00Z"}, "message": "Update README.md"},
+              "author": _github_user("Codertocat"), "committer": _github_user("web-flow"), "parents": [{"sha": cp.BASE}]}
+    replay.add(f"{PULL}/commits", [commit])
+    replay.add(f"{PULL}/files?per_page=100", [{"sha": "a" * 40, "filename": "README.md", "status": "modified",
+                                               "additions": 1, "deletions": 1, "changes": 2}],
+               headers={"Link": f'<{{base}}{PULL}/files?per_page=100&page=2>; rel="next"'})
+    replay.add(f"{PULL}/files?per_page=100&page=2", [{"sha": "b" * 40, "filename": "docs/usage.md", "status": "renamed",
+                                                      "previous_filename": "docs/use.md", "additions": 0, "deletions": 0,
+                                                      "changes": 0}])
+    runs = [{"id": 1, "head_sha": cp.HEAD, "name": "build", "status": "completed", "conclusion": "success"},
+            {"id": 2, "head_sha": cp.HEAD, "name": "test", "status": "completed", "conclusion": "success"}]
+    replay.add(f"{REPO}/commits/{cp.HEAD}/check-runs", {"total_count": 2, "check_runs": runs})
+    replay.add(f"{REPO}/commits/{cp.HEAD}/status", {"state": "success", "sha": cp.HEAD, "total_count": 1,
+                                                     "statuses": [{"context": "ci/jenkins", "state": "success"}]})
+
+
+def _event(tmp_path: Path) -> Path:
+    path = tmp_path / "event.json"
+    path.write_text(cp.render(cp.review_event("Codertocat", "commented")))
+    return path
+
+
+def _cli(*args: str) -> Any:
+    from soc2gate.cli import cli
+    from soc2gate.commands import register_all
+
+    register_all(cli)
+    return CliRunner().invoke(cli, list(args), env={"GITHUB_TOKEN": "", "GITLAB_TOKEN": "", "GITHUB_API_URL": "",
+                                                    "CI_API_V4_URL": ""})
+
+
+def test_scan_with_token_completes_the_record_and_passes(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    run = _cli("scan", "--change-record", str(_event(tmp_path)), "--github-token", "t0ken",
+               "--github-api-url", server.base, "--format", "json")
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.output)
+    assert report["verdict"] == "passed"
+    outcomes = {f["policy"]: f["outcome"] for f in report["findings"]}
+    assert outcomes == {f"CHG-00{i}": "pass" for i in range(1, 9)}
+    paths = [p for p, _ in server.requests]
+    assert f"{PULL}/reviews?per_page=100&page=2" in paths and f"{PULL}/files?per_page=100&page=2" in paths
+    assert all(h.get("authorization") == "Bearer t0ken" for _, h in server.requests)
+    assert all(h.get("x-github-api-version") == "2022-11-28" for _, h in server.requests)
+
+
+def test_normalize_with_token_prints_the_enriched_record(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    run = _cli("change", "normalize", str(_event(tmp_path)), "--github-token", "t", "--github-api-url", server.base)
+    assert run.exit_code == 0, run.output
+    spec = json.loads(run.output)["spec"]
+    assert [(a["user"], a["state"]) for a in spec["approvals"]] == [("Codertocat", "commented"), ("octocat", "approved")]
+    assert spec["commit_authors"] == ["Codertocat"]
+    assert spec["changed_files"] == ["README.md", "docs/usage.md", "docs/use.md"]
+    assert {c["name"]: c["kind"] for c in spec["checks"]} == {"build": "check_run", "test": "check_run", "ci/jenkins": "status"}
+    assert spec["merged_by"] == "octocat" and spec["merged_at"] == "2019-05-15T15:25:00+00:00"
+    assert spec["source"]["enriched_from"] == [f"{server.base}{PULL}"]
+
+
+def _enrich(replay: Replay, tmp_path: Path, **options: Any) -> dict[str, Any]:
+    record = records.normalize(json.loads(_event(tmp_path).read_text()))
+    settings = {"github_token": "t", "github_api_url": replay.base}
+    return enrich_record(record, settings, "event.json", **options)
+
+
+def test_rate_limit_waits_as_told_then_retries(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    server.routes[PULL].insert(0, (403, {"Retry-After": "7", "X-RateLimit-Remaining": "0"},
+                                   {"message": "API rate limit exceeded"}))
+    waits: list[float] = []
+    spec = _enrich(server, tmp_path, sleep=waits.append)["spec"]
+    assert waits == [7.0]
+    assert spec["merged_by"] == "octocat"
+    assert [p for p, _ in server.requests].count(PULL) == 2
+
+
+def test_rate_limit_beyond_the_bounded_wait_is_a_clear_error(server: Replay, tmp_path: Path) -> None:
+    reset = int(time.time()) + 3600
+    server.add(PULL, {"message": "API rate limit exceeded for installation"}, status=403,
+               headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    waits: list[float] = []
+    with pytest.raises(InputError) as info:
+        _enrich(server, tmp_path, sleep=waits.append, max_wait=60)
+    assert waits == []
+    message = str(info.value)
+    assert message.startswith("event.json: GitHub API: rate limited (HTTP 403)")
+    assert "more than the 60 s soc2gate waits" in message and "resets at" in message
+
+
+def test_secondary_rate_limit_429_without_headers_waits_a_bounded_minute(server: Replay, tmp_path: Path) -> None:
+    server.add(PULL, {"message": "secondary rate limit"}, status=429)
+    waits: list[float] = []
+    with pytest.raises(InputError, match="rate limited .HTTP 429."):
+        _enrich(server, tmp_path, sleep=waits.append, max_wait=30)
+    assert waits == []
+
+
+@pytest.mark.parametrize("status, expected", [
+    (401, "HTTP 401 for GET .*: the token is missing, expired or invalid .--github-token / GITHUB_TOKEN"),
+    (403, "HTTP 403 .*the token lacks permission.*server says: Resource not accessible by integration"),
+])
+def test_auth_errors_name_the_fix(server: Replay, tmp_path: Path, status: int, expected: str) -> None:
+    server.add(PULL, {"message": "Resource not accessible by integration" if status == 403 else "Bad credentials"},
+               status=status)
+    with pytest.raises(InputError, match=expected):
+        _enrich(server, tmp_path)
+
+
+def test_not_found_through_the_cli_exits_2(server: Replay, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+    run = subprocess.run([sys.executable, "-c", "from soc2gate.cli import main; main()", "scan", "--change-record",
+                          str(_event(tmp_path)), "--github-token", "t", "--github-api-url", server.base],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"soc2gate: error: {tmp_path / 'event.json'}: GitHub API: HTTP 404 for GET")
+    assert f"{PULL}: not found" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_pagination_never_follows_another_host(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    server.routes[f"{PULL}/reviews?per_page=100"][0][1]["Link"] = '<https://evil.example/next?page=2>; rel="next"'
+    with pytest.raises(InputError, match="another host .evil.example.; not sending the token"):
+        _enrich(server, tmp_path)
+
+
+def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
+    record = records.normalize(json.loads(_event(tmp_path).read_text()))
+    with pytest.raises(InputError, match="GitHub API: cannot reach http://127.0.0.1:9/repos"):
+        enrich_record(record, {"github_token": "t", "github_api_url": "http://127.0.0.1:9"}, "event.json", timeout=5)
+
+
+GITLAB_EVENT = CORPORA / "gitlab-events/atlantis/server/events/testdata/gitlab-merge-request-event.json"
+GITLAB_MR = CORPORA / "gitlab-events/atlantis/server/events/testdata/gitlab-get-merge-request.json"
+
+
+def test_gitlab_enrichment_from_merge_request_approvals_pipelines_and_diffs(server: Replay, tmp_path: Path) -> None:
+    event = json.loads(GITLAB_EVENT.read_text())
+    base = "/api/v4/projects/lkysow%2Fatlantis-example/merge_requests/12"
+    mr = json.loads(GITLAB_MR.read_text())
+    mr.update(iid=12, state="merged", merged_by={"id": 7, "username": "reviewer1", "name": "R"},
+              merged_at="2018-12-13T10:00:00.000Z", sha="fa3b1a2c" * 5)
+    server.add(base, mr)
+    server.add(f"{base}/approvals", {"id": mr["id"], "iid": 12, "approvals_required": 1, "approvals_left": 0,
+                                      "approved_by": [{"user": {"id": 7, "username": "reviewer1", "name": "R"},
+                                                       "approved_at": "2018-12-13T09:00:00.000Z"}]})
+    server.add(f"{base}/pipelines?per_page=100", [{"id": 9, "sha": "fa3b1a2c" * 5, "ref": "patch-1", "status": "success"}],
+               headers={"Link": f'<{{base}}{base}/pipelines?per_page=100&page=2>; rel="next"'})
+    server.add(f"{base}/pipelines?per_page=100&page=2", [{"id": 8, "sha": "fa3b1a2c" * 5, "status": "failed"},
+                                                         {"id": 7, "sha": "0ld" * 10, "status": "failed"}])
+    server.add(f"{base}/diffs", [{"old_path": "main.tf", "new_path": "main.tf", "diff": "@@"}])
+    record = records.normalize(event)
+    assert record["spec"]["author"] == "lkysow"
+    spec = enrich_record(record, {"gitlab_token": "glpat", "gitlab_api_url": f"{server.base}/api/v4"}, "mr.json")["spec"]
+    assert spec["merged"] is True and spec["merged_by"] == "reviewer1"
+    assert spec["approvals"] == [{"user": "reviewer1", "user_type": "User", "state": "approved",
+                                  "submitted_at": "2018-12-13T09:00:00+00:00", "commit": None}]
+    assert spec["checks"] == [{"name": "pipeline", "conclusion": "success", "commit": "fa3b1a2c" * 5, "kind": "pipeline"},
+                              {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline"}]
+    assert spec["changed_files"] == ["main.tf"]
+    assert all(h.get("private-token") == "glpat" for _, h in server.requests)
