@@ -32,10 +32,7 @@ EVENTS = CORPORA / "github-events" / "payload-examples" / "api.github.com"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 CONDITION = re.compile(r"^inputs\.([\w-]+) (==|!=) '(.*)'$")
 NO_ENCRYPTION = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n}}\n'
-ENCRYPTED = ('resource "aws_s3_bucket" "data" {\n  bucket = "acme-data"\n'
-             '  server_side_encryption_configuration {\n    rule {\n'
-             '      apply_server_side_encryption_by_default {\n        sse_algorithm = "aws:kms"\n'
-             '      }\n    }\n  }\n}\n')
+NOTHING_TO_FLAG = 'resource "random_id" "suffix" {\n  byte_length = 4\n}\n'  # no policy judges it
 
 
 @dataclass
@@ -213,7 +210,7 @@ def test_full_action_on_a_failing_pull_request(installed: dict[str, Any]) -> Non
 ])
 def test_pull_request_events_only_are_change_records(installed: dict[str, Any], tmp_path: Path,
                                                      event: tuple[str, str, str], evaluated: bool) -> None:
-    runner, gate = _gate(installed, tmp_path, {"main.tf": ENCRYPTED}, event, {"formats": "json"})
+    runner, gate = _gate(installed, tmp_path, {"main.tf": NOTHING_TO_FLAG}, event, {"formats": "json"})
     report = json.loads((runner.workspace / "soc2gate-reports" / "soc2gate.json").read_text())
     seen = {i["path"] for i in report["inputs"]} | {f["file"] for f in report["findings"]}
     assert (str(runner.event_path) in seen) is evaluated
@@ -252,7 +249,7 @@ def test_annotations_respect_github_per_step_limit(installed: dict[str, Any], tm
 
 
 def test_bad_configuration_fails_even_with_soft_fail(installed: dict[str, Any], tmp_path: Path) -> None:
-    files = {"main.tf": ENCRYPTED, ".soc2gate.yaml": "fail_on: hgih\n"}
+    files = {"main.tf": NOTHING_TO_FLAG, ".soc2gate.yaml": "fail_on: hgih\n"}
     runner, gate = _gate(installed, tmp_path, files, ("push", "push", "payload.json"), {"soft-fail": "true"})
     assert gate.returncode == 2 and "fail_on" in gate.stderr and ".soc2gate.yaml" in gate.stderr
 

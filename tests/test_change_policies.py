@@ -4,8 +4,10 @@ and configuration errors that name the key path."""
 from __future__ import annotations
 
 import json
+import tempfile
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +18,27 @@ from soc2gate.api import Gate, ScanOptions, scan
 from soc2gate.errors import ConfigError
 from soc2gate.model import Outcome
 
-MERGED_AT = "2019-05-15T15:25:00+00:00"
+_CONFIGS = tempfile.TemporaryDirectory(prefix="soc2gate-chg-")  # removed when the test process exits
 
 
 def _record(**fields: Any) -> dict[str, Any]:
     return cp.record(cp.pr_event("closed", merged_by="octocat"), **{**cp.ENRICHED, **fields})
 
 
+@lru_cache(maxsize=None)
+def _gate(config: str, now: str | None) -> Gate:
+    """One loaded bundle per (configuration, clock): loading compiles every policy."""
+    config_path = Path(_CONFIGS.name) / f"{abs(hash((config, now)))}.yaml"
+    config_path.write_text(config or "version: 1\n")
+    moment = datetime.fromisoformat(now) if now else None
+    return Gate.load(ScanOptions(config_path=str(config_path), now=moment))
+
+
 def _run(tmp_path: Path, record: dict[str, Any], config: str = "", now: str | None = None) -> dict[str, list]:
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record))
-    config_path = tmp_path / "soc2gate.yaml"
-    config_path.write_text(config or "version: 1\n")
-    moment = datetime.fromisoformat(now) if now else None
-    result = scan(ScanOptions(change_records=(str(path),), config_path=str(config_path), now=moment, use_cache=False))
+    gate = _gate(config, now)
+    result = scan(ScanOptions(change_records=(str(path),), config_path=gate.config.path, use_cache=False), gate=gate)
     assert not [f for f in result.findings if f.outcome is Outcome.ERROR], result.findings
     found: dict[str, list] = {}
     for finding in result.findings:
@@ -177,3 +186,21 @@ def test_junit_reads_as_a_checklist_per_requirement(tmp_path: Path) -> None:
         assert f"{requirement}: {address}" in names
     assert names[f"separation-of-duties: {address}"].find("failure") is not None
     assert names[f"target-branch: {address}"].find("failure") is None
+
+
+def test_every_parameter_is_documented() -> None:
+    import json as _json
+
+    from soc2gate.change.params import SCHEMA
+
+    doc = (cp.REPO / "docs" / "change-management.md").read_text()
+
+    def keys(schema: dict, prefix: str = "") -> list[str]:
+        out = []
+        for name, sub in schema.get("properties", {}).items():
+            out.append(name)
+            out.extend(keys(sub, f"{prefix}{name}."))
+        return out
+
+    missing = [k for k in keys(_json.loads(SCHEMA.read_text())) if f"{k}:" not in doc and f"`{k}`" not in doc]
+    assert not missing, missing

@@ -1,31 +1,87 @@
 """Conformance: every policy fixture gives identical deny/inconclusive sets on regorus and regopy.
 
 regopy wraps Microsoft's rego-cpp, an implementation of Rego independent of regorus.  For
-each fixture the same bundle and the same input document (built exactly as a scan builds
-it) are evaluated by both; the items each policy produces must be equal as sets.
-Fixtures are enumerated at collection time, so new policies are covered automatically.
-Builtins known to differ are documented in docs/engines.md ("Conformance").
+each fixture the input document is built exactly as a scan builds it; regorus evaluates it
+with the whole bundle, regopy with the Rego libraries plus the fixture's policy, and the
+items the policy produces (``deny`` and ``inconclusive``) must be equal as sets.
+
+rego-cpp 1.5 can crash (SIGSEGV) on some constructs, so regopy runs in a child process, one
+per policy: a crash fails that policy's fixtures with a clear message instead of killing
+the test run.  Fixtures are enumerated at collection time, so new policies are covered
+automatically.  Known builtin differences: docs/engines.md ("Conformance").
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from functools import lru_cache
 from typing import Any
 
 import pytest
-import regopy
-from regopy import rego_shared as rs
-from regopy.node import Node
 
 from policy_fixtures import Fixture, all_fixtures
 from soc2gate.api import Gate, ScanOptions, _collect
-from soc2gate.engine.base import QUERY, split_by_package
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.regorus_engine import RegorusEngine
 
 FIXTURES = all_fixtures()
+BY_ID = {f.id: f for f in FIXTURES}
+CHILD_TIMEOUT = 300
+
+# Runs in a child process: {"modules": [[path, source]], "package": "...", "documents": {key: doc}}
+# on stdin -> {key: {"deny": [...], "inconclusive": [...]}} or {"error": "..."} on stdout.
+CHILD = r'''
+import json, sys
+import regopy
+from regopy import rego_shared as rs
+from regopy.node import Node
 K = rs.NodeKind
+
+def value(node):
+    if node.kind in (K.Term, K.Scalar):
+        return value(node.at(0))
+    children = [Node(rs.rego_node_get(node._impl, i)) for i in range(rs.rego_node_size(node._impl))]
+    if node.kind == K.Object:
+        return {value(item.at(0)): value(item.at(1)) for item in children}
+    if node.kind in (K.Array, K.Set, K.Terms):
+        return [value(child) for child in children]
+    if node.kind == K.String:
+        try:
+            return json.loads(rs.rego_node_json(node._impl))
+        except ValueError:  # rego-cpp built a string with unescaped quotes: keep it, the difference shows
+            return rs.rego_node_value(node._impl)
+    return node.value
+
+def query(interpreter, text):
+    output = rs.rego_query(interpreter._impl, text)
+    try:
+        if not rs.rego_output_ok(output):
+            raise RuntimeError(" ".join(rs.rego_output_string(output).split())[:600])
+        if rs.rego_output_string(output) == "undefined":
+            return []
+        return value(Node(rs.rego_output_expressions_at_index(output, 0)))[0]
+    finally:
+        rs.rego_free_output(output)
+
+job = json.load(sys.stdin)
+interpreter = regopy.Interpreter()
+try:
+    for path, source in job["modules"]:
+        interpreter.add_module(path, source)
+except regopy.RegoError as exc:
+    print(json.dumps({"error": "rego-cpp does not accept the policy: " + " ".join(str(exc).split())[:600]}))
+    sys.exit(0)
+answers = {}
+for key, document in job["documents"].items():
+    interpreter.set_input_term(json.dumps(document))
+    try:
+        answers[key] = {rule: query(interpreter, "data." + job["package"] + "." + rule) for rule in ("deny", "inconclusive")}
+    except RuntimeError as exc:
+        answers[key] = {"error": str(exc)}
+print(json.dumps(answers))
+'''
 
 
 @lru_cache(maxsize=None)
@@ -33,95 +89,75 @@ def _gate(config: str | None) -> Gate:
     return Gate.load(ScanOptions(config_path=config))
 
 
+def _config(fixture: Fixture) -> str | None:
+    return str(fixture.config) if fixture.config else None
+
+
 @lru_cache(maxsize=None)
-def _regopy(config: str | None) -> tuple[regopy.Interpreter, dict[str, str]]:
-    """An interpreter with every module rego-cpp accepts, and why it refused the others."""
-    refused = {}
-    for path, source in _gate(config).bundle.modules:
-        try:  # a fresh interpreter per probe: rego-cpp is unusable after a failed add_module
-            regopy.Interpreter().add_module(path, source)
-        except regopy.RegoError as exc:
-            refused[path] = " ".join(str(exc).split())[:400]
-    interpreter = regopy.Interpreter()
-    for path, source in _gate(config).bundle.modules:
-        if path not in refused:
-            interpreter.add_module(path, source)
-    return interpreter, refused
+def _document(fixture_id: str) -> str:
+    fixture = BY_ID[fixture_id]
+    gate = _gate(_config(fixture))
+    collected = _collect(ScanOptions(paths=(str(fixture.path),), use_cache=False), gate.config)
+    return json.dumps(build_input(collected.resources, gate.params()), default=str)
 
 
-def _python(node: Node) -> Any:
-    """A rego-cpp result node as plain JSON values (walked, not re-parsed from its text)."""
-    if node.kind in (K.Term, K.Scalar):
-        return _python(node.at(0))
-    children = [Node(rs.rego_node_get(node._impl, i)) for i in range(rs.rego_node_size(node._impl))]
-    if node.kind == K.Object:
-        return {_python(item.at(0)): _python(item.at(1)) for item in children}
-    if node.kind in (K.Array, K.Set, K.Terms):
-        return [_python(child) for child in children]
-    if node.kind == K.String:
-        raw = rs.rego_node_value(node._impl)
-        try:
-            return json.loads(f'"{raw}"')
-        except ValueError:
-            return raw  # rego-cpp produced an unescaped quote: keep it so the difference shows
-    return node.value
+@lru_cache(maxsize=None)
+def _regopy_answers(policy_id: str) -> dict[str, Any]:
+    """regopy's deny/inconclusive for every fixture of one policy, from one child process."""
+    mine = [f for f in FIXTURES if f.policy.id == policy_id]
+    policy = mine[0].policy
+    modules = [m for m in _gate(_config(mine[0])).bundle.modules
+               if m[0] == policy.path or not m[0].endswith("/policy.rego")]
+    job = {"modules": modules, "package": policy.package,
+           "documents": {f.id: json.loads(_document(f.id)) for f in mine}}
+    child = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(job), capture_output=True, text=True,
+                           timeout=CHILD_TIMEOUT)
+    if child.returncode != 0:
+        return {"error": f"rego-cpp crashed evaluating {policy.path} (exit {child.returncode}): "
+                         f"{child.stderr.strip()[-400:]}"}
+    return json.loads(child.stdout)
 
 
-def _evaluate_regopy(config: str | None, document: dict[str, Any]) -> Any:
-    interpreter, _ = _regopy(config)
-    interpreter.set_input_term(json.dumps(document, default=str))
-    output = rs.rego_query(interpreter._impl, QUERY)
-    try:
-        text = rs.rego_output_string(output)
-        if not rs.rego_output_ok(output):
-            pytest.fail(f"regopy could not evaluate the bundle: {text[:2000]}")
-        if text == "undefined":
-            return {}
-        return _python(Node(rs.rego_output_expressions_at_index(output, 0)))[0]
-    finally:
-        rs.rego_free_output(output)
+@lru_cache(maxsize=None)
+def _engine(config: str | None) -> RegorusEngine:
+    engine = RegorusEngine()
+    engine.prepare(_gate(config).bundle)
+    return engine
 
 
-def _items(verdicts: Any) -> dict[str, set[str]]:
-    sets = {}
-    for rule, per_policy in (("deny", verdicts.denies), ("inconclusive", verdicts.inconclusive)):
-        for policy_id, items in per_policy.items():
-            sets[f"{policy_id} {rule}"] = {json.dumps(i, sort_keys=True) for i in items}
-    return sets
+def _regorus(fixture: Fixture) -> dict[str, list[Any]]:
+    verdicts = _engine(_config(fixture)).evaluate(json.loads(_document(fixture.id)))
+    assert fixture.policy.id not in verdicts.errors, f"regorus failed: {verdicts.errors[fixture.policy.id]}"
+    return {"deny": verdicts.denies.get(fixture.policy.id, []),
+            "inconclusive": verdicts.inconclusive.get(fixture.policy.id, [])}
+
+
+def _as_set(items: Any) -> set[str]:
+    return {json.dumps(i, sort_keys=True) for i in items if isinstance(i, dict)} if isinstance(items, list) else set()
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
 def test_regorus_and_regopy_agree(fixture: Fixture) -> None:
-    config = str(fixture.config) if fixture.config else None
-    gate = _gate(config)
-    refused = _regopy(config)[1]
-    mine_refused = {p: m for p, m in refused.items() if p == fixture.policy.path or "/lib/" in p or "-lib/" in p}
-    assert not mine_refused, f"regopy (rego-cpp) does not accept: {mine_refused}"
-    collected = _collect(ScanOptions(paths=(str(fixture.path),), use_cache=False), gate.config)
-    document = build_input(collected.resources, gate.params())
-    engine = RegorusEngine()
-    engine.prepare(gate.bundle)
-    native = engine.evaluate(document)
-    assert not native.errors, f"regorus failed: {native.errors}"
-    other = split_by_package(gate.bundle, _evaluate_regopy(config, document))
-    skipped = {p.id for p in gate.bundle.policies if p.path in refused}
-    native.denies = {k: v for k, v in native.denies.items() if k not in skipped}
-    native.inconclusive = {k: v for k, v in native.inconclusive.items() if k not in skipped}
-    mine, theirs = _items(native), _items(other)
-    differences = {key: {"regorus only": sorted(mine[key] - theirs.get(key, set())),
-                         "regopy only": sorted(theirs.get(key, set()) - mine[key])}
-                   for key in mine if mine[key] != theirs.get(key, set())}
+    answers = _regopy_answers(fixture.policy.id)
+    assert "error" not in answers, answers.get("error")
+    theirs = answers[fixture.id]
+    assert "error" not in theirs, f"regopy failed on {fixture.path}: {theirs['error']}"
+    native = _regorus(fixture)
+    differences = {}
+    for rule in ("deny", "inconclusive"):
+        a, b = _as_set(native[rule]), _as_set(theirs[rule])
+        if a != b:
+            differences[rule] = {"regorus only": sorted(a - b), "regopy only": sorted(b - a)}
     assert not differences, json.dumps(differences, indent=1)[:4000]
-    assert any(mine.values()) or fixture.kind == "pass", "the fixture produced no item at all"
+    if fixture.kind == "fail":
+        assert native["deny"], "a fail fixture produced no deny item: the comparison would be vacuous"
 
 
-def test_the_conformance_harness_sees_a_difference() -> None:
-    """The comparison is not vacuous: a builtin regopy renders differently is caught."""
-    interpreter = regopy.Interpreter()
-    interpreter.add_module("probe.rego", 'package probe\nimport rego.v1\nmsg := sprintf("%q", ["x"])\n')
-    output = rs.rego_query(interpreter._impl, "data.probe.msg")
-    try:
-        value = _python(Node(rs.rego_output_expressions_at_index(output, 0)))[0]
-    finally:
-        rs.rego_free_output(output)
-    assert value != '"x"'  # OPA and regorus give "\"x\""; rego-cpp 1.5 leaves %q unformatted
+def test_the_harness_reports_a_builtin_difference() -> None:
+    """Not vacuous: a builtin rego-cpp 1.5 formats differently (``sprintf %q``) is caught."""
+    job = {"modules": [["probe.rego", 'package probe\nimport rego.v1\ndeny contains {"m": sprintf("%q", ["x"])} if true\n']],
+           "package": "probe", "documents": {"one": {}}}
+    child = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(job), capture_output=True, text=True,
+                           timeout=CHILD_TIMEOUT)
+    answer = json.loads(child.stdout)["one"]["deny"]
+    assert _as_set(answer) != _as_set([{"m": '"x"'}])  # OPA and regorus give "\"x\""

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from soc2gate.api import ScanOptions, scan
+from soc2gate.api import ScanOptions, gate_passes, scan
 from soc2gate.model import Outcome, SourceSpan, Waiver
 from soc2gate.reporters import get_renderer
 from soc2gate.reporters.markdown import MAX_BYTES
@@ -57,12 +57,20 @@ def test_failed_gate_summary_has_verdict_table_failures_and_remediation() -> Non
         assert remediations[policy_id].splitlines()[0] in text
 
 
+def _only(result, policy_id: str):
+    """The result restricted to one policy, with the verdict recomputed."""
+    findings = tuple(f for f in result.findings if f.policy_id == policy_id)
+    passed = gate_passes(findings, result.fail_on, result.strict, False)
+    return replace(result, findings=findings, passed=passed, exit_code=0 if passed else 1)
+
+
 def test_passed_gate_and_failures_below_threshold(tmp_path: Path) -> None:
     (tmp_path / "ok.tf").write_text(ENCRYPTED)
-    text = render(_scan(str(tmp_path / "ok.tf")))
+    text = render(_only(_scan(str(tmp_path / "ok.tf")), "TF-001"))
     assert text.startswith("## ✅ soc2gate: gate passed") and "### Failures" not in text
+    assert re.search(r"^\| CC6\.1 \| .* \| 1 \| 0 \| 0 \| 0 \| ✅ passed \|$", text, re.M)
     (tmp_path / "bad.tf").write_text(NO_ENCRYPTION)
-    lenient = _scan(str(tmp_path / "bad.tf"), fail_on="critical")  # TF-001 is high
+    lenient = _only(_scan(str(tmp_path / "bad.tf"), fail_on="critical"), "TF-001")  # TF-001 is high
     text = render(lenient)
     assert text.startswith("## ✅ soc2gate: gate passed") and "### Failures (1)" in text
     assert "below fail-on `critical`, does not fail the gate" in text
@@ -71,7 +79,7 @@ def test_passed_gate_and_failures_below_threshold(tmp_path: Path) -> None:
 def _one_failure(tmp_path: Path):
     (tmp_path / "main.tf").write_text(NO_ENCRYPTION)
     result = _scan(str(tmp_path / "main.tf"))
-    return result, next(f for f in result.findings if f.outcome is Outcome.FAIL)
+    return result, next(f for f in result.findings if f.outcome is Outcome.FAIL and f.policy_id == "TF-001")
 
 
 def test_exceptions_list_waivers_with_escaped_cells(tmp_path: Path) -> None:

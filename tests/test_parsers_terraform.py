@@ -98,3 +98,42 @@ def test_tf_json(tmp_path: Path) -> None:
     text = '{"resource": {"aws_ebs_volume": {"v": {"encrypted": false}}}}'
     res = _scan(tmp_path, {"main.tf.json": text})["by_address"]
     assert res["aws_ebs_volume.v"].attributes == {"encrypted": False}
+
+
+def test_link_through_conditional_reference_and_nested_dynamic(tmp_path: Path) -> None:
+    files = {"main.tf": 'variable "directory" { default = false }\n'
+                        'variable "sse" { default = { algorithm = "aws:kms" } }\n'
+                        'resource "aws_s3_bucket" "this" { bucket = "b" }\n'
+                        'resource "aws_s3_bucket_server_side_encryption_configuration" "this" {\n'
+                        '  bucket = var.directory ? aws_s3_directory_bucket.this[0].bucket : aws_s3_bucket.this.id\n'
+                        '  rule {\n    dynamic "apply_server_side_encryption_by_default" {\n'
+                        '      for_each = [var.sse]\n      content { sse_algorithm = apply_server_side_encryption_by_default.value.algorithm }\n'
+                        '    }\n  }\n}\n'}
+    res = _scan(tmp_path, files)["by_address"]
+    bucket = res["aws_s3_bucket.this"]
+    linked = bucket.links["aws_s3_bucket_server_side_encryption_configuration"][0]["attributes"]
+    assert linked["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"]
+    assert "rule.apply_server_side_encryption_by_default.sse_algorithm" in \
+        res["aws_s3_bucket_server_side_encryption_configuration.this"].unknown
+
+
+def test_expression_evaluator_cases() -> None:
+    from soc2gate.parsers.expressions import resolve_string
+    from soc2gate.parsers.expressions_types import Reference, Unknown
+
+    values = {"a": True, "n": 3, "m": {"k": "v"}}
+
+    def lookup(root: str, name: str):
+        return values.get(name, Unknown(f"{root}.{name}")) if root == "var" else Unknown(f"{root}.{name}")
+
+    assert resolve_string("${var.a ? 1 : 0}", lookup) == 1
+    assert resolve_string("x-${var.n}-${var.m.k}", lookup) == "x-3-v"
+    assert resolve_string("${length([1, 2]) >= 2 && !false}", lookup) is True
+    assert resolve_string('${jsonencode({a = 1, b = ["x"]})}', lookup) == '{"a":1,"b":["x"]}'
+    assert resolve_string('${lookup(var.m, "k", "d")}', lookup) == "v"
+    assert resolve_string("${false && var.unset}", lookup) is False
+    assert isinstance(resolve_string("${var.unset ? 1 : 0}", lookup), Unknown)
+    assert isinstance(resolve_string("${[for s in var.l : s]}", lookup), Unknown)
+    reference = resolve_string("${aws_kms_key.k.arn}", lookup)
+    assert isinstance(reference, Reference) and reference.address == "aws_kms_key.k"
+    assert not isinstance(resolve_string("${each.value}", lookup), Reference)

@@ -7,6 +7,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,21 @@ def test_manifest_is_valid_and_hooks_take_infrastructure_files() -> None:
     assert "--whole-module" in hooks["soc2gate-module"]["entry"]
 
 
-def _hook(filenames: tuple[str, ...], whole_module: bool = False):
-    gate = api.Gate.load(api.ScanOptions(use_cache=False))
+def only_tf001(folder: Path) -> Path:
+    """A .soc2gate.yaml that disables every policy but TF-001, so outcomes depend on encryption only."""
+    from policy_fixtures import all_policies
+
+    config = folder / ".soc2gate.yaml"
+    others = sorted(p.id for p in all_policies() if p.id != "TF-001")
+    config.write_text(yaml.safe_dump({"policies": {"disable": others}}))
+    return config
+
+
+def _hook(filenames: tuple[str, ...], whole_module: bool = False, config: Path | None = None):
+    options = api.ScanOptions(use_cache=False, config_path=str(config) if config else None)
+    gate = api.Gate.load(options)
     plan = plan_hook(filenames, (), whole_module)
-    result = api.scan(api.ScanOptions(paths=tuple(plan.scan), use_cache=False), gate)
+    result = api.scan(replace(options, paths=tuple(plan.scan)), gate)
     return plan, filter_result(result, plan, gate)
 
 
@@ -81,17 +93,20 @@ def test_hook_on_one_file_matches_a_full_scan_of_its_module(module: str, tmp_pat
 
 
 def test_unstaged_references_resolve_and_verdict_counts_only_given_files(tmp_path: Path) -> None:
-    (tmp_path / "main.tf").write_text(_bucket("data"))
-    (tmp_path / "encryption.tf").write_text(LINKED)
-    (tmp_path / "legacy.tf").write_text(_bucket("legacy"))  # fails TF-001, but is not being committed
-    _, result = _hook((str(tmp_path / "main.tf"),))
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text(_bucket("data"))
+    (module / "encryption.tf").write_text(LINKED)
+    (module / "legacy.tf").write_text(_bucket("legacy"))  # fails TF-001, but is not being committed
+    config = only_tf001(tmp_path)
+    _, result = _hook((str(module / "main.tf"),), config=config)
     tf001 = [f for f in result.findings if f.policy_id == "TF-001"]
     assert [(f.resource, f.outcome) for f in tf001] == [("aws_s3_bucket.data", Outcome.PASS)]
     assert result.passed and result.exit_code == 0
-    _, module = _hook((str(tmp_path / "main.tf"),), whole_module=True)
-    assert not module.passed and any(f.resource == "aws_s3_bucket.legacy" for f in module.by_outcome(Outcome.FAIL))
-    (tmp_path / "terraform.tfvars").write_text('region = "eu-west-1"\n')
-    _, by_vars = _hook((str(tmp_path / "terraform.tfvars"),))  # a variable change affects the whole module
+    _, whole = _hook((str(module / "main.tf"),), whole_module=True, config=config)
+    assert not whole.passed and any(f.resource == "aws_s3_bucket.legacy" for f in whole.by_outcome(Outcome.FAIL))
+    (module / "terraform.tfvars").write_text('region = "eu-west-1"\n')
+    _, by_vars = _hook((str(module / "terraform.tfvars"),), config=config)  # variables affect the whole module
     assert any(f.resource == "aws_s3_bucket.legacy" for f in by_vars.by_outcome(Outcome.FAIL))
 
 
@@ -115,8 +130,8 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     identity = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
                 "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
-    return env | identity | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_CONFIG_NOSYSTEM": "1",
-                             "HOME": str(tmp_path / "home")}
+    isolated = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}  # no user hooksPath, signing, ...
+    return env | identity | isolated | {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
 
 
 def _hook_source(tmp_path: Path, env: dict[str, str]) -> Path:
@@ -130,8 +145,10 @@ def _hook_source(tmp_path: Path, env: dict[str, str]) -> Path:
 
 
 def test_commits_through_pre_commit_try_repo(tmp_path: Path) -> None:
+    """A git pre-commit hook runs `pre-commit try-repo <this repo> soc2gate` (a fresh hook environment per
+    run, so two commits): the first is rejected, the second passes only because the unstaged
+    encryption.tf of its module is read."""
     env = _environment(tmp_path)
-    (tmp_path / "home").mkdir()
     source = _hook_source(tmp_path, env)
     project = tmp_path / "project"
     project.mkdir()
@@ -144,9 +161,9 @@ def test_commits_through_pre_commit_try_repo(tmp_path: Path) -> None:
     (infra / "main.tf").write_text(_bucket("data"))
     (infra / "encryption.tf").write_text(LINKED)
     (project / "mkdocs.yml").write_text("site_name: docs\n")
+    only_tf001(project)  # the project's .soc2gate.yaml: the hook reads it from the repository root
     _git(project, "add", "-A", env=env)
-    first = _git(project, "commit", "-m", "encrypted bucket", env=env, check=False)
-    assert first.returncode == 0, first.stdout + first.stderr
+    _git(project, "commit", "-q", "--no-verify", "-m", "existing module", env=env)  # the state before our commits
 
     (infra / "main.tf").write_text(_bucket("data") + _bucket("logs"))
     _git(project, "add", "infra/main.tf", env=env)
@@ -154,10 +171,12 @@ def test_commits_through_pre_commit_try_repo(tmp_path: Path) -> None:
     output = rejected.stdout + rejected.stderr
     assert rejected.returncode != 0, output
     assert "TF-001" in output and "aws_s3_bucket.logs" in output and "infra/main.tf" in output
+    assert not [line for line in output.splitlines() if "FAIL" in line and "aws_s3_bucket.data:" in line]
     assert _git(project, "rev-list", "--count", "HEAD", env=env).stdout.strip() == "1"
 
     (infra / "main.tf").write_text(_bucket("data", extra='\n  tags   = { team = "data" }'))
-    _git(project, "add", "infra/main.tf", env=env)  # encryption.tf is not staged: resolved from the module
+    (project / "mkdocs.yml").write_text("site_name: handbook\n")  # YAML that is no manifest: skipped
+    _git(project, "add", "infra/main.tf", "mkdocs.yml", env=env)  # encryption.tf is not staged
     second = _git(project, "commit", "-m", "tag the bucket", env=env, check=False)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _git(project, "rev-list", "--count", "HEAD", env=env).stdout.strip() == "2"

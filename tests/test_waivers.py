@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from soc2gate.api import Gate, ScanOptions, scan
@@ -117,8 +118,18 @@ def test_expired_central_waiver_no_longer_applies_and_is_reported(workdir: Path)
     assert problem.outcome is Outcome.ERROR
     assert (problem.span.file, problem.span.start_line) == (".soc2gate.yaml", 3)
     assert "waivers.entries.0" in problem.message and "expired on 2025-02-28" in problem.message
-    assert "fail again: aws_s3_bucket.data" in problem.message
+    assert "fail again (aws_s3_bucket.data)" in problem.message
     assert not result.passed and result.extras["waivers"][0]["state"] == "expired"
+
+
+def test_expired_waiver_covering_nothing_failing_is_a_warning(workdir: Path) -> None:
+    """A stale waiver whose resources now pass (or are not in this run, e.g. one admission request) warns."""
+    config = CENTRAL.format(selector='{address: "aws_s3_bucket.*"}', expires="2025-02-28")
+    result = _run({"main.tf": ENCRYPTED.format(name="data")}, config)
+    assert result.passed and not _problems(result)
+    [note] = [n for n in result.notes if n.startswith("expired waiver")]
+    assert "expired on 2025-02-28 and covers no failing finding in this run: remove it" in note
+    assert ".soc2gate.yaml:3 (waivers.entries.0)" in note
 
 
 def test_expiring_soon_and_unused_waivers_are_warnings(workdir: Path) -> None:
@@ -252,6 +263,7 @@ def test_selector_keys_that_do_not_apply_to_the_surface_never_match() -> None:
     chg = Finding("CHG-001", Outcome.FAIL, "high", ("CC8.1",), change.address, "change_record", "m", change.span, "change")
     assert selector_matches({"change": "github/acme/app#*"}, finding_facts(chg, change))
     assert not selector_matches({"change": "github/acme/other#*"}, finding_facts(chg, change))
+    assert selector_matches({"change": "github/acme/app#12"}, finding_facts(chg, None))
     assert not selector_matches({"address": "module.*"}, facts, exact=True)
 
 
@@ -362,6 +374,8 @@ def test_waived_findings_stay_visible_in_every_report(workdir: Path) -> None:
     junit = get_renderer("junit")(result)
     assert 'message="waived: Legacy, see ticket (SEC-7, approved by alice, expires 2025-03-31)"' in junit
     report = json.loads(get_renderer("json")(result))
+    schema = Path(__file__).resolve().parent.parent / "src" / "soc2gate" / "schemas" / "report.schema.json"
+    jsonschema.validate(report, json.loads(schema.read_text()))
     [finding] = [f for f in report["findings"] if f["policy"] == "TF-001"]
     assert finding["outcome"] == "waived" and finding["waiver"]["approved_by"] == "alice"
     assert report["extras"]["waivers"][0]["applied_to"] == ["aws_s3_bucket.data"]

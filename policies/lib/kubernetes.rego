@@ -10,6 +10,20 @@ resources(kind) := object.get(input.resources, kind, [])
 
 fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
 
+# obj[key] as text for a message, or "" when missing or null.
+text(obj, key) := sprintf("%v", [obj[key]]) if {
+	obj[key] != null
+} else := ""
+
+# The same string, for a sprintf argument.  rego-cpp (regopy 1.5.2) prints strings returned
+# by concat, lower, upper, replace or format_int wrapped in double quotes when they are
+# formatted with sprintf %s/%v; trim() returns a plain string.  Only for text without '"'
+# (rego-cpp does not escape a '"' inside trim's result).  The same engine also quotes a string
+# literal that reaches sprintf as a function argument, an object.get default or a variable
+# bound in a rule body: build every message and path with sprintf over input-derived values,
+# or with concat when the result is used as it is.
+plain(s) := trim(s, "")
+
 containers(r) := r.pod.containers
 
 # securityContext of a container, or {}.
@@ -56,11 +70,11 @@ effective(r, c, key) := v if {
 }
 
 # Where `effective` found the value (dotted path), for the finding's line.
-effective_path(r, c, key) := sprintf("%s.securityContext.%s", [c.path, key]) if {
+effective_path(r, c, key) := concat("", [c.path, ".securityContext.", key]) if {
 	container_context(c)[key] != null
-} else := sprintf("%s.securityContext.%s", [r.pod.path, key]) if {
+} else := concat("", [r.pod.path, ".securityContext.", key]) if {
 	pod_context(r)[key] != null
-} else := sprintf("%s.securityContext", [c.path])
+} else := concat("", [c.path, ".securityContext"])
 
 # Containers that run as part of the pod's normal lifecycle and can have resources, ports
 # and probes (ephemeral debug containers cannot).
@@ -149,16 +163,14 @@ resource_value(c, section, name) := v if {
 }
 
 # Deepest existing path towards resources.<section> of a container, for the finding's line.
-resources_path(c, section) := sprintf("%s.resources.%s", [c.path, section]) if {
+resources_path(c, section) := concat("", [c.path, ".resources.", section]) if {
 	as_object(object.get(c.container, "resources", {}))[section] != null
-} else := sprintf("%s.resources", [c.path]) if {
+} else := concat("", [c.path, ".resources"]) if {
 	object.get(c.container, "resources", null) != null
 } else := c.path
 
 # A container's image reference as a string ("" when missing).
-image(c) := sprintf("%v", [object.get(c.container, "image", "")]) if {
-	object.get(c.container, "image", null) != null
-} else := ""
+image(c) := text(c.container, "image")
 
 # Pinned by an OCI content digest (name@algorithm:hex).
 image_has_digest(ref) if regex.match(`@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$`, ref)

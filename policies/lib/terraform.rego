@@ -17,6 +17,10 @@ deleting(r) if {
 # A finding on resource r; path is the dotted attribute path that decided it.
 fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
 
+# A finding decided on known (literal) values only, although other values of the resource
+# at or under `path` are unknown: the engine reports it as a failure, not inconclusive.
+fail_certain(r, path, msg) := object.union(fail(r, path, msg), {"certain": true})
+
 # The list of nested blocks named `name` (HCL gives lists, .tf.json may give one object).
 blocks(obj, name) := b if {
 	b := obj[name]

@@ -80,6 +80,8 @@ def parse_config(text: str, path: str) -> Config:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}{where}: configuration is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}: configuration holds an invalid value: {exc}") from None
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: configuration must be a YAML mapping at the top level")

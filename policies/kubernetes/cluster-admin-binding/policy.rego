@@ -35,7 +35,7 @@ deny contains k8s.fail(r, "roleRef.name", sprintf("the binding grants cluster-ad
 
 subjects(r) := "no subjects" if {
 	count(k8s.as_list(object.get(r.attributes, "subjects", []))) == 0
-} else := concat(", ", [sprintf("%v %v", [object.get(s, "kind", "?"), object.get(s, "name", "?")]) |
+} else := k8s.plain(concat(", ", [sprintf("%s %s", [k8s.text(s, "kind"), k8s.text(s, "name")]) |
 	some s in k8s.as_list(object.get(r.attributes, "subjects", []))
 	is_object(s)
-])
+]))

@@ -41,14 +41,14 @@ sockets := {
 	"/run/podman/podman.sock",
 }
 
-deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the container runtime socket %s", [object.get(v, "name", ""), path])) if {
+deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the container runtime socket %s", [k8s.text(v, "name"), path])) if {
 	some r in k8s.workloads
 	some i, v in k8s.as_list(object.get(r.pod.spec, "volumes", []))
 	path := host_path(v)
 	trim_right(path, "/") in sockets
 }
 
-deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the node directory %s, which contains container runtime sockets", [object.get(v, "name", ""), path])) if {
+deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the node directory %s, which contains container runtime sockets", [k8s.text(v, "name"), path])) if {
 	some r in k8s.workloads
 	some i, v in k8s.as_list(object.get(r.pod.spec, "volumes", []))
 	path := host_path(v)

@@ -31,5 +31,5 @@ deny contains k8s.fail(r, sprintf("subjects[%d].name", [i]), sprintf("the bindin
 	s.kind == "ServiceAccount"
 	s.name == "default"
 	ns := object.get(s, "namespace", k8s.namespace(r))
-	role := object.get(k8s.as_object(object.get(r.attributes, "roleRef", {})), "name", "a role")
+	role := k8s.text(k8s.as_object(object.get(r.attributes, "roleRef", {})), "name")
 }

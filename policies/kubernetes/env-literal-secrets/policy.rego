@@ -31,17 +31,18 @@ package soc2gate.policies.kubernetes.env_literal_secrets
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-sensitive := `(?i)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)`
+# Matched against the upper-cased name (no inline (?i): rego-cpp's regex engine rejects it).
+sensitive := `PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL`
 
-descriptive := `(?i)[_.-](FILE|PATH|DIR|NAME|URL|URI|ENDPOINT|HOST|PORT|ID|TTL|EXPIRY|EXPIRES|EXPIRATION|TIMEOUT|LENGTH|SIZE|TYPE|ENABLED|REF|HEADER|AUDIENCE|ISSUER|FORMAT|MODE|LOCATION|VERSION)$`
+descriptive := `[_.-](FILE|PATH|DIR|NAME|URL|URI|ENDPOINT|HOST|PORT|ID|TTL|EXPIRY|EXPIRES|EXPIRATION|TIMEOUT|LENGTH|SIZE|TYPE|ENABLED|REF|HEADER|AUDIENCE|ISSUER|FORMAT|MODE|LOCATION|VERSION)$`
 
 deny contains k8s.fail(r, sprintf("%s.env[%d].value", [c.path, j]), sprintf("container \"%s\" sets the credential-like variable %s to a literal value; use valueFrom.secretKeyRef", [c.name, name])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
 	some j, e in k8s.as_list(object.get(c.container, "env", []))
 	name := sprintf("%v", [e.name])
-	regex.match(sensitive, name)
-	not regex.match(descriptive, name)
+	regex.match(sensitive, upper(name))
+	not regex.match(descriptive, upper(name))
 	literal(e.value)
 }
 

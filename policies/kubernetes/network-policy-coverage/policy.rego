@@ -35,7 +35,7 @@ import rego.v1
 
 policies := k8s.resources("NetworkPolicy")
 
-deny contains k8s.fail(r, labels_path(r), "no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)") if {
+deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)", [])) if {
 	some r in k8s.workloads
 	count(policies) == 0
 }
@@ -53,8 +53,8 @@ covered(r) if {
 	k8s.selector_matches(object.get(spec, "podSelector", {}), k8s.pod_labels(r))
 }
 
-labels_path(r) := sprintf("%s.labels", [k8s.pod_metadata_path(r)])
+labels_path(r) := concat("", [k8s.pod_metadata_path(r), ".labels"])
 
 label_text(r) := "none" if {
 	count(k8s.pod_labels(r)) == 0
-} else := concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null]))
+} else := k8s.plain(concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null])))

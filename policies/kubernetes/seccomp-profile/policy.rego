@@ -48,12 +48,12 @@ legacy_container_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 setting(r, c) := {"kind": "field", "value": t, "source": "container securityContext", "path": sprintf("%s.securityContext.seccompProfile.type", [c.path])} if {
 	t := k8s.as_object(k8s.container_context(c).seccompProfile).type
 	t != null
-} else := {"kind": "annotation", "value": a, "source": "legacy container annotation", "path": sprintf("%s.annotations", [k8s.pod_metadata_path(r)])} if {
+} else := {"kind": "annotation", "value": a, "source": "legacy container annotation", "path": concat("", [k8s.pod_metadata_path(r), ".annotations"])} if {
 	a := k8s.pod_annotations(r)[concat("", [legacy_container_prefix, c.name])]
 } else := {"kind": "field", "value": t, "source": "pod securityContext", "path": sprintf("%s.securityContext.seccompProfile.type", [r.pod.path])} if {
 	t := k8s.as_object(k8s.pod_context(r).seccompProfile).type
 	t != null
-} else := {"kind": "annotation", "value": a, "source": "legacy pod annotation", "path": sprintf("%s.annotations", [k8s.pod_metadata_path(r)])} if {
+} else := {"kind": "annotation", "value": a, "source": "legacy pod annotation", "path": concat("", [k8s.pod_metadata_path(r), ".annotations"])} if {
 	a := k8s.pod_annotations(r)[legacy_pod]
 }
 

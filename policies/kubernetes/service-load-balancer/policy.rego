@@ -43,13 +43,12 @@ internal := {
 	"service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": {"intranet"},
 }
 
-deny contains k8s.fail(r, "spec.type", msg) if {
+deny contains k8s.fail(r, "spec.type", sprintf("type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges", [])) if {
 	some r in k8s.resources("Service")
 	spec := k8s.as_object(object.get(r.attributes, "spec", {}))
 	spec.type == "LoadBalancer"
 	not internal_annotation(r)
 	not restricted_sources(spec)
-	msg := "type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges"
 }
 
 internal_annotation(r) if {
@@ -69,7 +68,10 @@ internal_value(value, accepted) if {
 restricted_sources(spec) if {
 	ranges := k8s.as_list(object.get(spec, "loadBalancerSourceRanges", []))
 	count(ranges) > 0
-	every cidr in ranges {
-		not trim_space(sprintf("%v", [cidr])) in {"0.0.0.0/0", "::/0"}
-	}
+	not open_range(ranges)
+}
+
+open_range(ranges) if {
+	some cidr in ranges
+	trim_space(sprintf("%v", [cidr])) in {"0.0.0.0/0", "::/0"}
 }

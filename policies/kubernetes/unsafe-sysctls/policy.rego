@@ -45,6 +45,6 @@ safe := {
 deny contains k8s.fail(r, sprintf("%s.securityContext.sysctls[%d].name", [r.pod.path, i]), sprintf("the pod sets the unsafe sysctl %s", [name])) if {
 	some r in k8s.workloads
 	some i, s in k8s.as_list(object.get(k8s.pod_context(r), "sysctls", []))
-	name := sprintf("%v", [object.get(k8s.as_object(s), "name", "")])
+	name := k8s.text(k8s.as_object(s), "name")
 	not replace(name, "/", ".") in safe
 }

@@ -12,7 +12,7 @@
 #     CC7.3: Recorded events support the evaluation of security incidents.
 #     A1.2: Request records support investigating availability incidents.
 #   checkov: [CKV_AWS_76]
-#   kics: [1b6799eb-4a7a-4b04-9001-8cceb9999326]
+#   kics: []
 #   remediation: |
 #     access_log_settings {
 #       destination_arn = aws_cloudwatch_log_group.api.arn

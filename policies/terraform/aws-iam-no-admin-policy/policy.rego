@@ -69,14 +69,14 @@ admin(s) if {
 
 message := `policy allows every action ("*") on every resource ("*")`
 
-deny contains tf.fail(r, iam.certain_path(d.path, d.value), message) if {
+deny contains tf.fail_certain(r, d.path, message) if {
 	some r in subjects
 	some d in documents(r)
 	some s in iam.statements(r, d.value)
 	admin(s)
 }
 
-deny contains tf.fail(r, iam.certain_path("statement", json.marshal(r.attributes)), message) if {
+deny contains tf.fail_certain(r, "statement", message) if {
 	some r in tf.resources("aws_iam_policy_document")
 	some s in iam.block_statements(r)
 	admin(s)

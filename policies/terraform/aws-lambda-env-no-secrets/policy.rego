@@ -25,9 +25,9 @@ package soc2gate.policies.terraform.aws_lambda_env_no_secrets
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-secret_name(k) if regex.match(`(?i)(passw(or)?d|secret|token|api_?key|private_?key|access_?key|credential)`, k)
+secret_name(k) if regex.match(`(passw(or)?d|secret|token|api_?key|private_?key|access_?key|credential)`, lower(k))
 
-not_secret_name(k) if regex.match(`(?i)(_arn|_id|_name|_path|_file|_url|_region)$`, k)
+not_secret_name(k) if regex.match(`(_arn|_id|_name|_path|_file|_url|_region)$`, lower(k))
 
 literal(v) if {
 	is_string(v)

@@ -13,7 +13,7 @@
 #     CC7.3: Recorded events support the evaluation of security incidents.
 #     C1.2: A defined retention period governs when log data is disposed of.
 #   checkov: [CKV_AWS_338, CKV_AWS_66]
-#   kics: [ef0b316a-211e-42f1-888e-64efe172b755]
+#   kics: []
 #   remediation: |
 #     resource "aws_cloudwatch_log_group" "app" {
 #       name              = "/app/api"

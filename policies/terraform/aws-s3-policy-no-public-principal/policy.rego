@@ -55,7 +55,7 @@ policies contains [r, v] if {
 	v != null
 }
 
-deny contains tf.fail(r, iam.certain_path("policy", v), "bucket policy allows any principal (*) without a condition restricting the caller") if {
+deny contains tf.fail_certain(r, "policy", "bucket policy allows any principal (*) without a condition restricting the caller") if {
 	some [r, v] in policies
 	some s in iam.statements(r, v)
 	public(s)

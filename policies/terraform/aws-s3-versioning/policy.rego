@@ -37,10 +37,23 @@ versioned(r) if {
 	c.status == "Enabled"
 }
 
+unresolved_link(r) if {
+	some l in tf.links(r, "aws_s3_bucket_versioning")
+	some c in tf.blocks(l.attributes, "versioning_configuration")
+	contains(sprintf("%v", [object.get(c, "status", "")]), "${")
+}
+
 deny contains tf.fail(r, "links.aws_s3_bucket_versioning", "bucket versioning is not enabled") if {
 	some r in tf.resources("aws_s3_bucket")
 	not versioned(r)
+	not unresolved_link(r)
 	count(tf.blocks(r.attributes, "versioning")) == 0
+}
+
+inconclusive contains {"resource": r.id, "path": "links.aws_s3_bucket_versioning", "message": sprintf("%s: versioning status of the linked aws_s3_bucket_versioning is unresolved", [r.address]), "expression": "versioning_configuration.status"} if {
+	some r in tf.resources("aws_s3_bucket")
+	not versioned(r)
+	unresolved_link(r)
 }
 
 deny contains tf.fail(r, "versioning.enabled", "bucket versioning is not enabled") if {

@@ -42,10 +42,10 @@ findings contains [r, rule, msg, net.all_yes([exposed, reach])] if {
 	msg := sprintf("ingress opens %s (port %d) to the internet", [name, port])
 }
 
-deny contains tf.fail(r, net.rule_path(rule, "cidr_blocks", true), msg) if {
+deny contains tf.fail_certain(r, net.rule_path(rule, "cidr_blocks"), msg) if {
 	some [r, rule, msg, true] in findings
 }
 
-inconclusive contains {"resource": r.id, "path": net.rule_path(rule, "cidr_blocks", false), "message": sprintf("%s: %s if its unresolved CIDR, port or protocol allow it", [r.address, msg]), "expression": "unresolved CIDR, port or protocol"} if {
+inconclusive contains {"resource": r.id, "path": net.rule_path(rule, "cidr_blocks"), "message": sprintf("%s: %s if its unresolved CIDR, port or protocol allow it", [r.address, msg]), "expression": "unresolved CIDR, port or protocol"} if {
 	some [r, rule, msg, false] in findings
 }

@@ -37,10 +37,10 @@ findings contains [r, rule, net.all_yes([exposed, ports])] if {
 	ports := net.all_ports(rule)
 }
 
-deny contains tf.fail(r, net.rule_path(rule, "cidr_blocks", true), "ingress opens every port to the internet") if {
+deny contains tf.fail_certain(r, net.rule_path(rule, "cidr_blocks"), "ingress opens every port to the internet") if {
 	some [r, rule, true] in findings
 }
 
-inconclusive contains {"resource": r.id, "path": net.rule_path(rule, "cidr_blocks", false), "message": sprintf("%s: ingress may open every port to the internet (unresolved CIDR, port or protocol)", [r.address]), "expression": "unresolved CIDR, port or protocol"} if {
+inconclusive contains {"resource": r.id, "path": net.rule_path(rule, "cidr_blocks"), "message": sprintf("%s: ingress may open every port to the internet (unresolved CIDR, port or protocol)", [r.address]), "expression": "unresolved CIDR, port or protocol"} if {
 	some [r, rule, false] in findings
 }

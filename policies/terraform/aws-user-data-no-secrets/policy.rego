@@ -36,7 +36,7 @@ decoded(v) := [v, base64.decode(v)] if {
 problem(t) := "an AWS access key id" if {
 	regex.match(`(AKIA|ASIA)[A-Z0-9]{16}`, t)
 } else := "an AWS secret access key" if {
-	regex.match(`(?i)aws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}`, t)
+	regex.match(`aws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}`, lower(t))
 } else := "a private key" if {
 	contains(t, "PRIVATE KEY-----")
 }

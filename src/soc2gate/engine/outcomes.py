@@ -85,7 +85,8 @@ def _index(item: dict[str, Any], resources: Sequence[Resource]) -> int | None:
 
 def _deny(policy: Policy, resource: Resource, item: dict[str, Any], engine: str) -> Finding:
     path = str(item.get("path") or "")
-    expression = overlapping_unknown(path, resource.unknown) if path else None
+    certain = item.get("certain") is True
+    expression = overlapping_unknown(path, resource.unknown) if path and not certain else None
     if expression is not None:
         return _make(policy, resource, Outcome.INCONCLUSIVE, item, engine, expression)
     return _make(policy, resource, Outcome.FAIL, item, engine, "")

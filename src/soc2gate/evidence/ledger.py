@@ -62,7 +62,10 @@ class Receipt:
 def append(directory: str, body: Mapping[str, Any], signer: Signer | None = None,
            lock_timeout: float = 60.0) -> Receipt:
     """Append one record (``body`` plus chain fields and signature) under the ledger lock."""
-    from filelock import FileLock, Timeout
+    try:
+        from filelock import FileLock, Timeout
+    except ImportError:
+        raise UsageError("the evidence ledger needs `filelock`: pip install 'soc2gate[evidence]'") from None
 
     paths = LedgerPaths(Path(directory))
     try:

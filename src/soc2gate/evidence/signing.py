@@ -26,6 +26,13 @@ def _read_pem(path: str, what: str) -> bytes:
         raise UsageError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
 
 
+def require_cryptography() -> None:
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        raise UsageError("evidence signatures need `cryptography`: pip install 'soc2gate[evidence]'") from None
+
+
 def _key_id(public_key: Any) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -37,6 +44,7 @@ class Signer:
     """Signs record hashes with an Ed25519 private key."""
 
     def __init__(self, path: str) -> None:
+        require_cryptography()
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -58,6 +66,7 @@ class Checker:
     """Checks record signatures against an Ed25519 public key (or the public half of a private key)."""
 
     def __init__(self, path: str) -> None:
+        require_cryptography()
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
         from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 

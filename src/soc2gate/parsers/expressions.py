@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from soc2gate.parsers.expressions_types import Unknown
+from soc2gate.parsers.expressions_types import Reference, Unknown
 
 __all__ = ["Unknown", "evaluate", "resolve_string", "resolve_value", "references", "template_parts"]
 
@@ -92,21 +92,25 @@ def evaluate(expr: str, lookup: Lookup) -> Any:
     return evaluate_expression(expr, lookup, lambda text: resolve_string(text, lookup))
 
 
-def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str]) -> Any:
+def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str],
+                  refs: dict[str, str] | None = None) -> Any:
     """Resolve every string in a JSON value; record unknown paths (list indices dropped).
 
-    Unknown values keep their original text so presence checks still see them set.
+    Unknown values keep their original text so presence checks still see them set;
+    values that come from another resource are recorded in ``refs`` (path -> address).
     """
     if isinstance(value, str):
         resolved = resolve_string(value, lookup)
         if isinstance(resolved, Unknown):
             unknown.setdefault(path, resolved.expression)
+            if isinstance(resolved, Reference) and refs is not None:
+                refs.setdefault(path, resolved.address)
             return value
         return resolved
     if isinstance(value, dict):
-        return {k: resolve_value(v, lookup, f"{path}.{k}" if path else k, unknown) for k, v in value.items()}
+        return {k: resolve_value(v, lookup, f"{path}.{k}" if path else k, unknown, refs) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_value(v, lookup, path, unknown) for v in value]
+        return [resolve_value(v, lookup, path, unknown, refs) for v in value]
     return value
 
 

@@ -10,3 +10,10 @@ class Unknown:
     """A value soc2gate will not guess; ``expression`` is what could not be resolved."""
 
     expression: str
+
+
+@dataclass(frozen=True)
+class Reference(Unknown):
+    """An unknown value known to come from another resource (``address``, without indexes)."""
+
+    address: str = ""

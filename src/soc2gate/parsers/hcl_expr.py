@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Unknown
+from soc2gate.parsers.expressions_types import Reference, Unknown
 from soc2gate.parsers.hcl_functions import FUNCTIONS
 
 Lookup = Callable[[str, str], Any]
@@ -23,6 +23,7 @@ _TOKEN = re.compile(r"""
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
 """, re.VERBOSE)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_NOT_RESOURCES = frozenset({"each", "count", "self", "path", "terraform", "var", "local"})
 _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
 
 
@@ -174,7 +175,19 @@ class Parser:
         if text in ("var", "local") and self.peek() == ".":
             self.take(".")
             return self.lookup(text, self.take()[1])
-        return Unknown(self.text)
+        return self.reference(text)
+
+    def reference(self, text: str) -> Any:
+        """``TYPE.NAME``, ``data.TYPE.NAME`` or ``module.NAME``: a Reference to that address."""
+        parts = [text]
+        wanted = 3 if text == "data" else 2
+        while len(parts) < wanted and self.peek() == "." and self.position + 1 < len(self.tokens) \
+                and self.tokens[self.position + 1][0] == "name":
+            self.take(".")
+            parts.append(self.take()[1])
+        if len(parts) < wanted or text in _NOT_RESOURCES or parts[-1] in ("value", "key"):
+            return Unknown(self.text)
+        return Reference(self.text, ".".join(parts))
 
     def call(self, name: str) -> Any:
         self.take("(")

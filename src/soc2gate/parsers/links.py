@@ -74,6 +74,12 @@ def _link_module(members, rules_by_child, links, unknown) -> None:
 
 
 def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list[int], str]:
+    referenced = child.meta.get("refs", {}).get(rule.attribute)
+    if referenced and referenced.split(".")[0] in rule.parents:
+        prefix = child.meta.get("module", "")
+        address = (prefix + "." if prefix else "") + referenced
+        if address in by_address:
+            return [by_address[address]], ""
     raw = child.meta.get("raw", {}).get(rule.attribute)
     if isinstance(raw, str) and "${" in raw:
         parts = [p for is_expr, p in template_parts(raw) if is_expr]
@@ -107,7 +113,8 @@ def _by_value(child: Resource, rule: LinkRule, parents) -> list[int]:
 
 
 def _document(child: Resource) -> dict[str, Any]:
-    return {"address": child.address, "attributes": child.attributes, "line": child.span.start_line}
+    return {"address": child.address, "attributes": child.attributes, "line": child.span.start_line,
+            "unknown": dict(child.unknown)}
 
 
 def _with_links(resource: Resource, links: dict | None, unknown: dict | None) -> Resource:
@@ -117,4 +124,5 @@ def _with_links(resource: Resource, links: dict | None, unknown: dict | None) ->
     for key, expression in (unknown or {}).items():
         if key.split(".", 1)[1] not in (links or {}):
             merged_unknown.setdefault(key, expression)
+
     return replace(resource, links={**resource.links, **(links or {})}, unknown=merged_unknown)

@@ -106,7 +106,8 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
     if _instance_count(body, scope) == 0:
         return None
     unknown: dict[str, str] = {}
-    attributes = resolve_value(_expand_dynamic(body, unknown, scope), scope.lookup, "", unknown)
+    refs: dict[str, str] = {}
+    attributes = resolve_value(_expand_dynamic(body, unknown, scope), scope.lookup, "", unknown, refs)
     rtype, name = (labels[0], labels[1]) if kind in ("resource", "data") else ("module", labels[0])
     local = {"resource": f"{rtype}.{name}", "data": f"data.{rtype}.{name}", "module": f"module.{name}"}[kind]
     return Resource(
@@ -119,7 +120,7 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
         unknown=unknown,
         line_of=block["lines"],
         meta={"kind": kind, "module": source.prefix.rstrip("."), "dir": source.directory,
-              "raw": body, "source": "hcl", "comments": comments or []},
+              "raw": body, "refs": refs, "source": "hcl", "comments": comments or []},
     )
 
 
@@ -140,23 +141,29 @@ def _instance_count(body: dict[str, Any], scope: ModuleScope) -> int | None:
     return None
 
 
-def _expand_dynamic(body: dict[str, Any], unknown: dict[str, str], scope: ModuleScope) -> dict[str, Any]:
-    """Turn ``dynamic "x" { for_each, content }`` into an ``x`` block list.
+def _expand_dynamic(body: dict[str, Any], unknown: dict[str, str], scope: ModuleScope,
+                    prefix: str = "") -> dict[str, Any]:
+    """Turn ``dynamic "x" { for_each, content }`` into an ``x`` block list, at any depth.
 
     A known ``for_each`` gives one block per element (none when empty); an unknown one
     gives one block marked unknown, so a decision that depends on it is inconclusive.
     """
-    if "dynamic" not in body:
-        return body
-    expanded = {k: v for k, v in body.items() if k != "dynamic"}
-    for entry in body["dynamic"] if isinstance(body["dynamic"], list) else [body["dynamic"]]:
+    expanded = {k: _nested(v, unknown, scope, f"{prefix}{k}.") for k, v in body.items() if k != "dynamic"}
+    entries = body.get("dynamic", [])
+    for entry in entries if isinstance(entries, list) else [entries]:
         for name, spec in (entry.items() if isinstance(entry, dict) else []):
             spec = spec if isinstance(spec, dict) else {}
             content = spec.get("content") or [{}]
-            content = content if isinstance(content, list) else [content]
+            content = _nested(content if isinstance(content, list) else [content], unknown, scope, f"{prefix}{name}.")
             count = _instance_count({"for_each": spec.get("for_each")}, scope) if "for_each" in spec else None
             if count is None:
-                unknown.setdefault(name, f"dynamic \"{name}\" for_each = {spec.get('for_each', '?')}")
+                unknown.setdefault(f"{prefix}{name}", f"dynamic \"{name}\" for_each = {spec.get('for_each', '?')}")
                 count = 1
             expanded[name] = list(expanded.get(name, [])) + content * count
     return expanded
+
+
+def _nested(value: Any, unknown: dict[str, str], scope: ModuleScope, prefix: str) -> Any:
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return [_expand_dynamic(item, unknown, scope, prefix) for item in value]
+    return value

@@ -35,6 +35,10 @@ def render(result: Result, color: bool = False) -> str:
         lines.append(_paint("Problems with the inputs or policies", "bold", color))
         lines.extend(_line(f, color) for f in problems)
         lines.append("")
+    if result.notes:
+        lines.append(_paint("Warnings", "bold", color))
+        lines.extend(f"  {_paint('WARNING', 'inconclusive', color)} {note}" for note in result.notes)
+        lines.append("")
     lines.append(_verdict(result, color))
     return "\n".join(lines) + "\n"
 

@@ -1,9 +1,11 @@
 """Apply waivers to findings and report every waiver's state.
 
 * a FAIL or INCONCLUSIVE finding covered by a live waiver becomes WAIVED with ``.waiver`` set;
-* an expired waiver no longer applies (its findings fail again) and is a failing SYS-004
-  finding at the waiver's file:line, as are malformed and (with ``waivers.inline: deny``)
-  forbidden inline waivers;
+* an expired waiver no longer applies: the findings it covered fail again, and the waiver is
+  a failing SYS-004 finding at its file:line, as are malformed and (with
+  ``waivers.inline: deny``) forbidden inline waivers.  An expired waiver that covers no
+  failing finding in this run (its resources pass, or are not part of this run, as in one
+  admission request) is a warning, so a stale central waiver does not fail unrelated runs;
 * expiring-soon and unused waivers are warnings (``Result.notes``);
 * ``extras["waivers"]`` lists every declared waiver with its state for the JSON report.
 """
@@ -71,8 +73,7 @@ class WaiverSet:
         index = {(r.address, r.span.file): r for r in reversed(resources)}
         usage = _Usage()
         out = [self._one(f, index, declared, now, usage) for f in findings]
-        problems += [_expired(d, usage.expired.get(i, [])) for i, d in enumerate(declared)
-                     if is_expired(d.deadline, now)]
+        problems += [_expired(d, usage.expired[i]) for i, d in enumerate(declared) if i in usage.expired]
         notes = self._notes(declared, usage, now)
         states = [self.state(d, now, usage, i) for i, d in enumerate(declared)]
         states += [{**self.state(d, now), "state": "forbidden"} for d in forbidden]
@@ -109,6 +110,9 @@ class WaiverSet:
         notes = []
         for i, d in enumerate(declared):
             if is_expired(d.deadline, now):
+                if i not in usage.expired:
+                    notes.append(f"expired waiver: {label(d)} expired on {d.waiver.expires} and covers no failing "
+                                 f"finding in this run: remove it [{d.where}]")
                 continue
             left = days_left(d.deadline, now, self.settings.zone)
             if left <= self.settings.warn_days:
@@ -143,9 +147,9 @@ def label(d: Declared) -> str:
 
 def _expired(d: Declared, resources: list[str]) -> Finding:
     w = d.waiver
-    consequence = (f"; {len(resources)} finding(s) fail again: {', '.join(sorted(set(resources)))}" if resources
-                   else "; remove it or renew the approval")
-    message = f"{d.where}: waiver for {label(d)} expired on {w.expires}: it no longer applies{consequence}"
+    covered = sorted(set(resources))
+    message = (f"{d.where}: waiver for {label(d)} expired on {w.expires}: it no longer applies; the finding(s) "
+               f"it covered fail again ({', '.join(covered)}): fix them or renew the approval")
     span = w.span
     return sys_finding("SYS-004", span.file if span else "", span.start_line if span else 0, message,
                        resource=d.key or w.selector.get("address", ""))

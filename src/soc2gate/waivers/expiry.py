@@ -97,7 +97,8 @@ def lifetime_problem(deadline: Deadline, created: date | None, now: datetime, zo
     """
     start = created if created is not None else local_day(now, zone)
     if created is not None and deadline.last_day < created:
-        return f"expires ({deadline.text}) before it was created ({created.isoformat()})"
+        last = "" if deadline.text == deadline.last_day.isoformat() else f", last valid day {deadline.last_day.isoformat()}"
+        return f"expires ({deadline.text}{last}) before it was created ({created.isoformat()})"
     if created is not None and created > local_day(now, zone):
         return f"created date {created.isoformat()} is in the future"
     length = (deadline.last_day - start).days

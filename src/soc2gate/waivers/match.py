@@ -28,7 +28,7 @@ def finding_facts(finding: Finding, resource: Resource | None) -> dict[str, str 
     """The values a selector can test, for one finding (None: not applicable)."""
     surface = finding.surface or (resource.surface if resource else "")
     file = finding.span.file if finding.span else (resource.span.file if resource else "")
-    name = resource.name if resource is not None else finding.resource.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    name = resource.name if resource is not None else _name(finding.resource, surface)
     kubernetes = surface == "kubernetes"
     return {
         "address": finding.resource,
@@ -38,6 +38,13 @@ def finding_facts(finding: Finding, resource: Resource | None) -> dict[str, str 
         "name": name,
         "change": name if surface == "change" else None,
     }
+
+
+def _name(address: str, surface: str) -> str:
+    """The resource name, read back from an address when the resource itself is not at hand."""
+    if surface == "change":
+        return address.removeprefix("change/")
+    return address.rsplit("/", 1)[-1] if surface == "kubernetes" else address.rsplit(".", 1)[-1]
 
 
 def _namespace(finding: Finding, resource: Resource | None) -> str:

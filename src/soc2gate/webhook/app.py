@@ -16,8 +16,9 @@ from typing import Any, Awaitable, Callable
 
 from soc2gate.webhook.admission import evaluate_request, exclusion, target_name
 from soc2gate.webhook.decision import Decision, failure
-from soc2gate.webhook.evaluator import DeadlineExceeded, EvaluatorPool, Loaded
+from soc2gate.webhook.evaluator import Loaded
 from soc2gate.webhook.metrics import Metrics
+from soc2gate.webhook.pool import DeadlineExceeded, EvaluatorPool, WorkersUnavailable
 from soc2gate.webhook.review import AdmissionRequest, ReviewError, parse_review, review_response
 from soc2gate.webhook.settings import MAX_BODY_BYTES
 
@@ -126,6 +127,9 @@ class AdmissionApp:
             return await self.pool.run(partial(evaluate_request, request), settings.deadline_ms / 1000)
         except DeadlineExceeded as exc:
             self.metrics.internal_errors.labels("deadline").inc()
+            return failure(settings, str(exc), target_name(request))
+        except WorkersUnavailable as exc:
+            self.metrics.internal_errors.labels("workers").inc()
             return failure(settings, str(exc), target_name(request))
         except Exception as exc:  # noqa: BLE001 - answered per failure_mode, never a crash
             log.exception("evaluation of %s failed", request.uid)

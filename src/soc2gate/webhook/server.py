@@ -23,7 +23,8 @@ import uvicorn
 from soc2gate import __version__
 from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
-from soc2gate.webhook.evaluator import EvaluatorPool, Loaded, load
+from soc2gate.webhook.evaluator import Loaded, load
+from soc2gate.webhook.pool import EvaluatorPool
 
 log = logging.getLogger("soc2gate.webhook")
 
@@ -126,13 +127,14 @@ class _Reloader:
         generation = self.pool.current.generation + 1
         try:
             loaded = await loop.run_in_executor(None, load, self.options.scan, self.options.mode, generation)
-        except Soc2gateError as exc:
+            await self.pool.swap(loaded)
+        except Exception as exc:  # noqa: BLE001 - a failed reload keeps the serving generation
             self.metrics.reloads.labels("failed").inc()
-            _event("reload", result="failed", error=str(exc), generation=self.pool.current.generation)
+            error = str(exc) if isinstance(exc, Soc2gateError) else f"{type(exc).__name__}: {exc}"
+            _event("reload", result="failed", error=error, generation=self.pool.current.generation)
             return
         finally:
             self.busy = False
-        self.pool.swap(loaded)
         self.metrics.reloads.labels("ok").inc()
         _announce(loaded, self.metrics, "reload")
         self._reload_certificate()

@@ -31,13 +31,6 @@ undecodable(r, v) if {
 
 undecodable(_, v) if not is_string(v)
 
-# The finding path for attribute `attr`: when the attribute text holds unresolved parts
-# but the decision was made on literal statements, a `#literal` suffix keeps the
-# engine from reporting the (certain) finding as inconclusive.
-certain_path(attr, v) := concat("", [attr, "#literal"]) if {
-	is_string(v)
-	marked(v)
-} else := attr
 
 decode(v) := d if {
 	is_string(v)

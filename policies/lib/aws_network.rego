@@ -86,11 +86,8 @@ all_ports(rule) := "yes" if {
 	unresolved(x)
 }
 
-# Finding path for a rule: `#literal` marks a decision made only on literal values
-# (other rules of the same group may hold unresolved values).
-rule_path(rule, attr, certain) := concat("", [prefix(rule), attr, "#literal"]) if {
-	certain
-} else := concat("", [prefix(rule), attr])
+# Finding path for a rule inside its resource.
+rule_path(rule, attr) := concat("", [prefix(rule), attr])
 
 prefix(rule) := "" if {
 	rule.path == ""
