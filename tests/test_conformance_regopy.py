@@ -14,8 +14,10 @@ automatically.  Known builtin differences: docs/engines.md ("Conformance").
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -30,9 +32,10 @@ FIXTURES = all_fixtures()
 BY_ID = {f.id: f for f in FIXTURES}
 CHILD_TIMEOUT = 300
 
-# Runs in a child process: {"modules": [[path, source]], "package": "...", "documents": {key: doc}}
-# on stdin -> {key: {"deny": [...], "inconclusive": [...]}} or {"error": "..."} on stdout.
-CHILD = r'''
+# Runs in a long-lived child process.  Each stdin line is a job
+# {"modules": [[path, source]], "package": "...", "documents": {key: doc}}; each answer is one
+# stdout line "@@ " + {key: {"deny": [...], "inconclusive": [...]}} (or {"error": "..."}).
+CHILD = r"""
 import json, sys
 import regopy
 from regopy import rego_shared as rs
@@ -65,23 +68,55 @@ def query(interpreter, text):
     finally:
         rs.rego_free_output(output)
 
-job = json.load(sys.stdin)
-interpreter = regopy.Interpreter()
-try:
-    for path, source in job["modules"]:
-        interpreter.add_module(path, source)
-except regopy.RegoError as exc:
-    print(json.dumps({"error": "rego-cpp does not accept the policy: " + " ".join(str(exc).split())[:600]}))
-    sys.exit(0)
-answers = {}
-for key, document in job["documents"].items():
-    interpreter.set_input_term(json.dumps(document))
+def run(job):
+    interpreter = regopy.Interpreter()
     try:
-        answers[key] = {rule: query(interpreter, "data." + job["package"] + "." + rule) for rule in ("deny", "inconclusive")}
-    except RuntimeError as exc:
-        answers[key] = {"error": str(exc)}
-print(json.dumps(answers))
-'''
+        for path, source in job["modules"]:
+            interpreter.add_module(path, source)
+    except regopy.RegoError as exc:
+        return {"error": "rego-cpp does not accept the policy: " + " ".join(str(exc).split())[:600]}
+    answers = {}
+    for key, document in job["documents"].items():
+        interpreter.set_input_term(json.dumps(document))
+        try:
+            answers[key] = {r: query(interpreter, "data." + job["package"] + "." + r) for r in ("deny", "inconclusive")}
+        except RuntimeError as exc:
+            answers[key] = {"error": str(exc)}
+    return answers
+
+for line in sys.stdin:
+    sys.stdout.write("@@ " + json.dumps(run(json.loads(line))) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class _Worker:
+    """The regopy child: restarted after a crash, which fails only the job that caused it."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+
+    def ask(self, job: dict[str, Any], what: str) -> dict[str, Any]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + CHILD_TIMEOUT
+        while time.monotonic() < deadline and select.select([self.proc.stdout], [], [], 5)[0] or self.proc.poll() is None:
+            line = self.proc.stdout.readline()
+            if line.startswith("@@ "):
+                return json.loads(line[3:])
+            if not line:
+                break
+        self.proc.kill()
+        code = self.proc.wait()
+        self.proc = None
+        return {"error": f"rego-cpp crashed or hung evaluating {what} (exit {code})"}
+
+
+WORKER = _Worker()
 
 
 @lru_cache(maxsize=None)
@@ -110,12 +145,7 @@ def _regopy_answers(policy_id: str) -> dict[str, Any]:
                if m[0] == policy.path or not m[0].endswith("/policy.rego")]
     job = {"modules": modules, "package": policy.package,
            "documents": {f.id: json.loads(_document(f.id)) for f in mine}}
-    child = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(job), capture_output=True, text=True,
-                           timeout=CHILD_TIMEOUT)
-    if child.returncode != 0:
-        return {"error": f"rego-cpp crashed evaluating {policy.path} (exit {child.returncode}): "
-                         f"{child.stderr.strip()[-400:]}"}
-    return json.loads(child.stdout)
+    return WORKER.ask(job, policy.path)
 
 
 @lru_cache(maxsize=None)
@@ -157,7 +187,5 @@ def test_the_harness_reports_a_builtin_difference() -> None:
     """Not vacuous: a builtin rego-cpp 1.5 formats differently (``sprintf %q``) is caught."""
     job = {"modules": [["probe.rego", 'package probe\nimport rego.v1\ndeny contains {"m": sprintf("%q", ["x"])} if true\n']],
            "package": "probe", "documents": {"one": {}}}
-    child = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(job), capture_output=True, text=True,
-                           timeout=CHILD_TIMEOUT)
-    answer = json.loads(child.stdout)["one"]["deny"]
+    answer = WORKER.ask(job, "probe.rego")["one"]["deny"]
     assert _as_set(answer) != _as_set([{"m": '"x"'}])  # OPA and regorus give "\"x\""

@@ -7,7 +7,6 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import yaml
 
 from conftest import CORPORA, require_shared
 from soc2gate import api
-from soc2gate.commands.hook import filter_result, plan_hook
+from soc2gate.commands.hook import check_files
 from soc2gate.model import Outcome
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,10 +54,7 @@ def only_tf001(folder: Path) -> Path:
 
 def _hook(filenames: tuple[str, ...], whole_module: bool = False, config: Path | None = None):
     options = api.ScanOptions(use_cache=False, config_path=str(config) if config else None)
-    gate = api.Gate.load(options)
-    plan = plan_hook(filenames, (), whole_module)
-    result = api.scan(replace(options, paths=tuple(plan.scan)), gate)
-    return plan, filter_result(result, plan, gate)
+    return check_files(options, filenames, whole_module)
 
 
 def _keys(findings, file: Path) -> set[tuple]:
@@ -117,6 +113,18 @@ def test_non_manifest_yaml_is_skipped_but_broken_input_fails(tmp_path: Path) -> 
     assert result.passed and any(s.path.endswith("mkdocs.yml") for s in result.skipped)
     _, broken = _hook((str(tmp_path / "mkdocs.yml"), str(tmp_path / "broken.tf")))
     assert not broken.passed and [f.policy_id for f in broken.by_outcome(Outcome.ERROR)] == ["SYS-001"]
+    (tmp_path / "charts" / "templates").mkdir(parents=True)
+    template = tmp_path / "charts" / "templates" / "deployment.yaml"
+    template.write_text("{{- if .Values.enabled }}\nkind: Deployment\n")
+    _, unparsable = _hook((str(template),))
+    assert not unparsable.passed
+    config = tmp_path / "soc2gate.yaml"
+    config.write_text("exclude: ['*/charts/*/templates/*']\n")
+    plan, nothing = _hook((str(template),), config=config)
+    assert nothing is None and plan.excluded == [str(template)] and not plan.scan
+    plan, excluded = _hook((str(template), str(tmp_path / "mkdocs.yml")), config=config)
+    assert excluded.passed and plan.excluded == [str(template)]
+    assert any(s.reason == "excluded by configuration" for s in excluded.skipped)
 
 
 def _git(cwd: Path, *args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:

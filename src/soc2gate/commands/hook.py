@@ -106,6 +106,18 @@ def filter_result(result: Any, plan: HookPlan, gate: Any) -> Any:
                    exit_code=api.EXIT_PASSED if passed else api.EXIT_FAILED)
 
 
+def check_files(options: Any, filenames: tuple[str, ...], whole_module: bool) -> tuple[HookPlan, Any]:
+    """Plan, scan and filter; the Result is None when every file is excluded by configuration."""
+    from soc2gate import api
+
+    gate = api.Gate.load(options)
+    plan = plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
+    if not plan.scan:
+        return plan, None
+    result = api.scan(replace(options, paths=tuple(plan.scan)), gate)
+    return plan, filter_result(result, plan, gate)
+
+
 @click.command()
 @click.argument("filenames", nargs=-1)
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
@@ -125,13 +137,10 @@ def command(ctx: click.Context, filenames: tuple[str, ...], config_path: str | N
         ctx.exit(0)
     options = api.ScanOptions(config_path=config_path, fail_on=fail_on, policy_dirs=policy_dirs,
                               controls=tuple(c.strip() for c in controls.split(",") if c.strip()))
-    gate = api.Gate.load(options)
-    plan = plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
-    if not plan.scan:
+    plan, result = check_files(options, filenames, whole_module)
+    if result is None:
         click.echo(f"soc2gate: all {len(plan.excluded)} files are excluded by configuration")
         ctx.exit(0)
-    result = api.scan(replace(options, paths=tuple(plan.scan)), gate)
-    result = filter_result(result, plan, gate)
     click.echo(get_renderer(fmt)(result), nl=False)
     for item in result.skipped:
         if Path(item.path).resolve() in plan.report:

@@ -14,7 +14,7 @@ from typing import Any
 from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown, resolve_string, resolve_value
 
-ADDRESSED_KINDS = ("resource", "data", "module")
+ADDRESSED_KINDS = ("resource", "data", "module", "provider")
 
 
 @dataclass
@@ -108,8 +108,10 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
     unknown: dict[str, str] = {}
     refs: dict[str, str] = {}
     attributes = resolve_value(_expand_dynamic(body, unknown, scope), scope.lookup, "", unknown, refs)
-    rtype, name = (labels[0], labels[1]) if kind in ("resource", "data") else ("module", labels[0])
-    local = {"resource": f"{rtype}.{name}", "data": f"data.{rtype}.{name}", "module": f"module.{name}"}[kind]
+    rtype, name = (labels[0], labels[1]) if kind in ("resource", "data") else (kind, labels[0])
+    alias = body.get("alias") if kind == "provider" and isinstance(body.get("alias"), str) else ""
+    local = {"resource": f"{rtype}.{name}", "data": f"data.{rtype}.{name}", "module": f"module.{name}",
+             "provider": f"provider.{name}" + (f".{alias}" if alias else "")}[kind]
     return Resource(
         surface="terraform",
         type=rtype,
