@@ -83,6 +83,35 @@ def import_cost() -> tuple[float, list[str]]:
     return total / 1e6, sorted(set(heavy))
 
 
+PHASES = """
+import json, sys, time
+started = time.perf_counter()
+from soc2gate import api
+from soc2gate.commands.hook import filter_result, plan_hook
+imported = time.perf_counter()
+gate = api.Gate.load(api.ScanOptions())
+loaded = time.perf_counter()
+plan = plan_hook((sys.argv[1],), (), False)
+result = filter_result(api.scan(api.ScanOptions(paths=tuple(plan.scan)), gate), plan, gate)
+done = time.perf_counter()
+print(json.dumps({"import soc2gate.api": imported - started, "load policies (Gate.load)": loaded - imported,
+                  "parse (cache: other module files)": result.timings.get("parse_s", 0.0),
+                  "evaluate": result.timings.get("engine_s", 0.0), "scan total": done - loaded,
+                  "policies": len(gate.policies)}))
+"""
+
+
+def phases(work: Path, target: Path, env: dict[str, str]) -> dict[str, float]:
+    """Where the time of one warm hook run goes, measured inside one process."""
+    import json
+
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("\n# phases\n")
+    proc = subprocess.run([sys.executable, "-c", PHASES, target.name], cwd=work, env=env, capture_output=True,
+                          text=True)
+    return json.loads(proc.stdout) if proc.returncode == 0 else {"error": proc.stderr.strip()[-300:]}
+
+
 def row(name: str, command: list[str], stats: dict[str, float] | None, note: str = "") -> str:
     shown = " ".join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))
     if stats is None:
@@ -100,7 +129,7 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/precommit_latency.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="soc2gate-bench-") as temp:
-        rows = run_all(args, Path(temp))
+        rows, split = run_all(args, Path(temp))
     cli_seconds, heavy = import_cost()
     report = ["# pre-commit latency: one changed Terraform file", "",
               f"File: `{args.file}` ({sum(1 for _ in args.file.open(encoding='utf-8'))} lines, its module's "
@@ -109,13 +138,15 @@ def main() -> None:
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.", "",
               "| tool | command | median | min | max | notes |", "| --- | --- | --: | --: | --: | --- |", *rows, "",
               f"`import soc2gate.cli` + command registry: {cli_seconds * 1000:.0f} ms; heavy modules imported "
-              f"at CLI start: {', '.join(heavy) or 'none'}.", ""]
+              f"at CLI start: {', '.join(heavy) or 'none'}.", "",
+              "Phases of one warm run (seconds, one process): " +
+              ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in split.items()), ""]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(report), encoding="utf-8")
     print("\n".join(report))
 
 
-def run_all(args: argparse.Namespace, temp: Path) -> list[str]:
+def run_all(args: argparse.Namespace, temp: Path) -> tuple[list[str], dict[str, float]]:
     work = temp / "module"
     work.mkdir()
     target = module_copy(args.file.resolve(), work)
@@ -135,7 +166,7 @@ def run_all(args: argparse.Namespace, temp: Path) -> list[str]:
             rows.append(row(name, command, None, f"checkov not found at {args.checkov}"))
         else:
             rows.append(row(name, command, measure(command, work, dict(os.environ), target, args.runs)))
-    return rows
+    return rows, phases(work, target, env)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,12 +52,14 @@ class ActionRunner:
     event_path: Path
     inputs: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    runner_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         declared = ACTION["inputs"]
         unknown = set(self.inputs) - set(declared)
         assert not unknown, f"test passes undeclared inputs {unknown}"
-        self.inputs = {name: str(spec.get("default", "")) for name, spec in declared.items()} | self.inputs
+        defaults = {name: self.expand(str(spec.get("default", ""))) for name, spec in declared.items()}
+        self.inputs = defaults | self.inputs
         self.summary = self.temp / "step_summary.md"
         self.summary.touch()
 
@@ -66,7 +69,7 @@ class ActionRunner:
             return self.inputs[rest]
         if head == "github":
             return {"action_path": str(REPO), "workspace": str(self.workspace), "event_name": self.event_name,
-                    "event_path": str(self.event_path)}[rest]
+                    "event_path": str(self.event_path), "token": ""}[rest]  # no token: no network in tests
         if head == "runner":
             return {"temp": str(self.temp)}[rest]
         if head == "steps":
@@ -89,7 +92,7 @@ class ActionRunner:
                if not k.startswith(("GITHUB_", "SOC2GATE_", "INPUT_", "RUNNER_")) or k == "SOC2GATE_CACHE_DIR"}
         env.update(GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(self.workspace), GITHUB_EVENT_NAME=self.event_name,
                    GITHUB_EVENT_PATH=str(self.event_path), GITHUB_STEP_SUMMARY=str(self.summary),
-                   GITHUB_ACTION_PATH=str(REPO), RUNNER_TEMP=str(self.temp))
+                   GITHUB_ACTION_PATH=str(REPO), RUNNER_TEMP=str(self.temp), **self.runner_env)
         env.update({k: self.expand(v) for k, v in step.get("env", {}).items()})
         return env
 
@@ -164,16 +167,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("action")
     workspace = _workspace(root, {"infra/main.tf": NO_ENCRYPTION.format(name="data"), "README.md": "docs\n"})
     event = _event(root, "pull_request", "opened.payload.json")
-    runner = ActionRunner(workspace, event.parent, "pull_request", event, {"paths": "infra"})
+    runner = ActionRunner(workspace, event.parent, "pull_request", event, {"paths": "infra", "python": sys.executable})
     runs = runner.run()
     return {"runner": runner, "runs": runs, "workspace": workspace, "event": event}
 
 
 def _gate(installed: dict[str, Any], root: Path, files: dict[str, str], event: tuple[str, str, str],
-          inputs: dict[str, str]) -> tuple[ActionRunner, StepRun]:
+          inputs: dict[str, str], runner_env: dict[str, str] | None = None) -> tuple[ActionRunner, StepRun]:
     workspace = _workspace(root, files)
     event_path = _event(root, event[1], event[2])
-    runner = ActionRunner(workspace, event_path.parent, event[0], event_path, inputs)
+    runner = ActionRunner(workspace, event_path.parent, event[0], event_path, inputs, runner_env=runner_env or {})
     runner.outputs["install"] = dict(installed["runner"].outputs["install"])
     return runner, runner.run(only="gate")["gate"]
 
@@ -218,6 +221,16 @@ def test_pull_request_events_only_are_change_records(installed: dict[str, Any], 
         assert gate.returncode == 0 and gate.outputs["verdict"] == "passed" and "::error" not in gate.stdout
         assert runner.summary.read_text(encoding="utf-8").startswith("## ✅ soc2gate: gate passed")
     assert gate.outputs["sarif-file"] == "" and gate.outputs["json-file"] == "soc2gate-reports/soc2gate.json"
+
+
+def test_github_token_completes_the_change_record_from_the_api(installed: dict[str, Any], tmp_path: Path) -> None:
+    """The token input reaches the REST client (here a closed local port: the gate fails closed, exit 2)."""
+    api = "http://127.0.0.1:9"
+    runner, gate = _gate(installed, tmp_path, {"main.tf": NOTHING_TO_FLAG},
+                         ("pull_request", "pull_request", "opened.payload.json"),
+                         {"github-token": "test-token", "soft-fail": "true"}, {"GITHUB_API_URL": api})
+    assert gate.returncode == 2 and f"GitHub API: cannot reach {api}/repos/" in gate.stderr
+    assert "test-token" not in gate.stderr + gate.stdout
 
 
 def test_soft_fail_and_custom_report_paths(installed: dict[str, Any], tmp_path: Path) -> None:
@@ -270,7 +283,7 @@ def test_every_input_and_output_referenced_is_declared() -> None:
         assert spec["value"].split(".")[-1].rstrip(" }") == name
     from soc2gate.commands.github import run
 
-    envvars = {p.envvar for p in run.params if p.envvar}
+    envvars = {p.envvar for p in run.params if p.envvar and p.envvar.startswith("SOC2GATE_")}
     gate = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "gate")
     assert set(gate["env"]) - {"SOC2GATE_BIN"} == envvars, "action env and `soc2gate github run` options differ"
     assert all(spec.get("description") for spec in [*ACTION["inputs"].values(), *ACTION["outputs"].values()])

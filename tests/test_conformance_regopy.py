@@ -104,7 +104,11 @@ class _Worker:
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
         deadline = time.monotonic() + CHILD_TIMEOUT
-        while time.monotonic() < deadline and select.select([self.proc.stdout], [], [], 5)[0] or self.proc.poll() is None:
+        while time.monotonic() < deadline:
+            if not select.select([self.proc.stdout], [], [], 1)[0]:
+                if self.proc.poll() is not None:
+                    break
+                continue
             line = self.proc.stdout.readline()
             if line.startswith("@@ "):
                 return json.loads(line[3:])

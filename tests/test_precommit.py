@@ -111,6 +111,8 @@ def test_non_manifest_yaml_is_skipped_but_broken_input_fails(tmp_path: Path) -> 
     (tmp_path / "broken.tf").write_text("resource {\n")
     _, result = _hook((str(tmp_path / "mkdocs.yml"),))
     assert result.passed and any(s.path.endswith("mkdocs.yml") for s in result.skipped)
+    _, missing = _hook((str(tmp_path / "gone.tf"),))
+    assert not missing.passed and "SYS-005" in [f.policy_id for f in missing.by_outcome(Outcome.ERROR)]
     _, broken = _hook((str(tmp_path / "mkdocs.yml"), str(tmp_path / "broken.tf")))
     assert not broken.passed and [f.policy_id for f in broken.by_outcome(Outcome.ERROR)] == ["SYS-001"]
     (tmp_path / "charts" / "templates").mkdir(parents=True)
@@ -119,7 +121,7 @@ def test_non_manifest_yaml_is_skipped_but_broken_input_fails(tmp_path: Path) -> 
     _, unparsable = _hook((str(template),))
     assert not unparsable.passed
     config = tmp_path / "soc2gate.yaml"
-    config.write_text("exclude: ['*/charts/*/templates/*']\n")
+    config.write_text("exclude: ['*/charts/templates/*']\n")
     plan, nothing = _hook((str(template),), config=config)
     assert nothing is None and plan.excluded == [str(template)] and not plan.scan
     plan, excluded = _hook((str(template), str(tmp_path / "mkdocs.yml")), config=config)

@@ -86,12 +86,14 @@ def test_rules_carry_soc2_tags_severity_help_and_docs_link(monkeypatch: pytest.M
         assert rule["fullDescription"]["text"] == policy.description
         assert policy.remediation in rule["help"]["text"] and policy.remediation in rule["help"]["markdown"]
         assert rule["helpUri"].endswith(f"docs/policies.md#{policy.id.lower()}")
-        assert set(rule["properties"]["tags"]) == {"security", *policy.controls}
+        in_scope = {c.id for c in result.controls}
+        assert set(rule["properties"]["tags"]) == {"security", *(c for c in policy.controls if c in in_scope)}
         score = float(rule["properties"]["security-severity"])
         assert 0.0 <= score <= 10.0
     severity_scores = {p.severity: float(rules[p.id]["properties"]["security-severity"]) for p in result.policies}
     ordered = [severity_scores[s] for s in ("info", "low", "medium", "high", "critical") if s in severity_scores]
     assert ordered == sorted(ordered) and len(set(ordered)) == len(ordered)
+    assert any(c not in in_scope for p in result.policies for c in p.controls)  # out-of-scope criteria exist
     monkeypatch.setenv("SOC2GATE_DOCS_URL", "https://docs.example.com/soc2gate/policies.html")
     rule = sarif_log(result)["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["helpUri"] == f"https://docs.example.com/soc2gate/policies.html#{rule['id'].lower()}"
@@ -164,6 +166,16 @@ def test_waived_findings_are_suppressed_and_inconclusive_are_review(tmp_path: Pa
                        "origin": "central"}}]
     assert results[0]["kind"] == "fail" and results[0]["properties"]["outcome"] == "waived"
     assert results[1]["kind"] == "review" and results[1]["level"] == "none" and "suppressions" not in results[1]
+
+
+def test_configured_severity_drives_rule_ranking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.tf").write_text(NO_ENCRYPTION)
+    (tmp_path / ".soc2gate.yaml").write_text("policies:\n  severity:\n    TF-001: critical\n")
+    monkeypatch.chdir(tmp_path)
+    run = sarif_log(_scan("main.tf"))["runs"][0]
+    rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "TF-001")
+    assert rule["properties"]["security-severity"] == "9.5" and rule["properties"]["soc2gate.severity"] == "critical"
+    assert next(r for r in run["results"] if r["ruleId"] == "TF-001")["level"] == "error"
 
 
 def test_levels_follow_severity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

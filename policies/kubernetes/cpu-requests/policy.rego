@@ -3,10 +3,11 @@
 # description: >-
 #   The scheduler places pods by their requests; a container with no CPU request is
 #   scheduled as if it needed nothing, overcommits the node and is the first to be throttled.
-#   Every init and regular container must have a CPU request: resources.requests.cpu, or a
-#   resources.limits.cpu, which Kubernetes copies into the request when none is given.
-#   Ephemeral containers cannot have resources and are not judged. Mapped to availability
-#   (A1.1): the policy runs when `scope.categories` includes availability.
+#   Every init and regular container must state resources.requests.cpu explicitly. A limit
+#   alone is not accepted: the request Kubernetes derives from it depends on the namespace's
+#   LimitRange, so the manifest does not say what is reserved (checkov, KICS and Polaris
+#   agree). Ephemeral containers cannot have resources and are not judged. Mapped to
+#   availability (A1.1): the policy runs when `scope.categories` includes availability.
 # custom:
 #   id: K8S-014
 #   severity: low
@@ -27,9 +28,8 @@ package soc2gate.policies.kubernetes.cpu_requests
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-deny contains k8s.fail(r, k8s.resources_path(c, "requests"), sprintf("container \"%s\" requests no CPU (neither resources.requests.cpu nor resources.limits.cpu is set)", [c.name])) if {
+deny contains k8s.fail(r, k8s.resources_path(c, "requests"), sprintf("container \"%s\" does not request CPU (resources.requests.cpu)", [c.name])) if {
 	some r in k8s.workloads
 	some c in k8s.regular_containers(r)
 	not k8s.resource_value(c, "requests", "cpu")
-	not k8s.resource_value(c, "limits", "cpu")
 }

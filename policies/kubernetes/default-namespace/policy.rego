@@ -5,8 +5,9 @@
 #   NetworkPolicies, quotas and Pod Security admission cannot be scoped to one application
 #   there. Every workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
 #   ReplicationController, Job, CronJob) must set metadata.namespace to a namespace other
-#   than default (or kube-public, which every user, even an anonymous one, may read). A manifest without metadata.namespace fails too: it lands in whatever
-#   namespace the deploying kubectl context points at, usually default.
+#   than default or kube-public (which every user, even an anonymous one, may read). A
+#   manifest without metadata.namespace fails too: it lands in whatever namespace the
+#   deploying kubectl context points at, usually default. kube-system is not judged here.
 # custom:
 #   id: K8S-020
 #   severity: low

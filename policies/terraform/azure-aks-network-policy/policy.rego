@@ -57,7 +57,7 @@ enforced(r) if {
 	lower(sprintf("%v", [object.get(profile, "network_data_plane", "")])) == "cilium"
 }
 
-current(r) := sprintf("%q", [policy]) if {
-	some profile in tf.blocks(r.attributes, "network_profile")
-	policy := profile.network_policy
+current(r) := sprintf("`%v`", [policies[0]]) if {
+	policies := [p | some profile in tf.blocks(r.attributes, "network_profile"); p := profile.network_policy]
+	count(policies) > 0
 } else := "not set"

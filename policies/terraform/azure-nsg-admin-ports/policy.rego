@@ -50,27 +50,34 @@ admin_ports := {22: "SSH", 3389: "RDP"}
 
 open_sources := {"*", "internet", "any", "0.0.0.0", "0.0.0.0/0", "::/0"}
 
-deny contains tf.fail(r, "destination_port_range", msg) if {
+deny contains tf.fail(r, "destination_port_range", sprintf("allows %s (TCP %d) from %s", [service, port, source])) if {
 	some r in tf.resources("azurerm_network_security_rule")
 	some port, service in admin_ports
-	msg := exposure(r.attributes, port, service)
+	allows_tcp_inbound(r.attributes)
+	source := internet_source(r.attributes)
+	covers_any(port_specs(r.attributes), port)
 }
 
-deny contains tf.fail(r, "security_rule", sprintf("rule %q %s", [object.get(rule, "name", "?"), msg])) if {
+deny contains tf.fail(r, "security_rule", sprintf("rule `%v` allows %s (TCP %d) from %s", [name, service, port, source])) if {
 	some r in tf.resources("azurerm_network_security_group")
 	some rule in tf.blocks(r.attributes, "security_rule")
 	some port, service in admin_ports
-	msg := exposure(rule, port, service)
+	allows_tcp_inbound(rule)
+	source := internet_source(rule)
+	covers_any(port_specs(rule), port)
+	name := object.get(rule, "name", "?")
 }
 
-exposure(rule, port, service) := sprintf("allows %s (TCP %d) from %s", [service, port, source]) if {
+allows_tcp_inbound(rule) if {
 	lower(sprintf("%v", [object.get(rule, "direction", "")])) == "inbound"
 	lower(sprintf("%v", [object.get(rule, "access", "")])) == "allow"
 	lower(sprintf("%v", [object.get(rule, "protocol", "")])) in {"tcp", "*"}
-	some source in sources(rule)
-	internet(source)
-	some spec in port_specs(rule)
-	covers(spec, port)
+}
+
+# The first source of the rule that means "the internet".
+internet_source(rule) := found[0] if {
+	found := [source | some source in sources(rule); internet(source)]
+	count(found) > 0
 }
 
 sources(rule) := array.concat(
@@ -83,15 +90,20 @@ internet(source) if lower(trim_space(sprintf("%v", [source]))) in open_sources
 internet(source) if endswith(trim_space(sprintf("%v", [source])), "/0")
 
 # Every port spec of the rule: comma lists are split, blanks trimmed.
-port_specs(rule) := [trim_space(spec) |
+port_specs(rule) := [trim_space(item) |
 	some value in array.concat(
 		as_list(object.get(rule, "destination_port_range", [])),
 		as_list(object.get(rule, "destination_port_ranges", [])),
 	)
-	some spec in split(sprintf("%v", [value]), ",")
+	some item in split(sprintf("%v", [value]), ",")
 ]
 
-covers(spec, _) if spec == "*"
+covers_any(specs, _) if "*" in specs
+
+covers_any(specs, port) if {
+	some spec in specs
+	covers(spec, port)
+}
 
 covers(spec, port) if {
 	numeric(spec)

@@ -59,7 +59,7 @@ deny contains tf.fail(r, key, sprintf("grants %s to %s", [object.get(r.attribute
 	r.attributes[key] in public_principals
 }
 
-deny contains tf.fail(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
+deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
 	some type in iam_types
 	some r in tf.resources(type)
 	some key in ["member", "members"]

@@ -31,7 +31,7 @@ import rego.v1
 
 key_fields := ["kms_key_self_link", "raw_key", "rsa_encrypted_key"]
 
-deny contains tf.fail(r, path, "disk is encrypted only with a Google-managed key (no CMEK or CSEK)") if {
+deny contains tf.fail(r, path, sprintf("disk is encrypted only with a Google-managed key (no CMEK or CSEK)", [])) if {
 	some type in ["google_compute_disk", "google_compute_region_disk"]
 	some r in tf.resources(type)
 	not customer_key(r)
@@ -44,8 +44,7 @@ customer_key(r) if {
 	tf.is_set(object.get(k, field, null))
 }
 
-key_path(r) := sprintf("disk_encryption_key.%s", [field]) if {
-	some k in tf.blocks(r.attributes, "disk_encryption_key")
-	some field in key_fields
-	field in object.keys(k)
+key_path(r) := sprintf("disk_encryption_key.%s", [present[0]]) if {
+	present := [field | some k in tf.blocks(r.attributes, "disk_encryption_key"); some field in key_fields; field in object.keys(k)]
+	count(present) > 0
 } else := "disk_encryption_key.kms_key_self_link"

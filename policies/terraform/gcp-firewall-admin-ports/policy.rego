@@ -51,9 +51,9 @@ deny contains tf.fail(r, "allow.ports", sprintf("allows %s (TCP %d) from %s", [s
 
 ingress(r) if upper(sprintf("%v", [object.get(r.attributes, "direction", "INGRESS")])) == "INGRESS"
 
-internet_source(r) := cidr if {
-	some cidr in as_list(tf.attr(r, "source_ranges"))
-	cidr in {"0.0.0.0/0", "::/0"}
+internet_source(r) := open[0] if {
+	open := [cidr | some cidr in as_list(tf.attr(r, "source_ranges")); cidr in {"0.0.0.0/0", "::/0"}]
+	count(open) > 0
 } else := "any source (no source_ranges, source_tags or source_service_accounts)" if {
 	not tf.is_set(tf.attr(r, "source_ranges"))
 	not tf.is_set(tf.attr(r, "source_tags"))

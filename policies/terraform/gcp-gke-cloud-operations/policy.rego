@@ -31,7 +31,7 @@ import rego.v1
 
 services := {"logging_service": "logging.googleapis.com/kubernetes", "monitoring_service": "monitoring.googleapis.com/kubernetes"}
 
-deny contains tf.fail(r, key, sprintf("%s is %q: use %q", [key, value, wanted])) if {
+deny contains tf.fail(r, key, sprintf("%s is `%s`: use `%s`", [key, value, wanted])) if {
 	some r in tf.resources("google_container_cluster")
 	some key, wanted in services
 	value := tf.attr(r, key)

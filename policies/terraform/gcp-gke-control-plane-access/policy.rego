@@ -32,13 +32,13 @@ package soc2gate.policies.terraform.gcp_gke_control_plane_access
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "master_authorized_networks_config", "public control-plane endpoint without master_authorized_networks_config") if {
+deny contains tf.fail(r, "master_authorized_networks_config", sprintf("public control-plane endpoint without master_authorized_networks_config", [])) if {
 	some r in tf.resources("google_container_cluster")
 	not private_endpoint(r)
 	count(tf.blocks(r.attributes, "master_authorized_networks_config")) == 0
 }
 
-deny contains tf.fail(r, "master_authorized_networks_config.cidr_blocks.cidr_block", sprintf("master authorized network %q is the whole internet", [cidr])) if {
+deny contains tf.fail(r, "master_authorized_networks_config.cidr_blocks.cidr_block", sprintf("master authorized network `%s` is the whole internet", [cidr])) if {
 	some r in tf.resources("google_container_cluster")
 	not private_endpoint(r)
 	some config in tf.blocks(r.attributes, "master_authorized_networks_config")

@@ -45,7 +45,7 @@ as_list(v) := v if {
 	is_array(v)
 } else := [v]
 
-deny contains tf.fail(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
+deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
 	some type in member_types
 	some r in tf.resources(type)
 	some key in ["member", "members"]

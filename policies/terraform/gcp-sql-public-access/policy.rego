@@ -35,14 +35,14 @@ package soc2gate.policies.terraform.gcp_sql_public_access
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "settings.ip_configuration.authorized_networks.value", sprintf("authorized network %q opens the instance to the internet", [value])) if {
+deny contains tf.fail_certain(r, "settings.ip_configuration.authorized_networks.value", sprintf("authorized network `%s` opens the instance to the internet", [value])) if {
 	some r in tf.resources("google_sql_database_instance")
 	some network in authorized_networks(r)
 	value := object.get(network, "value", "")
 	tf.open_cidr(value)
 }
 
-deny contains tf.fail(r, "settings.ip_configuration.ipv4_enabled", "instance has a public IPv4 address and no authorized_networks: disable ipv4_enabled or list the allowed networks") if {
+deny contains tf.fail(r, "settings.ip_configuration.ipv4_enabled", sprintf("instance has a public IPv4 address and no authorized_networks: disable ipv4_enabled or list the allowed networks", [])) if {
 	some r in tf.resources("google_sql_database_instance")
 	public_ipv4(r)
 	count(authorized_networks(r)) == 0

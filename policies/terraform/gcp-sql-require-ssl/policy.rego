@@ -35,7 +35,7 @@ import rego.v1
 
 encrypted_modes := {"ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}
 
-deny contains tf.fail(r, path, "instance accepts unencrypted connections (set ip_configuration.ssl_mode = \"ENCRYPTED_ONLY\")") if {
+deny contains tf.fail(r, path, sprintf("instance accepts unencrypted connections (set ip_configuration.ssl_mode = \"ENCRYPTED_ONLY\")", [])) if {
 	some r in tf.resources("google_sql_database_instance")
 	not encrypted(r)
 	path := decisive_path(r)

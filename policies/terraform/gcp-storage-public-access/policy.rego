@@ -57,7 +57,7 @@ as_list(v) := v if {
 	is_array(v)
 } else := [v]
 
-deny contains tf.fail(r, key, sprintf("grants %s to %s", [role, m])) if {
+deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [role, m])) if {
 	some type in iam_types
 	some r in tf.resources(type)
 	some key in ["member", "members"]
@@ -72,7 +72,7 @@ deny contains tf.fail(r, "entity", sprintf("ACL entry grants %s to %s", [object.
 	r.attributes.entity in public_principals
 }
 
-deny contains tf.fail(r, "role_entity", sprintf("ACL entry %q is public", [entry])) if {
+deny contains tf.fail_certain(r, "role_entity", sprintf("ACL entry `%v` is public", [entry])) if {
 	some type in acl_types
 	some r in tf.resources(type)
 	some entry in as_list(object.get(r.attributes, "role_entity", []))
@@ -80,7 +80,7 @@ deny contains tf.fail(r, "role_entity", sprintf("ACL entry %q is public", [entry
 	parts[count(parts) - 1] in public_principals
 }
 
-deny contains tf.fail(r, "predefined_acl", sprintf("predefined ACL %q is public", [r.attributes.predefined_acl])) if {
+deny contains tf.fail(r, "predefined_acl", sprintf("predefined ACL `%s` is public", [r.attributes.predefined_acl])) if {
 	some type in acl_types
 	some r in tf.resources(type)
 	r.attributes.predefined_acl in public_acls

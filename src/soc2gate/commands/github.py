@@ -126,14 +126,15 @@ def _annotation(finding: Any, level: str, title: str) -> Annotation:
 
 
 def _workspace_relative(file: str) -> str:
+    """The file relative to $GITHUB_WORKSPACE; empty (a job-level annotation) when it lies outside,
+    like the pull-request event file."""
     workspace = os.environ.get("GITHUB_WORKSPACE", "")
-    path = Path(file)
-    if not workspace or not path.is_absolute():
-        return path.as_posix()
+    if not workspace or not file or file.startswith("<"):
+        return "" if not file or file.startswith("<") else Path(file).as_posix()
     try:
-        return path.resolve().relative_to(Path(workspace).resolve()).as_posix()
+        return Path(file).resolve().relative_to(Path(workspace).resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        return ""
 
 
 def step_outputs(result: Any, targets: dict[str, str]) -> dict[str, str]:
@@ -189,14 +190,17 @@ def command() -> None:
 @click.option("--pull-request-change-record", "evaluate_pr", type=click.BOOL, default=True,
               envvar="SOC2GATE_EVALUATE_PR", show_default=True,
               help="On pull_request(_review) events, evaluate $GITHUB_EVENT_PATH as a change record.")
+@click.option("--github-token", default=None, envvar="SOC2GATE_GITHUB_TOKEN",
+              help="Complete the pull-request change record from the REST API (reviews, checks, files).")
+@click.option("--github-api-url", default=None, envvar="GITHUB_API_URL", help="REST API base URL (set by the runner).")
 @click.option("--annotate", type=click.BOOL, default=True, envvar="SOC2GATE_ANNOTATE", show_default=True)
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
               help="Exit 0 even when the gate failed (usage and configuration errors still exit 2).")
 @click.pass_context
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
-        policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, annotate: bool,
-        step_summary: bool, soft_fail: bool, **files: str) -> None:
+        policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
+        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -204,7 +208,8 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
                              {k.removesuffix("_file"): v for k, v in files.items() if v})
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
-                              change_records=pull_request_event(evaluate_pr))
+                              change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
+                              github_api_url=github_api_url or None)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)

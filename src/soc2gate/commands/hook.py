@@ -62,7 +62,7 @@ def plan_hook(filenames: tuple[str, ...], excludes: tuple[str, ...], whole_modul
                 plan.documents.add(path.resolve())
             continue
         files = modules.setdefault(path.parent, module_files(path.parent))
-        for member in files:
+        for member in [path, *files]:  # the given file first: a missing one must fail, not vanish
             _add(plan.scan, str(member))
         report_all = whole_module or kind == "tfvars"
         plan.report.update(m.resolve() for m in files if report_all and classify(m.name) == "terraform")

@@ -1,4 +1,4 @@
-"""``soc2gate policies list|show``: the catalog as users see it."""
+"""``soc2gate policies list|show|export``: the catalog as users see it."""
 
 from __future__ import annotations
 
@@ -67,3 +67,25 @@ def docs(output: str, check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+@command.command("export")
+@click.option("--format", "fmt", type=click.Choice(["bundle"]), default="bundle", show_default=True,
+              help="bundle: an OPA bundle (tar.gz with .manifest) to run in your own OPA.")
+@click.option("--output", required=True, help="File to write, e.g. soc2gate-bundle.tar.gz.")
+@click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
+def export(fmt: str, output: str, policy_dirs: tuple[str, ...]) -> None:
+    """Write the policy pack in a format other tools load."""
+    from pathlib import Path
+
+    from soc2gate.catalog.locate import policies_dir
+    from soc2gate.engine.opa_bundle import write_bundle
+    from soc2gate.errors import UsageError
+
+    bundle = _bundle(policy_dirs)
+    try:
+        count = write_bundle(bundle, [policies_dir()] + [Path(d) for d in policy_dirs], Path(output))
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the bundle: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}: OPA bundle with {count} Rego modules ({len(bundle.policies)} policies), "
+               f"revision {bundle.digest}")

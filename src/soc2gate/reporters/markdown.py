@@ -42,7 +42,10 @@ def block(text: str) -> str:
 
 
 def where(finding: Finding) -> str:
-    return code(finding.span.location()) if finding.span and finding.span.file else code(finding.resource or "-")
+    """`file:line`, or the change record's address (its file is the CI event, not a repository file)."""
+    if finding.surface == "change" or not (finding.span and finding.span.file):
+        return code(finding.resource or "-")
+    return code(finding.span.location())
 
 
 class Budget:
@@ -148,14 +151,18 @@ def _exceptions(result: Result, budget: Budget) -> None:
     budget.add("")
 
 
-def _checklist_item(finding: Finding, policy: Policy | None) -> str:
-    name = inline(policy.requirement or policy.title) if policy else finding.policy_id
-    if finding.outcome is Outcome.PASS:
-        return f"- [x] {name} ({finding.policy_id})"
-    if finding.outcome is Outcome.WAIVED:
-        reason = inline(finding.waiver.reason) if finding.waiver else "waived"
-        return f"- [x] {name} ({finding.policy_id}) — waived: {reason}"
-    return f"- [ ] {name} ({finding.policy_id}) — {finding.outcome.value}: {inline(finding.message)}"
+def _checklist_item(record: str, findings: list[Finding], policy: Policy | None) -> str:
+    """One requirement of one change record: ticked when every finding of its policy passed or was waived."""
+    first = findings[0]
+    name = inline(policy.requirement or policy.title) if policy else first.policy_id
+    open_items = [f for f in findings if f.outcome not in (Outcome.PASS, Outcome.WAIVED)]
+    if not open_items:
+        waived = [f for f in findings if f.outcome is Outcome.WAIVED and f.waiver is not None]
+        note = f" — waived: {inline(waived[0].waiver.reason)}" if waived else ""  # type: ignore[union-attr]
+        return f"- [x] {name} ({first.policy_id}){note}"
+    messages = dict.fromkeys(f.message.removeprefix(f"{record}: ") for f in open_items)
+    outcome = "fail" if any(f.outcome in (Outcome.FAIL, Outcome.ERROR) for f in open_items) else open_items[0].outcome.value
+    return f"- [ ] {name} ({first.policy_id}) — {outcome}: {inline('; '.join(messages))}"
 
 
 def _checklist(result: Result, budget: Budget) -> None:
@@ -164,14 +171,14 @@ def _checklist(result: Result, budget: Budget) -> None:
         return
     policies = {p.id: p for p in result.policies}
     order = {p.id: i for i, p in enumerate(result.policies)}
-    records: OrderedDict[str, list[Finding]] = OrderedDict()
+    records: OrderedDict[str, OrderedDict[str, list[Finding]]] = OrderedDict()
     for finding in changes:
-        records.setdefault(finding.resource, []).append(finding)
+        records.setdefault(finding.resource, OrderedDict()).setdefault(finding.policy_id, []).append(finding)
     budget.add("### Change-management checklist\n")
-    for record, findings in records.items():
-        items = sorted(findings, key=lambda f: order.get(f.policy_id, len(order)))
-        lines = [_checklist_item(f, policies.get(f.policy_id)) for f in items]
-        budget.add(f"**{inline(record)}**\n\n" + "\n".join(lines) + "\n", findings=len(items))
+    for record, by_policy in records.items():
+        ids = sorted(by_policy, key=lambda pid: order.get(pid, len(order)))
+        lines = [_checklist_item(record, by_policy[pid], policies.get(pid)) for pid in ids]
+        budget.add(f"**{inline(record)}**\n\n" + "\n".join(lines) + "\n", findings=sum(map(len, by_policy.values())))
 
 
 def _footer(result: Result) -> str:

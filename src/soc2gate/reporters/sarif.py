@@ -54,8 +54,11 @@ def _tags(controls: Any) -> list[str]:
     return (["security"] + [str(c) for c in controls])[:MAX_TAGS]
 
 
-def policy_rule(policy: Policy, base_url: str) -> dict[str, Any]:
-    """The reportingDescriptor of one policy."""
+def policy_rule(policy: Policy, base_url: str, severity: str = "", in_scope: Any = None) -> dict[str, Any]:
+    """The reportingDescriptor of one policy; ``severity`` is the effective one (configuration may
+    override it) and tags list only the criteria in scope (all of them when ``in_scope`` is None)."""
+    severity = severity or policy.severity
+    scoped = [c for c in policy.controls if in_scope is None or c in in_scope]
     controls = ", ".join(policy.controls)
     help_text = f"{policy.description}\n\nSOC 2 criteria: {controls}\n\nRemediation:\n{policy.remediation}"
     help_markdown = (f"{policy.description}\n\n**SOC 2 criteria:** {controls}\n\n**Remediation:**\n\n"
@@ -67,14 +70,14 @@ def policy_rule(policy: Policy, base_url: str) -> dict[str, Any]:
         "fullDescription": _text(policy.description),
         "help": {"text": help_text, "markdown": help_markdown},
         "helpUri": f"{base_url}#{policy.id.lower()}",
-        "defaultConfiguration": {"level": LEVEL[policy.severity]},
+        "defaultConfiguration": {"level": LEVEL[severity]},
         "properties": {
-            "tags": _tags(policy.controls),
-            "security-severity": SECURITY_SEVERITY[policy.severity],
+            "tags": _tags(scoped),
+            "security-severity": SECURITY_SEVERITY[severity],
             "precision": "high",
-            "problem.severity": _problem_severity(policy.severity),
+            "problem.severity": _problem_severity(severity),
             "soc2.controls": dict(policy.controls),
-            "soc2gate.severity": policy.severity,
+            "soc2gate.severity": severity,
             "soc2gate.surface": policy.surface,
         },
     }
@@ -203,7 +206,9 @@ def selected_findings(findings: list[Finding], limit: int = MAX_RESULTS) -> tupl
 
 def _rules(result: Result, findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     base_url = docs_url()
-    rules = [policy_rule(p, base_url) for p in result.policies]
+    effective = {f.policy_id: f.severity for f in result.findings}
+    in_scope = {c.id for c in result.controls}
+    rules = [policy_rule(p, base_url, effective.get(p.id, ""), in_scope) for p in result.policies]
     known = {p.id for p in result.policies}
     for code in sorted({f.policy_id for f in findings} - known):
         rules.append(diagnostic_rule(code) if code in SYS_CODES else _unknown_rule(code))
