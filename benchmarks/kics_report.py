@@ -51,7 +51,7 @@ def render_mapping(mapping: Mapping[str, Sequence[str]], queries: Mapping[str, Q
 
 
 def console(score: Score) -> str:
-    lines = [f"{'policy':<10} {'queries':>7} {'expected':>8} {'tp':>5} {'fn':>5} {'inconc':>6} {'fp':>5} "
+    lines = [f"{'policy':<16} {'queries':>7} {'expected':>8} {'tp':>5} {'fn':>5} {'inconc':>6} {'fp':>5} "
              f"{'precision':>9} {'recall':>7}"]
     for policy_id, tally in sorted(score.by_policy.items()):
         lines.append(_row(policy_id, len(score.mapping.get(policy_id, ())), tally))
@@ -63,7 +63,7 @@ def console(score: Score) -> str:
 
 
 def _row(name: str, queries: int, tally: Tally) -> str:
-    return (f"{name:<10} {queries:>7} {tally.expected:>8} {tally.tp:>5} {tally.fn:>5} {tally.inconclusive:>6} "
+    return (f"{name:<16} {queries:>7} {tally.expected:>8} {tally.tp:>5} {tally.fn:>5} {tally.inconclusive:>6} "
             f"{tally.fp:>5} {tally.precision:>9.1%} {tally.recall:>7.1%}")
 
 

@@ -19,7 +19,7 @@ from kics_corpus import Expected, Query
 from soc2gate.model import Finding, Outcome, Resource
 
 # Miss reasons, most informative first (the first that applies is reported).
-REASON_ORDER = ("inconclusive", "disagreement", "not judged", "module", "no resource", "input", "missing")
+REASON_ORDER = ("policy error", "inconclusive", "disagreement", "not judged", "module", "no resource", "input", "missing")
 
 
 @dataclass
@@ -178,6 +178,9 @@ def _verdict(expected: Expected, policy_id: str, query: Query, scanner: Scanner)
 
 
 def _reason(policy_id: str, containing: list[Resource], mine: list[Finding], scanned: ScannedFile) -> str:
+    crashed = [e for e in scanned.errors if e.policy_id == "SYS-003" and e.resource == policy_id]
+    if crashed:
+        return f"policy error: {crashed[0].message}"
     inconclusive = [f for f in mine if f.outcome is Outcome.INCONCLUSIVE]
     if inconclusive:
         return f"inconclusive: {inconclusive[0].message}"

@@ -50,8 +50,12 @@ deny contains tf.fail(r, "retention_policy.days", msg) if {
 	some policy in tf.blocks(r.attributes, "retention_policy")
 	tf.is_true(object.get(policy, "enabled", false))
 	not long_enough(object.get(policy, "days", null))
-	msg := sprintf("activity logs are kept %v days (require 365 or more, or 0 for forever)", [object.get(policy, "days", "an unstated number of")])
+	msg := retention_message(policy)
 }
+
+retention_message(policy) := sprintf("activity logs are kept %v days (require 365 or more, or 0 for forever)", [policy.days]) if {
+	"days" in object.keys(policy)
+} else := sprintf("retention days are not stated (require 365 or more, or 0 for forever)", [])
 
 long_enough(days) if days == 0
 

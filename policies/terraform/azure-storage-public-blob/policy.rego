@@ -43,8 +43,8 @@ deny contains tf.fail(r, key, sprintf("%s = true: containers may be made publicl
 	tf.is_true(tf.attr(r, key))
 }
 
-deny contains tf.fail(r, "container_access_type", sprintf("container allows anonymous `%s` access", [access])) if {
+deny contains tf.fail(r, "container_access_type", sprintf("container allows anonymous `%v` access", [access])) if {
 	some r in tf.resources("azurerm_storage_container")
-	access := lower(sprintf("%v", [tf.attr(r, "container_access_type")]))
-	access in {"blob", "container"}
+	access := tf.attr(r, "container_access_type")
+	lower(sprintf("%v", [access])) in {"blob", "container"}
 }

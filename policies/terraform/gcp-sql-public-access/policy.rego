@@ -13,6 +13,7 @@
 #   controls:
 #     CC6.6: The database endpoint is not reachable from arbitrary internet addresses.
 #     CC6.1: Network-level access to the database is limited to declared networks.
+#     CC6.2: Network access to the database is granted only to explicitly authorized networks.
 #   inconclusive_if_unknown:
 #     - settings.ip_configuration.ipv4_enabled
 #     - settings.ip_configuration.authorized_networks

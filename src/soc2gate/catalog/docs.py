@@ -9,11 +9,11 @@ from soc2gate.model import Policy
 
 def _fixture_example(policy: Policy, kind: str) -> str:
     folder = Path(policy.path).parent / "fixtures" / kind
-    files = sorted(folder.glob("*")) if folder.is_dir() else []
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
     if not files:
         return ""
     text = files[0].read_text(encoding="utf-8").rstrip()
-    language = "hcl" if files[0].suffix == ".tf" else files[0].suffix.lstrip(".")
+    language = {".tf": "hcl", ".yml": "yaml"}.get(files[0].suffix, files[0].suffix.lstrip("."))
     return f"```{language}\n{text}\n```"
 
 

@@ -36,7 +36,7 @@ def read_metadata(source: str) -> tuple[dict[str, Any], int]:
                     break
                 block.append(body[2:] if body.startswith("# ") else body[1:])
             try:
-                data = yaml.safe_load("\n".join(block))
+                data = yaml.load("\n".join(block), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 raise MetadataError(f"METADATA is not valid YAML: {exc}", index + 2 + (mark.line if mark else 0)) from None

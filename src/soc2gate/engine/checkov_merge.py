@@ -6,7 +6,8 @@
   ``extras.checkov.disagreements``.
 * Any other result of a mapped check becomes an ordinary finding (engine ``checkov``),
   with the criteria, severity and rationale from ``mappings/checkov.yaml``.
-* Results of unmapped checks are counted in ``extras.checkov.unmapped``.
+* Results of unmapped checks, and of checks whose criteria are all out of scope (or not
+  among ``--controls``), are counted in ``extras.checkov.unmapped``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ def finish_checkov(result: Result, pending: PendingCheckov, gate: Any) -> Result
     def verdict(findings: list[Finding]) -> bool:
         return gate_passes(findings, gate.fail_on, gate.strict, gate.allow_parse_errors)
 
-    return merge(result, pending.finish(), load_mapping(), gate._scoped, verdict)  # same scoping as native
+    wanted = set(gate.options.controls or gate.config.get("controls", []))
+    mapping = {cid: entry for cid, entry in load_mapping().items()
+               if set(entry.controls) & set(gate.controls) and (not wanted or wanted & set(entry.controls))}
+    return merge(result, pending.finish(), mapping, gate._scoped, verdict)  # same scoping as native
 
 
 def resource_key(resource: str, surface: str) -> str:

@@ -15,7 +15,7 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
     "PodTemplate": ("template", "spec"),
 }
-WORKLOAD_KINDS: tuple[str, ...] = tuple(k for k in POD_SPEC_PATHS if k != "PodTemplate")
+WORKLOAD_KINDS: tuple[str, ...] = tuple(POD_SPEC_PATHS)
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 

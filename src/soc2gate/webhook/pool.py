@@ -1,36 +1,35 @@
-"""Evaluation worker processes with a deadline, and generation swaps without dropping requests.
+"""Evaluation threads with a deadline, and generation swaps that neither drop nor stall requests.
 
-Why processes, not threads: regorus releases the GIL while it evaluates, but the Python
-around it (input document, findings, waivers) holds it, and so would delay the event loop
-that answers every connection.  On the 2-core reference machine, workers in separate
-processes keep the loop free and use both cores (docs/webhook.md has the measurements).
+Threads, not processes: regorus releases the GIL while it evaluates, so two threads use both
+cores for the engine; measured on the 2-core reference machine, worker processes cost ~20%
+more CPU per request (pickling, executor hand-offs) and had worse tail latency
+(docs/webhook.md).  Each thread compiles its own engine (regorus engines are bound to the
+thread that made them).
 
-Each generation has its own ``ProcessPoolExecutor``: its workers receive the validated
-``Loaded`` (pickled, so no file is re-read) and compile their engine once.  A reload starts
-and warms the new pool, then swaps it in; the old pool finishes the jobs it holds and exits.
-A job that passes its deadline is answered per failure_mode; the worker finishes it in the
-background.  A pool whose worker died is replaced on the next request.
+Every job carries the generation (``Loaded``) that was serving when it arrived and is
+evaluated with exactly that one.  ``swap`` first has every worker compile the new
+generation between jobs (one at a time is busy compiling, the others keep serving), then
+switches; a worker drops an old engine once it takes a job of a newer generation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
-import signal
+import queue
+import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, TypeVar
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
 
 from soc2gate.api import Gate
 from soc2gate.webhook.evaluator import Loaded, thread_gate
 
 T = TypeVar("T")
-WARM_TIMEOUT_S = 300.0
+IDLE_POLL_S = 0.1
+SWAP_TIMEOUT_S = 300.0
 log = logging.getLogger("soc2gate.webhook")
-_WORKER: tuple[Gate, Loaded] | None = None
 
 
 class DeadlineExceeded(Exception):
@@ -38,88 +37,116 @@ class DeadlineExceeded(Exception):
 
 
 class WorkersUnavailable(Exception):
-    """The evaluation workers stopped; a new set is being started."""
+    """No evaluation worker could compile the policies."""
 
 
-def _init_worker(loaded: Loaded) -> None:
-    global _WORKER
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the server process decides when to stop
-        signal.signal(sig, signal.SIG_IGN)
-    _WORKER = (thread_gate(loaded.gate), loaded)
-
-
-def _ping() -> int:
-    time.sleep(0.05)  # long enough that each warm-up call lands on its own worker
-    return os.getpid()
-
-
-def _run_job(work: Callable[[Gate, Loaded], T], deadline: float) -> T | None:
-    if time.monotonic() > deadline:  # waited in the queue past its deadline: nobody awaits it
-        return None
-    assert _WORKER is not None, "worker not initialized"
-    return work(*_WORKER)
+@dataclass
+class _Job:
+    work: Callable[[Gate, Loaded], Any]
+    loaded: Loaded
+    deadline: float
+    future: Future
 
 
 class EvaluatorPool:
-    """The worker processes of the serving generation."""
-
     def __init__(self, loaded: Loaded, workers: int) -> None:
         self._current = loaded
+        self._pending: Loaded | None = None
         self._workers = workers
-        self._executor: ProcessPoolExecutor | None = None
-        self._warm: list[Future] = []
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._prepared: dict[int, int] = {}  # generation -> workers that compiled it
+        self._failed: dict[int, str] = {}
+        self._lock = threading.Lock()
 
     @property
     def current(self) -> Loaded:
         return self._current
 
     def ready(self) -> bool:
-        return bool(self._warm) and all(f.done() and f.exception() is None for f in self._warm)
+        return self._prepared.get(self._current.generation, 0) == self._workers
 
     def start(self) -> None:
-        self._executor, self._warm = self._spawn(self._current)
+        for index in range(self._workers):
+            thread = threading.Thread(target=self._run, name=f"soc2gate-eval-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
-    def stop(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the workers; one still inside an abandoned (timed-out) evaluation exits with the process."""
+        for _ in self._threads:
+            self._jobs.put(None)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     async def swap(self, loaded: Loaded) -> None:
-        """Start and warm workers for ``loaded``, then serve it; raises if they cannot start."""
-        executor, warm = self._spawn(loaded)
-        try:
-            await asyncio.wait_for(asyncio.gather(*(asyncio.wrap_future(f) for f in warm)), WARM_TIMEOUT_S)
-        except BaseException:
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        old, self._executor, self._warm, self._current = self._executor, executor, warm, loaded
-        if old is not None:
-            old.shutdown(wait=False)  # jobs it holds complete; then its workers exit
+        """Have every worker compile ``loaded``, then serve it; raises if a worker cannot."""
+        self._pending = loaded
+        deadline = time.monotonic() + SWAP_TIMEOUT_S
+        while self._prepared.get(loaded.generation, 0) < self._workers:
+            if loaded.generation in self._failed or time.monotonic() > deadline:
+                self._pending = None
+                raise WorkersUnavailable(self._failed.get(loaded.generation, "workers did not compile in time"))
+            await asyncio.sleep(0.05)
+        self._current, self._pending = loaded, None
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
-        """``work(gate, loaded)`` on a worker; DeadlineExceeded after ``timeout`` s, queueing included."""
-        assert self._executor is not None, "start() first"
+        """``work(gate, loaded)`` on a worker with the serving generation; DeadlineExceeded after
+        ``timeout`` seconds, queueing included (the worker finishes an abandoned job in the background)."""
+        future: Future = Future()
+        self._jobs.put(_Job(work, self._current, time.monotonic() + timeout, future))
         try:
-            future = self._executor.submit(_run_job, work, time.monotonic() + timeout)
-        except (BrokenProcessPool, RuntimeError) as exc:
-            self._replace(exc)
-            raise WorkersUnavailable(f"evaluation workers stopped ({exc}); restarting them") from None
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)  # type: ignore[return-value]
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)  # type: ignore[no-any-return]
         except asyncio.TimeoutError:
             future.cancel()
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
-        except BrokenProcessPool as exc:
-            self._replace(exc)
-            raise WorkersUnavailable(f"an evaluation worker died ({exc}); restarting the workers") from None
 
-    def _replace(self, reason: Exception) -> None:
-        log.error("evaluation workers unavailable (%s): starting new ones", reason)
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor, self._warm = self._spawn(self._current)
+    def _run(self) -> None:
+        gates: dict[int, Gate] = {}
+        self._compile(gates, self._current)
+        while True:
+            try:
+                job = self._jobs.get(timeout=IDLE_POLL_S)
+            except queue.Empty:
+                job = _IDLE
+            if job is None:
+                break
+            if job is not _IDLE:
+                self._execute(job, gates)
+            pending = self._pending
+            if pending is not None and pending.generation not in gates:
+                self._compile(gates, pending)
+        gates.clear()  # engines must be dropped on this thread
 
-    def _spawn(self, loaded: Loaded) -> tuple[ProcessPoolExecutor, list[Future]]:
-        executor = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init_worker, initargs=(loaded,))
-        return executor, [executor.submit(_ping) for _ in range(self._workers)]
+    def _compile(self, gates: dict[int, Gate], loaded: Loaded) -> Gate | None:
+        try:
+            gates[loaded.generation] = thread_gate(loaded.gate)
+        except Exception as exc:  # noqa: BLE001 - reported to swap(); the serving generation goes on
+            log.error("worker could not compile policy generation %s: %s", loaded.generation, exc)
+            self._failed[loaded.generation] = f"{type(exc).__name__}: {exc}"
+            return None
+        with self._lock:
+            self._prepared[loaded.generation] = self._prepared.get(loaded.generation, 0) + 1
+        return gates[loaded.generation]
 
+    def _execute(self, job: _Job, gates: dict[int, Gate]) -> None:
+        if not job.future.set_running_or_notify_cancel():
+            return
+        if time.monotonic() > job.deadline:
+            job.future.set_exception(DeadlineExceeded("evaluation deadline exceeded while queued"))
+            return
+        generation = job.loaded.generation
+        for old in [g for g in gates if g < generation]:
+            del gates[old]
+        gate = gates.get(generation) or self._compile(gates, job.loaded)
+        if gate is None:
+            job.future.set_exception(WorkersUnavailable(self._failed.get(generation, "no engine")))
+            return
+        try:
+            job.future.set_result(job.work(gate, job.loaded))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            job.future.set_exception(exc)
+
+
+_IDLE = _Job(lambda gate, loaded: None, None, 0.0, Future())  # type: ignore[arg-type]
