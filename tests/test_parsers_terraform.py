@@ -137,3 +137,22 @@ def test_expression_evaluator_cases() -> None:
     reference = resolve_string("${aws_kms_key.k.arn}", lookup)
     assert isinstance(reference, Reference) and reference.address == "aws_kms_key.k"
     assert not isinstance(resolve_string("${each.value}", lookup), Reference)
+
+
+def test_registry_module_legacy_default_by_major_version(tmp_path: Path) -> None:
+    files = {"main.tf": 'module "old" {\n  source = "terraform-aws-modules/sqs/aws"\n  version = "~> 2.0"\n}\n'
+                        'module "new" {\n  source = "terraform-aws-modules/sqs/aws"\n}\n'}
+    res = _scan(tmp_path, files)["by_address"]
+    assert res["module.old.aws_sqs_queue.this"].attributes["sqs_managed_sse_enabled"] is False
+    assert res["module.new.aws_sqs_queue.this"].attributes["sqs_managed_sse_enabled"] is True
+
+
+def test_knative_and_pod_template_are_workloads(tmp_path: Path) -> None:
+    target = tmp_path / "k.yaml"
+    target.write_text("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec:\n"
+                      "  template:\n    spec:\n      containers: [{image: x}]\n---\n"
+                      "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}\n")
+    out = collect([str(target)], CollectOptions(use_cache=False))
+    pods = {r.address: r.meta["pod"] for r in out.resources}
+    assert pods["Service/hello"]["containers"][0]["path"] == "spec.template.spec.containers[0]"
+    assert pods["Service/web"] is None

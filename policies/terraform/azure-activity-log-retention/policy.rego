@@ -12,7 +12,7 @@
 #   controls:
 #     CC7.2: A year of control-plane history supports detecting anomalous changes.
 #     CC7.3: Retained activity logs are evidence for evaluating security events.
-#     C1.2: Retention is set deliberately rather than left to defaults.
+#     C1.2: Activity logs are kept, and later disposed of, according to a defined retention period.
 #   inconclusive_if_unknown: [retention_policy]
 #   checkov: [CKV_AZURE_37]
 #   kics: [2b856bf9-8e8c-4005-875f-303a8cba3918]

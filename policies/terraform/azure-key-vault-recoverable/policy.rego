@@ -15,7 +15,7 @@
 #     PI1.5: Stored key material is protected against unauthorized permanent removal.
 #     CC6.1: Encryption keys that guard data cannot be destroyed outside the retention process.
 #   inconclusive_if_unknown: [soft_delete_enabled]
-#   checkov: [CKV_AZURE_110, CKV_AZURE_42]
+#   checkov: [CKV_AZURE_110, CKV_AZURE_111, CKV_AZURE_42]
 #   kics: []
 #   remediation: |
 #     resource "azurerm_key_vault" "main" {

@@ -13,7 +13,7 @@
 #     CC7.2: Flow records let anomalous network activity be detected.
 #     CC7.3: Flow records are evidence for evaluating security events.
 #   inconclusive_if_unknown: [enabled]
-#   checkov: [CKV_AZURE_12]
+#   checkov: []
 #   kics: [b90842e5-6779-44d4-9760-972f4c03ba1c]
 #   remediation: |
 #     resource "azurerm_network_watcher_flow_log" "app" {

@@ -19,7 +19,7 @@
 #     CC6.1: Use of encryption keys is restricted to authorized identities.
 #     C1.1: Data protected by the key cannot be decrypted by the public.
 #   inconclusive_if_unknown: [member, members]
-#   checkov: [CKV_GCP_82]
+#   checkov: [CKV_GCP_112]
 #   kics: [16cc87d1-dd47-4f46-b3ce-4dfcac8fd2f5]
 #   remediation: |
 #     resource "google_kms_crypto_key_iam_member" "encrypter" {

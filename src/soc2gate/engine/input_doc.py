@@ -28,6 +28,16 @@ def expand_types(types: Sequence[str]) -> frozenset[str]:
     return frozenset(expanded)
 
 
+def judges(types: Sequence[str], resource: Resource) -> bool:
+    """Does a policy declaring ``types`` judge ``resource``?  ``@workload`` means "has a pod"."""
+    if "@workload" in types and resource.surface == "kubernetes":
+        if resource.meta.get("pod") is not None:
+            return True
+        if resource.type in WORKLOAD_KINDS:
+            return False
+    return resource.type in expand_types(types)
+
+
 def resource_document(index: int, resource: Resource) -> dict[str, Any]:
     meta = resource.meta
     document = {

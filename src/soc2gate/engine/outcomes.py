@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from soc2gate.diagnostics import sys_finding
 from soc2gate.engine.base import RawVerdicts
-from soc2gate.engine.input_doc import expand_types
+from soc2gate.engine.input_doc import judges
 from soc2gate.model import Finding, Outcome, Policy, Resource, SourceSpan
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -64,9 +64,8 @@ def _policy_findings(policy: Policy, resources: Sequence[Resource], raw: RawVerd
             by_resource.setdefault(index, []).append(
                 _make(policy, resources[index], Outcome.INCONCLUSIVE, item, engine,
                       str(item.get("expression") or item.get("message") or "")))
-    types = expand_types(policy.resource_types)
     for index, resource in enumerate(resources):
-        if index not in by_resource and resource.type in types and _applies(policy, resource):
+        if index not in by_resource and judges(policy.resource_types, resource) and _applies(policy, resource):
             by_resource[index] = [_pass_or_unknown(policy, resource, engine)]
     return [f for index in sorted(by_resource) for f in by_resource[index]]
 

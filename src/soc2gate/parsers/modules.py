@@ -13,6 +13,7 @@ as a root module (Terraform applies only roots).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,6 +150,20 @@ def _described(call: Resource, spec: dict[str, Any]) -> Resource:
     )
 
 
+def _major(call: Resource) -> int | None:
+    match = re.search(r"\d+", str(call.attributes.get("version", "")))
+    return int(match.group()) if match and "version" not in call.unknown else None
+
+
+def _default(call: Resource, rule: dict[str, Any]) -> Any:
+    """The module's documented default; ``legacy`` gives the default of older majors."""
+    legacy = rule.get("legacy")
+    major = _major(call)
+    if legacy and major is not None and major < legacy["below_major"]:
+        return legacy["default"]
+    return rule.get("default")
+
+
 def _mapped(call: Resource, mapping: dict[str, Any], unknown: dict[str, str], prefix: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for attribute, rule in mapping.items():
@@ -161,8 +176,8 @@ def _mapped(call: Resource, mapping: dict[str, Any], unknown: dict[str, str], pr
             for path, expression in call.unknown.items():
                 if path == name or path.startswith(name + "."):
                     unknown[target + path[len(name):]] = expression
-        elif rule.get("default") is not None:
-            value = rule["default"]
+        elif _default(call, rule) is not None:
+            value = _default(call, rule)
         else:
             continue
         values[attribute] = [value] if rule.get("block") and isinstance(value, dict) else value

@@ -19,9 +19,25 @@ WORKLOAD_KINDS: tuple[str, ...] = tuple(POD_SPEC_PATHS)
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 
+KNATIVE_SPEC_PATHS: dict[str, tuple[str, ...]] = {
+    "Service": ("spec", "template", "spec"),
+    "Configuration": ("spec", "template", "spec"),
+    "Revision": ("spec",),
+}
+
+
+def _spec_steps(kind: str, document: dict[str, Any]) -> tuple[str, ...] | None:
+    if str(document.get("apiVersion", "")).startswith("serving.knative.dev/"):
+        return KNATIVE_SPEC_PATHS.get(kind)
+    return POD_SPEC_PATHS.get(kind)
+
+
 def normalized_pod(kind: str, document: dict[str, Any]) -> dict[str, Any] | None:
-    """The pod spec, its metadata, its path, and every container tagged with its own path."""
-    steps = POD_SPEC_PATHS.get(kind)
+    """The pod spec, its metadata, its path, and every container tagged with its own path.
+
+    Covers the built-in workload kinds and Knative Services, Configurations and Revisions.
+    """
+    steps = _spec_steps(kind, document)
     if steps is None:
         return None
     spec: Any = document
@@ -32,7 +48,7 @@ def normalized_pod(kind: str, document: dict[str, Any]) -> dict[str, Any] | None
     spec_path = ".".join(steps)
     template_path = steps[:-1]
     metadata: Any = document
-    for step in template_path + ("metadata",) if kind != "Pod" else ("metadata",):
+    for step in template_path + ("metadata",) if len(steps) > 1 else ("metadata",):
         metadata = metadata.get(step) if isinstance(metadata, dict) else None
     return {
         "spec": spec,

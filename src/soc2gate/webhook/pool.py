@@ -7,9 +7,10 @@ more CPU per request (pickling, executor hand-offs) and had worse tail latency
 thread that made them).
 
 Every job carries the generation (``Loaded``) that was serving when it arrived and is
-evaluated with exactly that one.  ``swap`` first has every worker compile the new
-generation between jobs (one at a time is busy compiling, the others keep serving), then
-switches; a worker drops an old engine once it takes a job of a newer generation.
+evaluated with exactly that one.  ``swap`` has the workers compile the new generation
+between jobs and switches as soon as one worker holds it: a worker compiles before taking
+its next job, so the others keep serving meanwhile.  A worker drops an old engine once it
+takes a job of a newer generation.
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ class _Job:
 class EvaluatorPool:
     def __init__(self, loaded: Loaded, workers: int) -> None:
         self._current = loaded
+        self._first = loaded.generation
         self._pending: Loaded | None = None
         self._workers = workers
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._prepared: dict[int, int] = {}  # generation -> workers that compiled it
+        self._has: dict[int, frozenset[int]] = {}  # worker -> generations it holds
         self._failed: dict[int, str] = {}
         self._lock = threading.Lock()
 
@@ -64,11 +67,13 @@ class EvaluatorPool:
         return self._current
 
     def ready(self) -> bool:
-        return self._prepared.get(self._current.generation, 0) == self._workers
+        """All workers compiled at start-up, and some worker holds the serving generation."""
+        started = self._prepared.get(self._first, 0) == self._workers
+        return started and any(self._current.generation in gens for gens in self._has.values())
 
     def start(self) -> None:
         for index in range(self._workers):
-            thread = threading.Thread(target=self._run, name=f"soc2gate-eval-{index}", daemon=True)
+            thread = threading.Thread(target=self._run, args=(index,), name=f"soc2gate-eval-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -84,12 +89,15 @@ class EvaluatorPool:
         """Have every worker compile ``loaded``, then serve it; raises if a worker cannot."""
         self._pending = loaded
         deadline = time.monotonic() + SWAP_TIMEOUT_S
-        while self._prepared.get(loaded.generation, 0) < self._workers:
+        while not self._switchable(loaded.generation):
             if loaded.generation in self._failed or time.monotonic() > deadline:
                 self._pending = None
                 raise WorkersUnavailable(self._failed.get(loaded.generation, "workers did not compile in time"))
             await asyncio.sleep(0.05)
         self._current, self._pending = loaded, None
+
+    def _switchable(self, generation: int) -> bool:
+        return any(generation in gens for gens in self._has.values())
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
         """``work(gate, loaded)`` on a worker with the serving generation; DeadlineExceeded after
@@ -102,9 +110,9 @@ class EvaluatorPool:
             future.cancel()
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
-    def _run(self) -> None:
+    def _run(self, index: int) -> None:
         gates: dict[int, Gate] = {}
-        self._compile(gates, self._current)
+        self._compile(index, gates, self._current)
         while True:
             try:
                 job = self._jobs.get(timeout=IDLE_POLL_S)
@@ -113,13 +121,13 @@ class EvaluatorPool:
             if job is None:
                 break
             if job is not _IDLE:
-                self._execute(job, gates)
-            pending = self._pending
-            if pending is not None and pending.generation not in gates:
-                self._compile(gates, pending)
+                self._execute(index, job, gates)
+            target = self._pending or self._current
+            if target.generation not in gates and target.generation not in self._failed:
+                self._compile(index, gates, target)
         gates.clear()  # engines must be dropped on this thread
 
-    def _compile(self, gates: dict[int, Gate], loaded: Loaded) -> Gate | None:
+    def _compile(self, index: int, gates: dict[int, Gate], loaded: Loaded) -> Gate | None:
         try:
             gates[loaded.generation] = thread_gate(loaded.gate)
         except Exception as exc:  # noqa: BLE001 - reported to swap(); the serving generation goes on
@@ -128,9 +136,10 @@ class EvaluatorPool:
             return None
         with self._lock:
             self._prepared[loaded.generation] = self._prepared.get(loaded.generation, 0) + 1
+        self._has[index] = frozenset(gates)
         return gates[loaded.generation]
 
-    def _execute(self, job: _Job, gates: dict[int, Gate]) -> None:
+    def _execute(self, index: int, job: _Job, gates: dict[int, Gate]) -> None:
         if not job.future.set_running_or_notify_cancel():
             return
         if time.monotonic() > job.deadline:
@@ -139,7 +148,8 @@ class EvaluatorPool:
         generation = job.loaded.generation
         for old in [g for g in gates if g < generation]:
             del gates[old]
-        gate = gates.get(generation) or self._compile(gates, job.loaded)
+        self._has[index] = frozenset(gates)
+        gate = gates.get(generation) or self._compile(index, gates, job.loaded)
         if gate is None:
             job.future.set_exception(WorkersUnavailable(self._failed.get(generation, "no engine")))
             return
