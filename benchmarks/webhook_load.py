@@ -161,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             results = asyncio.run(_all(server, bodies, [float(r) for r in args.rates.split(",")], duration, connections))
         finally:
             server.stop()
-    print(f"{'rate':>6} {'sent':>6} {'ok':>6} {'err':>4} {'thru/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>8}  (ms)")
+    print(f"{'rate':>6} {'sent':>6} {'ok':>6} {'err':>4} {'thru/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>8}"
+          "  (ms, client-side)  server-side")
     for r in results:
         print(f"{r['rate']:>6.0f} {r['requests']:>6} {r['completed']:>6} {r['errors']:>4} {r['throughput']:>7} "
-              f"{r['p50_ms']:>7} {r['p95_ms']:>7} {r['p99_ms']:>7} {r['max_ms']:>8}  {r['decisions']} {r['error_kinds']}")
+              f"{r['p50_ms']:>7} {r['p95_ms']:>7} {r['p99_ms']:>7} {r['max_ms']:>8}  {r['server_side']} "
+              f"{r['decisions']} {r['error_kinds']}")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         machine = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg()}
@@ -176,7 +178,35 @@ def main(argv: list[str] | None = None) -> int:
 async def _all(server: WebhookProcess, bodies: list[tuple[str, bytes]], rates: list[float], duration: float,
                connections: int) -> list[dict]:
     await run_rate(server, bodies, 20.0, 2.0, 4)  # warm-up, not reported
-    return [await run_rate(server, bodies, rate, duration, connections) for rate in rates]
+    results = []
+    for rate in rates:
+        before = server_buckets(server)
+        result = await run_rate(server, bodies, rate, duration, connections)
+        after = server_buckets(server)
+        result["server_side"] = bucket_summary({le: after[le] - before.get(le, 0) for le in after})
+        results.append(result)
+    return results
+
+
+def server_buckets(server: WebhookProcess) -> dict[float, float]:
+    """Cumulative counts of the server's own latency histogram, summed over decisions."""
+    totals: dict[float, float] = {}
+    for line in server.get("/metrics")[1].decode().splitlines():
+        if line.startswith("soc2gate_webhook_request_duration_seconds_bucket{"):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            bound = float("inf") if le == "+Inf" else float(le)
+            totals[bound] = totals.get(bound, 0.0) + float(line.rsplit(" ", 1)[1])
+    return totals
+
+
+def bucket_summary(delta: dict[float, float]) -> dict:
+    """Server-measured latency (request received to answer sent): share within 10/20 ms, p99 bucket."""
+    total = delta.get(float("inf"), 0.0)
+    if not total:
+        return {}
+    p99 = min(le for le, count in delta.items() if count >= 0.99 * total)
+    return {"within_10ms": round(delta.get(0.01, 0) / total, 4), "within_20ms": round(delta.get(0.02, 0) / total, 4),
+            "p99_at_most_ms": p99 * 1000}
 
 
 if __name__ == "__main__":

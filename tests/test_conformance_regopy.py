@@ -188,7 +188,11 @@ def test_regorus_and_regopy_agree(fixture: Fixture) -> None:
 
 
 def test_the_harness_reports_a_builtin_difference() -> None:
-    """Not vacuous: a builtin rego-cpp 1.5 formats differently (``sprintf %q``) is caught."""
+    """Not vacuous: a builtin rego-cpp 1.5 formats differently (``sprintf %q``) is caught.
+
+    This pins a documented difference (docs/engines.md, "Conformance"): when a regopy release
+    fixes ``%q`` this test fails, and the table there must be updated.
+    """
     job = {"modules": [["probe.rego", 'package probe\nimport rego.v1\ndeny contains {"m": sprintf("%q", ["x"])} if true\n']],
            "package": "probe", "documents": {"one": {}}}
     answer = WORKER.ask(job, "probe.rego")["one"]["deny"]

@@ -128,7 +128,7 @@ def test_evaluation_deadline_answers_per_failure_mode(tmp_path: Path) -> None:
     config = write_config(tmp_path / "c.yaml", {"mode": "audit", "deadline_ms": 100}, (policies,))
     server = WebhookProcess(tmp_path, config)
     slow = first_object(GUESTBOOK, "Deployment")
-    slow["metadata"]["labels"] = {"soc2gate-test/slow": "true"}
+    slow["metadata"]["labels"] = {"soc2gate-test/slow": "1500000"}
     body = review(slow)
     started = time.monotonic()
     response = server.post(body)[1]["response"]

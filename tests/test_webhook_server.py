@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -196,3 +198,16 @@ def test_concurrent_requests_each_get_their_own_answer(server: WebhookProcess) -
     assert len(answers) == 40
     for index, body in enumerate(bodies):
         assert answers[body["request"]["uid"]] is (index % 2 == 1)
+
+
+def test_busy_port_and_missing_tls_are_usage_errors(server: WebhookProcess) -> None:
+    base = [sys.executable, "-c", "from soc2gate.cli import main; main()", "webhook", "serve"]
+    tls = ["--tls-cert", str(server.certs.cert), "--tls-key", str(server.certs.key)]
+    busy = subprocess.run(base + tls + ["--host", "127.0.0.1", "--port", str(server.port)],
+                          capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{server.port}" in busy.stderr
+    plain = subprocess.run(base + ["--port", "0"], capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 2 and "HTTPS only" in plain.stderr
+    wrong = subprocess.run(base + ["--tls-cert", str(server.certs.key), "--tls-key", str(server.certs.key)],
+                           capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "cannot use --tls-cert" in wrong.stderr

@@ -17,9 +17,9 @@ param(name, default_value) := object.get(params, name, default_value)
 # A parameter by key path, e.g. setting(["approvals", "min"]).
 setting(path) := object.get(params, path, null)
 
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
+fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
 
-pending(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
+pending(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
 
 attr(r, name) := object.get(r.attributes, name, null)
 

@@ -8,7 +8,7 @@ workloads := input.workloads
 
 resources(kind) := object.get(input.resources, kind, [])
 
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
+fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
 
 # obj[key] as text for a message, or "" when missing or null.
 text(obj, key) := sprintf("%v", [obj[key]]) if {

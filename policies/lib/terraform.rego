@@ -15,7 +15,7 @@ deleting(r) if {
 }
 
 # A finding on resource r; path is the dotted attribute path that decided it.
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": sprintf("%s: %s", [r.address, msg])}
+fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
 
 # A finding decided on known (literal) values only, although other values of the resource
 # at or under `path` are unknown: the engine reports it as a failure, not inconclusive.

@@ -165,7 +165,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return finish_checkov(result, checkov, gate) if checkov is not None else result
+    return finish_checkov(result, checkov, gate, gate_passes) if checkov is not None else result
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:

@@ -14,7 +14,8 @@ def command() -> None:
 @click.option("--tls-cert", default=None, help="PEM certificate (chain) the webhook serves.")
 @click.option("--tls-key", default=None, help="PEM private key of --tls-cert.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8443, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one (logged in the start event).")
 @click.option("--mode", type=click.Choice(["enforce", "warn", "audit"]), default=None,
               help="Override webhook.mode of the configuration.")
 @click.option("--insecure-http", is_flag=True, help="Serve plain HTTP (local testing only).")

@@ -53,13 +53,15 @@ def start_checkov(options: Any, config: Any) -> PendingCheckov | None:
     return start(CheckovSettings.resolve(options.checkov_bin, section), list(options.paths))
 
 
-def finish_checkov(result: Result, pending: PendingCheckov, gate: Any) -> Result:
-    """Wait for checkov and merge its results into ``result`` with the gate's scope and verdict."""
-    from soc2gate.api import gate_passes
+def finish_checkov(result: Result, pending: PendingCheckov, gate: Any, passes: Callable[..., bool]) -> Result:
+    """Wait for checkov and merge its results into ``result`` with the gate's scope and verdict.
+
+    ``passes`` is ``api.gate_passes`` (the engine layer does not import the api).
+    """
     from soc2gate.engine.checkov_mapping import load_mapping
 
     def verdict(findings: list[Finding]) -> bool:
-        return gate_passes(findings, gate.fail_on, gate.strict, gate.allow_parse_errors)
+        return passes(findings, gate.fail_on, gate.strict, gate.allow_parse_errors)
 
     wanted = set(gate.options.controls or gate.config.get("controls", []))
     mapping = {cid: entry for cid, entry in load_mapping().items()

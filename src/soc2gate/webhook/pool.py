@@ -86,7 +86,8 @@ class EvaluatorPool:
             thread.join(max(0.0, deadline - time.monotonic()))
 
     async def swap(self, loaded: Loaded) -> None:
-        """Have every worker compile ``loaded``, then serve it; raises if a worker cannot."""
+        """Serve ``loaded`` once a worker has compiled it (the others follow between jobs);
+        raises WorkersUnavailable, leaving the serving generation in place, if it cannot compile."""
         self._pending = loaded
         deadline = time.monotonic() + SWAP_TIMEOUT_S
         while not self._switchable(loaded.generation):

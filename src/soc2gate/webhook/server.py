@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import signal
+import socket
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,8 @@ def serve(options: ServeOptions) -> int:
     check_tls(options)
     _configure_logging(options.log_level)
     loaded = load(options.scan, options.mode, 1)
+    listener = _listen(options.host, options.port)
+    port = listener.getsockname()[1]
     metrics = Metrics()
     pool = EvaluatorPool(loaded, loaded.settings.workers)
     app = AdmissionApp(pool, metrics)
@@ -76,18 +79,33 @@ def serve(options: ServeOptions) -> int:
     )
     server = _Server(config, app)
     reloader = _Reloader(options, pool, metrics, server)
-    app.on_startup += [pool.start, lambda: _announce(loaded, metrics), reloader.install]
+    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install]
     app.on_shutdown.append(pool.stop)
     # uvicorn re-raises the signal it shut down on once it has drained; a graceful stop exits 0.
     previous = {sig: signal.signal(sig, _drained) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
-    except SystemExit:  # uvicorn exits when it cannot bind; it has logged why
-        raise UsageError(f"cannot serve on {options.host}:{options.port} (see the error above)") from None
+        server.run(sockets=[listener])
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        listener.close()
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before start-up so a busy port is a clear error and port 0
+    (any free port, reported in the start event) works."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
 
 
 def _drained(sig: int, frame: Any) -> None:
@@ -151,10 +169,10 @@ class _Reloader:
         _event("certificate", result="ok", path=self.options.tls_cert)
 
 
-def _announce(loaded: Loaded, metrics: Any, event: str = "start") -> None:
+def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) -> None:
     gate = loaded.gate
     metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
-    _event(event, result="ok", generation=loaded.generation, policies=len(gate.policies),
+    _event(event, result="ok", **extra, generation=loaded.generation, policies=len(gate.policies),
            bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
            not_evaluated_at_admission=dict(loaded.context))
 
