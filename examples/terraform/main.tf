@@ -33,6 +33,12 @@ resource "aws_s3_bucket_versioning" "audit_logs" {
   }
 }
 
+resource "aws_s3_bucket_logging" "audit_logs" {
+  bucket        = aws_s3_bucket.audit_logs.id
+  target_bucket = aws_s3_bucket.exports.id
+  target_prefix = "audit-logs/"
+}
+
 resource "aws_s3_bucket_public_access_block" "audit_logs" {
   bucket                  = aws_s3_bucket.audit_logs.id
   block_public_acls       = true

@@ -30,7 +30,7 @@ class Loaded:
     """One generation of everything a decision depends on."""
 
     generation: int
-    gate: Gate  # a template: its engine is released; workers compile their own
+    gate: Gate  # a template: a regorus engine is released here; workers compile their own
     settings: WebhookSettings
     context: Mapping[str, str]  # policy id -> why it is not evaluated at admission
     judges: Mapping[str, frozenset[str]]  # policy id -> kinds it judges
@@ -42,7 +42,8 @@ class Loaded:
 def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
     """Load and validate config, webhook settings and policies (raises Soc2gateError)."""
     gate = Gate.load(options)
-    gate.engine = None  # type: ignore[assignment]  # drop the engine on the thread that made it
+    if gate.engine.name == "regorus":  # bound to this thread: drop it here, each worker compiles its own
+        gate.engine = None  # type: ignore[assignment]
     settings = webhook_settings(gate.config.section("webhook"), mode)
     known = {p.id for p in gate.policies}
     where = gate.config.path or ".soc2gate.yaml"
@@ -67,12 +68,14 @@ def admission_bundle(bundle: PolicyBundle) -> PolicyBundle:
 
 
 def thread_gate(template: Gate) -> Gate:
-    """A Gate sharing the template's settings, with an engine of this thread over the Kubernetes policies."""
+    """A Gate sharing the template's settings, evaluating the Kubernetes policies: with a regorus
+    engine of this thread, or the template's own engine when it is another one (an OPA server)."""
     local = copy.copy(template)
     local.policies = [p for p in template.policies if p.surface == "kubernetes"]
-    local.engine = get_engine(template.options.engine)
-    local.engine.prepare(admission_bundle(template.bundle))
-    _warm(local)
+    if template.engine is None:
+        local.engine = get_engine("regorus")
+        local.engine.prepare(admission_bundle(template.bundle))
+        _warm(local)
     return local
 
 
