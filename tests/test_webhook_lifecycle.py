@@ -25,6 +25,20 @@ def _shared() -> None:
     require_shared()
 
 
+@pytest.fixture()
+def start():
+    """Start webhook processes; every one is stopped at teardown, also when the test fails."""
+    started: list[WebhookProcess] = []
+
+    def _start(directory: Path, config: Path) -> WebhookProcess:
+        started.append(WebhookProcess(directory, config))
+        return started[-1]
+
+    yield _start
+    for process in started:
+        process.stop()
+
+
 def write_config(path: Path, webhook: dict, policy_dirs: tuple[str, ...] = ()) -> Path:
     document: dict = {"webhook": webhook}
     if policy_dirs:
@@ -66,8 +80,8 @@ class Load:
             assert status == 200 and answer["response"]["uid"] == uid
 
 
-def test_sigterm_while_busy_completes_requests_in_flight(tmp_path: Path) -> None:
-    server = WebhookProcess(tmp_path, write_config(tmp_path / "c.yaml", {"mode": "warn"}))
+def test_sigterm_while_busy_completes_requests_in_flight(tmp_path: Path, start) -> None:
+    server = start(tmp_path, write_config(tmp_path / "c.yaml", {"mode": "warn"}))
     load = Load(server)
     body = json.dumps(review(first_object(PRIVILEGED, "Deployment"))).encode()
     uid = json.loads(body)["request"]["uid"]
@@ -94,9 +108,9 @@ def test_sigterm_while_busy_completes_requests_in_flight(tmp_path: Path) -> None
     assert uid in logged and {u for u, _, _ in load.answers} <= logged
 
 
-def test_sighup_reloads_policies_and_config_without_dropping_requests(tmp_path: Path) -> None:
+def test_sighup_reloads_policies_and_config_without_dropping_requests(tmp_path: Path, start) -> None:
     config = write_config(tmp_path / "c.yaml", {"mode": "enforce"})
-    server = WebhookProcess(tmp_path, config)
+    server = start(tmp_path, config)
     privileged = first_object(PRIVILEGED, "Deployment")
     assert server.post(review(privileged))[1]["response"]["allowed"] is False
     load = Load(server)
@@ -123,10 +137,10 @@ def test_sighup_reloads_policies_and_config_without_dropping_requests(tmp_path: 
     assert server.stop() == 0
 
 
-def test_evaluation_deadline_answers_per_failure_mode(tmp_path: Path) -> None:
+def test_evaluation_deadline_answers_per_failure_mode(tmp_path: Path, start) -> None:
     policies = str(write_test_policies(tmp_path / "policies", ("slow-policy",)))
     config = write_config(tmp_path / "c.yaml", {"mode": "audit", "deadline_ms": 100}, (policies,))
-    server = WebhookProcess(tmp_path, config)
+    server = start(tmp_path, config)
     slow = first_object(GUESTBOOK, "Deployment")
     slow["metadata"]["labels"] = {"soc2gate-test/slow": "1500000"}
     body = review(slow)

@@ -8,7 +8,6 @@ schemas for, are checked against the subset of the cert-manager.io/v1 CRD schema
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import jsonschema

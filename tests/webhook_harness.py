@@ -55,7 +55,11 @@ class WebhookProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(command, stdout=self.stdout.open("wb"), stderr=self.stderr.open("wb"),
                                         cwd=directory, env=env)
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     @property
     def lines(self) -> list[str]:

@@ -126,7 +126,7 @@ not_counted(r) := [sprintf("%s: %s", [a.user, objection(r, a)]) |
 ]
 
 # " (not counted: ...)" or "".
-not_counted_text(r) := sprintf(" (not counted: %s)", [concat("; ", not_counted(r))]) if count(not_counted(r)) > 0
+not_counted_text(r) := concat("", [" (not counted: ", concat("; ", not_counted(r)), ")"]) if count(not_counted(r)) > 0
 
 not_counted_text(r) := "" if count(not_counted(r)) == 0
 

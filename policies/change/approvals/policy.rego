@@ -58,7 +58,7 @@ deny contains change.fail(r, "approvals", msg) if {
 	change.has_list(r, "approvals")
 	given := count(change.independent_approvers(r))
 	given < required
-	msg := sprintf("%d independent approval(s) required, %d given%s", [required, given, change.not_counted_text(r)])
+	msg := concat("", [sprintf("%d independent approval(s) required, %d given", [required, given]), change.not_counted_text(r)])
 }
 
 inconclusive contains change.pending(r, "approvals", msg) if {

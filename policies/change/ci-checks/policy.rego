@@ -59,7 +59,7 @@ deny contains change.fail(r, "checks", msg) if {
 	count(required) == 0
 	bad := [sprintf("%s (%s)", [c.name, c.conclusion]) | some c in on_head(r); not passed(c)]
 	count(bad) > 0
-	msg := sprintf("checks did not succeed on the head commit %s: %s", [change.short(change.head(r)), change.list_text(bad)])
+	msg := concat(": ", [sprintf("checks did not succeed on the head commit %s", [change.short(change.head(r))]), change.list_text(bad)])
 }
 
 deny contains change.fail(r, "checks", msg) if {
@@ -68,7 +68,7 @@ deny contains change.fail(r, "checks", msg) if {
 	change.has_text(r, "head_commit")
 	missing := [name | some name in required; not reported(r, name)]
 	count(missing) > 0
-	msg := sprintf("required checks not reported for the head commit %s: %s", [change.short(change.head(r)), change.list_text(missing)])
+	msg := concat(": ", [sprintf("required checks not reported for the head commit %s", [change.short(change.head(r))]), change.list_text(missing)])
 }
 
 deny contains change.fail(r, "checks", msg) if {
@@ -76,7 +76,7 @@ deny contains change.fail(r, "checks", msg) if {
 	change.has_text(r, "head_commit")
 	bad := [sprintf("%s (%s)", [c.name, c.conclusion]) | some name in required; some c in on_head(r); c.name == name; not passed(c)]
 	count(bad) > 0
-	msg := sprintf("required checks did not succeed on the head commit %s: %s", [change.short(change.head(r)), change.list_text(bad)])
+	msg := concat(": ", [sprintf("required checks did not succeed on the head commit %s", [change.short(change.head(r))]), change.list_text(bad)])
 }
 
 reported(r, name) if {

@@ -28,8 +28,9 @@ deny contains change.fail(r, "target_branch", msg) if {
 	some r in change.records
 	change.has_text(r, "target_branch")
 	not protected(change.attr(r, "target_branch"))
-	msg := sprintf("targets `%s`, which is not a protected branch (%s)", [
-		change.attr(r, "target_branch"), concat(", ", change.setting(["protected_branches"])),
+	msg := concat("", [
+		sprintf("targets `%s`, which is not a protected branch (", [change.attr(r, "target_branch")]),
+		concat(", ", change.setting(["protected_branches"])), ")",
 	])
 }
 

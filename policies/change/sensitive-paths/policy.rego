@@ -38,7 +38,7 @@ satisfied(r) if {
 	user in owners
 }
 
-owner_text := sprintf(" or one by an owner (%s)", [concat(", ", owners)]) if count(owners) > 0
+owner_text := concat("", [" or one by an owner (", concat(", ", owners), ")"]) if count(owners) > 0
 
 owner_text := "" if count(owners) == 0
 
@@ -65,6 +65,7 @@ inconclusive contains change.pending(r, "changed_files", message(r)) if {
 	not satisfied(r)
 }
 
-message(r) := sprintf("changes sensitive paths (%s): needs %d independent approvals%s, has %d", [
-	change.list_text(touched(r)), required, owner_text, count(change.independent_approvers(r)),
+message(r) := concat("", [
+	"changes sensitive paths (", change.list_text(touched(r)), sprintf("): needs %d independent approvals", [required]),
+	owner_text, sprintf(", has %d", [count(change.independent_approvers(r))]),
 ])

@@ -38,7 +38,7 @@ description(r) := "" if not change.has_text(r, "description")
 deny contains change.fail(r, "title", msg) if {
 	some r in change.records
 	not referenced(r)
-	msg := sprintf("no ticket reference matching `%s` in %s", [pattern, concat(", ", change.setting(["ticket", "search"]))])
+	msg := concat("", [sprintf("no ticket reference matching `%s` in ", [pattern]), concat(", ", change.setting(["ticket", "search"]))])
 }
 
 deny contains change.fail(r, "description", msg) if {

@@ -24,7 +24,12 @@ import rego.v1
 # A literal number (unresolved expressions are not numbers).
 num(x) := to_number(x) if regex.match(`^-?[0-9]+(\.[0-9]+)?$`, sprintf("%v", [x]))
 
-deny contains tf.fail(r, "password_reuse_prevention", sprintf("password reuse prevention is %v (needs 24)", [object.get(r.attributes, "password_reuse_prevention", "unset")])) if {
+# The value as text: strings as they are, anything else as %v prints it.  Messages are built
+# with concat, not sprintf, so the literal default below prints without quotes in rego-cpp too.
+shown(v) := v if is_string(v)
+else := sprintf("%v", [v])
+
+deny contains tf.fail(r, "password_reuse_prevention", concat("", ["password reuse prevention is ", shown(object.get(r.attributes, "password_reuse_prevention", "unset")), " (needs 24)"])) if {
 	some r in tf.resources("aws_iam_account_password_policy")
 	not num(object.get(r.attributes, "password_reuse_prevention", 0)) >= 24
 }

@@ -33,7 +33,12 @@ import rego.v1
 
 modern(policy) if regex.match(`^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)`, policy)
 
-deny contains tf.fail(r, "ssl_policy", sprintf("listener allows TLS versions below 1.2 (ssl_policy %v)", [object.get(r.attributes, "ssl_policy", "unset: ELBSecurityPolicy-2016-08")])) if {
+# The value as text: strings as they are, anything else as %v prints it.  Messages are built
+# with concat, not sprintf, so the literal default below prints without quotes in rego-cpp too.
+shown(v) := v if is_string(v)
+else := sprintf("%v", [v])
+
+deny contains tf.fail(r, "ssl_policy", concat("", ["listener allows TLS versions below 1.2 (ssl_policy ", shown(object.get(r.attributes, "ssl_policy", "unset: ELBSecurityPolicy-2016-08")), ")"])) if {
 	some type in ["aws_lb_listener", "aws_alb_listener"]
 	some r in tf.resources(type)
 	upper(sprintf("%v", [tf.attr(r, "protocol")])) in {"HTTPS", "TLS"}

@@ -29,7 +29,7 @@ deny contains change.fail(r, "enforce_admins", "does not apply to administrators
 	not change.tf_true(object.get(r.attributes, "enforce_admins", false))
 }
 
-deny contains change.fail(r, path, sprintf("lets %s bypass the pull request requirements", [change.list_text(actors)])) if {
+deny contains change.fail(r, path, concat("", ["lets ", change.list_text(actors), " bypass the pull request requirements"])) if {
 	some r in change.github_protections
 	r.type == "github_branch_protection"
 	actors := object.get(change.review_block(r), "pull_request_bypassers", [])

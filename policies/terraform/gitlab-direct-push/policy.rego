@@ -22,7 +22,12 @@ package soc2gate.policies.terraform.gitlab_direct_push
 import data.soc2gate.lib.change
 import rego.v1
 
-deny contains change.fail(r, "push_access_level", sprintf("lets `%v` push directly (push_access_level must be \"no one\")", [level])) if {
+# The value as text: strings as they are, anything else as %v prints it.  Messages are built
+# with concat, not sprintf, so the literal default below prints without quotes in rego-cpp too.
+shown(v) := v if is_string(v)
+else := sprintf("%v", [v])
+
+deny contains change.fail(r, "push_access_level", concat("", ["lets `", shown(level), "` push directly (push_access_level must be \"no one\")"])) if {
 	some r in change.declared(["gitlab_branch_protection"])
 	level := object.get(r.attributes, "push_access_level", "maintainer")
 	level != "no one"

@@ -42,7 +42,8 @@ literal(v) if {
 	not contains(v, "${")
 }
 
-deny contains tf.fail(r, name, sprintf("provider %q has a hard-coded `%s`", [r.name, name])) if {
+# concat, not sprintf: `name` comes from a set literal, which rego-cpp 1.5 would print quoted.
+deny contains tf.fail(r, name, concat("", ["provider \"", r.name, "\" has a hard-coded `", name, "`"])) if {
 	some r in tf.resources("provider")
 	some name in object.get(secret_arguments, r.name, set())
 	literal(object.get(r.attributes, name, null))

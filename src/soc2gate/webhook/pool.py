@@ -1,35 +1,35 @@
-"""Evaluation threads with a deadline, and generation swaps that neither drop nor stall requests.
+"""Evaluation worker processes: a deadline that holds, and reloads that drop nothing.
 
-Threads, not processes: regorus releases the GIL while it evaluates, so two threads use both
-cores for the engine; measured on the 2-core reference machine, worker processes cost ~20%
-more CPU per request (pickling, executor hand-offs) and had worse tail latency
-(docs/webhook.md).  Each thread compiles its own engine (regorus engines are bound to the
-thread that made them).
+Why processes: the regorus engine does not reliably release the GIL while it evaluates, so
+an evaluation on a thread can stall the event loop that answers every connection, and with
+it the deadline.  Each worker is a process with its own engine, fed one job at a time over a
+pipe the event loop watches; the loop never waits for a worker.
 
-Every job carries the generation (``Loaded``) that was serving when it arrived and is
-evaluated with exactly that one.  ``swap`` has the workers compile the new generation
-between jobs and switches as soon as one worker holds it: a worker compiles before taking
-its next job, so the others keep serving meanwhile.  A worker drops an old engine once it
-takes a job of a newer generation.
+* Deadline: a job past ``deadline_ms`` is answered per failure_mode and its worker is
+  terminated and replaced, so a runaway evaluation cannot hold a worker either.
+* Reload: ``swap`` starts workers for the new generation (they receive the validated
+  ``Loaded`` pickled, so no file is re-read) and switches once one is ready; requests that
+  arrived earlier finish on the old workers, which then exit.
+* A worker that dies fails its job (per failure_mode) and is replaced.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
-import queue
-import threading
+import multiprocessing
+import pickle
+import signal
 import time
-from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from soc2gate.api import Gate
 from soc2gate.webhook.evaluator import Loaded, thread_gate
 
 T = TypeVar("T")
-IDLE_POLL_S = 0.1
-SWAP_TIMEOUT_S = 300.0
+START_TIMEOUT_S = 300.0
 log = logging.getLogger("soc2gate.webhook")
 
 
@@ -38,126 +38,229 @@ class DeadlineExceeded(Exception):
 
 
 class WorkersUnavailable(Exception):
-    """No evaluation worker could compile the policies."""
+    """The evaluation worker died or could not start."""
+
+
+def worker_main(connection: Any, payload: bytes) -> None:
+    """A worker process: compile once, then answer ``(work)`` jobs until told to stop."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the server process decides when to stop
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        loaded: Loaded = pickle.loads(payload)
+        gate = thread_gate(loaded.gate)
+    except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its generation
+        connection.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
+        return
+    connection.send_bytes(pickle.dumps(("ready", None)))
+    while True:
+        try:
+            work = pickle.loads(connection.recv_bytes())
+        except EOFError:  # the server went away
+            return
+        if work is None:
+            return
+        try:
+            answer = ("ok", work(gate, loaded))
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting request
+            answer = ("error", exc)
+        connection.send_bytes(pickle.dumps(answer))
+
+
+@dataclass(eq=False)
+class _Worker:
+    loaded: Loaded
+    process: Any
+    connection: Any
+    started: asyncio.Future
+    job: asyncio.Future | None = None
+    deadline_timer: asyncio.TimerHandle | None = None
+    retiring: bool = False
+    killed: bool = False
 
 
 @dataclass
-class _Job:
-    work: Callable[[Gate, Loaded], Any]
+class _Generation:
     loaded: Loaded
-    deadline: float
-    future: Future
+    workers: list[_Worker] = field(default_factory=list)
+    queue: collections.deque = field(default_factory=collections.deque)
+    payload: bytes = b""
+
+    def __post_init__(self) -> None:
+        self.payload = pickle.dumps(self.loaded)
 
 
 class EvaluatorPool:
     def __init__(self, loaded: Loaded, workers: int) -> None:
-        self._current = loaded
-        self._first = loaded.generation
-        self._pending: Loaded | None = None
-        self._workers = workers
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._prepared: dict[int, int] = {}  # generation -> workers that compiled it
-        self._has: dict[int, frozenset[int]] = {}  # worker -> generations it holds
-        self._failed: dict[int, str] = {}
-        self._lock = threading.Lock()
+        self._size = workers
+        self._serving = _Generation(loaded)
+        self._old: list[_Generation] = []
 
     @property
     def current(self) -> Loaded:
-        return self._current
+        return self._serving.loaded
 
     def ready(self) -> bool:
-        """All workers compiled at start-up, and some worker holds the serving generation."""
-        started = self._prepared.get(self._first, 0) == self._workers
-        return started and any(self._current.generation in gens for gens in self._has.values())
+        """A worker of the serving generation has compiled the policies."""
+        return any(w.started.done() and w.started.exception() is None for w in self._serving.workers)
 
     def start(self) -> None:
-        for index in range(self._workers):
-            thread = threading.Thread(target=self._run, args=(index,), name=f"soc2gate-eval-{index}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._serving.workers = [self._spawn(self._serving) for _ in range(self._size)]
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the workers; one still inside an abandoned (timed-out) evaluation exits with the process."""
-        for _ in self._threads:
-            self._jobs.put(None)
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        for generation in [self._serving, *self._old]:
+            for worker in generation.workers:
+                self._retire(worker, kill=False)
+        end = time.monotonic() + timeout
+        for generation in [self._serving, *self._old]:
+            for worker in generation.workers:
+                if worker.process.pid is None:
+                    continue
+                worker.process.join(max(0.0, end - time.monotonic()))
+                if worker.process.is_alive():
+                    worker.process.kill()
 
     async def swap(self, loaded: Loaded) -> None:
-        """Serve ``loaded`` once a worker has compiled it (the others follow between jobs);
-        raises WorkersUnavailable, leaving the serving generation in place, if it cannot compile."""
-        self._pending = loaded
-        deadline = time.monotonic() + SWAP_TIMEOUT_S
-        while not self._switchable(loaded.generation):
-            if loaded.generation in self._failed or time.monotonic() > deadline:
-                self._pending = None
-                raise WorkersUnavailable(self._failed.get(loaded.generation, "workers did not compile in time"))
-            await asyncio.sleep(0.05)
-        self._current, self._pending = loaded, None
-
-    def _switchable(self, generation: int) -> bool:
-        return any(generation in gens for gens in self._has.values())
+        """Serve ``loaded`` once one of its workers is ready; raises (keeping the serving
+        generation) if its workers cannot start."""
+        fresh = _Generation(loaded)
+        fresh.workers = [self._spawn(fresh) for _ in range(self._size)]
+        done, _ = await asyncio.wait([w.started for w in fresh.workers], timeout=START_TIMEOUT_S,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        failure = next((f.exception() for f in done if f.exception() is not None), None)
+        if not done or failure is not None:
+            for worker in fresh.workers:
+                self._retire(worker, kill=True)
+            raise WorkersUnavailable(str(failure) if failure else "workers did not start in time")
+        old, self._serving = self._serving, fresh
+        self._old.append(old)
+        self._drain(old)
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
-        """``work(gate, loaded)`` on a worker with the serving generation; DeadlineExceeded after
-        ``timeout`` seconds, queueing included (the worker finishes an abandoned job in the background)."""
-        future: Future = Future()
-        self._jobs.put(_Job(work, self._current, time.monotonic() + timeout, future))
+        """``work(gate, loaded)`` on a worker of the serving generation; DeadlineExceeded after
+        ``timeout`` seconds, queueing included."""
+        generation = self._serving
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        generation.queue.append((pickle.dumps(work), future, time.monotonic() + timeout))
+        self._dispatch(generation)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)  # type: ignore[no-any-return]
+            return await asyncio.wait_for(future, timeout)  # type: ignore[no-any-return]
         except asyncio.TimeoutError:
-            future.cancel()
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
-    def _run(self, index: int) -> None:
-        gates: dict[int, Gate] = {}
-        self._compile(index, gates, self._current)
-        while True:
-            try:
-                job = self._jobs.get(timeout=IDLE_POLL_S)
-            except queue.Empty:
-                job = _IDLE
-            if job is None:
-                break
-            if job is not _IDLE:
-                self._execute(index, job, gates)
-            target = self._pending or self._current
-            if target.generation not in gates and target.generation not in self._failed:
-                self._compile(index, gates, target)
-        gates.clear()  # engines must be dropped on this thread
+    def _spawn(self, generation: _Generation) -> _Worker:
+        """A new worker; the process starts on a helper thread, as starting it writes the
+        pickled generation to the child, which must not hold up the event loop."""
+        loop = asyncio.get_running_loop()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe(duplex=True)
+        process = context.Process(target=worker_main, args=(child, generation.payload),
+                                  name=f"soc2gate-eval-g{generation.loaded.generation}", daemon=True)
+        worker = _Worker(generation.loaded, process, parent, loop.create_future())
+        worker.started.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved: no warning
+        launch = loop.run_in_executor(None, process.start)
+        launch.add_done_callback(lambda f: self._launched(generation, worker, child, f))
+        return worker
 
-    def _compile(self, index: int, gates: dict[int, Gate], loaded: Loaded) -> Gate | None:
+    def _launched(self, generation: _Generation, worker: _Worker, child: Any, launch: asyncio.Future) -> None:
+        child.close()
+        if launch.exception() is not None:
+            worker.started.set_exception(WorkersUnavailable(f"cannot start a worker: {launch.exception()}"))
+            return
+        if worker.killed:  # ended while it was starting
+            worker.process.kill()
+            return
+        asyncio.get_running_loop().add_reader(worker.connection.fileno(), self._on_readable, generation, worker)
+
+    def _dispatch(self, generation: _Generation) -> None:
+        loop = asyncio.get_running_loop()
+        for worker in generation.workers:
+            if worker.job is not None or not worker.started.done() or worker.started.exception() is not None:
+                continue
+            while generation.queue and worker.job is None:
+                payload, future, deadline = generation.queue.popleft()
+                if future.done():  # its deadline passed while it waited
+                    continue
+                worker.job = future
+                worker.connection.send_bytes(payload)
+                worker.deadline_timer = loop.call_later(max(0.0, deadline - time.monotonic()),
+                                                        self._on_deadline, generation, worker)
+            if worker.job is None and worker.retiring:
+                self._stop_worker(worker)
+
+    def _on_readable(self, generation: _Generation, worker: _Worker) -> None:
         try:
-            gates[loaded.generation] = thread_gate(loaded.gate)
-        except Exception as exc:  # noqa: BLE001 - reported to swap(); the serving generation goes on
-            log.error("worker could not compile policy generation %s: %s", loaded.generation, exc)
-            self._failed[loaded.generation] = f"{type(exc).__name__}: {exc}"
-            return None
-        with self._lock:
-            self._prepared[loaded.generation] = self._prepared.get(loaded.generation, 0) + 1
-        self._has[index] = frozenset(gates)
-        return gates[loaded.generation]
+            status, value = pickle.loads(worker.connection.recv_bytes())
+        except (EOFError, OSError):
+            self._died(generation, worker, "the evaluation worker exited")
+            return
+        if status in ("ready", "failed"):
+            if status == "ready":
+                worker.started.set_result(True)
+            else:
+                worker.started.set_exception(WorkersUnavailable(f"policies do not compile in a worker: {value}"))
+            self._dispatch(generation)
+            return
+        job, worker.job = worker.job, None
+        if worker.deadline_timer is not None:
+            worker.deadline_timer.cancel()
+        if job is not None and not job.done():
+            job.set_result(value) if status == "ok" else job.set_exception(value)
+        self._dispatch(generation)
 
-    def _execute(self, index: int, job: _Job, gates: dict[int, Gate]) -> None:
-        if not job.future.set_running_or_notify_cancel():
+    def _on_deadline(self, generation: _Generation, worker: _Worker) -> None:
+        """The job outlived its deadline (already answered): end the worker, start another."""
+        log.warning("evaluation worker %s passed the deadline: replacing it", worker.process.pid)
+        worker.job = None
+        self._kill(worker)
+        self._replace(generation, worker)
+
+    def _died(self, generation: _Generation, worker: _Worker, reason: str) -> None:
+        asyncio.get_running_loop().remove_reader(worker.connection.fileno())
+        worker.connection.close()
+        if worker.retiring:  # told to stop: this is its normal end
+            if worker in generation.workers:
+                generation.workers.remove(worker)
             return
-        if time.monotonic() > job.deadline:
-            job.future.set_exception(DeadlineExceeded("evaluation deadline exceeded while queued"))
-            return
-        generation = job.loaded.generation
-        for old in [g for g in gates if g < generation]:
-            del gates[old]
-        self._has[index] = frozenset(gates)
-        gate = gates.get(generation) or self._compile(index, gates, job.loaded)
-        if gate is None:
-            job.future.set_exception(WorkersUnavailable(self._failed.get(generation, "no engine")))
-            return
+        if worker.job is not None and not worker.job.done():
+            worker.job.set_exception(WorkersUnavailable(reason))
+        if not worker.started.done():
+            worker.started.set_exception(WorkersUnavailable(reason))
+        worker.job = None
+        if worker in generation.workers:
+            log.error("evaluation worker %s exited: replacing it", worker.process.pid)
+            self._replace(generation, worker)
+
+    def _replace(self, generation: _Generation, worker: _Worker) -> None:
+        multiprocessing.active_children()  # reap ended workers
+        if worker in generation.workers:
+            generation.workers.remove(worker)
+        if generation is self._serving or generation.queue:
+            generation.workers.append(self._spawn(generation))
+
+    def _drain(self, generation: _Generation) -> None:
+        for worker in generation.workers:
+            worker.retiring = True
+        self._dispatch(generation)
+
+    def _retire(self, worker: _Worker, kill: bool) -> None:
+        worker.retiring = True
+        if kill or worker.job is not None:
+            self._kill(worker)
+        else:
+            self._stop_worker(worker)
+
+    def _stop_worker(self, worker: _Worker) -> None:
         try:
-            job.future.set_result(job.work(gate, job.loaded))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
-            job.future.set_exception(exc)
+            worker.connection.send_bytes(pickle.dumps(None))
+        except OSError:
+            pass
 
-
-_IDLE = _Job(lambda gate, loaded: None, None, 0.0, Future())  # type: ignore[arg-type]
+    def _kill(self, worker: _Worker) -> None:
+        worker.killed = True
+        try:
+            asyncio.get_running_loop().remove_reader(worker.connection.fileno())
+        except (OSError, ValueError):
+            pass
+        if worker.process.pid is not None:
+            worker.process.kill()  # workers ignore SIGTERM: the server decides when they stop
+        worker.connection.close()

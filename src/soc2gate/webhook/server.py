@@ -131,28 +131,39 @@ class _Reloader:
     metrics: Any
     server: Any
     busy: bool = False
+    again: bool = False  # a SIGHUP came during a reload: reload once more when it ends
+    generation: int = 1  # never reused, even by a failed reload
 
     def install(self) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._schedule)
 
     def _schedule(self) -> None:
-        if not self.busy:
-            self.busy = True
-            asyncio.get_running_loop().create_task(self.reload())
+        if self.busy:
+            self.again = True
+            return
+        self.busy = True
+        asyncio.get_running_loop().create_task(self._reload_until_settled())
+
+    async def _reload_until_settled(self) -> None:
+        try:
+            await self.reload()
+            while self.again:
+                self.again = False
+                await self.reload()
+        finally:
+            self.busy = False
 
     async def reload(self) -> None:
         loop = asyncio.get_running_loop()
-        generation = self.pool.current.generation + 1
+        self.generation += 1
         try:
-            loaded = await loop.run_in_executor(None, load, self.options.scan, self.options.mode, generation)
+            loaded = await loop.run_in_executor(None, load, self.options.scan, self.options.mode, self.generation)
             await self.pool.swap(loaded)
         except Exception as exc:  # noqa: BLE001 - a failed reload keeps the serving generation
             self.metrics.reloads.labels("failed").inc()
             error = str(exc) if isinstance(exc, Soc2gateError) else f"{type(exc).__name__}: {exc}"
             _event("reload", result="failed", error=error, generation=self.pool.current.generation)
             return
-        finally:
-            self.busy = False
         self.metrics.reloads.labels("ok").inc()
         _announce(loaded, self.metrics, "reload")
         self._reload_certificate()
