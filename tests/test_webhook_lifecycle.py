@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import threading
@@ -150,12 +151,45 @@ def test_evaluation_deadline_answers_per_failure_mode(tmp_path: Path, start) -> 
     record = server.decision_for(body["request"]["uid"])
     assert record["decision"] == "error" and "failure_mode: deny" in record["reason"]
     assert 'soc2gate_webhook_internal_errors_total{reason="deadline"} 1.0' in server.get("/metrics")[1].decode()
+    assert "passed the deadline: replacing it" in server.stderr.read_text()  # the runaway evaluation is ended
     write_config(config, {"mode": "audit", "deadline_ms": 100, "failure_mode": "allow"}, (policies,))
     server.signal(signal.SIGHUP)
     server.wait_event("reload")
     allowed = server.post(review(slow))[1]["response"]
     assert allowed["allowed"] is True and "failure_mode: allow" in allowed["warnings"][-1]
     assert server.stop() == 0
+
+
+def test_a_killed_worker_is_replaced(tmp_path: Path, start) -> None:
+    server = start(tmp_path, write_config(tmp_path / "c.yaml", {"mode": "enforce"}))
+    workers = _children(server.process.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    privileged = first_object(PRIVILEGED, "Deployment")
+    answers = [server.post(review(privileged))[1]["response"] for _ in range(6)]
+    assert all(a["allowed"] is False and a["status"]["code"] == 403 for a in answers)
+    for _ in range(600):  # the replacement starts in the background
+        if "exited: replacing it" in server.stderr.read_text() and len(_children(server.process.pid)) == 2:
+            break
+        time.sleep(0.1)
+    assert "exited: replacing it" in server.stderr.read_text()
+    assert workers[0] not in _children(server.process.pid) and len(_children(server.process.pid)) == 2
+    assert server.get("/readyz")[0] == 200
+
+
+def _children(pid: int) -> list[int]:
+    """Evaluation worker processes of ``pid`` (multiprocessing spawn children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return sorted(found)
 
 
 def _read_http(sock: socket.socket) -> bytes:

@@ -54,14 +54,30 @@ hcl_to_json(t) := t3 if {
 	t3 := regex.replace(t2, `([:\[,]\s*)((?:var|local|data|module|each|count|path|aws_[a-z0-9_]+)(?:\.[A-Za-z0-9_*-]+|\[[^\]]*\])+)`, `$1"<ref:$2>"`)
 }
 
-data_document(r, v) := doc if {
+data_document(r, v) := docs[0] if {
 	is_string(v)
 	m := regex.find_all_string_submatch_n(`^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.json\}$`, v, 1)
 	count(m) == 1
-	some doc in object.get(input.resources, "aws_iam_policy_document", [])
-	doc.kind == "data"
-	doc.name == m[0][1]
-	doc.module == r.module
+	docs := [doc |
+		some doc in object.get(data_documents_by_name, m[0][1], [])
+		doc.module == r.module
+		doc.root == r.root
+	]
+	count(docs) > 0
+}
+
+# `data "aws_iam_policy_document"` sources grouped by name, computed once per evaluation.
+data_document_names := {d.name |
+	some d in object.get(input.resources, "aws_iam_policy_document", [])
+	d.kind == "data"
+}
+
+data_documents_by_name := {n: [d |
+	some d in object.get(input.resources, "aws_iam_policy_document", [])
+	d.kind == "data"
+	d.name == n
+] |
+	some n in data_document_names
 }
 
 json_statements(d) := d.Statement if {

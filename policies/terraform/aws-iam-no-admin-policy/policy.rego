@@ -69,10 +69,18 @@ admin(s) if {
 
 message := `policy allows every action ("*") on every resource ("*")`
 
-deny contains tf.fail_certain(r, d.path, message) if {
+# Every readable document of every subject, decoded once per evaluation.
+parsed contains {"r": r, "path": d.path, "statements": statements} if {
 	some r in subjects
 	some d in documents(r)
-	some s in iam.statements(r, d.value)
+	statements := iam.statements(r, d.value)
+}
+
+parsed_paths contains [p.r.id, p.path] if some p in parsed
+
+deny contains tf.fail_certain(p.r, p.path, message) if {
+	some p in parsed
+	some s in p.statements
 	admin(s)
 }
 
@@ -83,12 +91,10 @@ deny contains tf.fail_certain(r, "statement", message) if {
 }
 
 # A statement with unresolved parts that could still grant "*" on "*".
-deny contains tf.fail(r, d.path, "policy statement depends on unresolved values") if {
-	some r in subjects
-	some d in documents(r)
-	statements := iam.statements(r, d.value)
-	not any_admin(statements)
-	some s in statements
+deny contains tf.fail(p.r, p.path, "policy statement depends on unresolved values") if {
+	some p in parsed
+	not any_admin(p.statements)
+	some s in p.statements
 	s.unknown
 }
 
@@ -108,5 +114,5 @@ any_admin(statements) if {
 inconclusive contains {"resource": r.id, "path": d.path, "message": sprintf("%s: cannot read the policy document", [r.address]), "expression": d.value} if {
 	some r in subjects
 	some d in documents(r)
-	iam.undecodable(r, d.value)
+	not parsed_paths[[r.id, d.path]]
 }

@@ -40,6 +40,7 @@ groups(r) := array.concat([l.attributes | some l in tf.links(r, "aws_redshift_pa
 	some g in tf.resources("aws_redshift_parameter_group")
 	g.name == ref[0][1]
 	g.module == r.module
+	g.root == r.root
 ])
 
 requires_ssl(group) if {

@@ -75,6 +75,7 @@ disabled_link(r) if {
 untargeted(r) := [p |
 	some p in tf.resources(audit_type)
 	p.module == r.module
+	p.root == r.root
 	not tf.is_set(object.get(p.attributes, "server_id", null))
 ]
 

@@ -42,6 +42,7 @@ logs(r) if {
 log_target(r) if {
 	some other in tf.resources("google_storage_bucket")
 	other.module == r.module
+	other.root == r.root
 	other.id != r.id
 	some l in tf.blocks(other.attributes, "logging")
 	names_bucket(sprintf("%v", [object.get(l, "log_bucket", "")]), r)

@@ -106,5 +106,6 @@ policy_documents(r) := [d |
 	some d in object.get(input.resources, "google_iam_policy", [])
 	d.kind == "data"
 	d.module == r.module
+	d.root == r.root
 	contains(sprintf("%v", [object.get(r.attributes, "policy_data", "")]), sprintf("data.google_iam_policy.%s.", [d.name]))
 ]

@@ -7,7 +7,7 @@ Shape (documented in docs/writing-policies.md)::
      "params": {...}}                             # configuration the policies read
 
     <resource> = {"id", "address", "type", "name", "surface", "file", "line",
-                  "attributes", "links", "module", "kind", "actions",
+                  "attributes", "links", "module", "root", "kind", "actions",
                   "namespace", "pod"}
 """
 
@@ -51,6 +51,7 @@ def resource_document(index: int, resource: Resource) -> dict[str, Any]:
         "attributes": resource.attributes,
         "links": resource.links,
         "module": meta.get("module", ""),
+        "root": meta.get("root") or resource.span.file,
         "kind": meta.get("kind", ""),
         "actions": meta.get("actions", []),
         "namespace": meta.get("namespace", ""),

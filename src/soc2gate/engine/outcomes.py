@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from soc2gate.diagnostics import sys_finding
 from soc2gate.engine.base import RawVerdicts
-from soc2gate.engine.input_doc import judges
+from soc2gate.engine.input_doc import expand_types, judges
 from soc2gate.model import Finding, Outcome, Policy, Resource, SourceSpan
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -42,17 +42,37 @@ def line_for(resource: Resource, path: str) -> int:
 def to_findings(policies: Sequence[Policy], resources: Sequence[Resource], raw: RawVerdicts,
                 engine: str) -> list[Finding]:
     findings: list[Finding] = []
+    index = _TypeIndex(resources)
     for policy in policies:
         if policy.id in raw.errors:
             findings.append(sys_finding("SYS-003", policy.path, 0,
                                         f"policy {policy.id} failed to evaluate: {raw.errors[policy.id]}",
                                         resource=policy.id))
             continue
-        findings.extend(_policy_findings(policy, resources, raw, engine))
+        findings.extend(_policy_findings(policy, resources, raw, engine, index.candidates(policy)))
     return findings
 
 
-def _policy_findings(policy: Policy, resources: Sequence[Resource], raw: RawVerdicts, engine: str) -> list[Finding]:
+class _TypeIndex:
+    """Resource positions by type (and pod-bearing ones), so each policy visits only its candidates."""
+
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        self.by_type: dict[str, list[int]] = {}
+        self.with_pod: list[int] = []
+        for position, resource in enumerate(resources):
+            self.by_type.setdefault(resource.type, []).append(position)
+            if resource.meta.get("pod") is not None:
+                self.with_pod.append(position)
+
+    def candidates(self, policy: Policy) -> list[int]:
+        found = {i for name in expand_types(policy.resource_types) for i in self.by_type.get(name, ())}
+        if "@workload" in policy.resource_types:
+            found.update(self.with_pod)
+        return sorted(found)
+
+
+def _policy_findings(policy: Policy, resources: Sequence[Resource], raw: RawVerdicts, engine: str,
+                     candidates: Sequence[int]) -> list[Finding]:
     by_resource: dict[int, list[Finding]] = {}
     for item in raw.denies.get(policy.id, []):
         index = _index(item, resources)
@@ -64,7 +84,8 @@ def _policy_findings(policy: Policy, resources: Sequence[Resource], raw: RawVerd
             by_resource.setdefault(index, []).append(
                 _make(policy, resources[index], Outcome.INCONCLUSIVE, item, engine,
                       str(item.get("expression") or item.get("message") or "")))
-    for index, resource in enumerate(resources):
+    for index in candidates:
+        resource = resources[index]
         if index not in by_resource and judges(policy.resource_types, resource) and _applies(policy, resource):
             by_resource[index] = [_pass_or_unknown(policy, resource, engine)]
     return [f for index in sorted(by_resource) for f in by_resource[index]]

@@ -46,7 +46,7 @@ def link_resources(resources: list[Resource]) -> list[Resource]:
     """Return resources with ``links`` filled in, grouped per module instance."""
     modules: dict[tuple[str, str], list[int]] = {}
     for index, resource in enumerate(resources):
-        key = (resource.meta.get("dir") or resource.span.file, resource.meta.get("module", ""))
+        key = (resource.meta.get("root") or resource.span.file, resource.meta.get("module", ""))
         modules.setdefault(key, []).append(index)
     links: dict[int, dict[str, list[Any]]] = {}
     unknown: dict[int, dict[str, str]] = {}

@@ -86,7 +86,7 @@ def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: 
     if directory:
         files = load_dir(directory)
         if files:
-            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".")
+            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root)
             return instance_resources(child, load_dir, site, depth + 1)
     return described_resources(call, source)
 

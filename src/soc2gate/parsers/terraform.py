@@ -25,6 +25,7 @@ class ModuleSource:
     files: list[tuple[str, dict[str, Any]]]
     variables: dict[str, Any] = field(default_factory=dict)
     prefix: str = ""
+    root: str = ""
 
 
 class ModuleScope:
@@ -122,6 +123,7 @@ def _to_resource(block: dict[str, Any], display: str, scope: ModuleScope, source
         unknown=unknown,
         line_of=block["lines"],
         meta={"kind": kind, "module": source.prefix.rstrip("."), "dir": source.directory,
+              "root": source.root or source.directory,
               "raw": body, "refs": refs, "source": "hcl", "comments": comments or []},
     )
 

@@ -132,7 +132,7 @@ class EvaluatorPool:
                 self._retire(worker, kill=True)
             raise WorkersUnavailable(str(failure) if failure else "workers did not start in time")
         old, self._serving = self._serving, fresh
-        self._old.append(old)
+        self._old = [g for g in self._old if g.workers] + [old]
         self._drain(old)
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
@@ -196,7 +196,9 @@ class EvaluatorPool:
         if status in ("ready", "failed"):
             if status == "ready":
                 worker.started.set_result(True)
-            else:
+            else:  # not replaced: a replacement would fail the same way
+                log.error("an evaluation worker could not compile the policies: %s", value)
+                worker.retiring = True
                 worker.started.set_exception(WorkersUnavailable(f"policies do not compile in a worker: {value}"))
             self._dispatch(generation)
             return
