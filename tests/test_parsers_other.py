@@ -80,3 +80,26 @@ def test_missing_and_explicit_unsupported_paths_fail(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
     out = _collect(str(tmp_path / "nope.tf"), str(tmp_path / "a.txt"))
     assert [f.policy_id for f in out.findings] == ["SYS-005", "SYS-005"]
+
+
+def test_plan_nulls_and_computed_values_read_like_hcl(tmp_path: Path) -> None:
+    """null = not set; a value computed at apply that the configuration does not set is absent."""
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [{
+            "address": "aws_db_instance.db", "mode": "managed", "type": "aws_db_instance", "name": "db",
+            "values": {"engine": "mysql", "storage_encrypted": None, "kms_key_id": None}}]}},
+        "resource_changes": [{"address": "aws_db_instance.db", "type": "aws_db_instance", "name": "db",
+                              "change": {"actions": ["create"], "after_unknown": {"kms_key_id": True, "arn": True}}}],
+        "configuration": {"root_module": {"resources": [{"address": "aws_db_instance.db",
+                                                         "expressions": {"engine": {"constant_value": "mysql"}}}]}},
+    }
+    target = tmp_path / "plan.json"
+    target.write_text(json.dumps(plan))
+    hcl = tmp_path / "hcl" / "main.tf"
+    hcl.parent.mkdir()
+    hcl.write_text('resource "aws_db_instance" "db" {\n  engine = "mysql"\n}\n')
+    planned = _collect(str(target)).resources[0]
+    written = _collect(str(hcl)).resources[0]
+    assert planned.attributes == written.attributes == {"engine": "mysql"}
+    assert "kms_key_id" in planned.unknown

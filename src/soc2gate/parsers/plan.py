@@ -79,6 +79,8 @@ def _resource(entry, change, expressions, path, lines) -> Resource:
     attributes = _mark_unknown(values, after_unknown, "", unknown)
     config_address = _INDEX.sub("", address)
     raw = expressions.get(config_address, {})
+    if config_address in expressions:
+        attributes = _drop_computed(attributes, unknown, raw)
     kind = "data" if entry.get("mode") == "data" else "resource"
     line = lines.get(address, 1)
     return Resource(
@@ -117,11 +119,19 @@ def _mark_unknown(value: Any, unknown_flags: Any, path: str, unknown: dict[str, 
         merged = dict(value)
         for key in flags:
             merged.setdefault(key, None)
-        return {k: _mark_unknown(v, flags.get(k), f"{path}.{k}" if path else k, unknown) for k, v in merged.items()}
+        # null means "not set" in a plan, exactly like an absent attribute in HCL
+        return {k: _mark_unknown(v, flags.get(k), f"{path}.{k}" if path else k, unknown)
+                for k, v in merged.items() if v is not None or flags.get(k) is True}
     if isinstance(value, list):
         flags = unknown_flags if isinstance(unknown_flags, list) else []
         return [_mark_unknown(v, flags[i] if i < len(flags) else None, path, unknown) for i, v in enumerate(value)]
     return value
+
+
+def _drop_computed(attributes: dict[str, Any], unknown: dict[str, str], raw: dict[str, Any]) -> dict[str, Any]:
+    """A top-level value the provider computes at apply (not set in the configuration) is absent,
+    as in HCL: it stays listed as unknown, but "is it set?" checks do not see it set."""
+    return {k: v for k, v in attributes.items() if not (v == AFTER_APPLY and k in unknown and k not in raw)}
 
 
 def _configuration_expressions(configuration: dict[str, Any]) -> dict[str, dict[str, str]]:
