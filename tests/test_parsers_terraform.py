@@ -156,3 +156,18 @@ def test_knative_and_pod_template_are_workloads(tmp_path: Path) -> None:
     pods = {r.address: r.meta["pod"] for r in out.resources}
     assert pods["Service/hello"]["containers"][0]["path"] == "spec.template.spec.containers[0]"
     assert pods["Service/web"] is None
+
+
+def test_broken_hcl2_install_is_a_clear_error(monkeypatch) -> None:
+    """bc-python-hcl2 (a checkov dependency) replaces python-hcl2's API: say so, do not crash."""
+    import sys
+
+    import pytest
+
+    from soc2gate.errors import BrokenEnvironment
+    from soc2gate.parsers.hcl_file import parse_file
+
+    monkeypatch.setitem(sys.modules, "hcl2.api", None)
+    with pytest.raises(BrokenEnvironment) as info:
+        parse_file('resource "a" "b" {}\n', "main.tf")
+    assert "bc-python-hcl2" in str(info.value) and "own venv" in str(info.value)

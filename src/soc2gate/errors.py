@@ -31,3 +31,9 @@ class InputError(Soc2gateError):
     """An input cannot be used at all (for example an unsupported change event)."""
 
     exit_code = 2
+
+
+class BrokenEnvironment(Soc2gateError):
+    """A dependency in soc2gate's environment is broken (for example hcl2 overwritten by checkov)."""
+
+    exit_code = 3

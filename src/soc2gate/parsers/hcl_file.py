@@ -31,10 +31,28 @@ def parse_file(text: str, path: str) -> dict[str, Any]:
     return _parse_hcl(text)
 
 
+BROKEN_HCL2 = ("python-hcl2 is missing or broken in soc2gate's environment ({error}); the usual cause is "
+               "checkov installed into the same environment: its dependency bc-python-hcl2 overwrites the `hcl2` "
+               "package. Reinstall python-hcl2 (`pip install --force-reinstall 'python-hcl2>=8.1,<9'`) and run "
+               "checkov from its own venv (`pipx install checkov`).")
+
+
+def _hcl2_api() -> tuple[Any, Any, Any, Any]:
+    """python-hcl2 8.x's parser pieces, or a clear error when another package replaced them."""
+    from soc2gate.errors import BrokenEnvironment
+
+    try:
+        from hcl2.api import parses_to_tree, serialize, transform
+        from hcl2.utils import SerializationOptions
+    except (ImportError, AttributeError) as exc:
+        raise BrokenEnvironment(BROKEN_HCL2.format(error=exc)) from None
+    return parses_to_tree, serialize, transform, SerializationOptions
+
+
 def _parse_hcl(text: str) -> dict[str, Any]:
-    from hcl2.api import parses_to_tree, serialize, transform
-    from hcl2.utils import SerializationOptions
     from lark.exceptions import LarkError, UnexpectedInput
+
+    parses_to_tree, serialize, transform, SerializationOptions = _hcl2_api()
 
     options = SerializationOptions(
         strip_string_quotes=True, explicit_blocks=False, with_comments=False, preserve_heredocs=False
