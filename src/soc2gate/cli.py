@@ -71,7 +71,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
     options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
-    targets = _targets(formats, outputs)
+    targets = output_targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     scan_options = api.ScanOptions(
         paths=tuple(p for p in paths if p != "-"),
@@ -81,7 +81,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
         **{k: v for k, v in options.items()},
     )
     result = api.scan(scan_options)
-    _write_reports(result, targets)
+    write_reports(result, targets)
     receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key)
     if receipt is not None:
         click.echo(f"soc2gate: evidence record #{receipt.seq} (run {receipt.run_id}, {receipt.hash}) "
@@ -89,7 +89,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     ctx.exit(result.exit_code)
 
 
-def _targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+def output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     if len(outputs) > max(len(formats), 1):
         raise UsageError("more --output than --format options: pair each --output with a --format")
     formats = formats or ("text",)
@@ -99,7 +99,7 @@ def _targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[s
     return targets
 
 
-def _write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
+def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
     from soc2gate.reporters import get_renderer
 
     for fmt, output in targets:

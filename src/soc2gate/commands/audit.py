@@ -33,12 +33,12 @@ def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ..
     from soc2gate.api import ScanOptions
     from soc2gate.audit.cluster import ClusterTarget
     from soc2gate.audit.run import AuditOptions, audit
-    from soc2gate.cli import _targets, _write_reports
+    from soc2gate.cli import output_targets, write_reports
     from soc2gate.errors import UsageError
 
     if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
         raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
-    targets = _targets(formats, outputs)
+    targets = output_targets(formats, outputs)
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"], in_cluster=options["in_cluster"],
                            namespace=options["namespace"], page_size=options["page_size"],
                            timeout=options["request_timeout"])
@@ -46,5 +46,5 @@ def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ..
                        controls=tuple(c.strip() for c in options["controls"].split(",") if c.strip()),
                        fail_on=options["fail_on"], strict=options["strict"])
     result = audit(AuditOptions(target, scan, tuple(options["exclude_namespaces"])))
-    _write_reports(result, targets)
+    write_reports(result, targets)
     ctx.exit(result.exit_code)
