@@ -103,3 +103,27 @@ def test_plan_nulls_and_computed_values_read_like_hcl(tmp_path: Path) -> None:
     written = _collect(str(hcl)).resources[0]
     assert planned.attributes == written.attributes == {"engine": "mysql"}
     assert "kms_key_id" in planned.unknown
+
+
+ALIAS_BOMB = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(7))
+
+
+def test_yaml_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
+    target = tmp_path / "bomb.yaml"
+    target.write_text(ALIAS_BOMB)
+    out = _collect(str(target))
+    assert [f.policy_id for f in out.findings] == ["SYS-001"]
+    assert "alias" in out.findings[0].message and not out.resources
+
+
+def test_config_alias_bomb_is_a_config_error(tmp_path: Path) -> None:
+    import pytest
+
+    from soc2gate.config import load_config
+    from soc2gate.errors import ConfigError
+
+    config = tmp_path / "c.yaml"
+    config.write_text(ALIAS_BOMB.replace("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n", "x:\n"))
+    with pytest.raises(ConfigError, match="alias"):
+        load_config(str(config))

@@ -75,7 +75,7 @@ def parse_config(text: str, path: str) -> Config:
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        data = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -88,6 +88,12 @@ def parse_config(text: str, path: str) -> Config:
     validate(data, path)
     digest = "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     return Config(path=path, base_dir=Path(path).resolve().parent, data=data, digest=digest)
+
+
+def _load_yaml(text: str):
+    from soc2gate.parsers.yaml_guard import load_yaml
+
+    return load_yaml(text)
 
 
 def validate(data: Mapping[str, Any], path: str) -> None:

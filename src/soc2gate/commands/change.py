@@ -68,7 +68,9 @@ def _load(name: str) -> Any:
         import yaml
 
         try:
-            return yaml.safe_load(text)
+            from soc2gate.parsers.yaml_guard import load_yaml
+
+            return load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None

@@ -25,6 +25,7 @@ from soc2gate.parsers.modules import CallSite, called_directories, instance_reso
 from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
+from soc2gate.parsers.yaml_guard import load_yaml
 
 PARALLEL_THRESHOLD = 12
 INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
@@ -309,7 +310,7 @@ def _collect_change_yaml(candidate: Candidate, text: TextFile, out: Collected) -
     import yaml
 
     try:
-        document = yaml.safe_load(text.text)
+        document = load_yaml(text.text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.error("SYS-001", text.path, mark.line + 1 if mark else 0, f"{text.path}: invalid YAML: {exc}")

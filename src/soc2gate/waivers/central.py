@@ -17,6 +17,7 @@ from soc2gate.errors import ConfigError
 from soc2gate.model import SourceSpan
 from soc2gate.waivers.declared import Declared, FieldProblem, Settings, build
 from soc2gate.waivers.expiry import load_zone
+from soc2gate.parsers.yaml_guard import load_yaml
 
 
 def load_settings(config: Config) -> Settings:
@@ -75,7 +76,7 @@ def _read_file(path: str, config_path: str) -> list[Mapping[str, Any]]:
     import yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{config_path}: invalid configuration at `waivers.file`: {path} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
