@@ -127,3 +127,16 @@ def test_config_alias_bomb_is_a_config_error(tmp_path: Path) -> None:
     config.write_text(ALIAS_BOMB.replace("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n", "x:\n"))
     with pytest.raises(ConfigError, match="alias"):
         load_config(str(config))
+
+
+def test_too_deep_inputs_fail_closed_with_file_and_line(tmp_path: Path) -> None:
+    from soc2gate.api import ScanOptions, scan
+
+    yaml_file = tmp_path / "deep.yaml"
+    yaml_file.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata:\n  k: " + "[" * 300 + "]" * 300 + "\n")
+    json_file = tmp_path / "deep.json"
+    json_file.write_text('{"format_version": "1.0", "planned_values": ' + "[" * 100000 + "]" * 100000 + "}")
+    result = scan(ScanOptions(paths=(str(yaml_file), str(json_file)), use_cache=False))
+    errors = {Path(f.span.file).name: f for f in result.findings if f.policy_id == "SYS-001"}
+    assert set(errors) == {"deep.yaml", "deep.json"} and not result.passed
+    assert "nested" in errors["deep.yaml"].message and errors["deep.yaml"].span.start_line == 1

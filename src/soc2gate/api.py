@@ -89,9 +89,10 @@ class Gate:
         """Evaluate resources; ``collected`` carries inputs, skipped paths and SYS findings."""
         collected = collected or Collected()
         started = time.perf_counter()
+        resources, deep = _readable(resources)
         document = build_input(resources, self.params(now))
         raw = self.engine.evaluate(document)
-        findings = collected.findings + to_findings(self.policies, resources, raw, self.engine.name)
+        findings = collected.findings + deep + to_findings(self.policies, resources, raw, self.engine.name)
         findings = [self._scoped(f) for f in findings]
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
@@ -134,6 +135,23 @@ class Gate:
             strict=self.strict,
             timings=timings,
         )
+
+
+def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
+    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    from soc2gate.diagnostics import sys_finding
+    from soc2gate.engine.input_doc import MAX_DEPTH, too_deep
+
+    kept, problems = [], []
+    for resource in resources:
+        if too_deep(resource):
+            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
+                                        f"{resource.span.location()}: {resource.address} is nested more than "
+                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
+                                        resource=resource.address))
+        else:
+            kept.append(resource)
+    return kept, problems
 
 
 def gate_passes(findings: Sequence[Finding], fail_on: str, strict: bool, allow_parse_errors: bool) -> bool:

@@ -70,3 +70,20 @@ def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[s
         if "pod" in document:
             workloads.append(document)
     return {"resources": grouped, "workloads": workloads, "params": params}
+
+
+MAX_DEPTH = 100  # regorus reads JSON input up to 128 levels; the envelope adds a few
+
+
+def too_deep(resource: Resource, limit: int = MAX_DEPTH) -> bool:
+    """Is the resource's data nested deeper than the engine can read?  (Iterative: no recursion.)"""
+    stack = [(resource.attributes, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False

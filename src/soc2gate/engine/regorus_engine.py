@@ -7,7 +7,7 @@ from typing import Any
 
 from soc2gate.catalog.policies import PolicyBundle
 from soc2gate.engine.base import QUERY, RawVerdicts, split_by_package
-from soc2gate.errors import PolicyLoadError
+from soc2gate.errors import InputError, PolicyLoadError
 
 
 class RegorusEngine:
@@ -31,7 +31,10 @@ class RegorusEngine:
     def evaluate(self, document: dict[str, Any]) -> RawVerdicts:
         assert self._engine is not None and self._bundle is not None, "prepare() first"
         engine = self._engine.clone()
-        engine.set_input_json(json.dumps(document, default=str))
+        try:
+            engine.set_input_json(json.dumps(document, default=str))
+        except RecursionError:
+            raise InputError("an input is nested too deeply to evaluate (more than ~900 levels)") from None
         try:
             value = _value(engine.eval_query_as_json(QUERY))
         except RuntimeError:

@@ -7,39 +7,26 @@ themselves stay independent of each other.
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from soc2gate.diagnostics import sys_finding
-from soc2gate.discovery import Candidate, discover, display_path
-from soc2gate.model import Finding, InputFile, Resource, Skipped
-from soc2gate.parsers.cache import ParseCache
-from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
+from soc2gate.discovery import Candidate, discover
+from soc2gate.model import Resource, Skipped
+from soc2gate.parsers.collected import Collected, read_all, record
+from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
+from soc2gate.parsers.hcl_file import HclSyntaxError
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
-from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
 from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
+from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
 from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
 from soc2gate.parsers.yaml_guard import load_yaml
 
-PARALLEL_THRESHOLD = 12
 INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
-
-
-@dataclass
-class Collected:
-    resources: list[Resource] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    inputs: list[InputFile] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-    def error(self, code: str, file: str, line: int, message: str) -> None:
-        self.findings.append(sys_finding(code, file, line, message))
 
 
 @dataclass(frozen=True)
@@ -72,15 +59,15 @@ def collect(paths: list[str], options: CollectOptions) -> Collected:
     out.skipped.extend(skipped)
     for item in missing:
         out.error("SYS-005", item.path, 0, f"{item.path}: {item.reason}")
-    texts = _read_all(candidates, out)
+    texts = read_all(candidates, out)
     _collect_terraform(texts, options, out)
     for candidate, text in texts:
         if candidate.kind == "json":
             _collect_json(candidate, text, out)
         elif candidate.kind == "yaml":
             _collect_yaml(candidate, text, out)
-    for record in options.change_records:
-        _collect_change_record(record, out, options.change_api)
+    for name in options.change_records:
+        _collect_change_record(name, out, options.change_api)
     return out
 
 
@@ -103,25 +90,9 @@ def collect_stdin(data: bytes, input_type: str, options: CollectOptions) -> Coll
     return out
 
 
-def _read_all(candidates: list[Candidate], out: Collected) -> list[tuple[Candidate, TextFile]]:
-    texts = []
-    for candidate in candidates:
-        try:
-            text = read_text(candidate.path, candidate.display)
-        except UnreadableInput as exc:
-            out.error("SYS-002", candidate.display, 0, str(exc))
-            continue
-        texts.append((candidate, text))
-    return texts
-
-
-def _record(out: Collected, text: TextFile, kind: str, count: int) -> None:
-    out.inputs.append(InputFile(text.path, text.sha256, kind, count))
-
-
 def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
     tf_files = [(c, t) for c, t in texts if c.kind == "terraform"]
-    parsed = _parse_hcl_files(tf_files, options.use_cache, out)
+    parsed = parse_hcl_files(tf_files, options.use_cache, out)
     by_dir: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     counts: dict[str, TextFile] = {}
     for candidate, text in tf_files:
@@ -131,7 +102,7 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
     shared_vars = _load_var_files(options.var_files, out)
     resources: list[Resource] = []
     called = called_directories(by_dir)
-    load_dir = _module_loader(by_dir, options.use_cache, out)
+    load_dir = module_loader(by_dir, options.use_cache, out)
     for directory, files in sorted(by_dir.items()):
         if str(Path(directory).resolve()) in called:
             continue
@@ -142,71 +113,8 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
     for resource in resources:
         per_file[resource.span.file] += 1
     for path, text in counts.items():
-        _record(out, text, "terraform", per_file[path])
+        record(out, text, "terraform", per_file[path])
     out.resources.extend(link_resources(resources))
-
-
-def _module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache: bool, out: Collected):
-    """Files of a module directory: already parsed when scanned, else read from disk once."""
-    resolved = {str(Path(d).resolve()): files for d, files in by_dir.items()}
-    loaded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-
-    def load(directory: str) -> list[tuple[str, dict[str, Any]]]:
-        if directory in resolved:
-            return resolved[directory]
-        if directory not in loaded:
-            loaded[directory] = _parse_directory(Path(directory), use_cache, out)
-        return loaded[directory]
-
-    return load
-
-
-def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[tuple[str, dict[str, Any]]]:
-    if not directory.is_dir():
-        return []
-    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted(directory.glob("*.tf"))]
-    texts = _read_all(candidates, out)
-    parsed = _parse_hcl_files(texts, use_cache, out)
-    return [(t.path, parsed[t.path]) for _, t in texts if t.path in parsed]
-
-
-def _parse_hcl_files(tf_files, use_cache: bool, out: Collected) -> dict[str, dict[str, Any]]:
-    cache = ParseCache(use_cache)
-    parsed: dict[str, dict[str, Any]] = {}
-    misses = []
-    for _, text in tf_files:
-        hit = cache.get(text.sha256)
-        if hit is not None:
-            parsed[text.path] = hit
-        else:
-            misses.append(text)
-    for text, result in zip(misses, _parse_many(misses)):
-        if isinstance(result, tuple):
-            out.error("SYS-001", text.path, result[1], f"{text.path}:{result[1]}: {result[0]}")
-            _record(out, text, "terraform", 0)
-            continue
-        cache.put(text.sha256, result)
-        parsed[text.path] = result
-    return parsed
-
-
-def _parse_one(item: tuple[str, str]) -> dict[str, Any] | tuple[str, int]:
-    text, path = item
-    try:
-        return parse_file(text, path)
-    except HclSyntaxError as exc:
-        return (str(exc), exc.line)
-
-
-def _parse_many(texts: list[TextFile]) -> list[dict[str, Any] | tuple[str, int]]:
-    items = [(t.text, t.path) for t in texts]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(items) < PARALLEL_THRESHOLD or workers < 2:
-        return [_parse_one(item) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_parse_one, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
 def _load_var_files(var_files: tuple[str, ...], out: Collected) -> dict[str, Any]:
@@ -242,6 +150,9 @@ def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required
     except json.JSONDecodeError as exc:
         out.error("SYS-001", text.path, exc.lineno, f"{text.path}:{exc.lineno}: invalid JSON: {exc.msg}")
         return
+    except RecursionError:
+        out.error("SYS-001", text.path, 1, f"{text.path}: JSON is nested too deeply to read")
+        return
     for kind, (detect, convert) in json_routes().items():
         if (required is None and detect(document)) or required == kind:
             _convert(kind, convert, document, text, out)
@@ -260,12 +171,12 @@ def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) 
         resources = convert(document, text)
     except (PlanError, InputError, ManifestError) as exc:
         out.error("SYS-001", text.path, getattr(exc, "line", 1) or 1, f"{text.path}: {exc}")
-        _record(out, text, kind, 0)
+        record(out, text, kind, 0)
         return
     if kind == "plan":
         resources = link_resources(resources)
     out.resources.extend(resources)
-    _record(out, text, kind, len(resources))
+    record(out, text, kind, len(resources))
 
 
 def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
@@ -278,13 +189,13 @@ def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
         resources, skipped = manifest_resources(text.text, text.path)
     except ManifestError as exc:
         out.error("SYS-001", text.path, exc.line, f"{text.path}:{exc.line}: {exc}")
-        _record(out, text, "kubernetes", 0)
+        record(out, text, "kubernetes", 0)
         return
     if not resources and skipped and candidate.explicit:
         out.error("SYS-005", text.path, 1, f"{text.path}: no Kubernetes object in this YAML file")
     out.skipped.extend(skipped)
     out.resources.extend(resources)
-    _record(out, text, "kubernetes", len(resources))
+    record(out, text, "kubernetes", len(resources))
 
 
 def _collect_change_record(name: str, out: Collected, change_api: dict[str, Any] | None = None) -> None:

@@ -137,6 +137,8 @@ def _parse_json(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise HclSyntaxError("JSON is nested too deeply to read", 1) from None
     if not isinstance(data, dict):
         raise HclSyntaxError("a .tf.json file must hold a JSON object at the top level", 1)
     blocks = []

@@ -24,6 +24,8 @@ def load_tfvars(path: Path, display: str) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            raise HclSyntaxError("JSON is nested too deeply to read", 1) from None
         if not isinstance(data, dict):
             raise HclSyntaxError("a .tfvars.json file must hold a JSON object", 1)
         return data

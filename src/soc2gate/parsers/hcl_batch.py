@@ -1,0 +1,80 @@
+"""Parse many Terraform files: content-hash cache, worker processes for large batches, module dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from soc2gate.discovery import Candidate, display_path
+from soc2gate.parsers.cache import ParseCache
+from soc2gate.parsers.collected import Collected, read_all, record
+from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
+from soc2gate.parsers.textio import TextFile
+
+PARALLEL_THRESHOLD = 12
+Files = list[tuple[str, dict[str, Any]]]
+
+
+def module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache: bool,
+                  out: Collected) -> Callable[[str], Files]:
+    """Files of a module directory: already parsed when scanned, else read from disk once."""
+    resolved = {str(Path(d).resolve()): files for d, files in by_dir.items()}
+    loaded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def load(directory: str) -> list[tuple[str, dict[str, Any]]]:
+        if directory in resolved:
+            return resolved[directory]
+        if directory not in loaded:
+            loaded[directory] = _parse_directory(Path(directory), use_cache, out)
+        return loaded[directory]
+
+    return load
+
+
+def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[tuple[str, dict[str, Any]]]:
+    if not directory.is_dir():
+        return []
+    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted(directory.glob("*.tf"))]
+    texts = read_all(candidates, out)
+    parsed = parse_hcl_files(texts, use_cache, out)
+    return [(t.path, parsed[t.path]) for _, t in texts if t.path in parsed]
+
+
+def parse_hcl_files(tf_files, use_cache: bool, out: Collected) -> dict[str, dict[str, Any]]:
+    cache = ParseCache(use_cache)
+    parsed: dict[str, dict[str, Any]] = {}
+    misses = []
+    for _, text in tf_files:
+        hit = cache.get(text.sha256)
+        if hit is not None:
+            parsed[text.path] = hit
+        else:
+            misses.append(text)
+    for text, result in zip(misses, _parse_many(misses)):
+        if isinstance(result, tuple):
+            out.error("SYS-001", text.path, result[1], f"{text.path}:{result[1]}: {result[0]}")
+            record(out, text, "terraform", 0)
+            continue
+        cache.put(text.sha256, result)
+        parsed[text.path] = result
+    return parsed
+
+
+def _parse_one(item: tuple[str, str]) -> dict[str, Any] | tuple[str, int]:
+    text, path = item
+    try:
+        return parse_file(text, path)
+    except HclSyntaxError as exc:
+        return (str(exc), exc.line)
+
+
+def _parse_many(texts: list[TextFile]) -> list[dict[str, Any] | tuple[str, int]]:
+    items = [(t.text, t.path) for t in texts]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_THRESHOLD or workers < 2:
+        return [_parse_one(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_parse_one, items, chunksize=max(1, len(items) // (workers * 4))))
