@@ -89,7 +89,7 @@ def reviewers(pr: dict[str, Any]) -> list[str]:
 def review(item: Any) -> dict[str, Any]:
     """One GitHub review (webhook ``review`` or REST ``/reviews`` item) as an approval entry."""
     if not isinstance(item, dict) or not login(item.get("user")):
-        raise InputError(f"GitHub review has no `user.login`: cannot tell who reviewed")
+        raise InputError("GitHub review has no `user.login`: cannot tell who reviewed")
     state = str(item.get("state") or "").lower()
     if state not in REVIEW_STATES:
         raise InputError(f"GitHub review of {login(item['user'])} has unknown state `{item.get('state')}`")
