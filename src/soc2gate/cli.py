@@ -111,10 +111,10 @@ def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
         if output is None:
             click.echo(text, nl=False)
         else:
-            _write_file(output, text)
+            write_file(output, text)
 
 
-def _write_file(output: str, text: str) -> None:
+def write_file(output: str, text: str) -> None:
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")

@@ -52,7 +52,9 @@ def normalize(event: str, fmt: str, output: str | None, **settings: Any) -> None
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write(output, text)
+        from soc2gate.cli import write_file
+
+        write_file(output, text)
 
 
 def _load(name: str) -> Any:
@@ -85,15 +87,6 @@ def _yaml(record: dict[str, Any]) -> str:
 
     return yaml.safe_dump(record, sort_keys=False, allow_unicode=True)
 
-
-def _write(output: str, text: str) -> None:
-    from soc2gate.errors import UsageError
-
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 @command.command("overdue")

@@ -132,7 +132,8 @@ def _comments(text: str) -> list[list[Any]]:
     return found
 
 
-def _parse_json(text: str) -> dict[str, Any]:
+def load_json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object from ``text``; HclSyntaxError with a line for bad, too deep or non-object JSON."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -140,7 +141,12 @@ def _parse_json(text: str) -> dict[str, Any]:
     except RecursionError:
         raise HclSyntaxError("JSON is nested too deeply to read", 1) from None
     if not isinstance(data, dict):
-        raise HclSyntaxError("a .tf.json file must hold a JSON object at the top level", 1)
+        raise HclSyntaxError(f"a {what} file must hold a JSON object at the top level", 1)
+    return data
+
+
+def _parse_json(text: str) -> dict[str, Any]:
+    data = load_json_object(text, ".tf.json")
     blocks = []
     for kind, entries in data.items():
         if kind not in BLOCK_KINDS:

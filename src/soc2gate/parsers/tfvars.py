@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from soc2gate.parsers.hcl_file import HclSyntaxError
+from soc2gate.parsers.hcl_file import HclSyntaxError, load_json_object
 from soc2gate.parsers.textio import read_text
 
 
@@ -20,15 +19,7 @@ def load_tfvars(path: Path, display: str) -> dict[str, Any]:
     """Parse one tfvars file into {name: value}; raise HclSyntaxError with a line."""
     text = read_text(path, display).text
     if display.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
-        except RecursionError:
-            raise HclSyntaxError("JSON is nested too deeply to read", 1) from None
-        if not isinstance(data, dict):
-            raise HclSyntaxError("a .tfvars.json file must hold a JSON object", 1)
-        return data
+        return load_json_object(text, ".tfvars.json")
     return _load_hcl_vars(text)
 
 
