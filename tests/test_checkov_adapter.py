@@ -101,8 +101,7 @@ def test_pair_is_reported_once_and_disagreements_are_listed() -> None:
                       native.resource),
         CheckovResult("CKV_NOPE_1", "unmapped", "failed", "terraform", str(S3_FAIL), 1, 2, native.resource),
     ], version="3.3.30")
-    merged = merge(result, run, load_mapping(), gate._scoped,
-                   lambda fs: not any(f.outcome is Outcome.FAIL for f in fs))
+    merged = merge(result, run, load_mapping(), gate._scoped)
     assert not [f for f in merged.findings if f.policy_id == "CKV_AWS_19"], "the pair must be reported once"
     paired = next(f for f in merged.findings if f.policy_id == "TF-001" and f.resource == native.resource)
     assert paired.related["checkov"] == [{"id": "CKV_AWS_19", "result": "passed", "agrees": False}]

@@ -35,10 +35,8 @@ def make_result(failing: tuple[str, ...] = (), waived: tuple[str, ...] = (), pas
     waiver = Waiver("TF-001", {"address": "aws_s3_bucket.*"}, "legacy", "alice", "2025-03-31", "SEC-1", "", "central")
     findings = ([finding(n, Outcome.FAIL) for n in failing] + [finding(n, Outcome.WAIVED, waiver) for n in waived]
                 + [finding(n, Outcome.PASS) for n in passing])
-    passed = not failing
     return Result("0.1.0", "sha256:bundle", "sha256:config", tuple(findings), (POLICY,), CONTROLS,
-                  inputs=(InputFile("main.tf", "ab" * 32, "terraform", len(findings)),),
-                  passed=passed, exit_code=0 if passed else 1)
+                  inputs=(InputFile("main.tf", "ab" * 32, "terraform", len(findings)),))
 
 
 def append(directory: Path, result: Result | None = None, when: datetime = T0, run_id: str = "",

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from soc2gate.api import ScanOptions, gate_passes, scan
+from soc2gate.api import ScanOptions, scan
 from soc2gate.model import Outcome, SourceSpan, Waiver
 from soc2gate.reporters import get_renderer
 from soc2gate.reporters.markdown import MAX_BYTES
@@ -60,8 +60,7 @@ def test_failed_gate_summary_has_verdict_table_failures_and_remediation() -> Non
 def _only(result, policy_id: str):
     """The result restricted to one policy, with the verdict recomputed."""
     findings = tuple(f for f in result.findings if f.policy_id == policy_id)
-    passed = gate_passes(findings, result.fail_on, result.strict, False)
-    return replace(result, findings=findings, passed=passed, exit_code=0 if passed else 1)
+    return replace(result, findings=findings)
 
 
 def test_passed_gate_and_failures_below_threshold(tmp_path: Path) -> None:
@@ -87,7 +86,7 @@ def test_exceptions_list_waivers_with_escaped_cells(tmp_path: Path) -> None:
     waiver = Waiver("TF-001", {"resource": "aws_s3_bucket.data"}, "Public | open <b>dataset</b>\nby design",
                     "alice@acme.example", "2030-01-01", ticket="SEC-42")
     waived = replace(failure, outcome=Outcome.WAIVED, waiver=waiver)
-    text = render(replace(result, findings=(waived,), passed=True, exit_code=0))
+    text = render(replace(result, findings=(waived,)))
     assert "### Exceptions (1 waived)" in text
     row = next(line for line in text.splitlines() if line.startswith("| TF-001 |"))
     assert row.count(" | ") == 6  # seven cells: the pipe and newline in the reason did not split the row

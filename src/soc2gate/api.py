@@ -17,12 +17,11 @@ from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
 from soc2gate.config import Config, load_config
-from soc2gate.diagnostics import PARSE_CODES
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
-from soc2gate.model import SEVERITIES, Finding, Outcome, Policy, Resource, Result, severity_rank
+from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.waivers import WaiverSet
 
@@ -79,6 +78,7 @@ class Gate:
             else config.get("allow_parse_errors", False))
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
+        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors)
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -118,7 +118,6 @@ class Gate:
         return replace(finding, controls=controls, severity=severity)
 
     def _result(self, findings: list[Finding], collected: Collected, timings: dict[str, float]) -> Result:
-        passed = gate_passes(findings, self.fail_on, self.strict, self.allow_parse_errors)
         return Result(
             tool_version=__version__,
             bundle_digest=self.bundle.digest,
@@ -129,10 +128,7 @@ class Gate:
             inputs=tuple(collected.inputs),
             skipped=tuple(collected.skipped),
             categories=self.categories,
-            passed=passed,
-            exit_code=EXIT_PASSED if passed else EXIT_FAILED,
-            fail_on=self.fail_on,
-            strict=self.strict,
+            verdict=self.verdict,
             timings=timings,
         )
 
@@ -154,19 +150,6 @@ def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Findi
     return kept, problems
 
 
-def gate_passes(findings: Sequence[Finding], fail_on: str, strict: bool, allow_parse_errors: bool) -> bool:
-    """The verdict: failures at or above ``fail_on``, errors, and (strict) inconclusive fail."""
-    threshold = severity_rank(fail_on)
-    for finding in findings:
-        if finding.outcome is Outcome.FAIL and severity_rank(finding.severity) >= threshold:
-            return False
-        if finding.outcome is Outcome.ERROR and not (allow_parse_errors and finding.policy_id in PARSE_CODES):
-            return False
-        if finding.outcome is Outcome.INCONCLUSIVE and strict:
-            return False
-    return True
-
-
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     """Read the inputs, evaluate every selected policy, return the Result."""
     from soc2gate.engine.checkov_merge import finish_checkov, start_checkov
@@ -183,7 +166,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return finish_checkov(result, checkov, gate, gate_passes) if checkov is not None else result
+    return finish_checkov(result, checkov, gate) if checkov is not None else result
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:

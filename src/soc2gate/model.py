@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SURFACES: tuple[str, ...] = ("terraform", "kubernetes", "change")
@@ -127,6 +127,43 @@ class Finding:
     waiver: Waiver | None = None
     engine: str = "regorus"
     related: Mapping[str, Any] = field(default_factory=dict)
+    baseline: str = ""  # "new" | "existing" once classified against a base revision or baseline file
+
+
+PARSE_CODES: frozenset[str] = frozenset({"SYS-001", "SYS-002"})
+GATE_MODES: tuple[str, ...] = ("all", "new")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one place that decides whether a finding blocks the gate, and the exit code.
+
+    ``fail_on``: lowest failing severity that blocks; ``strict``: inconclusive blocks;
+    ``allow_parse_errors``: unparsable/unreadable inputs (SYS-001/002) do not block;
+    ``gate``: ``all`` (every finding counts) or ``new`` (findings classified ``existing``
+    against a base revision or baseline file do not block, errors excepted: fail closed).
+    """
+
+    fail_on: str = "low"
+    strict: bool = False
+    allow_parse_errors: bool = False
+    gate: str = "all"
+
+    def blocks(self, finding: Finding) -> bool:
+        """Whether this one finding fails the gate."""
+        if finding.outcome is Outcome.ERROR:
+            return not (self.allow_parse_errors and finding.policy_id in PARSE_CODES)
+        if self.gate == "new" and finding.baseline == "existing":
+            return False
+        if finding.outcome is Outcome.FAIL:
+            return severity_rank(finding.severity) >= severity_rank(self.fail_on)
+        return finding.outcome is Outcome.INCONCLUSIVE and self.strict
+
+    def passes(self, findings: "Sequence[Finding]") -> bool:
+        return not any(self.blocks(f) for f in findings)
+
+    def exit_code(self, findings: "Sequence[Finding]") -> int:
+        return 0 if self.passes(findings) else 1
 
 
 @dataclass(frozen=True)
@@ -160,13 +197,30 @@ class Result:
     inputs: tuple[InputFile, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     categories: tuple[str, ...] = ("security",)
-    passed: bool = True
-    exit_code: int = 0
-    fail_on: str = "low"
-    strict: bool = False
+    verdict: Verdict = field(default_factory=Verdict)
     notes: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
     extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passes(self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return self.verdict.exit_code(self.findings)
+
+    @property
+    def fail_on(self) -> str:
+        return self.verdict.fail_on
+
+    @property
+    def strict(self) -> bool:
+        return self.verdict.strict
+
+    def blocking(self) -> list[Finding]:
+        """The findings that fail the gate, as the verdict decides."""
+        return [f for f in self.findings if self.verdict.blocks(f)]
 
     def by_outcome(self, outcome: Outcome) -> list[Finding]:
         return [f for f in self.findings if f.outcome is outcome]

@@ -224,7 +224,7 @@ def _publish(result: Any, gate: Any, targets: dict[str, str], annotate: bool, st
     click.echo(get_renderer("text")(result), nl=False)
     if annotate:
         def blocking(finding: Any) -> bool:
-            return not api.gate_passes([finding], gate.fail_on, gate.strict, gate.allow_parse_errors)
+            return gate.verdict.blocks(finding)
 
         for annotation in annotations(result, blocking):
             click.echo(annotation.command())

@@ -5,7 +5,7 @@ pre-commit passes the staged files.  A Terraform file is evaluated together with
 references into files that are not staged resolve exactly as in a scan of that module;
 only findings located in the given files are reported (a changed ``.tfvars`` file stands
 for every Terraform file of its module), and the verdict is recomputed over them with
-``api.gate_passes``.  ``--whole-module`` reports every finding of the touched modules.
+the Result's verdict.  ``--whole-module`` reports every finding of the touched modules.
 Errors (SYS-nnn) are always reported: they mean the module could not be evaluated.
 A YAML or JSON file that is neither a Kubernetes manifest, a plan nor a change record is
 listed as skipped rather than failing the commit; config ``exclude`` patterns apply.
@@ -101,9 +101,7 @@ def filter_result(result: Any, plan: HookPlan, gate: Any) -> Any:
             skipped.append(Skipped(finding.span.file, "not a Kubernetes manifest, plan or change record"))
         elif _reported(finding, plan):
             findings.append(finding)
-    passed = api.gate_passes(findings, gate.fail_on, gate.strict, gate.allow_parse_errors)
-    return replace(result, findings=tuple(findings), skipped=tuple(skipped), passed=passed,
-                   exit_code=api.EXIT_PASSED if passed else api.EXIT_FAILED)
+    return replace(result, findings=tuple(findings), skipped=tuple(skipped))
 
 
 def check_files(options: Any, filenames: tuple[str, ...], whole_module: bool) -> tuple[HookPlan, Any]:

@@ -53,20 +53,14 @@ def start_checkov(options: Any, config: Any) -> PendingCheckov | None:
     return start(CheckovSettings.resolve(options.checkov_bin, section), list(options.paths))
 
 
-def finish_checkov(result: Result, pending: PendingCheckov, gate: Any, passes: Callable[..., bool]) -> Result:
-    """Wait for checkov and merge its results into ``result`` with the gate's scope and verdict.
-
-    ``passes`` is ``api.gate_passes`` (the engine layer does not import the api).
-    """
+def finish_checkov(result: Result, pending: PendingCheckov, gate: Any) -> Result:
+    """Wait for checkov and merge its results into ``result`` with the gate's scope (the verdict is the Result's)."""
     from soc2gate.engine.checkov_mapping import load_mapping
-
-    def verdict(findings: list[Finding]) -> bool:
-        return passes(findings, gate.fail_on, gate.strict, gate.allow_parse_errors)
 
     wanted = set(gate.options.controls or gate.config.get("controls", []))
     mapping = {cid: entry for cid, entry in load_mapping().items()
                if set(entry.controls) & set(gate.controls) and (not wanted or wanted & set(entry.controls))}
-    return merge(result, pending.finish(), mapping, gate._scoped, verdict)  # same scoping as native
+    return merge(result, pending.finish(), mapping, gate._scoped)  # same scoping as native
 
 
 def resource_key(resource: str, surface: str) -> str:
@@ -87,20 +81,18 @@ def file_key(path: str) -> str:
 
 
 def merge(result: Result, run: CheckovRun, mapping: dict[str, CheckovMapping],
-          scope: Callable[[Finding], Finding], verdict: Callable[[list[Finding]], bool]) -> Result:
-    """The Result with checkov's results and problems merged in, and the verdict recomputed."""
+          scope: Callable[[Finding], Finding]) -> Result:
+    """The Result with checkov's results and problems merged in (its verdict follows the findings)."""
     state = _Merge(list(result.findings), _native_index(result), _twins(result.policies))
     for item in run.results:
         _take(state, item, mapping)
     added = [scope(f) for f in state.added + run.problems]
     findings = state.findings + added
-    passed = verdict(findings)
     used = {f.policy_id for f in added}
     policies = result.policies + tuple(_policy(mapping[cid]) for cid in sorted(used) if cid in mapping)
     extras = {**result.extras, "checkov": _summary(state, run)}
     notes = result.notes + (_note(state, run),)
-    return replace(result, findings=tuple(findings), policies=policies, passed=passed,
-                   exit_code=0 if passed else 1, extras=extras, notes=notes,
+    return replace(result, findings=tuple(findings), policies=policies, extras=extras, notes=notes,
                    timings={**result.timings, "checkov_s": run.seconds})
 
 

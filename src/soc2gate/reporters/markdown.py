@@ -110,11 +110,10 @@ def _failures(result: Result, budget: Budget) -> None:
         return
     policies = {p.id: p for p in result.policies}
     budget.add(f"### Failures ({len(failures)})\n")
-    threshold = severity_rank(result.fail_on)
     for policy_id, findings in _by_policy(failures).items():
         policy = policies.get(policy_id)
         title = inline(policy.title) if policy else ""
-        below = severity_rank(findings[0].severity) < threshold
+        below = not any(result.verdict.blocks(f) for f in findings)
         note = f" — below fail-on `{result.fail_on}`, does not fail the gate" if below else ""
         criteria = ", ".join(findings[0].controls)
         budget.add(f"#### {policy_id} · {findings[0].severity} · {title}\n\nCriteria: {criteria}{note}\n")
