@@ -87,12 +87,12 @@ PHASES = """
 import json, sys, time
 started = time.perf_counter()
 from soc2gate import api
-from soc2gate.commands.hook import filter_result, plan_hook
+from soc2gate.staged import filter_result, plan_hook
 imported = time.perf_counter()
 gate = api.Gate.load(api.ScanOptions())
 loaded = time.perf_counter()
 plan = plan_hook((sys.argv[1],), (), False)
-result = filter_result(api.scan(api.ScanOptions(paths=tuple(plan.scan)), gate), plan, gate)
+result = filter_result(api.scan(api.ScanOptions(paths=tuple(plan.scan)), gate), plan)
 done = time.perf_counter()
 print(json.dumps({"import soc2gate.api": imported - started, "load policies (Gate.load)": loaded - imported,
                   "parse (cache: other module files)": result.timings.get("parse_s", 0.0),

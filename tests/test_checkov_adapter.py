@@ -18,11 +18,11 @@ import pytest
 from conftest import REFERENCE
 from soc2gate.api import Gate, ScanOptions, scan
 from soc2gate.catalog.controls import load_controls
-from soc2gate.engine.checkov_adapter import (CheckovSettings, PendingCheckov, commands, shared_install_problem,
-                                             start)
-from soc2gate.engine.checkov_mapping import load_mapping
-from soc2gate.engine.checkov_merge import merge, resource_key
-from soc2gate.engine.checkov_results import CheckovResult, parse_output
+from soc2gate.adapters.checkov.mapping import load_mapping
+from soc2gate.adapters.checkov.merge import resource_key
+from soc2gate.adapters.checkov.results import CheckovResult, parse_output
+from soc2gate.adapters.checkov.runner import (CheckovRun, CheckovSettings, PendingCheckov, commands,
+                                              shared_install_problem, start)
 from soc2gate.errors import ConfigError
 from soc2gate.model import Outcome
 
@@ -88,8 +88,6 @@ def _native_result():
 
 
 def test_pair_is_reported_once_and_disagreements_are_listed() -> None:
-    from soc2gate.engine.checkov_adapter import CheckovRun
-
     gate, result = _native_result()
     native = next(f for f in result.findings if f.policy_id == "TF-001" and f.outcome is Outcome.FAIL)
     declared = {cid for p in gate.bundle.policies for cid in p.checkov}
@@ -101,7 +99,7 @@ def test_pair_is_reported_once_and_disagreements_are_listed() -> None:
                       native.resource),
         CheckovResult("CKV_NOPE_1", "unmapped", "failed", "terraform", str(S3_FAIL), 1, 2, native.resource),
     ], version="3.3.30")
-    merged = merge(result, run, load_mapping(), gate._scoped)
+    merged = gate.with_checkov(result, run)
     assert not [f for f in merged.findings if f.policy_id == "CKV_AWS_19"], "the pair must be reported once"
     paired = next(f for f in merged.findings if f.policy_id == "TF-001" and f.resource == native.resource)
     assert paired.related["checkov"] == [{"id": "CKV_AWS_19", "result": "passed", "agrees": False}]

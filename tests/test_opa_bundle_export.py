@@ -11,7 +11,8 @@ from opa_client import OpaClient
 
 from opa_standin import StandInOpa
 from policy_fixtures import all_fixtures
-from soc2gate.api import Gate, ScanOptions, _collect
+from soc2gate.api import Gate, ScanOptions
+from soc2gate.api.gate import _collect
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import load_bundle

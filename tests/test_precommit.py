@@ -14,7 +14,6 @@ import yaml
 
 from conftest import CORPORA, require_shared
 from soc2gate import api
-from soc2gate.commands.hook import check_files
 from soc2gate.model import Outcome
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,7 +53,7 @@ def only_tf001(folder: Path) -> Path:
 
 def _hook(filenames: tuple[str, ...], whole_module: bool = False, config: Path | None = None):
     options = api.ScanOptions(use_cache=False, config_path=str(config) if config else None)
-    return check_files(options, filenames, whole_module)
+    return api.check_staged(options, filenames, whole_module)
 
 
 def _keys(findings, file: Path) -> set[tuple]:

@@ -19,7 +19,7 @@ from conftest import CORPORA, require_shared
 from soc2gate.api import ScanOptions
 from soc2gate.errors import ConfigError
 from soc2gate.webhook.admission import evaluate_request, exclusion
-from soc2gate.webhook.evaluator import load, thread_gate
+from soc2gate.webhook.evaluator import load, worker_gate
 from soc2gate.webhook.review import ReviewError, parse_review
 from webhook_harness import write_test_policies
 
@@ -47,7 +47,7 @@ def decide_with(tmp_path: Path, webhook: dict | None, obj: dict | None, policies
     loaded = load(ScanOptions(config_path=str(config), policy_dirs=dirs), None, 1)
     request = parse_review(json.dumps(review(obj, **review_args)).encode())
     skip = exclusion(request, loaded)
-    return skip if skip is not None else evaluate_request(request, thread_gate(loaded.gate), loaded)
+    return skip if skip is not None else evaluate_request(request, worker_gate(loaded.gate), loaded)
 
 
 # --- AdmissionReview parsing ------------------------------------------------------------------

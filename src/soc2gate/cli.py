@@ -6,39 +6,37 @@ Exit codes: 0 passed, 1 gate failed, 2 usage/config/policy-load error, 3 interna
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
-from soc2gate import __version__
-from soc2gate.errors import Soc2gateError, UsageError
+from soc2gate import __version__, api
+from soc2gate.commands import register_all
+from soc2gate.commands.output import FORMAT_CHOICE, output_targets, write_reports
+from soc2gate.errors import Soc2gateError
 
-FORMATS = ("text", "json", "junit", "sarif", "markdown")
+# declared once; accepted by the group and by every command (``main`` reads it before click runs)
+DEBUG = click.Option(["--debug"], is_flag=True, expose_value=False, help="Show tracebacks of internal errors.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="soc2gate")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli() -> None:
     """soc2gate: check infrastructure changes against SOC 2 controls."""
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
 
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("--format", "formats", multiple=True, type=FORMAT_CHOICE, help="Output format (repeatable).")
 @click.option("--output", "outputs", multiple=True, help="File for the format in the same position (repeatable).")
 @click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC8.1.")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
-@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
+@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
-@click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
+@click.option("--input-type", type=click.Choice(api.INPUT_TYPES), default=None,
               help="Type of the input read from `-` (standard input).")
 @click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
 @click.option("--github-token", envvar="GITHUB_TOKEN", default=None,
@@ -62,14 +60,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Append a tamper-evident record of this run to the evidence ledger in DIR (or evidence.dir).")
 @click.option("--evidence-key", default=None, metavar="PEM", help="Ed25519 private key that signs the evidence record.")
 @click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
-@click.option("--debug", "scan_debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
          controls: str, **options: Any) -> None:
     """Scan Terraform, plans, Kubernetes manifests and change records."""
-    from soc2gate import api
-
-    options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
     targets = output_targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
@@ -89,44 +83,17 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     ctx.exit(result.exit_code)
 
 
-def output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    if len(outputs) > max(len(formats), 1):
-        raise UsageError("more --output than --format options: pair each --output with a --format")
-    formats = formats or ("text",)
-    targets = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
-    if sum(1 for _, out in targets if out is None) > 1:
-        raise UsageError("only one format can go to standard output: give --output for the others")
-    return targets
-
-
-def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
-    from soc2gate.reporters import get_renderer
-
-    for fmt, output in targets:
-        renderer = get_renderer(fmt)
-        if fmt == "text" and output is None:
-            text = renderer(result, color=sys.stdout.isatty())  # type: ignore[call-arg]
-        else:
-            text = renderer(result)
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            write_file(output, text)
-
-
-def write_file(output: str, text: str) -> None:
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+def _with_debug(command: click.Command) -> None:
+    if DEBUG not in command.params:
+        command.params.append(DEBUG)
+    for sub in getattr(command, "commands", {}).values():
+        _with_debug(sub)
 
 
 def main() -> None:
     """Console entry point: the one error handler at the edge."""
-    from soc2gate.commands import register_all
-
     register_all(cli)
+    _with_debug(cli)
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False, prog_name="soc2gate")

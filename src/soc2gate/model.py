@@ -12,11 +12,23 @@ from typing import Any, Mapping, Sequence
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SURFACES: tuple[str, ...] = ("terraform", "kubernetes", "change")
+INPUT_TYPES: tuple[str, ...] = ("terraform", "plan", "kubernetes", "change")  # what `-` (standard input) can hold
+# Kubernetes kinds that carry a pod template (parsers normalize their pod spec; policies say ``@workload``)
+WORKLOAD_KINDS: tuple[str, ...] = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                                   "ReplicationController", "Job", "CronJob", "PodTemplate")
 
 
 def severity_rank(severity: str) -> int:
     """Order of a severity name: info=0 … critical=4."""
     return SEVERITIES.index(severity)
+
+
+def control_order(control_id: str) -> tuple[int, tuple[int, ...]]:
+    """Sort key for criteria ids: CC1.1 < CC1.2 < … < CC9.2 < A1.1 …, in the order of the TSC document."""
+    prefix = control_id.rstrip("0123456789.")
+    order = {"CC": 0, "A": 1, "C": 2, "PI": 3, "P": 4}.get(prefix, 9)
+    numbers = tuple(int(n) for n in control_id[len(prefix):].split(".") if n.isdigit())
+    return (order, numbers)
 
 
 class Outcome(str, Enum):

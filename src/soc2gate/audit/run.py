@@ -9,29 +9,27 @@ controller's pod template and reported as skipped, once per type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from soc2gate.api import Gate, ScanOptions
+from soc2gate import api
 from soc2gate.audit.cluster import Cluster, ClusterTarget, Listing, connect
 from soc2gate.audit.kinds import RESOURCE_TYPES, ResourceType
 from soc2gate.model import InputFile, Resource, Result, Skipped
-from soc2gate.parsers.collect import Collected
-from soc2gate.parsers.kubernetes import object_resource
 
 
 @dataclass(frozen=True)
 class AuditOptions:
     target: ClusterTarget = ClusterTarget()
-    scan: ScanOptions = ScanOptions()
+    scan: api.ScanOptions = field(default_factory=lambda: api.ScanOptions())
     exclude_namespaces: tuple[str, ...] = ()
 
 
-def audit(options: AuditOptions, gate: Gate | None = None) -> Result:
-    gate = gate or Gate.load(options.scan)
+def audit(options: AuditOptions, gate: api.Gate | None = None) -> Result:
+    gate = gate or api.Gate.load(options.scan)
     cluster = connect(options.target)
-    collected = Collected()
+    collected = api.Collected()
     listings = _list_all(cluster, collected)
     resources = _resources(cluster, listings, options.exclude_namespaces, collected)
     result = gate.evaluate(resources, collected)
@@ -39,7 +37,7 @@ def audit(options: AuditOptions, gate: Gate | None = None) -> Result:
     return replace(result, extras={**result.extras, "cluster": target})
 
 
-def _list_all(cluster: Cluster, collected: Collected) -> list[Listing]:
+def _list_all(cluster: Cluster, collected: api.Collected) -> list[Listing]:
     namespace = cluster.target.namespace
     listings = []
     for rtype in RESOURCE_TYPES:
@@ -57,7 +55,7 @@ def _list_all(cluster: Cluster, collected: Collected) -> list[Listing]:
 
 
 def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
-               collected: Collected) -> list[Resource]:
+               collected: api.Collected) -> list[Resource]:
     present = {(l.rtype.kind, _namespace(o), _name(o)) for l in listings for o in l.items}
     resources: list[Resource] = []
     for listing in listings:
@@ -72,13 +70,13 @@ def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, .
             if owner:
                 owned[owner] = owned.get(owner, 0) + 1
                 continue
-            resources.append(object_resource(obj, cluster.uri(_object_path(listing.rtype, obj))))
+            resources.append(api.kubernetes_resource(obj, cluster.uri(_object_path(listing.rtype, obj))))
         _note_skipped(cluster, listing.rtype, owned, dropped, collected)
     return resources
 
 
 def _note_skipped(cluster: Cluster, rtype: ResourceType, owned: dict[str, int], dropped: dict[str, int],
-                  collected: Collected) -> None:
+                  collected: api.Collected) -> None:
     path = cluster.uri(rtype.path(cluster.target.namespace))
     if owned:
         owners = ", ".join(sorted(owned))

@@ -25,9 +25,3 @@ def in_scope(controls: dict[str, Control], categories: tuple[str, ...]) -> dict[
     return {cid: c for cid, c in controls.items() if c.category in wanted}
 
 
-def sort_key(control_id: str) -> tuple:
-    """CC1.1 < CC1.2 < … < CC9.2 < A1.1 …, in the order of the TSC document."""
-    prefix = control_id.rstrip("0123456789.")
-    order = {"CC": 0, "A": 1, "C": 2, "PI": 3, "P": 4}.get(prefix, 9)
-    numbers = tuple(int(n) for n in control_id[len(prefix):].split(".") if n.isdigit())
-    return (order, numbers)

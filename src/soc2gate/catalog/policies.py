@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from soc2gate.catalog.sandbox import check_sandbox
 from soc2gate.errors import PolicyLoadError
 from soc2gate.model import SEVERITIES, Control, Policy
 
+QUERY = "data.soc2gate.policies"  # every policy package lies under it; one query evaluates them all
 ID_PATTERN = re.compile(r"^(TF|K8S|CHG)-\d{3}$")
 SURFACE_OF_PREFIX = {"TF": "terraform", "K8S": "kubernetes", "CHG": "change"}
 REQUIRED = ("title", "description")
@@ -30,6 +31,12 @@ class PolicyBundle:
     policies: tuple[Policy, ...]
     modules: tuple[tuple[str, str], ...]
     digest: str
+
+    def of_surface(self, surface: str) -> PolicyBundle:
+        """Only the policies of ``surface``, with every Rego module except the other policies'."""
+        others = {p.path for p in self.policies if p.surface != surface}
+        return replace(self, policies=tuple(p for p in self.policies if p.surface == surface),
+                       modules=tuple((path, source) for path, source in self.modules if path not in others))
 
     def by_id(self) -> dict[str, Policy]:
         return {p.id: p for p in self.policies}

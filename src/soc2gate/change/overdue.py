@@ -1,18 +1,15 @@
 """Emergency changes whose retroactive review is overdue, across many change records.
 
-The decision is CHG-008's (the same Rego the gate runs), evaluated through ``api.scan``
-with the review deadline optionally overridden; this module only selects and words it.
+The decision is CHG-008's (the same Rego the gate runs): ``api.find_overdue`` scans the
+records with the review deadline optionally overridden; this module only selects and words it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from soc2gate.errors import UsageError
-from soc2gate.model import Finding, Outcome
+from soc2gate.model import Finding, Outcome, Result
 
 POLICY_ID = "CHG-008"
 
@@ -35,25 +32,12 @@ class OverdueReport:
                 "errors": [item(f) for f in self.errors]}
 
 
-def find_overdue(paths: tuple[str, ...], config_path: str | None, hours: float | None,
-                 now: datetime) -> OverdueReport:
-    """Evaluate CHG-008 over every record under ``paths`` (files or directories)."""
-    from soc2gate import api
-
-    files = tuple(p for p in paths if Path(p).is_file())
-    dirs = tuple(p for p in paths if p not in files)
-    overrides = {"emergency": {"review_within_hours": hours}} if hours is not None else {}
-    options = api.ScanOptions(paths=dirs, change_records=files, config_path=config_path, controls=("CC8.1",),
-                              now=now, extras={"change_management": overrides})
-    gate = api.Gate.load(options)
-    if POLICY_ID not in {p.id for p in gate.policies}:
-        raise UsageError(f"{POLICY_ID} (emergency review) is disabled in the configuration: nothing to evaluate")
-    result = api.scan(options, gate=gate)
+def overdue_report(result: Result, as_of: str, hours: float) -> OverdueReport:
+    """CHG-008's findings of ``result``, sorted into overdue and pending, with the run's errors."""
     mine = [f for f in result.findings if f.policy_id == POLICY_ID]
-    effective = gate.params(now)["change_management"]["emergency"]["review_within_hours"]
     return OverdueReport(
-        as_of=gate.params(now)["now"],
-        hours=effective,
+        as_of=as_of,
+        hours=hours,
         checked=len({f.resource for f in mine}),
         overdue=tuple(f for f in mine if f.outcome is Outcome.FAIL),
         pending=tuple(f for f in mine if f.outcome is Outcome.INCONCLUSIVE),

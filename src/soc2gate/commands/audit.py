@@ -6,7 +6,11 @@ from typing import Any
 
 import click
 
-from soc2gate.cli import FORMATS
+from soc2gate import api
+from soc2gate.audit.cluster import ClusterTarget
+from soc2gate.audit.run import AuditOptions, audit
+from soc2gate.commands.output import FORMAT_CHOICE, output_targets, write_reports
+from soc2gate.errors import UsageError
 
 
 @click.command()
@@ -20,29 +24,23 @@ from soc2gate.cli import FORMATS
               help="Objects per list request (continue tokens fetch the rest).")
 @click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(1, 600),
               help="Seconds per API request.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("--format", "formats", multiple=True, type=FORMAT_CHOICE, help="Output format (repeatable).")
 @click.option("--output", "outputs", multiple=True, help="File for the format in the same position (repeatable).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
 @click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC6.6.")
-@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
+@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the audit.")
 @click.pass_context
 def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """List workloads, RBAC, NetworkPolicies, Ingresses and Services and evaluate them."""
-    from soc2gate.api import ScanOptions
-    from soc2gate.audit.cluster import ClusterTarget
-    from soc2gate.audit.run import AuditOptions, audit
-    from soc2gate.cli import output_targets, write_reports
-    from soc2gate.errors import UsageError
-
     if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
         raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
     targets = output_targets(formats, outputs)
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"], in_cluster=options["in_cluster"],
                            namespace=options["namespace"], page_size=options["page_size"],
                            timeout=options["request_timeout"])
-    scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"],
+    scan = api.ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"],
                        controls=tuple(c.strip() for c in options["controls"].split(",") if c.strip()),
                        fail_on=options["fail_on"], strict=options["strict"])
     result = audit(AuditOptions(target, scan, tuple(options["exclude_namespaces"])))

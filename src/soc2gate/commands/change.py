@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
+
+from soc2gate import api
+from soc2gate.commands.output import write_file
 
 TOKEN_OPTIONS = (
     click.option("--github-token", envvar="GITHUB_TOKEN", default=None,
@@ -38,55 +40,18 @@ def command() -> None:
 @_token_options
 def normalize(event: str, fmt: str, output: str | None, **settings: Any) -> None:
     """Print the generic change record of EVENT (a GitHub/GitLab event body or a record)."""
-    from soc2gate.change.enrich import enrich_record
-    from soc2gate.change.records import normalize as to_record
-    from soc2gate.errors import InputError
-
-    document = _load(event)
-    try:
-        record = to_record(document)
-    except InputError as exc:
-        raise InputError(f"{event}: {exc}") from None
-    record = enrich_record(record, settings, event)
+    record = api.change_record(event, settings)
     text = json.dumps(record, indent=2) + "\n" if fmt == "json" else _yaml(record)
     if output is None:
         click.echo(text, nl=False)
     else:
-        from soc2gate.cli import write_file
-
-        write_file(output, text)
-
-
-def _load(name: str) -> Any:
-    from soc2gate.errors import InputError
-
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{name}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot read: {exc}") from None
-    if name.endswith((".yaml", ".yml")):
-        import yaml
-
-        try:
-            from soc2gate.parsers.yaml_guard import load_yaml
-
-            return load_yaml(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        write_file(output, text, "the change record")
 
 
 def _yaml(record: dict[str, Any]) -> str:
-    import yaml
+    import yaml  # kept off CLI start (benchmarks/README.md, pre-commit hook latency)
 
     return yaml.safe_dump(record, sort_keys=False, allow_unicode=True)
-
 
 
 @command.command("overdue")
@@ -103,28 +68,12 @@ def overdue(ctx: click.Context, paths: tuple[str, ...], hours: float | None, now
 
     Exit 0: none overdue; 1: some overdue; 2: an input could not be read.
     """
-    from soc2gate.change.overdue import find_overdue
-
-    report = find_overdue(paths, config_path, hours, _now(now_text))
+    report = api.find_overdue(paths, config_path, hours, api.moment(now_text, "--now"))
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
         _print_text(report)
     ctx.exit(2 if report.errors else (1 if report.overdue else 0))
-
-
-def _now(text: str | None) -> Any:
-    from datetime import datetime, timezone
-
-    from soc2gate.change.timestamps import TimestampError, parse_timestamp
-    from soc2gate.errors import UsageError
-
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return parse_timestamp(text)
-    except TimestampError as exc:
-        raise UsageError(f"--now: {exc}") from None
 
 
 def _print_text(report: Any) -> None:

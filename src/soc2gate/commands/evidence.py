@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
+
+from soc2gate import api
+from soc2gate.commands.output import write_file
 
 
 @click.group()
@@ -21,11 +23,9 @@ def command() -> None:
 @click.pass_context
 def verify(ctx: click.Context, directory: str, public_key: str | None, fmt: str, config_path: str | None) -> None:
     """Detect modified, reordered, inserted or deleted records and torn writes (exit 1)."""
-    from soc2gate import api
-    from soc2gate.evidence.verify import render_text
-
     report = api.verify_evidence(directory, public_key, config_path)
-    click.echo(json.dumps(report.as_dict(), indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
+    click.echo(json.dumps(report.as_dict(), indent=2) if fmt == "json" else api.verification_text(report),
+               nl=fmt == "json")
     ctx.exit(0 if report.ok else 1)
 
 
@@ -46,17 +46,10 @@ def report(ctx: click.Context, directory: str, start: str | None, end: str | Non
 
     Exit status 1 when the ledger fails verification (the report says so at the top).
     """
-    from soc2gate import api
-    from soc2gate.errors import UsageError
-    from soc2gate.evidence.report_markdown import render
-
     data = api.evidence_report(directory, start, end, public_key, config_path, branch, repo)
-    text = json.dumps(data, indent=2) + "\n" if fmt == "json" else render(data)
+    text = json.dumps(data, indent=2) + "\n" if fmt == "json" else api.evidence_markdown(data)
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+        write_file(output, text)
     ctx.exit(0 if data["integrity"]["ok"] else 1)

@@ -15,13 +15,18 @@ import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import click
 
+from soc2gate import api
+from soc2gate.commands.output import write_file
+from soc2gate.errors import UsageError
+from soc2gate.model import Finding, Outcome, Result, severity_rank
+
 PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
 FORMAT_FILES = {"sarif": "soc2gate.sarif", "junit": "soc2gate-junit.xml", "json": "soc2gate.json",
-                "markdown": "soc2gate.md"}
+                "markdown": "soc2gate.md"}  # the file formats of api.FORMATS (text goes to the log)
 MAX_ANNOTATIONS = 10
 
 
@@ -55,8 +60,6 @@ def split_list(value: str) -> tuple[str, ...]:
     try:
         words = shlex.split(value.replace(",", " "), comments=False, posix=True)
     except ValueError as exc:
-        from soc2gate.errors import UsageError
-
         raise UsageError(f"cannot read the list `{value}`: {exc}") from None
     return tuple(w for w in words if w)
 
@@ -70,8 +73,6 @@ def pull_request_event(evaluate: bool) -> tuple[str, ...]:
 
 def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str]) -> dict[str, str]:
     """Format -> file for every requested format (an explicit file wins over the output directory)."""
-    from soc2gate.errors import UsageError
-
     targets: dict[str, str] = {}
     for fmt in formats:
         if fmt not in FORMAT_FILES:
@@ -80,30 +81,21 @@ def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str
     return targets
 
 
-def write_reports(result: Any, targets: dict[str, str]) -> None:
-    from soc2gate.errors import UsageError
-    from soc2gate.reporters import get_renderer
-
+def write_reports(result: Result, targets: dict[str, str]) -> None:
     for fmt, path in targets.items():
-        text = get_renderer(fmt)(result)
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}") from None
+        write_file(path, api.render(result, fmt), f"the {fmt} report")
 
 
-def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
-    """Errors for findings that fail the gate, warnings for the rest worth a look; most severe first."""
-    from soc2gate.model import Outcome, severity_rank
-
+def annotations(result: Result, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
+    """Errors for findings that fail the gate (as its verdict decides), warnings for the rest worth
+    a look; most severe first."""
     titles = {p.id: p.title for p in result.policies}
     shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)]
     shown.sort(key=lambda f: -severity_rank(f.severity))
     chosen: list[Annotation] = []
     left: dict[str, int] = {"error": 0, "warning": 0}
     for finding in shown:
-        level = "error" if blocking(finding) else "warning"
+        level = "error" if result.verdict.blocks(finding) else "warning"
         if sum(1 for a in chosen if a.level == level) >= limit:
             left[level] += 1
             continue
@@ -116,7 +108,7 @@ def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> lis
     return chosen
 
 
-def _annotation(finding: Any, level: str, title: str) -> Annotation:
+def _annotation(finding: Finding, level: str, title: str) -> Annotation:
     span = finding.span
     label = f"{finding.policy_id} ({finding.severity})" + (f": {title}" if title else "")
     controls = f" [SOC 2: {', '.join(finding.controls)}]" if finding.controls else ""
@@ -137,7 +129,7 @@ def _workspace_relative(file: str) -> str:
         return ""
 
 
-def step_outputs(result: Any, targets: dict[str, str]) -> dict[str, str]:
+def step_outputs(result: Result, targets: dict[str, str]) -> dict[str, str]:
     counts = result.counts()
     values = {"verdict": "passed" if result.passed else "failed", "exit-code": str(result.exit_code),
               "failed": str(counts["fail"]), "errors": str(counts["error"]),
@@ -159,8 +151,6 @@ def write_github_output(path: str, values: dict[str, str]) -> None:
 
 
 def _append(path: str, text: str, what: str) -> None:
-    from soc2gate.errors import UsageError
-
     try:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(text)
@@ -177,7 +167,7 @@ def command() -> None:
 @click.option("--paths", default=".", envvar="SOC2GATE_PATHS", show_default=True,
               help="Files or directories to scan (newline/space separated).")
 @click.option("--config", "config_path", default=None, envvar="SOC2GATE_CONFIG", help="Configuration file.")
-@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None,
+@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
               envvar="SOC2GATE_FAIL_ON", help="Lowest failing severity that fails the gate.")
 @click.option("--controls", default="", envvar="SOC2GATE_CONTROLS", help="Only these SOC 2 criteria, e.g. CC6.1,CC8.1.")
 @click.option("--policy-dirs", default="", envvar="SOC2GATE_POLICY_DIRS", help="Extra policy directories.")
@@ -202,35 +192,26 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
         github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
-    from soc2gate import api
-
     targets = report_targets(split_list(formats), output_dir,
                              {k.removesuffix("_file"): v for k, v in files.items() if v})
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
                               github_api_url=github_api_url or None)
-    gate = api.Gate.load(options)
-    result = api.scan(options, gate)
+    result = api.scan(options)
     write_reports(result, targets)
-    _publish(result, gate, targets, annotate, step_summary)
+    _publish(result, targets, annotate, step_summary)
     ctx.exit(0 if soft_fail else result.exit_code)
 
 
-def _publish(result: Any, gate: Any, targets: dict[str, str], annotate: bool, step_summary: bool) -> None:
-    from soc2gate import api
-    from soc2gate.reporters import get_renderer
-
-    click.echo(get_renderer("text")(result), nl=False)
+def _publish(result: Result, targets: dict[str, str], annotate: bool, step_summary: bool) -> None:
+    click.echo(api.render(result, "text"), nl=False)
     if annotate:
-        def blocking(finding: Any) -> bool:
-            return gate.verdict.blocks(finding)
-
-        for annotation in annotations(result, blocking):
+        for annotation in annotations(result):
             click.echo(annotation.command())
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY", "")
     if step_summary and summary_path:
-        _append(summary_path, get_renderer("markdown")(result), "GITHUB_STEP_SUMMARY")
+        _append(summary_path, api.render(result, "markdown"), "GITHUB_STEP_SUMMARY")
     output_path = os.environ.get("GITHUB_OUTPUT", "")
     if output_path:
         write_github_output(output_path, step_outputs(result, targets))

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 import click
 
-
-def _bundle(policy_dirs: tuple[str, ...]) -> Any:
-    from pathlib import Path
-
-    from soc2gate.catalog.controls import load_controls
-    from soc2gate.catalog.locate import policies_dir
-    from soc2gate.catalog.policies import load_bundle
-
-    return load_bundle([policies_dir()] + [Path(d) for d in policy_dirs], load_controls())
+from soc2gate import api
+from soc2gate.commands.output import write_file
 
 
 @click.group()
@@ -24,10 +17,10 @@ def command() -> None:
 
 @command.command("list")
 @click.option("--policy-dir", "policy_dirs", multiple=True)
-@click.option("--surface", type=click.Choice(["terraform", "kubernetes", "change"]), default=None)
+@click.option("--surface", type=click.Choice(api.SURFACES), default=None)
 def list_policies(policy_dirs: tuple[str, ...], surface: str | None) -> None:
     """One line per policy: id, severity, controls, title."""
-    for policy in _bundle(policy_dirs).policies:
+    for policy in api.policy_bundle(policy_dirs).policies:
         if surface is None or policy.surface == surface:
             click.echo(f"{policy.id:<8} {policy.severity:<8} {','.join(policy.controls):<20} {policy.title}")
 
@@ -37,13 +30,7 @@ def list_policies(policy_dirs: tuple[str, ...], surface: str | None) -> None:
 @click.option("--policy-dir", "policy_dirs", multiple=True)
 def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
     """The documentation of one policy."""
-    from soc2gate.catalog.docs import policy_markdown
-    from soc2gate.errors import UsageError
-
-    policy = _bundle(policy_dirs).by_id().get(policy_id.upper())
-    if policy is None:
-        raise UsageError(f"no policy with id {policy_id}; see `soc2gate policies list`")
-    click.echo(policy_markdown(policy))
+    click.echo(api.policy_doc(policy_id, policy_dirs))
 
 
 @command.command("docs")
@@ -51,11 +38,7 @@ def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")
 def docs(output: str, check: bool) -> None:
     """Generate the policy catalog documentation from METADATA."""
-    from pathlib import Path
-
-    from soc2gate.catalog.docs import catalog_markdown
-
-    text = catalog_markdown(list(_bundle(()).policies))
+    text = api.catalog_doc()
     target = Path(output)
     if check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
@@ -64,8 +47,7 @@ def docs(output: str, check: bool) -> None:
             raise SystemExit(1)
         click.echo(f"{output} is up to date")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_file(output, text, "the catalog")
     click.echo(f"wrote {output}")
 
 
@@ -76,16 +58,6 @@ def docs(output: str, check: bool) -> None:
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
 def export(fmt: str, output: str, policy_dirs: tuple[str, ...]) -> None:
     """Write the policy pack in a format other tools load."""
-    from pathlib import Path
-
-    from soc2gate.catalog.locate import policies_dir
-    from soc2gate.engine.opa_bundle import write_bundle
-    from soc2gate.errors import UsageError
-
-    bundle = _bundle(policy_dirs)
-    try:
-        count = write_bundle(bundle, [policies_dir()] + [Path(d) for d in policy_dirs], Path(output))
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write the bundle: {exc.strerror or exc}") from None
+    count, bundle = api.export_bundle(output, policy_dirs)
     click.echo(f"wrote {output}: OPA bundle with {count} Rego modules ({len(bundle.policies)} policies), "
                f"revision {bundle.digest}")

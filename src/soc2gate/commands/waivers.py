@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from soc2gate import api
+
 STATE_ORDER = {"expired": 0, "forbidden": 1, "expiring": 2, "active": 3}
 
 
@@ -30,8 +32,6 @@ def list_waivers(ctx: click.Context, paths: tuple[str, ...], within: int | None,
     Exit status 1 when a listed waiver is expired (or, with --expiring, expires within
     DAYS) or an inline waiver is invalid; 0 otherwise.
     """
-    from soc2gate import api
-
     options = api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs)
     states, problems = api.list_waivers(options)
     shown = [s for s in states if within is None or s["days_left"] <= within]

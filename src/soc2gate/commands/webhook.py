@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from soc2gate import api
+from soc2gate.webhook.settings import MODES
+
 
 @click.group()
 def command() -> None:
@@ -16,7 +19,7 @@ def command() -> None:
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one (logged in the start event).")
-@click.option("--mode", type=click.Choice(["enforce", "warn", "audit"]), default=None,
+@click.option("--mode", type=click.Choice(MODES), default=None,
               help="Override webhook.mode of the configuration.")
 @click.option("--insecure-http", is_flag=True, help="Serve plain HTTP (local testing only).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
@@ -32,13 +35,13 @@ def serve(ctx: click.Context, tls_cert: str | None, tls_key: str | None, host: s
 
     SIGHUP reloads configuration, policies and the TLS certificate; SIGTERM drains.
     """
-    from soc2gate.api import ScanOptions
-    from soc2gate.webhook.server import ServeOptions, serve as run
+    from soc2gate.webhook.server import ServeOptions  # needs uvicorn: the `webhook` extra
+    from soc2gate.webhook.server import serve as run
 
     if insecure_http:
         click.echo("soc2gate: warning: serving plain HTTP (--insecure-http); the apiserver requires HTTPS", err=True)
     options = ServeOptions(
-        scan=ScanOptions(config_path=config_path, policy_dirs=policy_dirs),
+        scan=api.ScanOptions(config_path=config_path, policy_dirs=policy_dirs),
         host=host, port=port, tls_cert=tls_cert, tls_key=tls_key, insecure_http=insecure_http, mode=mode,
         graceful_timeout=graceful_timeout, log_level=log_level,
     )

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from soc2gate.engine.base import Engine
+from soc2gate.engine.opa_engine import OpaEngine
+from soc2gate.engine.regorus_engine import RegorusEngine
 from soc2gate.errors import UsageError
+
+__all__ = ["ENGINES", "Engine", "get_engine"]
 
 
 def _regorus(settings: Mapping[str, Any]) -> Engine:
-    from soc2gate.engine.regorus_engine import RegorusEngine
-
     return RegorusEngine()
 
 
 def _opa(settings: Mapping[str, Any]) -> Engine:
-    from soc2gate.engine.opa_engine import OpaEngine
-
     return OpaEngine.from_settings(settings)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from soc2gate.catalog.policies import PolicyBundle
+from soc2gate.catalog.policies import QUERY, PolicyBundle
 
-QUERY = "data.soc2gate.policies"
+__all__ = ["QUERY", "Engine", "RawVerdicts", "split_by_package"]
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Engine(Protocol):
 
     def evaluate(self, document: dict[str, Any]) -> RawVerdicts:
         """Evaluate every policy over the document in one batch."""
+
+    def warm(self, document: dict[str, Any]) -> None:
+        """Make later evaluations fast (a no-op where there is nothing to prepare)."""
 
 
 def split_by_package(bundle: PolicyBundle, value: Any) -> RawVerdicts:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from soc2gate.model import Resource
-from soc2gate.parsers.podspec import WORKLOAD_KINDS
+from soc2gate.model import WORKLOAD_KINDS, Resource
 
 TYPE_ALIASES: dict[str, tuple[str, ...]] = {"@workload": WORKLOAD_KINDS}
 

@@ -77,6 +77,9 @@ class OpaEngine:
             self._cleanup(client, uploaded)
             client.close_connection()
 
+    def warm(self, document: dict[str, Any]) -> None:
+        """Nothing to warm: the OPA server compiled the policies when they were uploaded."""
+
     def _upload(self, client: Any, policy_id: str, path: str, source: str) -> str:
         from opa_client.errors import RegoParseError
 

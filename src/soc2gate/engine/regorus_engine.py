@@ -41,6 +41,14 @@ class RegorusEngine:
             return self._isolate(engine)
         return split_by_package(self._bundle, value)
 
+    def warm(self, document: dict[str, Any]) -> None:
+        """Evaluate once on the engine itself, not a clone: regorus prepares its rules on the first
+        evaluation and every later clone inherits that, so each evaluation then takes a few ms
+        instead of re-preparing (~4x slower)."""
+        assert self._engine is not None, "prepare() first"
+        self._engine.set_input_json(json.dumps(document, default=str))
+        self._engine.eval_query_as_json(QUERY)
+
     def _isolate(self, engine: Any) -> RawVerdicts:
         """The batch failed: evaluate per policy so only the crashing ones are errors."""
         assert self._bundle is not None

@@ -14,6 +14,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from soc2gate.config import Config
+from soc2gate.evidence.ci import ci_context
+from soc2gate.evidence.ledger import LedgerPaths, append
+from soc2gate.evidence.record import build_record
+from soc2gate.evidence.report import build_report, parse_period
+from soc2gate.evidence.report_markdown import render as period_markdown
+from soc2gate.evidence.signing import Checker, Signer
+from soc2gate.evidence.verify import Verification, render_text, verify
 from soc2gate.model import Result
 
 DEFAULT_LOCK_TIMEOUT = 60.0
@@ -45,28 +52,25 @@ def settings(config: Config, directory: str | None = None, key: str | None = Non
 def record_run(result: Result, chosen: EvidenceSettings, now: datetime, env: Mapping[str, str],
                run_id: str | None = None) -> Any:
     """Append this run's record; returns the ledger Receipt."""
-    from soc2gate.evidence.ci import ci_context
-    from soc2gate.evidence.ledger import append
-    from soc2gate.evidence.record import build_record
-    from soc2gate.evidence.signing import Signer
-
     signer = Signer(chosen.key) if chosen.key else None
     body = build_record(result, run_id or str(uuid.uuid4()), now, ci_context(env))
     return append(chosen.directory, body, signer, chosen.lock_timeout)
 
 
-def verify_ledger(directory: str, public_key: str | None = None) -> Any:
-    from soc2gate.evidence.signing import Checker
-    from soc2gate.evidence.verify import verify
-
+def verify_ledger(directory: str, public_key: str | None = None) -> Verification:
     return verify(directory, Checker(public_key) if public_key else None)
 
 
 def period_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
                   branch: str | None = None, repo: str | None = None) -> dict[str, Any]:
-    from soc2gate.evidence.ledger import LedgerPaths
-    from soc2gate.evidence.report import build_report, parse_period
-
     period = parse_period(start, end)
     integrity = verify_ledger(directory, public_key)
     return build_report(LedgerPaths(Path(directory)).ledger, period, integrity, branch, repo)
+
+
+def verification_text(report: Verification) -> str:
+    return render_text(report)
+
+
+__all__ = ["EvidenceSettings", "period_markdown", "period_report", "record_run", "settings", "verification_text",
+           "verify_ledger"]

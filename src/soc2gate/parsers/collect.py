@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from soc2gate.discovery import Candidate, discover
-from soc2gate.model import Resource, Skipped
+from soc2gate.model import INPUT_TYPES, Resource, Skipped
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
 from soc2gate.parsers.hcl_file import HclSyntaxError
@@ -26,7 +26,6 @@ from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_f
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
 from soc2gate.parsers.yaml_guard import load_yaml
 
-INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from soc2gate.model import WORKLOAD_KINDS
+
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "Pod": ("spec",),
     "Deployment": ("spec", "template", "spec"),
@@ -15,7 +17,7 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
     "PodTemplate": ("template", "spec"),
 }
-WORKLOAD_KINDS: tuple[str, ...] = tuple(POD_SPEC_PATHS)
+assert tuple(POD_SPEC_PATHS) == WORKLOAD_KINDS, "a workload kind without its pod spec path"
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 

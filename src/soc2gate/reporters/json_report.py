@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from soc2gate.model import Finding, Result
+from soc2gate.model import Finding, Result, Verdict
 from soc2gate.reporters.summary import control_summaries, policy_titles
 
 SCHEMA = "https://soc2gate.dev/schemas/report/v1"
 SCHEMA_VERSION = "1.0"
 
 
-def finding_dict(finding: Finding, titles: dict[str, str]) -> dict[str, Any]:
+def finding_dict(finding: Finding, titles: dict[str, str], verdict: Verdict) -> dict[str, Any]:
     span = finding.span
     data: dict[str, Any] = {
         "policy": finding.policy_id,
@@ -31,6 +31,7 @@ def finding_dict(finding: Finding, titles: dict[str, str]) -> dict[str, Any]:
         "unknown_expression": finding.unknown_expression,
         "engine": finding.engine,
         "waiver": _waiver(finding),
+        "blocking": verdict.blocks(finding),
     }
     if finding.related:
         data["related"] = dict(finding.related)
@@ -64,7 +65,7 @@ def report_dict(result: Result) -> dict[str, Any]:
         "policies": [{"id": p.id, "title": p.title, "severity": p.severity, "controls": list(p.controls)}
                      for p in result.policies],
         "controls": [_control(s) for s in control_summaries(result)],
-        "findings": [finding_dict(f, titles) for f in result.findings],
+        "findings": [finding_dict(f, titles, result.verdict) for f in result.findings],
         "notes": list(result.notes),
         "timings": dict(result.timings),
         **({"extras": dict(result.extras)} if result.extras else {}),

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from soc2gate.engine.input_doc import expand_types
-from soc2gate.model import Policy
-from soc2gate.parsers.podspec import WORKLOAD_KINDS
+from soc2gate.api import judged_kinds
+from soc2gate.model import WORKLOAD_KINDS, Policy
 
 _KIND_PATTERNS = (
     re.compile(r'resources\(\s*"([A-Za-z0-9]+)"\s*\)'),
@@ -82,7 +81,7 @@ def other_kinds(policy: Policy, lib: dict[str, set[str]]) -> set[str]:
     read = _kinds_in(source)
     for match in _QUALIFIED.finditer(source):
         read.update(lib.get(match.group(1), set()))
-    return read - expand_types(policy.resource_types)
+    return read - judged_kinds(policy)
 
 
 def _describe(kinds: set[str]) -> str:

@@ -1,9 +1,9 @@
 """Turn one object's findings into an admission decision.
 
 A failing finding goes by its policy's mode (``webhook.mode``, overridden per policy by
-``webhook.enforcement``): enforce denies when its severity reaches ``fail_on`` (below it,
-it warns), warn allows with a warning, audit allows and only logs.  Inconclusive findings
-count as failures under ``strict`` and warn otherwise.  Waived findings are allowed and
+``webhook.enforcement``): enforce denies when the gate's ``Verdict`` says the finding blocks
+(its severity reaches ``fail_on``; an inconclusive one under ``strict``) and warns otherwise,
+warn allows with a warning, audit allows and only logs.  Waived findings are allowed and
 logged.  A policy that failed to evaluate is an internal error, answered per
 ``webhook.failure_mode``; any other SYS finding (a malformed waiver annotation on the
 object) is judged like a failure under ``webhook.mode``.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from soc2gate.model import Finding, Outcome, severity_rank
+from soc2gate.model import Finding, Outcome, Verdict, control_order, severity_rank
 from soc2gate.webhook.settings import WebhookSettings
 
 MAX_WARNING = 256  # the apiserver may truncate longer warnings
@@ -65,10 +65,10 @@ class _Sorted:
     errors: list[Finding] = field(default_factory=list)
 
 
-def decide(findings: Sequence[Finding], settings: WebhookSettings, fail_on: str, strict: bool,
+def decide(findings: Sequence[Finding], settings: WebhookSettings, verdict: Verdict,
            skipped: Mapping[str, str], target: str) -> Decision:
     """The decision for one admission request's findings (context policies already removed)."""
-    parts = _sort(findings, settings, fail_on, strict)
+    parts = _sort(findings, settings, verdict)
     failing = parts.deny + parts.warn + parts.audit
     common = dict(
         warnings=tuple(_warning(f) for f in parts.warn[:MAX_WARNINGS]),
@@ -99,22 +99,20 @@ def excluded(reason: str) -> Decision:
     return Decision("excluded", True, message=reason)
 
 
-def _sort(findings: Sequence[Finding], settings: WebhookSettings, fail_on: str, strict: bool) -> _Sorted:
+def _sort(findings: Sequence[Finding], settings: WebhookSettings, verdict: Verdict) -> _Sorted:
     parts = _Sorted()
-    threshold = severity_rank(fail_on)
     for finding in findings:
         if finding.outcome is Outcome.WAIVED:
             parts.waived.append(finding)
         elif finding.outcome is Outcome.ERROR and finding.policy_id == POLICY_ERROR:
             parts.errors.append(finding)
-        elif finding.outcome is Outcome.ERROR:  # e.g. SYS-004, a malformed waiver annotation on the object
-            {"enforce": parts.deny, "warn": parts.warn, "audit": parts.audit}[settings.mode].append(finding)
-        elif finding.outcome is Outcome.FAIL or finding.outcome is Outcome.INCONCLUSIVE:
-            mode = settings.mode_of(finding.policy_id)
-            blocking = finding.outcome is Outcome.FAIL or strict
+        elif finding.outcome in (Outcome.FAIL, Outcome.INCONCLUSIVE, Outcome.ERROR):
+            # a SYS finding other than SYS-003 (a malformed waiver annotation on the object) goes by
+            # webhook.mode; a policy's finding by its own mode
+            mode = settings.mode if finding.outcome is Outcome.ERROR else settings.mode_of(finding.policy_id)
             if mode == "audit":
                 parts.audit.append(finding)
-            elif mode == "enforce" and blocking and severity_rank(finding.severity) >= threshold:
+            elif mode == "enforce" and verdict.blocks(finding):
                 parts.deny.append(finding)
             else:
                 parts.warn.append(finding)
@@ -126,9 +124,7 @@ def _ids(findings: Sequence[Finding]) -> tuple[str, ...]:
 
 
 def _controls(findings: Sequence[Finding]) -> tuple[str, ...]:
-    from soc2gate.catalog.controls import sort_key
-
-    return tuple(sorted({c for f in findings for c in f.controls}, key=sort_key))
+    return tuple(sorted({c for f in findings for c in f.controls}, key=control_order))
 
 
 def _clip(text: str) -> str:

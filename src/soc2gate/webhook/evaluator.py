@@ -1,26 +1,20 @@
 """One generation of what admission decisions depend on, and the Gate an evaluation worker uses.
 
 ``load`` reads and validates configuration, webhook settings and policies once (raising
-Soc2gateError on anything invalid); ``thread_gate`` turns that template into a Gate with an
-engine of the calling thread (regorus engines are bound to their thread: used, or even
-dropped, on another one they raise), compiled over the Kubernetes policies only and warmed.
+Soc2gateError on anything invalid) into a ``Loaded`` that is sent to the worker processes;
+``worker_gate`` asks the API for the admission gate of the calling worker process (the
+Kubernetes policies only, with an engine compiled in that process and warmed).
 """
 
 from __future__ import annotations
 
-import copy
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from soc2gate import api
 from soc2gate.api import Gate, ScanOptions
-from soc2gate.catalog.policies import PolicyBundle
-from soc2gate.engine import get_engine
-from soc2gate.engine.base import QUERY
-from soc2gate.engine.input_doc import build_input, expand_types
 from soc2gate.errors import ConfigError
-from soc2gate.parsers.kubernetes import object_resource
 from soc2gate.webhook.context import context_policies
 from soc2gate.webhook.settings import WebhookSettings, webhook_settings
 
@@ -30,7 +24,7 @@ class Loaded:
     """One generation of everything a decision depends on."""
 
     generation: int
-    gate: Gate  # a template: a regorus engine is released here; workers compile their own
+    gate: Gate  # the API's admission template: each worker process compiles its own engine
     settings: WebhookSettings
     context: Mapping[str, str]  # policy id -> why it is not evaluated at admission
     judges: Mapping[str, frozenset[str]]  # policy id -> kinds it judges
@@ -41,9 +35,7 @@ class Loaded:
 
 def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
     """Load and validate config, webhook settings and policies (raises Soc2gateError)."""
-    gate = Gate.load(options)
-    if gate.engine.name == "regorus":  # bound to this thread: drop it here, each worker compiles its own
-        gate.engine = None  # type: ignore[assignment]
+    gate = api.admission_template(options)
     settings = webhook_settings(gate.config.section("webhook"), mode)
     known = {p.id for p in gate.policies}
     where = gate.config.path or ".soc2gate.yaml"
@@ -54,39 +46,10 @@ def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
             raise ConfigError(f"{where}: invalid configuration at `webhook.{key}`: unknown policy id(s) {', '.join(unknown)}")
     libraries = [source for path, source in gate.bundle.modules if Path(path).name != "policy.rego"]
     context = context_policies(gate.policies, libraries, settings.skip_policies, settings.evaluate_policies)
-    judges = {p.id: expand_types(p.resource_types) for p in gate.policies}
+    judges = {p.id: api.judged_kinds(p) for p in gate.policies}
     return Loaded(generation, gate, settings, context, judges)
 
 
-def admission_bundle(bundle: PolicyBundle) -> PolicyBundle:
-    """Only the Kubernetes policies (and the Rego libraries): an admitted object is never Terraform
-    or a change record, and evaluating ~4x fewer packages is what keeps admission in milliseconds."""
-    policies = tuple(p for p in bundle.policies if p.surface == "kubernetes")
-    others = {p.path for p in bundle.policies if p.surface != "kubernetes"}
-    modules = tuple((path, source) for path, source in bundle.modules if path not in others)
-    return replace(bundle, policies=policies, modules=modules)
-
-
-def thread_gate(template: Gate) -> Gate:
-    """A Gate sharing the template's settings, evaluating the Kubernetes policies: with a regorus
-    engine of this thread, or the template's own engine when it is another one (an OPA server)."""
-    local = copy.copy(template)
-    local.policies = [p for p in template.policies if p.surface == "kubernetes"]
-    if template.engine is None:
-        local.engine = get_engine("regorus")
-        local.engine.prepare(admission_bundle(template.bundle))
-        _warm(local)
-    return local
-
-
-def _warm(gate: Gate) -> None:
-    """Evaluate once on the engine itself, not a clone: regorus prepares its rules on the first
-    evaluation and every later clone inherits that, so each admission then takes a few ms
-    instead of re-preparing (~4x slower).  A no-op for engines without a regorus core."""
-    core = getattr(gate.engine, "_engine", None)
-    if core is None or not hasattr(core, "eval_query_as_json"):
-        return
-    sample = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "warm-up", "namespace": "default"},
-              "spec": {"containers": [{"name": "c", "image": "registry.example/app:1@sha256:" + "0" * 64}]}}
-    core.set_input_json(json.dumps(build_input([object_resource(sample, "warm-up")], gate.params())))
-    core.eval_query_as_json(QUERY)
+def worker_gate(template: Gate) -> Gate:
+    """The gate an evaluation worker process uses, built by the API from the loaded template."""
+    return api.admission_gate(template)

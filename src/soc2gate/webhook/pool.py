@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from soc2gate.api import Gate
-from soc2gate.webhook.evaluator import Loaded, thread_gate
+from soc2gate.webhook.evaluator import Loaded, worker_gate
 
 T = TypeVar("T")
 START_TIMEOUT_S = 300.0
@@ -47,7 +47,7 @@ def worker_main(connection: Any, payload: bytes) -> None:
         signal.signal(sig, signal.SIG_IGN)
     try:
         loaded: Loaded = pickle.loads(payload)
-        gate = thread_gate(loaded.gate)
+        gate = worker_gate(loaded.gate)
     except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its generation
         connection.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
         return

@@ -1,7 +1,7 @@
 """Run the webhook under uvicorn: TLS, SIGTERM drain, SIGHUP reload of policies, config and certificate.
 
 * SIGTERM/SIGINT: /readyz turns 503, the listener closes, requests in flight complete
-  (up to ``graceful_timeout`` seconds), then the evaluation threads stop.
+  (up to ``graceful_timeout`` seconds), then the evaluation worker processes stop.
 * SIGHUP: config, policies and settings are loaded and validated off the event loop, then
   swapped in atomically; a bad reload is logged and the previous generation keeps
   serving.  The TLS certificate and key are re-read into the live SSL context, so a

@@ -1,4 +1,4 @@
-"""Merge checkov results into a native Result.
+"""What checkov's results add to a native Result (pure: no scoping, no verdict).
 
 * A checkov result whose id a native policy declares (``custom.checkov``) on the same
   resource is reported once: the native finding wins and carries the checkov id and
@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from soc2gate.engine.checkov_adapter import CheckovRun, CheckovSettings, PendingCheckov, start
-from soc2gate.engine.checkov_mapping import CheckovMapping
-from soc2gate.engine.checkov_results import CheckovResult
+from soc2gate.adapters.checkov.mapping import CheckovMapping
+from soc2gate.adapters.checkov.results import CheckovResult
+from soc2gate.adapters.checkov.runner import CheckovRun
+from soc2gate.discovery import display_path
 from soc2gate.model import Finding, Outcome, Policy, Result, SourceSpan
 
 _MODULES = re.compile(r"^(module\.[^.\[]+(\[[^\]]*\])?\.)+")
@@ -40,29 +41,6 @@ class _Merge:
     unmapped: Counter = field(default_factory=Counter)
 
 
-def start_checkov(options: Any, config: Any) -> PendingCheckov | None:
-    """Start checkov when ``--with-checkov`` (or ``checkov.enabled``) asks for it, else None."""
-    section = config.section("checkov")
-    wanted = options.with_checkov if options.with_checkov is not None else section.get("enabled", False)
-    if not wanted:
-        return None
-    if options.stdin is not None:
-        from soc2gate.errors import UsageError
-
-        raise UsageError("--with-checkov scans files: it cannot read standard input; give PATHs")
-    return start(CheckovSettings.resolve(options.checkov_bin, section), list(options.paths))
-
-
-def finish_checkov(result: Result, pending: PendingCheckov, gate: Any) -> Result:
-    """Wait for checkov and merge its results into ``result`` with the gate's scope (the verdict is the Result's)."""
-    from soc2gate.engine.checkov_mapping import load_mapping
-
-    wanted = set(gate.options.controls or gate.config.get("controls", []))
-    mapping = {cid: entry for cid, entry in load_mapping().items()
-               if set(entry.controls) & set(gate.controls) and (not wanted or wanted & set(entry.controls))}
-    return merge(result, pending.finish(), mapping, gate._scoped)  # same scoping as native
-
-
 def resource_key(resource: str, surface: str) -> str:
     """One spelling for native and checkov addresses of the same resource."""
     if surface == "kubernetes":
@@ -80,20 +58,29 @@ def file_key(path: str) -> str:
         return path
 
 
-def merge(result: Result, run: CheckovRun, mapping: dict[str, CheckovMapping],
-          scope: Callable[[Finding], Finding]) -> Result:
-    """The Result with checkov's results and problems merged in (its verdict follows the findings)."""
+@dataclass(frozen=True)
+class Contribution:
+    """checkov's part of a run: ``native`` is the native findings (twins annotated with their checkov
+    verdict), ``added`` checkov's own findings and SYS-006 problems, not yet scoped to the run."""
+
+    native: tuple[Finding, ...]
+    added: tuple[Finding, ...]
+    policies: tuple[Policy, ...]
+    extras: dict[str, Any]
+    note: str
+    seconds: float
+
+
+def contribution(result: Result, run: CheckovRun, mapping: dict[str, CheckovMapping]) -> Contribution:
+    """Pair checkov's results with the native findings of ``result``; the rest become checkov findings."""
     state = _Merge(list(result.findings), _native_index(result), _twins(result.policies))
     for item in run.results:
         _take(state, item, mapping)
-    added = [scope(f) for f in state.added + run.problems]
-    findings = state.findings + added
+    added = state.added + run.problems
     used = {f.policy_id for f in added}
-    policies = result.policies + tuple(_policy(mapping[cid]) for cid in sorted(used) if cid in mapping)
-    extras = {**result.extras, "checkov": _summary(state, run)}
-    notes = result.notes + (_note(state, run),)
-    return replace(result, findings=tuple(findings), policies=policies, extras=extras, notes=notes,
-                   timings={**result.timings, "checkov_s": run.seconds})
+    policies = tuple(_policy(mapping[cid]) for cid in sorted(used) if cid in mapping)
+    return Contribution(tuple(state.findings), tuple(added), policies, _summary(state, run), _note(state, run),
+                        run.seconds)
 
 
 def _native_index(result: Result) -> dict[tuple[str, str, str], list[int]]:
@@ -144,8 +131,6 @@ def _annotate(state: _Merge, finding: Finding, item: CheckovResult) -> Finding:
 
 def to_finding(item: CheckovResult, entry: CheckovMapping) -> Finding:
     """An ordinary finding for one checkov result of a mapped check."""
-    from soc2gate.discovery import display_path
-
     resource = resource_key(item.resource, item.surface) if item.surface == "kubernetes" else item.resource
     message = f"{resource}: {item.check_name}"
     if item.result == "skipped":

@@ -8,6 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from soc2gate.catalog.controls import load_controls
+from soc2gate.catalog.locate import mappings_dir
 from soc2gate.errors import ConfigError
 from soc2gate.model import SEVERITIES
 
@@ -28,18 +32,12 @@ class CheckovMapping:
 
 
 def mapping_path() -> Path:
-    from soc2gate.catalog.locate import mappings_dir
-
     return mappings_dir() / "checkov.yaml"
 
 
 @lru_cache(maxsize=4)
 def load_mapping(path: Path | None = None) -> dict[str, CheckovMapping]:
     """Every mapped check; a malformed entry is a ConfigError naming the file and the key."""
-    import yaml
-
-    from soc2gate.catalog.controls import load_controls
-
     path = path or mapping_path()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -15,8 +15,9 @@ import tarfile
 from pathlib import Path
 
 from soc2gate import __version__
-from soc2gate.catalog.policies import PolicyBundle
-from soc2gate.engine.base import QUERY
+from soc2gate.catalog.metadata import MetadataError, package_name
+from soc2gate.catalog.policies import QUERY, PolicyBundle
+from soc2gate.errors import PolicyLoadError
 
 
 def bundle_members(bundle: PolicyBundle, roots: list[Path]) -> dict[str, bytes]:
@@ -61,9 +62,6 @@ def _name(path: Path, roots: list[Path]) -> str:
 
 def _roots(bundle: PolicyBundle) -> list[str]:
     """Top-level data paths the modules define (OPA checks packages against the manifest's roots)."""
-    from soc2gate.catalog.metadata import MetadataError, package_name
-    from soc2gate.errors import PolicyLoadError
-
     roots = set()
     for path, source in bundle.modules:
         try:

@@ -2,7 +2,7 @@
 
 checkov is not a Rego engine.  ``api.scan`` starts it (when asked) on the same paths as
 the native scan, lets it run in parallel, then hands its results to
-``engine/checkov_merge.py``.  A missing, failing or timed-out checkov becomes a SYS-006
+``adapters/checkov/merge.py``.  A missing, failing or timed-out checkov becomes a SYS-006
 finding carrying checkov's own message: never a crash, never a pass.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Mapping
 
 from soc2gate.diagnostics import sys_finding
-from soc2gate.engine.checkov_results import CheckovResult, parse_output
+from soc2gate.adapters.checkov.results import CheckovResult, parse_output
 from soc2gate.errors import ConfigError
 from soc2gate.model import Finding
 

@@ -1,0 +1,64 @@
+"""The single entry point: the CLI and its commands, the GitHub Action, pre-commit, audit and the webhook.
+
+Faces (``cli``, ``commands``, ``webhook``, ``audit``) import only this package, ``model`` and
+``errors`` (enforced by tests/test_architecture.py): a run (``Gate``, ``scan``), the admission
+webhook's per-process gate, the policy catalog, reports, waivers, evidence, change records and
+pre-commit's file selection all go through here.  The choices faces offer (output formats, input
+types, severities, surfaces) come from the registries, never copied.
+
+The registries are bound at import; everything else is loaded on first use (PEP 562), so the
+command line starts without the parsers, engines and their heavy dependencies
+(benchmarks/README.md, pre-commit hook latency).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from soc2gate.model import INPUT_TYPES, SEVERITIES, SURFACES
+from soc2gate.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from soc2gate.api.admission import admission_gate, admission_template, judged_kinds, kubernetes_resource
+    from soc2gate.api.gate import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, Gate, ScanOptions, scan
+    from soc2gate.api.operations import (
+        change_record,
+        check_staged,
+        evidence_markdown,
+        evidence_report,
+        find_overdue,
+        list_waivers,
+        moment,
+        record_evidence,
+        render,
+        verification_text,
+        verify_evidence,
+    )
+    from soc2gate.api.policies import catalog_doc, export_bundle, policy_bundle, policy_doc
+    from soc2gate.parsers.collect import Collected
+
+FORMATS: tuple[str, ...] = tuple(REPORTERS)
+
+_WHERE: dict[str, tuple[str, ...]] = {
+    "soc2gate.api.gate": ("EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "Collected", "Gate",
+                          "ScanOptions", "scan"),
+    "soc2gate.api.admission": ("admission_gate", "admission_template", "judged_kinds", "kubernetes_resource"),
+    "soc2gate.api.operations": ("change_record", "check_staged", "evidence_markdown", "evidence_report",
+                                "find_overdue", "list_waivers", "moment", "record_evidence", "render",
+                                "verification_text", "verify_evidence"),
+    "soc2gate.api.policies": ("catalog_doc", "export_bundle", "policy_bundle", "policy_doc"),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+
+__all__ = ["FORMATS", "INPUT_TYPES", "SEVERITIES", "SURFACES", *sorted(_MODULE_OF)]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the part of the API that defines ``name`` on first use."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'soc2gate.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

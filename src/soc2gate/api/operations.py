@@ -1,0 +1,135 @@
+"""What commands ask of the core besides a scan: reports, waivers, evidence, change records, pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from soc2gate import evidence, staged
+from soc2gate.api.gate import Gate, ScanOptions, _collect, scan
+from soc2gate.change.enrich import enrich_record
+from soc2gate.change.overdue import POLICY_ID as OVERDUE_POLICY
+from soc2gate.change.overdue import OverdueReport, overdue_report
+from soc2gate.change.records import normalize
+from soc2gate.change.timestamps import TimestampError, parse_timestamp
+from soc2gate.config import load_config
+from soc2gate.errors import InputError, UsageError
+from soc2gate.model import Finding, Result
+from soc2gate.parsers.yaml_guard import load_yaml
+from soc2gate.reporters import get_renderer
+
+
+def render(result: Result, fmt: str, color: bool = False) -> str:
+    """``result`` in output format ``fmt`` (one of ``FORMATS``); ``color`` for the text format."""
+    renderer = get_renderer(fmt)
+    return renderer(result, color=True) if fmt == "text" and color else renderer(result)  # type: ignore[call-arg]
+
+
+def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """Every waiver (central, and inline ones in ``options.paths``) with its state; and waiver problems."""
+    gate = Gate.load(options)
+    resources = _collect(options, gate.config).resources if options.paths else []
+    return gate.waivers.listing(resources, gate.clock(now))
+
+
+def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
+                    now: datetime | None = None) -> Any:
+    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
+    chosen = evidence.settings(load_config(options.config_path), directory, key)
+    if chosen is None:
+        return None
+    return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
+
+
+def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
+    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
+    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
+    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+
+
+def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> Any:
+    """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
+    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
+    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+
+
+def verification_text(report: Any) -> str:
+    """A ledger verification (``verify_evidence``) as text."""
+    return evidence.verification_text(report)
+
+
+def evidence_markdown(report: dict[str, Any]) -> str:
+    """A period report (``evidence_report``) as Markdown."""
+    return evidence.period_markdown(report)
+
+
+def check_staged(options: ScanOptions, filenames: tuple[str, ...],
+                 whole_module: bool) -> tuple[staged.HookPlan, Result | None]:
+    """pre-commit: plan, scan and filter; the Result is None when every file is excluded by configuration."""
+    gate = Gate.load(options)
+    plan = staged.plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
+    if not plan.scan:
+        return plan, None
+    result = scan(replace(options, paths=tuple(plan.scan)), gate)
+    return plan, staged.filter_result(result, plan)
+
+
+def find_overdue(paths: tuple[str, ...], config_path: str | None, hours: float | None,
+                 now: datetime) -> OverdueReport:
+    """Evaluate CHG-008 over every change record under ``paths`` (files or directories)."""
+    files = tuple(p for p in paths if Path(p).is_file())
+    dirs = tuple(p for p in paths if p not in files)
+    overrides = {"emergency": {"review_within_hours": hours}} if hours is not None else {}
+    options = ScanOptions(paths=dirs, change_records=files, config_path=config_path, controls=("CC8.1",),
+                          now=now, extras={"change_management": overrides})
+    gate = Gate.load(options)
+    if OVERDUE_POLICY not in {p.id for p in gate.policies}:
+        raise UsageError(f"{OVERDUE_POLICY} (emergency review) is disabled in the configuration: nothing to evaluate")
+    params = gate.params(now)
+    return overdue_report(scan(options, gate=gate), params["now"],
+                          params["change_management"]["emergency"]["review_within_hours"])
+
+
+def moment(text: str | None, option: str) -> datetime:
+    """The RFC 3339 time ``text`` (now when None); UsageError naming ``option`` when unreadable."""
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        return parse_timestamp(text)
+    except TimestampError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def change_record(event: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The generic change record of the event file ``event``, completed from its platform's API."""
+    try:
+        record = normalize(_read_event(event))
+    except InputError as exc:
+        raise InputError(f"{event}: {exc}") from None
+    return enrich_record(record, settings, event)
+
+
+def _read_event(name: str) -> Any:
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read: {exc}") from None
+    if name.endswith((".yaml", ".yml")):
+        try:
+            return load_yaml(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
