@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import sys
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,7 +32,7 @@ HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"   # head.sha of the octokit pu
 BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e"   # base.sha: an older commit than the head
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 

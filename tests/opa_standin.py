@@ -48,7 +48,7 @@ class StandInOpa:
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "StandInOpa":
+    def __enter__(self) -> StandInOpa:
         self._thread.start()
         return self
 

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REFERENCE, require_shared
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import load_bundle
 from soc2gate.errors import PolicyLoadError
 from soc2gate.model import SEVERITIES
-
-from conftest import REFERENCE, require_shared
 
 GOOD = '''# METADATA
 # title: T

@@ -82,7 +82,7 @@ def _github_user(login: str, kind: str = "User") -> dict[str, Any]:
 
 def _review(login: str, state: str, commit: str, at: str) -> dict[str, Any]:
     return {"id": abs(hash(login + state)) % 10**8, "node_id": "PRR_x", "user": _github_user(login), "body": "",
-            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1",
+            "state": state, "html_url": "https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1",
             "pull_request_url": f"https://api.github.com{PULL}", "author_association": "MEMBER",
             "submitted_at": at, "commit_id": commit}
 

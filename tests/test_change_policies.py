@@ -7,7 +7,7 @@ import json
 import tempfile
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def _record(**fields: Any) -> dict[str, Any]:
     return cp.record(cp.pr_event("closed", merged_by="octocat"), **{**cp.ENRICHED, **fields})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gate(config: str, now: str | None) -> Gate:
     """One loaded bundle per (configuration, clock): loading compiles every policy."""
     config_path = Path(_CONFIGS.name) / f"{abs(hash((config, now)))}.yaml"

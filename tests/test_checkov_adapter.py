@@ -16,13 +16,19 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE
-from soc2gate.api import Gate, ScanOptions, scan
-from soc2gate.catalog.controls import load_controls
 from soc2gate.adapters.checkov.mapping import load_mapping
 from soc2gate.adapters.checkov.merge import resource_key
 from soc2gate.adapters.checkov.results import CheckovResult, parse_output
-from soc2gate.adapters.checkov.runner import (CheckovRun, CheckovSettings, PendingCheckov, commands,
-                                              shared_install_problem, start)
+from soc2gate.adapters.checkov.runner import (
+    CheckovRun,
+    CheckovSettings,
+    PendingCheckov,
+    commands,
+    shared_install_problem,
+    start,
+)
+from soc2gate.api import Gate, ScanOptions, scan
+from soc2gate.catalog.controls import load_controls
 from soc2gate.errors import ConfigError
 from soc2gate.model import Outcome
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from soc2gate.api import ScanOptions, scan
 from soc2gate.adapters.checkov.mapping import load_mapping
+from soc2gate.api import ScanOptions, scan
 from soc2gate.model import Outcome
 
 REPO = Path(__file__).resolve().parent.parent

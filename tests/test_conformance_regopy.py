@@ -18,7 +18,7 @@ import select
 import subprocess
 import sys
 import time
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -123,7 +123,7 @@ class _Worker:
 WORKER = _Worker()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gate(config: str | None) -> Gate:
     return Gate.load(ScanOptions(config_path=config))
 
@@ -132,7 +132,7 @@ def _config(fixture: Fixture) -> str | None:
     return str(fixture.config) if fixture.config else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _document(fixture_id: str) -> str:
     fixture = BY_ID[fixture_id]
     gate = _gate(_config(fixture))
@@ -140,7 +140,7 @@ def _document(fixture_id: str) -> str:
     return json.dumps(build_input(collected.resources, gate.params()), default=str)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _regopy_answers(policy_id: str) -> dict[str, Any]:
     """regopy's deny/inconclusive for every fixture of one policy, from one child process."""
     mine = [f for f in FIXTURES if f.policy.id == policy_id]
@@ -152,7 +152,7 @@ def _regopy_answers(policy_id: str) -> dict[str, Any]:
     return WORKER.ask(job, policy.path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _engine(config: str | None) -> RegorusEngine:
     engine = RegorusEngine()
     engine.prepare(_gate(config).bundle)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import CORPORA, require_shared
 from soc2gate.model import Outcome
 from soc2gate.parsers.collect import CollectOptions, collect
-
-from conftest import CORPORA, require_shared
 
 
 def _check(folder: str) -> None:

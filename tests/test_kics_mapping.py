@@ -12,6 +12,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from kics_corpus import load_queries  # noqa: E402
 from kics_report import mapping_document, policy_mapping, render_mapping, unknown_ids  # noqa: E402
+
 from policy_fixtures import all_policies  # noqa: E402
 
 CORPUS = CORPORA / "kics" / "assets" / "queries"

@@ -107,9 +107,8 @@ def test_tls_with_the_servers_ca(tls) -> None:
 def test_tls_with_an_unknown_ca_is_a_clear_error(tls, monkeypatch: pytest.MonkeyPatch) -> None:
     context, _ = tls
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    with StandInOpa(tls=context) as opa:
-        with pytest.raises(ConfigError) as caught:
-            _scan(str(FIXTURES[0].path), opa_url=opa.url)
+    with StandInOpa(tls=context) as opa, pytest.raises(ConfigError) as caught:
+        _scan(str(FIXTURES[0].path), opa_url=opa.url)
     assert opa.url in str(caught.value) and "TLS" in str(caught.value)
 
 

@@ -9,7 +9,7 @@ A fixture is a file, or a directory scanned as one module.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -20,7 +20,7 @@ from soc2gate.model import Outcome
 FIXTURES = all_fixtures()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gate(config: str | None) -> Gate:
     return Gate.load(ScanOptions(config_path=config))
 

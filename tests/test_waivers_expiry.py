@@ -11,8 +11,15 @@ import pytest
 
 from soc2gate.api import Gate, ScanOptions, scan
 from soc2gate.model import Outcome
-from soc2gate.waivers.expiry import (DateProblem, days_left, is_expired, lifetime_problem, load_zone, parse_day,
-                                     parse_deadline)
+from soc2gate.waivers.expiry import (
+    DateProblem,
+    days_left,
+    is_expired,
+    lifetime_problem,
+    load_zone,
+    parse_day,
+    parse_deadline,
+)
 
 UTC = timezone.utc
 

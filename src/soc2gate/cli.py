@@ -112,5 +112,6 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the single edge handler
         if debug:
             raise
-        click.echo(f"soc2gate: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
+        click.echo(f"soc2gate: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+                   err=True)
         sys.exit(3)

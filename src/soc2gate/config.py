@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from soc2gate.errors import ConfigError
+from soc2gate.parsers.yaml_guard import load_yaml
 
 DEFAULT_NAME = ".soc2gate.yaml"
 SCHEMA_DIR = Path(__file__).parent / "schemas" / "config"
@@ -91,8 +92,6 @@ def parse_config(text: str, path: str) -> Config:
 
 
 def _load_yaml(text: str):
-    from soc2gate.parsers.yaml_guard import load_yaml
-
     return load_yaml(text)
 
 

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from soc2gate.model import Finding, Outcome, SourceSpan
+from soc2gate.model import PARSE_CODES, SYS_CODES, Finding, Outcome, SourceSpan
 
-SYS_CODES: dict[str, str] = {
-    "SYS-001": "Input could not be parsed",
-    "SYS-002": "Input could not be read as text",
-    "SYS-003": "Policy evaluation failed",
-    "SYS-004": "Configuration or waiver problem",
-    "SYS-005": "Unsupported input",
-    "SYS-006": "External engine failed",
-}
-PARSE_CODES = frozenset({"SYS-001", "SYS-002"})
+__all__ = ["PARSE_CODES", "SYS_CODES", "sys_finding"]
 
 
 def sys_finding(code: str, file: str, line: int, message: str, resource: str = "") -> Finding:

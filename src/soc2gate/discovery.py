@@ -68,7 +68,8 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> tuple[list[Can
 def _explicit(path: Path, candidates: list[Candidate], skipped: list[Skipped], missing: list[Skipped]) -> None:
     kind = classify(path.name)
     if kind is None:
-        missing.append(Skipped(display_path(path), "unsupported file type: expected .tf, .tf.json, .tfvars, .yaml, .yml or .json"))
+        missing.append(Skipped(display_path(path),
+                               "unsupported file type: expected .tf, .tf.json, .tfvars, .yaml, .yml or .json"))
         return
     candidates.append(Candidate(path, display_path(path), kind, True))
 

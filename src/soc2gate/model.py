@@ -142,6 +142,14 @@ class Finding:
     baseline: str = ""  # "new" | "existing" once classified against a base revision or baseline file
 
 
+SYS_CODES: Mapping[str, str] = {  # reserved ids for problems with the run itself (diagnostics.sys_finding)
+    "SYS-001": "Input could not be parsed",
+    "SYS-002": "Input could not be read as text",
+    "SYS-003": "Policy evaluation failed",
+    "SYS-004": "Configuration or waiver problem",
+    "SYS-005": "Unsupported input",
+    "SYS-006": "External engine failed",
+}
 PARSE_CODES: frozenset[str] = frozenset({"SYS-001", "SYS-002"})
 GATE_MODES: tuple[str, ...] = ("all", "new")
 
@@ -171,10 +179,10 @@ class Verdict:
             return severity_rank(finding.severity) >= severity_rank(self.fail_on)
         return finding.outcome is Outcome.INCONCLUSIVE and self.strict
 
-    def passes(self, findings: "Sequence[Finding]") -> bool:
+    def passes(self, findings: Sequence[Finding]) -> bool:
         return not any(self.blocks(f) for f in findings)
 
-    def exit_code(self, findings: "Sequence[Finding]") -> int:
+    def exit_code(self, findings: Sequence[Finding]) -> int:
         return 0 if self.passes(findings) else 1
 
 

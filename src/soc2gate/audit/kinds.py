@@ -19,7 +19,9 @@ class ResourceType:
     def path(self, namespace: str | None = None) -> str:
         """The API path, as in the apiserver's audit log and RBAC error messages."""
         base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
-        return f"{base}/namespaces/{namespace}/{self.plural}" if namespace and self.namespaced else f"{base}/{self.plural}"
+        if namespace and self.namespaced:
+            return f"{base}/namespaces/{namespace}/{self.plural}"
+        return f"{base}/{self.plural}"
 
     def resource_name(self) -> str:
         """``plural.group`` as RBAC names it (``deployments.apps``, ``pods``)."""
@@ -42,7 +44,8 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", "NetworkingV1Api", "network_policy"),
     ResourceType("Ingress", "networking.k8s.io/v1", "ingresses", "NetworkingV1Api", "ingress"),
     ResourceType("Role", "rbac.authorization.k8s.io/v1", "roles", "RbacAuthorizationV1Api", "role"),
-    ResourceType("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", "RbacAuthorizationV1Api", "role_binding"),
+    ResourceType("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", "RbacAuthorizationV1Api",
+                 "role_binding"),
     ResourceType("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", "RbacAuthorizationV1Api",
                  "cluster_role", namespaced=False),
     ResourceType("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings",

@@ -43,7 +43,8 @@ def _list_all(cluster: Cluster, collected: api.Collected) -> list[Listing]:
     for rtype in RESOURCE_TYPES:
         uri = cluster.uri(rtype.path(namespace))
         if namespace and not rtype.namespaced:
-            collected.skipped.append(Skipped(uri, f"cluster-scoped {rtype.kind} objects are not listed with --namespace"))
+            collected.skipped.append(
+                Skipped(uri, f"cluster-scoped {rtype.kind} objects are not listed with --namespace"))
             continue
         listing = cluster.list_type(rtype)
         if listing.error:
@@ -56,7 +57,7 @@ def _list_all(cluster: Cluster, collected: api.Collected) -> list[Listing]:
 
 def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
                collected: api.Collected) -> list[Resource]:
-    present = {(l.rtype.kind, _namespace(o), _name(o)) for l in listings for o in l.items}
+    present = {(listing.rtype.kind, _namespace(o), _name(o)) for listing in listings for o in listing.items}
     resources: list[Resource] = []
     for listing in listings:
         owned: dict[str, int] = {}
@@ -91,9 +92,9 @@ def _controller(obj: dict[str, Any], present: set[tuple[str, str, str]]) -> str:
     """The kind of the listed controller that manages ``obj``, or ""."""
     references = (obj.get("metadata") or {}).get("ownerReferences") or []
     for ref in references:
-        if isinstance(ref, dict) and ref.get("controller") is True:
-            if (str(ref.get("kind")), _namespace(obj), str(ref.get("name"))) in present:
-                return str(ref.get("kind"))
+        if (isinstance(ref, dict) and ref.get("controller") is True
+                and (str(ref.get("kind")), _namespace(obj), str(ref.get("name"))) in present):
+            return str(ref.get("kind"))
     return ""
 
 

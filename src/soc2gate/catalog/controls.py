@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from soc2gate.catalog.locate import mappings_dir
 from soc2gate.model import Control
 
 CATEGORIES = ("security", "availability", "confidentiality", "processing_integrity", "privacy")
@@ -12,8 +13,6 @@ CATEGORIES = ("security", "availability", "confidentiality", "processing_integri
 @lru_cache(maxsize=1)
 def load_controls() -> dict[str, Control]:
     import yaml
-
-    from soc2gate.catalog.locate import mappings_dir
 
     data = yaml.safe_load((mappings_dir() / "soc2-tsc-2017.yaml").read_text(encoding="utf-8"))
     return {c["id"]: Control(c["id"], c["title"], c["category"]) for c in data["criteria"]}

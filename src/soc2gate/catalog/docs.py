@@ -9,7 +9,9 @@ from soc2gate.model import Policy
 
 def _fixture_example(policy: Policy, kind: str) -> str:
     folder = Path(policy.path).parent / "fixtures" / kind
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return ""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     if not files:
         return ""
     text = files[0].read_text(encoding="utf-8").rstrip()

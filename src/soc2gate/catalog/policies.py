@@ -142,7 +142,8 @@ def _check_unique(policies: list[Policy]) -> None:
         if policy.id in seen:
             raise PolicyLoadError(f"{policy.path}: policy id {policy.id} is already used by {seen[policy.id]}")
         if policy.package in packages:
-            raise PolicyLoadError(f"{policy.path}: package {policy.package} is already used by {packages[policy.package]}")
+            raise PolicyLoadError(
+                f"{policy.path}: package {policy.package} is already used by {packages[policy.package]}")
         seen[policy.id] = policy.path
         packages[policy.package] = policy.path
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from soc2gate.errors import InputError
 
-APPROVAL_ACTIONS = {"approved": "approved", "approval": "approved", "unapproved": "dismissed", "unapproval": "dismissed"}
+APPROVAL_ACTIONS = {"approved": "approved", "approval": "approved",
+                    "unapproved": "dismissed", "unapproval": "dismissed"}
 
 
 def detect(document: Any) -> bool:

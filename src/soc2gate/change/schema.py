@@ -67,8 +67,8 @@ def _explain(error: Any) -> str:
     if error.validator == "const":
         return f"must be {json.dumps(error.validator_value)}"
     if error.validator in ("anyOf", "oneOf"):
-        expected = sorted({str(t) for sub in error.context if sub.validator == "type"
-                           for t in (sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value])})
+        types = [sub.validator_value for sub in error.context if sub.validator == "type"]
+        expected = sorted({str(t) for value in types for t in (value if isinstance(value, list) else [value])})
         return f"{json.dumps(error.instance)} is not allowed here (expected {' or '.join(expected) or 'another value'})"
     return str(error.message)
 

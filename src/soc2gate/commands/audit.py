@@ -37,7 +37,8 @@ def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ..
     if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
         raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
     targets = output_targets(formats, outputs)
-    target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"], in_cluster=options["in_cluster"],
+    target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
+                           in_cluster=options["in_cluster"],
                            namespace=options["namespace"], page_size=options["page_size"],
                            timeout=options["request_timeout"])
     scan = api.ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"],

@@ -29,7 +29,8 @@ def command() -> None:
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @click.pass_context
-def serve(ctx: click.Context, tls_cert: str | None, tls_key: str | None, host: str, port: int, mode: str | None, insecure_http: bool,
+def serve(ctx: click.Context, tls_cert: str | None, tls_key: str | None, host: str, port: int, mode: str | None,
+          insecure_http: bool,
           config_path: str | None, policy_dirs: tuple[str, ...], graceful_timeout: float, log_level: str) -> None:
     """Serve AdmissionReviews on https://HOST:PORT/validate (plus /healthz, /readyz, /metrics).
 

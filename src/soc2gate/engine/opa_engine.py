@@ -40,7 +40,7 @@ class OpaEngine:
         self._bundle: PolicyBundle | None = None
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> "OpaEngine":
+    def from_settings(cls, settings: Mapping[str, Any]) -> OpaEngine:
         return cls(OpaTarget.from_settings(settings))
 
     def prepare(self, bundle: PolicyBundle) -> None:

@@ -30,7 +30,7 @@ class OpaTarget:
     timeout: float = DEFAULT_TIMEOUT
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> "OpaTarget":
+    def from_settings(cls, settings: Mapping[str, Any]) -> OpaTarget:
         url = str(settings.get("url") or "")
         if not url:
             raise ConfigError("the OPA engine needs a server URL: give --opa-url or set `opa.url` in .soc2gate.yaml")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import regorus
+
 from soc2gate.catalog.policies import PolicyBundle
 from soc2gate.engine.base import QUERY, RawVerdicts, split_by_package
 from soc2gate.errors import InputError, PolicyLoadError
@@ -18,8 +20,6 @@ class RegorusEngine:
         self._bundle: PolicyBundle | None = None
 
     def prepare(self, bundle: PolicyBundle) -> None:
-        import regorus
-
         engine = regorus.Engine()
         for path, source in bundle.modules:
             try:

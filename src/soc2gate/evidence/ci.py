@@ -27,14 +27,16 @@ def _github(env: Env) -> dict[str, str]:
 def _gitlab(env: Env) -> dict[str, str]:
     branch = env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or env.get("CI_COMMIT_REF_NAME", "")
     return {"repo": env.get("CI_PROJECT_PATH", ""), "commit": env.get("CI_COMMIT_SHA", ""), "branch": branch,
-            "actor": env.get("GITLAB_USER_LOGIN", ""), "run_url": env.get("CI_JOB_URL") or env.get("CI_PIPELINE_URL", ""),
+            "actor": env.get("GITLAB_USER_LOGIN", ""),
+            "run_url": env.get("CI_JOB_URL") or env.get("CI_PIPELINE_URL", ""),
             "run_id": env.get("CI_JOB_ID", "")}
 
 
 def _jenkins(env: Env) -> dict[str, str]:
     return {"repo": env.get("GIT_URL", ""), "commit": env.get("GIT_COMMIT", ""),
             "branch": env.get("BRANCH_NAME") or env.get("GIT_BRANCH", ""),
-            "actor": env.get("BUILD_USER_ID", ""), "run_url": env.get("BUILD_URL", ""), "run_id": env.get("BUILD_TAG", "")}
+            "actor": env.get("BUILD_USER_ID", ""), "run_url": env.get("BUILD_URL", ""),
+            "run_id": env.get("BUILD_TAG", "")}
 
 
 def _circleci(env: Env) -> dict[str, str]:

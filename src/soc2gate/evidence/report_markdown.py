@@ -45,7 +45,8 @@ def _header(report: dict[str, Any]) -> list[str]:
     if integrity["ok"]:
         lines.append("- Integrity: **verified** (hash chain intact, nothing inserted, reordered or deleted)")
     else:
-        lines.append(f"- Integrity: **FAILED** — {len(integrity['problems'])} problem(s); this report may be unreliable:")
+        lines.append(f"- Integrity: **FAILED** — {len(integrity['problems'])} problem(s); "
+                     "this report may be unreliable:")
         lines += [f"  - {p}" for p in integrity["problems"][:20]]
     lines += [f"- Warning: {w}" for w in integrity["warnings"]]
     lines += [f"- Runs: {report['runs']} ({report['passed_runs']} passed, {report['failed_runs']} failed), "

@@ -97,7 +97,8 @@ class Checker:
         if signature.get("key_id") != self.key_id:
             return f"signed by another key ({signature.get('key_id')}; expected {self.key_id})"
         try:
-            self._key.verify(base64.b64decode(signature["value"], validate=True), str(record.get("hash")).encode("ascii"))
+            self._key.verify(base64.b64decode(signature["value"], validate=True),
+                             str(record.get("hash")).encode("ascii"))
         except (InvalidSignature, ValueError, UnicodeEncodeError):
             return "the signature does not verify: the record was forged or its signature replaced"
         return None

@@ -103,7 +103,8 @@ def _entry(number: int, text: bytes, checker: Checker | None, report: Verificati
         report.add("corrupt", number, None, f"line {number}: {what}: the ledger was edited or corrupted")
         return None
     if record_hash(record) != entry.hash:
-        report.add("modified", number, entry, f"{entry.label()}: its content does not match its hash: the record was modified")
+        report.add("modified", number, entry,
+                   f"{entry.label()}: its content does not match its hash: the record was modified")
     elif canonical(record) != text:
         report.add("modified", number, entry, f"{entry.label()}: the line was rewritten (it is not in the form "
                    "soc2gate writes), although its fields match its hash")

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from soc2gate.discovery import Candidate, discover
-from soc2gate.model import INPUT_TYPES, Resource, Skipped
+from soc2gate.errors import InputError
+from soc2gate.model import Resource, Skipped
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
 from soc2gate.parsers.hcl_file import HclSyntaxError
@@ -25,7 +26,6 @@ from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
 from soc2gate.parsers.yaml_guard import load_yaml
-
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def _auto_tfvars(directory: str, texts, out: Collected) -> dict[str, Any]:
                    key=lambda c: (c.path.name != "terraform.tfvars", c.path.name))
     for candidate in names:
         if not is_auto_tfvars(candidate.path.name):
-            out.skipped.append(Skipped(candidate.display, "variable file is not loaded automatically: pass it with --var-file"))
+            out.skipped.append(Skipped(candidate.display,
+                                       "variable file is not loaded automatically: pass it with --var-file"))
             continue
         try:
             values.update(load_tfvars(candidate.path, candidate.display))
@@ -164,8 +165,6 @@ def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required
 
 
 def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) -> None:
-    from soc2gate.errors import InputError
-
     try:
         resources = convert(document, text)
     except (PlanError, InputError, ManifestError) as exc:
@@ -225,4 +224,5 @@ def _collect_change_yaml(candidate: Candidate, text: TextFile, out: Collected) -
         mark = getattr(exc, "problem_mark", None)
         out.error("SYS-001", text.path, mark.line + 1 if mark else 0, f"{text.path}: invalid YAML: {exc}")
         return
-    _collect_json(candidate, TextFile(text.path, json.dumps(document, default=str), text.sha256), out, required="change")
+    as_json = TextFile(text.path, json.dumps(document, default=str), text.sha256)
+    _collect_json(candidate, as_json, out, required="change")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from soc2gate.parsers.expressions_types import Reference, Unknown
+from soc2gate.parsers.hcl_expr import evaluate_expression
 
 __all__ = ["Unknown", "evaluate", "resolve_string", "resolve_value", "references", "template_parts"]
 
@@ -69,7 +70,7 @@ def resolve_string(text: str, lookup: Lookup) -> Any:
     pieces = []
     for is_expr, part in parts:
         value = evaluate(part, lookup) if is_expr else part
-        if isinstance(value, Unknown) or isinstance(value, (dict, list)):
+        if isinstance(value, (Unknown, dict, list)):
             return Unknown(text)
         pieces.append(_to_string(value))
     return "".join(pieces)
@@ -87,8 +88,6 @@ def _to_string(value: Any) -> str:
 
 def evaluate(expr: str, lookup: Lookup) -> Any:
     """Evaluate one expression (see hcl_expr); Unknown for anything not certain."""
-    from soc2gate.parsers.hcl_expr import evaluate_expression
-
     return evaluate_expression(expr, lookup, lambda text: resolve_string(text, lookup))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -51,7 +52,7 @@ def parse_hcl_files(tf_files, use_cache: bool, out: Collected) -> dict[str, dict
             parsed[text.path] = hit
         else:
             misses.append(text)
-    for text, result in zip(misses, _parse_many(misses)):
+    for text, result in zip(misses, _parse_many(misses), strict=True):
         if isinstance(result, tuple):
             out.error("SYS-001", text.path, result[1], f"{text.path}:{result[1]}: {result[0]}")
             record(out, text, "terraform", 0)
@@ -74,7 +75,5 @@ def _parse_many(texts: list[TextFile]) -> list[dict[str, Any] | tuple[str, int]]
     workers = min(os.cpu_count() or 1, 4)
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         return [_parse_one(item) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
-
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_parse_one, items, chunksize=max(1, len(items) // (workers * 4))))

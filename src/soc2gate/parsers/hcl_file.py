@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from soc2gate.errors import BrokenEnvironment
+
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 _COMMENT = re.compile(r"^\s*(?:#|//)\s?(.*)$")
@@ -39,8 +41,6 @@ BROKEN_HCL2 = ("python-hcl2 is missing or broken in soc2gate's environment ({err
 
 def _hcl2_api() -> tuple[Any, Any, Any, Any]:
     """python-hcl2 8.x's parser pieces, or a clear error when another package replaced them."""
-    from soc2gate.errors import BrokenEnvironment
-
     try:
         from hcl2.api import parses_to_tree, serialize, transform
         from hcl2.utils import SerializationOptions

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from soc2gate.catalog.locate import mappings_dir
 from soc2gate.model import Resource
 from soc2gate.parsers.expressions import template_parts
 
@@ -32,8 +33,6 @@ class LinkRule:
 @lru_cache(maxsize=1)
 def link_rules() -> tuple[LinkRule, ...]:
     import yaml
-
-    from soc2gate.catalog.locate import mappings_dir
 
     data = yaml.safe_load((mappings_dir() / "terraform-links.yaml").read_text(encoding="utf-8"))
     return tuple(

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from soc2gate.catalog.locate import mappings_dir
 from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown
 from soc2gate.parsers.terraform import ModuleSource, module_resources
@@ -50,7 +51,8 @@ def called_directories(by_dir: dict[str, Files]) -> set[str]:
     for directory, files in by_dir.items():
         for _, parsed in files:
             for block in parsed["blocks"]:
-                source = block["body"].get("source") if block["kind"] == "module" and isinstance(block["body"], dict) else None
+                is_call = block["kind"] == "module" and isinstance(block["body"], dict)
+                source = block["body"].get("source") if is_call else None
                 child = local_child(directory, source) if isinstance(source, str) else None
                 if child and child != str(Path(directory).resolve()):
                     called.add(child)
@@ -112,8 +114,6 @@ def _manifest(path: str) -> tuple[dict[str, Any], ...]:
 @lru_cache(maxsize=1)
 def module_descriptions() -> dict[str, list[dict[str, Any]]]:
     import yaml
-
-    from soc2gate.catalog.locate import mappings_dir
 
     data = yaml.safe_load((mappings_dir() / "terraform-modules.yaml").read_text(encoding="utf-8"))
     return data["modules"]

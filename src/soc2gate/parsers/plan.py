@@ -29,7 +29,8 @@ def is_plan(document: Any) -> bool:
 def plan_resources(document: dict[str, Any], path: str, text: str) -> list[Resource]:
     """Every managed resource and data source of the plan, with change actions."""
     _check_shape(document)
-    changes = {c["address"]: c for c in document.get("resource_changes") or [] if isinstance(c, dict) and "address" in c}
+    changes = {c["address"]: c for c in document.get("resource_changes") or []
+               if isinstance(c, dict) and "address" in c}
     expressions = _configuration_expressions(document.get("configuration") or {})
     lines = _address_lines(text)
     resources = []

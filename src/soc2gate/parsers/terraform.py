@@ -136,7 +136,7 @@ def _instance_count(body: dict[str, Any], scope: ModuleScope) -> int | None:
         value = body[key]
         if isinstance(value, str):
             value = resolve_string(value, scope.lookup)
-        if isinstance(value, bool) or isinstance(value, Unknown):
+        if isinstance(value, (bool, Unknown)):
             return None
         if isinstance(value, (int, float)):
             return int(value)

@@ -60,7 +60,8 @@ def report_dict(result: Result) -> dict[str, Any]:
         "config_digest": result.config_digest,
         "scope": {"categories": list(result.categories)},
         "summary": result.counts(),
-        "inputs": [{"path": i.path, "sha256": i.sha256, "kind": i.kind, "resources": i.resources} for i in result.inputs],
+        "inputs": [{"path": i.path, "sha256": i.sha256, "kind": i.kind, "resources": i.resources}
+                   for i in result.inputs],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
         "policies": [{"id": p.id, "title": p.title, "severity": p.severity, "controls": list(p.controls)}
                      for p in result.policies],

@@ -8,6 +8,9 @@ name/classname/time, so policy, severity and controls of a testcase are written 
 from __future__ import annotations
 
 from collections import OrderedDict
+from xml.etree import ElementTree
+
+from junit_xml import TestCase, TestSuite, to_xml_report_string
 
 from soc2gate.model import Finding, Outcome, Result
 from soc2gate.reporters.summary import control_summaries, diagnostics, policy_titles
@@ -17,7 +20,7 @@ def _case_key(finding: Finding) -> tuple[str, str, str]:
     return (finding.policy_id, finding.resource, finding.span.file if finding.span else "")
 
 
-def _cases(findings: list[Finding]) -> "OrderedDict[tuple[str, str, str], list[Finding]]":
+def _cases(findings: list[Finding]) -> OrderedDict[tuple[str, str, str], list[Finding]]:
     grouped: OrderedDict[tuple[str, str, str], list[Finding]] = OrderedDict()
     for finding in findings:
         grouped.setdefault(_case_key(finding), []).append(finding)
@@ -25,8 +28,6 @@ def _cases(findings: list[Finding]) -> "OrderedDict[tuple[str, str, str], list[F
 
 
 def _testcase(findings: list[Finding], titles: dict[str, str], requirements: dict[str, str] | None = None):
-    from junit_xml import TestCase
-
     first = findings[0]
     details = [f"policy={first.policy_id} severity={first.severity} controls={','.join(first.controls)}",
                f"title={titles.get(first.policy_id, '')}"]
@@ -60,8 +61,6 @@ def _locations(findings: list[Finding]) -> str:
 
 
 def render(result: Result) -> str:
-    from junit_xml import TestSuite, to_xml_report_string
-
     titles = policy_titles(result)
     suites = []
     for summary in control_summaries(result):
@@ -76,14 +75,13 @@ def render(result: Result) -> str:
     problems = diagnostics(result)
     if problems:
         cases = [_testcase(group, titles) for group in _cases(problems).values()]
-        suites.append(TestSuite("soc2gate: inputs and policies", cases, properties={"soc2gate.version": result.tool_version}))
+        suites.append(TestSuite("soc2gate: inputs and policies", cases,
+                                properties={"soc2gate.version": result.tool_version}))
     return _jenkins_compatible(to_xml_report_string(suites, prettyprint=False, encoding="utf-8"))
 
 
 def _jenkins_compatible(xml: str) -> str:
     """Drop the `disabled` attribute junit-xml writes; the Jenkins junit-10.xsd does not allow it."""
-    from xml.etree import ElementTree
-
     root = ElementTree.fromstring(xml.encode("utf-8"))
     for element in [root, *root.iter("testsuite")]:
         element.attrib.pop("disabled", None)

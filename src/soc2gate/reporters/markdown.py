@@ -31,7 +31,8 @@ def code(text: str) -> str:
     fence = "`"
     while fence in cleaned:
         fence += "`"
-    return f"{fence} {cleaned} {fence}" if cleaned.startswith("`") or cleaned.endswith("`") else f"{fence}{cleaned}{fence}"
+    padded = cleaned.startswith("`") or cleaned.endswith("`")
+    return f"{fence} {cleaned} {fence}" if padded else f"{fence}{cleaned}{fence}"
 
 
 def block(text: str) -> str:
@@ -96,7 +97,7 @@ def _control_table(result: Result) -> str:
     return "### SOC 2 criteria\n\n" + "\n".join(rows) + "\n" + note
 
 
-def _by_policy(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
+def _by_policy(findings: list[Finding]) -> OrderedDict[str, list[Finding]]:
     grouped: OrderedDict[str, list[Finding]] = OrderedDict()
     ordered = sorted(findings, key=lambda f: (-severity_rank(f.severity), f.policy_id))
     for finding in ordered:
@@ -145,8 +146,8 @@ def _exceptions(result: Result, budget: Budget) -> None:
         w = finding.waiver
         cells = [inline(w.reason), inline(w.approved_by), inline(w.ticket or "-"), inline(w.expires)] if w else \
             ["(no waiver recorded)", "-", "-", "-"]
-        budget.add(f"| {finding.policy_id} | {inline(finding.resource)} | {where(finding)} | " + " | ".join(cells) + " |",
-                   findings=1)
+        row = f"| {finding.policy_id} | {inline(finding.resource)} | {where(finding)} | " + " | ".join(cells) + " |"
+        budget.add(row, findings=1)
     budget.add("")
 
 
@@ -160,7 +161,8 @@ def _checklist_item(record: str, findings: list[Finding], policy: Policy | None)
         note = f" — waived: {inline(waived[0].waiver.reason)}" if waived else ""  # type: ignore[union-attr]
         return f"- [x] {name} ({first.policy_id}){note}"
     messages = dict.fromkeys(f.message.removeprefix(f"{record}: ") for f in open_items)
-    outcome = "fail" if any(f.outcome in (Outcome.FAIL, Outcome.ERROR) for f in open_items) else open_items[0].outcome.value
+    failing = any(f.outcome in (Outcome.FAIL, Outcome.ERROR) for f in open_items)
+    outcome = "fail" if failing else open_items[0].outcome.value
     return f"- [ ] {name} ({first.policy_id}) — {outcome}: {inline('; '.join(messages))}"
 
 
@@ -197,6 +199,7 @@ def render(result: Result, limit: int = MAX_BYTES) -> str:
     _exceptions(result, budget)
     if budget.full:
         budget.parts.append(f"\n> **Truncated:** {budget.omitted} more findings are not shown to stay under "
-                            "GitHub's 1 MiB step-summary limit; the SARIF, JUnit and JSON reports list every finding.\n")
+                            "GitHub's 1 MiB step-summary limit; the SARIF, JUnit and JSON reports list every "
+                            "finding.\n")
     budget.parts.append(_footer(result))
     return "\n".join(budget.parts)

@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from soc2gate.diagnostics import SYS_CODES
-from soc2gate.model import Finding, Outcome, Policy, Result, severity_rank
+from soc2gate.model import SYS_CODES, Finding, Outcome, Policy, Result, severity_rank
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2gate/soc2gate"

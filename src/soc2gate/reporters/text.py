@@ -57,4 +57,5 @@ def _verdict(result: Result, color: bool) -> str:
               f"SOC 2 categories in scope: {', '.join(result.categories)}")
     if result.passed:
         return _paint("PASSED", "pass", color) + f": {detail}"
-    return _paint("FAILED", "fail", color) + f": {detail} (fail-on {result.fail_on}{', strict' if result.strict else ''})"
+    strict = ", strict" if result.strict else ""
+    return _paint("FAILED", "fail", color) + f": {detail} (fail-on {result.fail_on}{strict})"

@@ -53,11 +53,12 @@ class WaiverSet:
         self.policy_ids = frozenset(policy_ids)
 
     @classmethod
-    def from_config(cls, config: Config, policy_ids: Collection[str], now: datetime) -> "WaiverSet":
+    def from_config(cls, config: Config, policy_ids: Collection[str], now: datetime) -> WaiverSet:
         settings = load_settings(config)
         return cls(settings, load_central(config, policy_ids, aware(now), settings), policy_ids)
 
-    def declared(self, resources: Sequence[Resource], now: datetime) -> tuple[list[Declared], list[Declared], list[Finding]]:
+    def declared(self, resources: Sequence[Resource],
+                 now: datetime) -> tuple[list[Declared], list[Declared], list[Finding]]:
         """(waivers that count, forbidden inline waivers, SYS-004 problems)."""
         texts, problems = collect_inline(resources)
         inline, invalid = validate(texts, self.policy_ids, self.settings, aware(now))
@@ -83,7 +84,8 @@ class WaiverSet:
         """Every waiver's state (without usage: nothing is evaluated), and waiver problems."""
         now = aware(now)
         declared, forbidden, problems = self.declared(resources, now)
-        states = [self.state(d, now) for d in declared] + [{**self.state(d, now), "state": "forbidden"} for d in forbidden]
+        states = [self.state(d, now) for d in declared]
+        states += [{**self.state(d, now), "state": "forbidden"} for d in forbidden]
         return states, problems
 
     def _one(self, finding: Finding, index: dict, declared: list[Declared], now: datetime, usage: _Usage) -> Finding:
@@ -129,7 +131,8 @@ class WaiverSet:
         """A JSON-ready description of one waiver and what it did in this run."""
         w = d.waiver
         left = days_left(d.deadline, now, self.settings.zone)
-        state = "expired" if is_expired(d.deadline, now) else ("expiring" if left <= self.settings.warn_days else "active")
+        soon = "expiring" if left <= self.settings.warn_days else "active"
+        state = "expired" if is_expired(d.deadline, now) else soon
         applied = sorted(set(usage.waived.get(index, []))) if usage else []
         return {"policy": w.policy_id, "selector": dict(w.selector), "origin": w.origin, "reason": w.reason,
                 "approved_by": w.approved_by, "ticket": w.ticket, "created": w.created, "expires": w.expires,

@@ -15,9 +15,9 @@ from typing import Any, Collection, Mapping
 from soc2gate.config import SCHEMA_DIR, Config
 from soc2gate.errors import ConfigError
 from soc2gate.model import SourceSpan
+from soc2gate.parsers.yaml_guard import load_yaml
 from soc2gate.waivers.declared import Declared, FieldProblem, Settings, build
 from soc2gate.waivers.expiry import load_zone
-from soc2gate.parsers.yaml_guard import load_yaml
 
 
 def load_settings(config: Config) -> Settings:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class DateProblem(ValueError):
@@ -31,8 +32,6 @@ def load_zone(name: str) -> tzinfo:
     """The IANA time zone ``name``; ValueError when unknown."""
     if name.upper() == "UTC":
         return timezone.utc
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -97,7 +96,8 @@ def lifetime_problem(deadline: Deadline, created: date | None, now: datetime, zo
     """
     start = created if created is not None else local_day(now, zone)
     if created is not None and deadline.last_day < created:
-        last = "" if deadline.text == deadline.last_day.isoformat() else f", last valid day {deadline.last_day.isoformat()}"
+        last_day = deadline.last_day.isoformat()
+        last = "" if deadline.text == last_day else f", last valid day {last_day}"
         return f"expires ({deadline.text}{last}) before it was created ({created.isoformat()})"
     if created is not None and created > local_day(now, zone):
         return f"created date {created.isoformat()} is in the future"

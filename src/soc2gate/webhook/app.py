@@ -55,7 +55,8 @@ class AdmissionApp:
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
-            hooks = {"lifespan.startup": self.on_startup, "lifespan.shutdown": self.on_shutdown}.get(message["type"], [])
+            handlers = {"lifespan.startup": self.on_startup, "lifespan.shutdown": self.on_shutdown}
+            hooks = handlers.get(message["type"], [])
             for hook in hooks:
                 hook()
             await send({"type": message["type"] + ".complete"})
@@ -160,7 +161,8 @@ def decision_record(request: AdmissionRequest, decision: Decision, loaded: Loade
     return {
         "ts": _now(), "event": "admission", "uid": request.uid,
         "kind": request.kind, "api_version": request.api_version, "resource": request.resource,
-        "namespace": request.namespace, "name": request.name or str(metadata.get("name") or metadata.get("generateName") or ""),
+        "namespace": request.namespace,
+        "name": request.name or str(metadata.get("name") or metadata.get("generateName") or ""),
         "operation": request.operation, "user": request.user, "groups": list(request.groups),
         "dry_run": request.dry_run, "decision": decision.outcome, "allowed": decision.allowed,
         "mode": loaded.settings.mode,

@@ -43,7 +43,8 @@ def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
                      ("context_policies.evaluate", settings.evaluate_policies)):
         unknown = sorted(set(ids) - known)
         if unknown:
-            raise ConfigError(f"{where}: invalid configuration at `webhook.{key}`: unknown policy id(s) {', '.join(unknown)}")
+            raise ConfigError(f"{where}: invalid configuration at `webhook.{key}`: "
+                              f"unknown policy id(s) {', '.join(unknown)}")
     libraries = [source for path, source in gate.bundle.modules if Path(path).name != "policy.rego"]
     context = context_policies(gate.policies, libraries, settings.skip_policies, settings.evaluate_policies)
     judges = {p.id: api.judged_kinds(p) for p in gate.policies}

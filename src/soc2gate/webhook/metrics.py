@@ -20,8 +20,10 @@ class Metrics:
         self.policy_errors = Counter("soc2gate_webhook_policy_errors", "Policies that failed to evaluate.",
                                      ["policy"], registry=r)
         self.internal_errors = Counter("soc2gate_webhook_internal_errors",
-                                       "Requests answered per failure_mode (deadline, exception).", ["reason"], registry=r)
-        self.invalid = Counter("soc2gate_webhook_invalid_requests", "Bodies rejected with 400/413.", ["reason"], registry=r)
+                                       "Requests answered per failure_mode (deadline, exception).", ["reason"],
+                                       registry=r)
+        self.invalid = Counter("soc2gate_webhook_invalid_requests", "Bodies rejected with 400/413.", ["reason"],
+                               registry=r)
         self.reloads = Counter("soc2gate_webhook_reloads", "Policy/config reloads on SIGHUP.", ["result"], registry=r)
         self.policies = Gauge("soc2gate_webhook_policies_loaded", "Policies in the serving bundle.", registry=r)
         self.in_flight = Gauge("soc2gate_webhook_in_flight_requests", "Admission requests being answered.", registry=r)

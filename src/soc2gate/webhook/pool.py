@@ -144,7 +144,7 @@ class EvaluatorPool:
         self._dispatch(generation)
         try:
             return await asyncio.wait_for(future, timeout)  # type: ignore[no-any-return]
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
     def _spawn(self, generation: _Generation) -> _Worker:

@@ -15,6 +15,7 @@ import json
 import logging
 import signal
 import socket
+import ssl
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,9 @@ import uvicorn
 from soc2gate import __version__
 from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
+from soc2gate.webhook.app import AdmissionApp, _now
 from soc2gate.webhook.evaluator import Loaded, load
+from soc2gate.webhook.metrics import Metrics
 from soc2gate.webhook.pool import EvaluatorPool
 
 log = logging.getLogger("soc2gate.webhook")
@@ -51,8 +54,6 @@ def check_tls(options: ServeOptions) -> None:
     if not (options.tls_cert and options.tls_key):
         raise UsageError("the webhook serves HTTPS only: give --tls-cert and --tls-key "
                          "(or --insecure-http for local testing)")
-    import ssl
-
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(options.tls_cert, options.tls_key)
     except (OSError, ssl.SSLError) as exc:
@@ -61,9 +62,6 @@ def check_tls(options: ServeOptions) -> None:
 
 def serve(options: ServeOptions) -> int:
     """Serve until SIGTERM/SIGINT; returns the exit code."""
-    from soc2gate.webhook.app import AdmissionApp
-    from soc2gate.webhook.metrics import Metrics
-
     check_tls(options)
     _configure_logging(options.log_level)
     loaded = load(options.scan, options.mode, 1)
@@ -189,8 +187,6 @@ def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) 
 
 
 def _event(event: str, **fields: Any) -> None:
-    from soc2gate.webhook.app import _now
-
     logging.getLogger("soc2gate.webhook.decisions").info(json.dumps({"ts": _now(), "event": event, **fields}))
 
 

@@ -136,7 +136,8 @@ def to_finding(item: CheckovResult, entry: CheckovMapping) -> Finding:
     if item.result == "skipped":
         message += (f" (suppressed in the source with checkov:skip: {item.suppress_comment or 'no reason'};"
                     " use a soc2gate waiver to accept a failure)")
-    rtype = resource.split("/")[0] if item.surface == "kubernetes" else _INDEX.sub("", _MODULES.sub("", resource)).split(".")[0]
+    bare = _INDEX.sub("", _MODULES.sub("", resource))
+    rtype = resource.split("/")[0] if item.surface == "kubernetes" else bare.split(".")[0]
     return Finding(
         policy_id=item.check_id,
         outcome=OUTCOME[item.result],

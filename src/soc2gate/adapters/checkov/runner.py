@@ -16,11 +16,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import IO, Any, Mapping
 
-from soc2gate.diagnostics import sys_finding
 from soc2gate.adapters.checkov.results import CheckovResult, parse_output
+from soc2gate.diagnostics import sys_finding
 from soc2gate.errors import ConfigError
 from soc2gate.model import Finding
 
@@ -41,7 +42,7 @@ class CheckovSettings:
     frameworks: tuple[str, ...] = FRAMEWORKS
 
     @classmethod
-    def resolve(cls, binary: str | None, section: Mapping[str, Any]) -> "CheckovSettings":
+    def resolve(cls, binary: str | None, section: Mapping[str, Any]) -> CheckovSettings:
         return cls(binary=binary or section.get("bin") or None,
                    timeout=float(section.get("timeout_seconds", DEFAULT_TIMEOUT)),
                    frameworks=tuple(section.get("frameworks", FRAMEWORKS)))
@@ -65,8 +66,6 @@ def shared_install_problem(binary: str | None, search_path: list[str] | None = N
     checkov depends on bc-python-hcl2, which installs into the same ``hcl2`` package as
     python-hcl2 and replaces it: soc2gate's Terraform parser then breaks.
     """
-    from importlib import metadata
-
     try:
         found = metadata.distribution("bc-python-hcl2") if search_path is None else next(
             iter(metadata.distributions(name="bc-python-hcl2", path=search_path)))
@@ -132,7 +131,7 @@ class PendingCheckov:
         self.run.problems.append(sys_finding("SYS-006", file, 0, message, resource="checkov"))
 
     def _spawn(self, command: list[str]) -> None:
-        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish/cancel
         env = {**os.environ, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")}
         try:
             proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
