@@ -109,7 +109,7 @@ class Cluster:
 
 def api_object(rtype: ResourceType, item: dict[str, Any]) -> dict[str, Any]:
     """A list item as a full object: list items carry no kind/apiVersion; managedFields is noise."""
-    metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+    metadata = found if isinstance(found := item.get("metadata"), dict) else {}
     metadata = {k: v for k, v in metadata.items() if k != "managedFields"}
     return {"apiVersion": rtype.group_version, "kind": rtype.kind, **item, "metadata": metadata}
 

@@ -39,8 +39,8 @@ def read_metadata(source: str) -> tuple[dict[str, Any], int]:
                 data = yaml.load("\n".join(block), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                line = index + 2 + (mark.line if mark else 0)
-                raise MetadataError(f"METADATA is not valid YAML: {exc}", line) from None
+                at = index + 2 + (mark.line if mark else 0)
+                raise MetadataError(f"METADATA is not valid YAML: {exc}", at) from None
             if not isinstance(data, dict):
                 raise MetadataError("METADATA must be a YAML mapping", index + 1)
             return data, index + 1

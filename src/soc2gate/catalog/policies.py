@@ -74,7 +74,7 @@ def parse_policy(path: Path, source: str, controls: dict[str, Control]) -> Polic
         package = package_name(source)
     except MetadataError as exc:
         raise PolicyLoadError(f"{path}:{exc.line}: {exc}") from None
-    custom = meta.get("custom") if isinstance(meta.get("custom"), dict) else {}
+    custom = found if isinstance(found := meta.get("custom"), dict) else {}
     for key in REQUIRED:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise PolicyLoadError(f"{path}:{line}: METADATA needs a non-empty `{key}`")

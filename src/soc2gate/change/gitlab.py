@@ -39,8 +39,8 @@ def normalize(document: dict[str, Any]) -> dict[str, Any]:
     project = str(_required(document["project"], "path_with_namespace", "event field `project`"))
     iid = _required(attrs, "iid", "event field `object_attributes`")
     action = attrs.get("action")
-    actor = document.get("user") if isinstance(document.get("user"), dict) else {}
-    last_commit = attrs.get("last_commit") if isinstance(attrs.get("last_commit"), dict) else {}
+    actor = found if isinstance(found := document.get("user"), dict) else {}
+    last_commit = found if isinstance(found := attrs.get("last_commit"), dict) else {}
     spec: dict[str, Any] = {
         "id": f"gitlab/{project}!{iid}",
         "platform": "gitlab",
@@ -80,7 +80,7 @@ def _author(attrs: dict[str, Any], actor: dict[str, Any], action: Any) -> str | 
 
 
 def _labels(document: dict[str, Any], attrs: dict[str, Any]) -> list[str]:
-    labels = document.get("labels") if isinstance(document.get("labels"), list) else attrs.get("labels") or []
+    labels = found if isinstance(found := document.get("labels"), list) else attrs.get("labels") or []
     return [str(label.get("title")) for label in labels if isinstance(label, dict) and label.get("title")]
 
 

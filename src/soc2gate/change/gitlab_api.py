@@ -75,7 +75,7 @@ def approvals(body: Any) -> list[dict[str, Any]]:
     out = []
     for entry in entries or []:
         user = entry.get("user") if isinstance(entry, dict) else None
-        if _username(user):
+        if isinstance(user, dict) and _username(user):
             bot = bool(user.get("bot")) or str(user["username"]).endswith("[bot]")
             out.append({"user": _username(user), "user_type": "Bot" if bot else "User", "state": "approved",
                         "submitted_at": entry.get("approved_at"), "commit": None})

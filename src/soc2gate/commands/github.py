@@ -86,7 +86,7 @@ def write_reports(result: Result, targets: dict[str, str]) -> None:
         write_file(path, api.render(result, fmt), f"the {fmt} report")
 
 
-def annotations(result: Result, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
+def annotations_of(result: Result, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
     """Errors for findings that fail the gate (as its verdict decides), warnings for the rest worth
     a look; most severe first."""
     titles = {p.id: p.title for p in result.policies}
@@ -207,7 +207,7 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
 def _publish(result: Result, targets: dict[str, str], annotate: bool, step_summary: bool) -> None:
     click.echo(api.render(result, "text"), nl=False)
     if annotate:
-        for annotation in annotations(result):
+        for annotation in annotations_of(result):
             click.echo(annotation.command())
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY", "")
     if step_summary and summary_path:

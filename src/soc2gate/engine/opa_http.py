@@ -68,7 +68,7 @@ def _pinned_ca(ca_bundle: str, current: Any) -> Any:
     from requests.adapters import HTTPAdapter
 
     class PinnedCA(HTTPAdapter):
-        def send(self, request: Any, **kwargs: Any) -> Any:
+        def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]  # forwards every argument
             kwargs["verify"] = ca_bundle
             return super().send(request, **kwargs)
 

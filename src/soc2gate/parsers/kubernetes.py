@@ -141,7 +141,7 @@ def _objects(document: Any, start: int, end: int, lines: dict[str, int]) -> list
 def _resource(document: dict[str, Any], path: str, start: int, end: int, lines: dict[str, int],
               comments: list[list[Any]] | None = None) -> Resource:
     kind = str(document["kind"])
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    metadata = found if isinstance(found := document.get("metadata"), dict) else {}
     name = str(metadata.get("name") or metadata.get("generateName") or "(unnamed)")
     namespace = metadata.get("namespace")
     address = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"

@@ -74,7 +74,7 @@ def _actions(change: dict[str, Any] | None) -> list[str]:
 
 def _resource(entry, change, expressions, path, lines) -> Resource:
     address = str(entry["address"])
-    values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+    values = found if isinstance(found := entry.get("values"), dict) else {}
     after_unknown = ((change or {}).get("change") or {}).get("after_unknown") or {}
     unknown: dict[str, str] = {}
     attributes = _mark_unknown(values, after_unknown, "", unknown)
@@ -124,8 +124,8 @@ def _mark_unknown(value: Any, unknown_flags: Any, path: str, unknown: dict[str, 
         return {k: _mark_unknown(v, flags.get(k), f"{path}.{k}" if path else k, unknown)
                 for k, v in merged.items() if v is not None or flags.get(k) is True}
     if isinstance(value, list):
-        flags = unknown_flags if isinstance(unknown_flags, list) else []
-        return [_mark_unknown(v, flags[i] if i < len(flags) else None, path, unknown) for i, v in enumerate(value)]
+        items = unknown_flags if isinstance(unknown_flags, list) else []
+        return [_mark_unknown(v, items[i] if i < len(items) else None, path, unknown) for i, v in enumerate(value)]
     return value
 
 

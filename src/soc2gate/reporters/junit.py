@@ -8,6 +8,7 @@ name/classname/time, so policy, severity and controls of a testcase are written 
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 from xml.etree import ElementTree
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
@@ -27,7 +28,7 @@ def _cases(findings: list[Finding]) -> OrderedDict[tuple[str, str, str], list[Fi
     return grouped
 
 
-def _testcase(findings: list[Finding], titles: dict[str, str], requirements: dict[str, str] | None = None):
+def _testcase(findings: list[Finding], titles: dict[str, str], requirements: dict[str, str] | None = None) -> Any:
     first = findings[0]
     details = [f"policy={first.policy_id} severity={first.severity} controls={','.join(first.controls)}",
                f"title={titles.get(first.policy_id, '')}"]

@@ -43,7 +43,7 @@ def render(result: Result, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _order(finding: Finding) -> tuple:
+def _order(finding: Finding) -> tuple[bool, str, int, str]:
     return (finding.outcome is not Outcome.FAIL, finding.span.file if finding.span else "",
             finding.span.start_line if finding.span else 0, finding.policy_id)
 

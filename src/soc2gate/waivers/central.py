@@ -119,9 +119,9 @@ def _entry_lines(path: str, keys: tuple[str, ...]) -> list[int]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     for key in keys:
-        if node is None or node.id != "mapping":
+        if not isinstance(node, yaml.MappingNode):
             return []
         node = next((value for name, value in node.value if getattr(name, "value", None) == key), None)
-    if node is None or node.id != "sequence":
+    if not isinstance(node, yaml.SequenceNode):
         return []
     return [item.start_mark.line + 1 for item in node.value]

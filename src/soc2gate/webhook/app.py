@@ -157,7 +157,7 @@ class AdmissionApp:
 def decision_record(request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> dict[str, Any]:
     """The JSON log line: evidence that the control operated on this request."""
     subject = request.subject() or {}
-    metadata = subject.get("metadata") if isinstance(subject.get("metadata"), dict) else {}
+    metadata = found if isinstance(found := subject.get("metadata"), dict) else {}
     return {
         "ts": _now(), "event": "admission", "uid": request.uid,
         "kind": request.kind, "api_version": request.api_version, "resource": request.resource,

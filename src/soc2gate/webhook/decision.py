@@ -12,7 +12,7 @@ object) is judged like a failure under ``webhook.mode``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from soc2gate.model import Finding, Outcome, Verdict, control_order, severity_rank
 from soc2gate.webhook.settings import WebhookSettings
@@ -70,7 +70,7 @@ def decide(findings: Sequence[Finding], settings: WebhookSettings, verdict: Verd
     """The decision for one admission request's findings (context policies already removed)."""
     parts = _sort(findings, settings, verdict)
     failing = parts.deny + parts.warn + parts.audit
-    common = dict(
+    common: dict[str, Any] = dict(
         warnings=tuple(_warning(f) for f in parts.warn[:MAX_WARNINGS]),
         denied=_ids(parts.deny), warned=_ids(parts.warn), audited=_ids(parts.audit),
         waived=_ids(parts.waived), errors=tuple(dict.fromkeys(f.resource or f.policy_id for f in parts.errors)),
@@ -84,7 +84,7 @@ def decide(findings: Sequence[Finding], settings: WebhookSettings, verdict: Verd
     return Decision(outcome, True, **common)
 
 
-def failure(settings: WebhookSettings, reason: str, target: str, common: dict | None = None) -> Decision:
+def failure(settings: WebhookSettings, reason: str, target: str, common: dict[str, Any] | None = None) -> Decision:
     """An internal error (evaluation crashed, deadline passed), answered per failure_mode."""
     common = dict(common or {})
     if settings.failure_mode == "allow":

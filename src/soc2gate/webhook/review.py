@@ -90,9 +90,9 @@ def _request(request: dict[str, Any]) -> AdmissionRequest:
     obj, old = _object(request, "object"), _object(request, "oldObject")
     if operation in ("CREATE", "UPDATE") and obj is None:
         raise ReviewError(f"`request.object` is required for {operation}")
-    user = request.get("userInfo") if isinstance(request.get("userInfo"), dict) else {}
-    groups = user.get("groups") if isinstance(user.get("groups"), list) else []
-    resource = request.get("resource") if isinstance(request.get("resource"), dict) else {}
+    user = found if isinstance(found := request.get("userInfo"), dict) else {}
+    groups = found if isinstance(found := user.get("groups"), list) else []
+    resource = found if isinstance(found := request.get("resource"), dict) else {}
     group, version = str(kind.get("group") or ""), str(kind.get("version") or "")
     return AdmissionRequest(
         uid=uid,

@@ -69,7 +69,7 @@ def _report(report: dict[str, Any]) -> tuple[list[CheckovResult], list[str]]:
 
 def _result(item: dict[str, Any], outcome: str, check_type: str) -> CheckovResult:
     lines = item.get("file_line_range") or [0, 0]
-    check = item.get("check_result") if isinstance(item.get("check_result"), dict) else {}
+    check = found if isinstance(found := item.get("check_result"), dict) else {}
     return CheckovResult(
         check_id=str(item.get("check_id", "")),
         check_name=str(item.get("check_name", "")),
