@@ -19,7 +19,22 @@ from soc2gate.errors import Soc2gateError
 DEBUG = click.Option(["--debug"], is_flag=True, expose_value=False, help="Show tracebacks of internal errors.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _with_debug(command: click.Command) -> click.Command:
+    if DEBUG not in command.params:
+        command.params.append(DEBUG)
+    for sub in getattr(command, "commands", {}).values():
+        _with_debug(sub)
+    return command
+
+
+class _Group(click.Group):
+    """The root group: every command added to it accepts ``--debug``."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(_with_debug(cmd), name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, params=[DEBUG])
 @click.version_option(__version__, prog_name="soc2gate")
 def cli() -> None:
     """soc2gate: check infrastructure changes against SOC 2 controls."""
@@ -83,17 +98,9 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     ctx.exit(result.exit_code)
 
 
-def _with_debug(command: click.Command) -> None:
-    if DEBUG not in command.params:
-        command.params.append(DEBUG)
-    for sub in getattr(command, "commands", {}).values():
-        _with_debug(sub)
-
-
 def main() -> None:
     """Console entry point: the one error handler at the edge."""
     register_all(cli)
-    _with_debug(cli)
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False, prog_name="soc2gate")
