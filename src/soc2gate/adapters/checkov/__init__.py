@@ -1,9 +1,9 @@
 """checkov as a source of findings: started beside the native scan, merged into its Result.
 
-``start`` runs checkov when asked (``--with-checkov`` or ``checkov.enabled``); ``finish``
-waits for it and returns a ``Contribution``: the native findings annotated with their
-checkov twins, and checkov's own findings and problems, unscoped.  ``api`` scopes those
-like every other finding and the Result's verdict judges them.
+``start`` runs checkov when asked (``--with-checkov`` or ``checkov.enabled``); once it has
+finished, ``merge_run`` returns a ``Contribution``: the native findings annotated with their
+checkov twins, and checkov's own findings and problems, unscoped.  ``api`` scopes those like
+every other finding and the Result's verdict judges them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from soc2gate.adapters.checkov.runner import start as start_run
 from soc2gate.errors import UsageError
 from soc2gate.model import Result
 
-__all__ = ["CheckovRun", "Contribution", "PendingCheckov", "finish", "merge_run", "start"]
+__all__ = ["CheckovRun", "Contribution", "PendingCheckov", "merge_run", "start"]
 
 
 def start(asked: bool | None, binary: str | None, section: Mapping[str, Any], paths: Collection[str],
@@ -29,12 +29,6 @@ def start(asked: bool | None, binary: str | None, section: Mapping[str, Any], pa
     if reads_stdin:
         raise UsageError("--with-checkov scans files: it cannot read standard input; give PATHs")
     return start_run(CheckovSettings.resolve(binary, section), list(paths))
-
-
-def finish(pending: PendingCheckov, native: Result, in_scope: Collection[str],
-           wanted: Collection[str]) -> Contribution:
-    """Wait for checkov; its results for the mapped checks of criteria ``in_scope`` (and among ``wanted``)."""
-    return merge_run(native, pending.finish(), in_scope, wanted)
 
 
 def merge_run(native: Result, run: CheckovRun, in_scope: Collection[str], wanted: Collection[str]) -> Contribution:
