@@ -49,7 +49,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 }
 # third-party modules imported inside functions, and why they are not imported at module level
 DEFERRED: dict[str, str] = {
-    "kubernetes": "optional: extra `webhook` (soc2gate audit)",
+    "kubernetes": "optional: extra `audit`",
     "prometheus_client": "optional: extra `webhook`",
     "uvicorn": "optional: extra `webhook`",
     "opa_client": "optional: extra `opa`",

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, REPO, require_shared
+from conftest import CORPORA, require_shared
 from soc2gate.api import Gate, ScanOptions
 from webhook_harness import WebhookProcess
 from webhook_install import hardened_deployment

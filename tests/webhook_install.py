@@ -55,7 +55,7 @@ def objects(text: str) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def rendered(overlay: str) -> tuple[dict[str, Any], ...]:
     """The overlay's objects, image pinned to EXAMPLE_DIGEST (cached per test process)."""
     with tempfile.TemporaryDirectory() as directory:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from soc2gate import api
+from soc2gate.webhook.certs import CertRequest, write
 from soc2gate.webhook.settings import MODES
 
 
@@ -59,8 +60,6 @@ def serve(ctx: click.Context, tls_cert: str | None, tls_key: str | None, host: s
 @click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3650), help="Validity in days.")
 def certs(output_dir: Path, service: str, namespace: str, days: int) -> None:
     """Generate a CA and a serving certificate for the webhook's Service (clusters without cert-manager)."""
-    from soc2gate.webhook.certs import CertRequest, write
-
     request = CertRequest(output_dir=output_dir, service=service, namespace=namespace, days=days)
     for path in write(request):
         click.echo(f"wrote {path}")

@@ -84,7 +84,7 @@ def cabundle_patch(ca_pem: bytes, webhooks: int) -> str:
     bundle = base64.b64encode(ca_pem).decode("ascii")
     lines = ["# Written by `soc2gate webhook certs`: the CA that signed tls.crt, for the apiserver to trust."]
     for index in range(webhooks):
-        lines += [f"- op: add", f"  path: /webhooks/{index}/clientConfig/caBundle", f"  value: {bundle}"]
+        lines += ["- op: add", f"  path: /webhooks/{index}/clientConfig/caBundle", f"  value: {bundle}"]
     return "\n".join(lines) + "\n"
 
 
