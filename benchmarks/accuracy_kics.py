@@ -43,7 +43,7 @@ def load_gate():
     from soc2gate.config import parse_config
 
     config = parse_config("scope:\n  categories: [" + ", ".join(CATEGORIES) + "]\n", "<kics benchmark settings>")
-    return Gate(config, ScanOptions(use_cache=False))
+    return Gate.build(config, ScanOptions(use_cache=False))
 
 
 def corpus_label(corpus: Path) -> str:

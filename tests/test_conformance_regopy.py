@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from policy_fixtures import Fixture, all_fixtures
-from soc2gate.api import Gate, ScanOptions, _collect
+from soc2gate.api import Gate, ScanOptions
+from soc2gate.api.gate import _collect
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.regorus_engine import RegorusEngine
 

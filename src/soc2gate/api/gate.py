@@ -80,7 +80,12 @@ class Gate:
 
     @classmethod
     def load(cls, options: ScanOptions) -> Gate:
-        config = load_config(options.config_path)
+        """The gate of ``options``, with the configuration file it names (or ./.soc2gate.yaml)."""
+        return cls.build(load_config(options.config_path), options)
+
+    @classmethod
+    def build(cls, config: Config, options: ScanOptions) -> Gate:
+        """The gate of an already loaded configuration."""
         categories = _categories(config)
         controls = in_scope(load_controls(), categories)
         bundle = _load_bundle(config, options)
