@@ -61,10 +61,16 @@ DEFERRED: dict[str, str] = {
     "jsonschema": "~140 ms, only when a configuration, waiver file or change record is validated",
     "yaml": "kept off CLI start (benchmarks/README.md, pre-commit hook latency)",
     "platformdirs": "kept off CLI start; only when the parse cache is used",
+    "concurrent": "concurrent.futures (multiprocessing, ~40 ms), only when many HCL files are parsed at once",
+    "importlib": "importlib.metadata (~45 ms), only when checkov runs (adapters/checkov/runner.py)",
 }
 # soc2gate modules imported inside a function, and why
 DEFERRED_OURS: dict[tuple[str, str], str] = {
     ("commands/webhook.py", "soc2gate.webhook.server"): "imports uvicorn: optional, extra `webhook`",
+    # checkov is an optional finding source: its runner (subprocess, tempfile) and mapping load when asked
+    ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.runner"): "only with --with-checkov",
+    ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.mapping"): "only with --with-checkov",
+    ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.merge"): "only with --with-checkov",
 }
 MAX_MODULE_LINES = 320
 MAX_FUNCTION_LINES = 45

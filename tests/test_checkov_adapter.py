@@ -25,7 +25,7 @@ from soc2gate.adapters.checkov.runner import (
     PendingCheckov,
     commands,
     shared_install_problem,
-    start,
+    start_run,
 )
 from soc2gate.api import Gate, ScanOptions, scan
 from soc2gate.catalog.controls import load_controls
@@ -192,7 +192,7 @@ def test_shared_install_with_bc_python_hcl2_is_refused(tmp_path: Path) -> None:
 def test_start_refuses_checkov_inside_soc2gates_environment() -> None:
     inside = Path(sys.prefix) / "bin" / "soc2gate"  # stands for a checkov installed next to soc2gate
     with pytest.raises(ConfigError, match="own Python environment"):
-        start(CheckovSettings(binary=str(inside)), [str(S3_FAIL)])
+        start_run(CheckovSettings(binary=str(inside)), [str(S3_FAIL)])
 
 
 def test_checkov_cannot_read_standard_input() -> None:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from soc2gate import __version__
 from soc2gate.adapters import checkov
@@ -29,6 +29,9 @@ from soc2gate.errors import UsageError
 from soc2gate.model import INPUT_TYPES, SEVERITIES, Control, Finding, Policy, Resource, Result, Verdict, control_order
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.waivers import WaiverSet
+
+if TYPE_CHECKING:
+    from soc2gate.adapters.checkov.runner import CheckovRun
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -116,7 +119,7 @@ class Gate:
         severity = self.config.section("policies").get("severity", {}).get(finding.policy_id, finding.severity)
         return replace(finding, controls=controls, severity=severity)
 
-    def with_checkov(self, result: Result, run: checkov.CheckovRun) -> Result:
+    def with_checkov(self, result: Result, run: CheckovRun) -> Result:
         """``result`` with a finished checkov run's findings merged in, scoped like every other finding."""
         wanted = self.options.controls or tuple(self.config.get("controls", []))
         part = checkov.merge_run(result, run, tuple(self.controls), wanted)

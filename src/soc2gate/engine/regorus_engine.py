@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 import regorus
 
@@ -18,6 +18,11 @@ class RegorusEngine:
     def __init__(self) -> None:
         self._engine: Any = None
         self._bundle: PolicyBundle | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> RegorusEngine:
+        """The embedded engine takes no settings."""
+        return cls()
 
     def prepare(self, bundle: PolicyBundle) -> None:
         engine = regorus.Engine()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -75,5 +74,7 @@ def _parse_many(texts: list[TextFile]) -> list[dict[str, Any] | tuple[str, int]]
     workers = min(os.cpu_count() or 1, 4)
     if len(items) < PARALLEL_THRESHOLD or workers < 2:
         return [_parse_one(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: ~40 ms, only for many files
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_parse_one, items, chunksize=max(1, len(items) // (workers * 4))))

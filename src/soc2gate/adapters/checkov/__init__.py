@@ -8,16 +8,16 @@ every other finding and the Result's verdict judges them.
 
 from __future__ import annotations
 
-from typing import Any, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Mapping
 
-from soc2gate.adapters.checkov.mapping import load_mapping
-from soc2gate.adapters.checkov.merge import Contribution, contribution
-from soc2gate.adapters.checkov.runner import CheckovRun, CheckovSettings, PendingCheckov
-from soc2gate.adapters.checkov.runner import start as start_run
 from soc2gate.errors import UsageError
 from soc2gate.model import Result
 
-__all__ = ["CheckovRun", "Contribution", "PendingCheckov", "merge_run", "start"]
+if TYPE_CHECKING:
+    from soc2gate.adapters.checkov.merge import Contribution
+    from soc2gate.adapters.checkov.runner import CheckovRun, PendingCheckov
+
+__all__ = ["merge_run", "start"]
 
 
 def start(asked: bool | None, binary: str | None, section: Mapping[str, Any], paths: Collection[str],
@@ -28,11 +28,16 @@ def start(asked: bool | None, binary: str | None, section: Mapping[str, Any], pa
         return None
     if reads_stdin:
         raise UsageError("--with-checkov scans files: it cannot read standard input; give PATHs")
+    from soc2gate.adapters.checkov.runner import CheckovSettings, start_run  # subprocess & co: only when asked
+
     return start_run(CheckovSettings.resolve(binary, section), list(paths))
 
 
 def merge_run(native: Result, run: CheckovRun, in_scope: Collection[str], wanted: Collection[str]) -> Contribution:
     """What a finished checkov ``run`` adds to the ``native`` Result."""
+    from soc2gate.adapters.checkov.mapping import load_mapping  # only once checkov has run
+    from soc2gate.adapters.checkov.merge import contribution
+
     mapping = {cid: entry for cid, entry in load_mapping().items()
                if set(entry.controls) & set(in_scope) and (not wanted or set(wanted) & set(entry.controls))}
     return contribution(native, run, mapping)

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import IO, Any, Mapping
 
@@ -66,6 +65,8 @@ def shared_install_problem(binary: str | None, search_path: list[str] | None = N
     checkov depends on bc-python-hcl2, which installs into the same ``hcl2`` package as
     python-hcl2 and replaces it: soc2gate's Terraform parser then breaks.
     """
+    from importlib import metadata  # only when checkov runs: ~45 ms on every start otherwise
+
     try:
         found = metadata.distribution("bc-python-hcl2") if search_path is None else next(
             iter(metadata.distributions(name="bc-python-hcl2", path=search_path)))
@@ -191,7 +192,7 @@ class PendingCheckov:
             self._problem(path, f"{path}: checkov could not parse this file, so checkov checked nothing in it")
 
 
-def start(settings: CheckovSettings, paths: list[str]) -> PendingCheckov:
+def start_run(settings: CheckovSettings, paths: list[str]) -> PendingCheckov:
     """Start checkov in the background, after refusing an environment it would break."""
     problem = shared_install_problem(find_binary(settings))
     if problem:
