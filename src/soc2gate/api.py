@@ -172,7 +172,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
     """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
     if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
-        return options.engine, {}
+        return options.engine, dict(config.section("limits"))
     given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
     return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 

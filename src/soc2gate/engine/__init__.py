@@ -11,7 +11,8 @@ from soc2gate.errors import UsageError
 def _regorus(settings: Mapping[str, Any]) -> Engine:
     from soc2gate.engine.regorus_engine import RegorusEngine
 
-    return RegorusEngine()
+    timeout = settings.get("eval_timeout_s")
+    return RegorusEngine() if timeout is None else RegorusEngine(timeout_s=float(timeout))
 
 
 def _opa(settings: Mapping[str, Any]) -> Engine:

@@ -1,0 +1,120 @@
+"""Run evaluation work in a forked child that is killed when it overruns its deadline.
+
+regorus evaluates in Rust while holding the GIL and offers no execution time limit to Python,
+and its engines are bound to their thread: the only way to abandon an evaluation is to run it
+in a process that can be killed.  ``fork`` makes that cheap (the prepared engine and the input
+are already in memory, copy-on-write; a few milliseconds for the fork and the pipe), so the
+normal path stays one query.
+
+The child sends length-prefixed records through a pipe; the parent reads them with a deadline
+per record and kills the child when one does not arrive in time (``Overrun``).  A child that
+fails before sending everything simply ends the stream early.  Where ``os.fork`` does not
+exist (Windows) the work runs inline, without a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+Emit = Callable[[bytes], None]
+FAILED_EXIT = 70
+
+
+class Overrun(Exception):
+    """No record arrived within the deadline; the child was killed."""
+
+
+@dataclass
+class Child:
+    pid: int  # 0: the work ran inline and ``pending`` holds its records
+    fd: int = -1
+    pending: bytearray = field(default_factory=bytearray)
+
+    def close(self) -> None:
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def start(work: Callable[[Emit], None]) -> Child:
+    """Start ``work(emit)`` in a child process; each ``emit(payload)`` sends one record."""
+    if not hasattr(os, "fork"):
+        child = Child(0)
+        try:
+            work(lambda payload: child.pending.extend(_frame(payload)))
+        except Exception:  # noqa: BLE001 - reported as a stream that ends early
+            pass
+        return child
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, write, and leave without running the parent's cleanups
+        os.close(read_fd)
+        code = FAILED_EXIT
+        try:
+            work(lambda payload: _write_all(write_fd, _frame(payload)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return Child(pid, read_fd)
+
+
+def records(child: Child, timeout_s: float) -> Iterator[bytes]:
+    """The child's records, each within ``timeout_s`` of the previous one; Overrun otherwise."""
+    buffer = child.pending
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            payload = _take(buffer)
+            if payload is not None:
+                yield payload
+                deadline = time.monotonic() + timeout_s
+                continue
+            if child.fd < 0:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([child.fd], [], [], remaining)[0]:
+                raise Overrun(f"no result within {timeout_s:g} s")
+            chunk = os.read(child.fd, 1 << 20)
+            if not chunk:
+                return
+            buffer.extend(chunk)
+    finally:
+        child.close()
+
+
+def _frame(payload: bytes) -> bytes:
+    return b"%d\n" % len(payload) + payload
+
+
+def _take(buffer: bytearray) -> bytes | None:
+    """Remove and return one complete record from the front of ``buffer``, if there is one."""
+    newline = buffer.find(b"\n")
+    if newline < 0:
+        return None
+    size = int(buffer[:newline])
+    end = newline + 1 + size
+    if len(buffer) < end:
+        return None
+    payload = bytes(buffer[newline + 1:end])
+    del buffer[:end]
+    return payload
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
