@@ -9,7 +9,8 @@ normal path stays one query.
 The child sends length-prefixed records through a pipe; the parent reads them with a deadline
 per record and kills the child when one does not arrive in time (``Overrun``).  A child that
 fails before sending everything simply ends the stream early.  Where ``os.fork`` does not
-exist (Windows) the work runs inline, without a deadline.
+exist (Windows), or when the caller bounds the time itself (the admission webhook's worker
+processes), the work runs inline.
 """
 
 from __future__ import annotations
@@ -48,14 +49,18 @@ class Child:
             self.fd = -1
 
 
-def start(work: Callable[[Emit], None]) -> Child:
-    """Start ``work(emit)`` in a child process; each ``emit(payload)`` sends one record."""
-    if not hasattr(os, "fork"):
+def start(work: Callable[[Emit], None], fork: bool = True) -> Child:
+    """Start ``work(emit)`` in a child process; each ``emit(payload)`` sends one record.
+
+    ``fork=False`` (or no ``os.fork``) runs the work inline: the caller bounds the time itself.
+    """
+    if not fork or not hasattr(os, "fork"):
         child = Child(0)
         try:
             work(lambda payload: child.pending.extend(_frame(payload)))
-        except Exception:  # noqa: BLE001 - reported as a stream that ends early
-            pass
+        except BaseException as exc:  # a Rust panic is a BaseException: reported as a stream that ends early
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
         return child
     read_fd, write_fd = os.pipe()
     pid = os.fork()

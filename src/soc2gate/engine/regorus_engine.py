@@ -25,6 +25,7 @@ class RegorusEngine:
     name = "regorus"
 
     def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        """``timeout_s`` 0: no child process, the caller bounds the time (the webhook's workers)."""
         self._engine: Any = None
         self._bundle: PolicyBundle | None = None
         self.timeout_s = float(timeout_s)
@@ -45,7 +46,7 @@ class RegorusEngine:
         assert self._engine is not None and self._bundle is not None, "prepare() first"
         engine = self._engine.clone()
         engine.set_input_json(input_json(document))
-        child = deadline.start(lambda emit: emit(engine.eval_query_as_json(QUERY).encode()))
+        child = deadline.start(lambda emit: emit(engine.eval_query_as_json(QUERY).encode()), self.timeout_s > 0)
         try:
             answers = list(deadline.records(child, self.timeout_s))
         except deadline.Overrun:
@@ -61,7 +62,7 @@ class RegorusEngine:
         pending = list(self._bundle.policies)
         while pending:
             batch = list(pending)
-            child = deadline.start(lambda emit: _each_policy(engine, batch, emit))
+            child = deadline.start(lambda emit: _each_policy(engine, batch, emit), self.timeout_s > 0)
             try:
                 for answer in deadline.records(child, self.timeout_s):
                     _record(verdicts, pending.pop(0), json.loads(answer))
@@ -91,7 +92,9 @@ def _each_policy(engine: Any, policies: list[Policy], emit: deadline.Emit) -> No
         for rule in ("deny", "inconclusive"):
             try:
                 answer[rule] = _value(engine.eval_query_as_json(f"data.{policy.package}.{rule}"))
-            except Exception as exc:  # noqa: BLE001 - any engine failure is this policy's error
+            except BaseException as exc:  # any engine failure (a Rust panic too) is this policy's error
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
                 answer["error"] = engine_error(exc)[1]
         emit(json.dumps(answer, default=str).encode())
 
