@@ -134,19 +134,22 @@ class Gate:
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
     from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import MAX_DEPTH, too_deep
+    from soc2gate.engine.input_doc import unreadable
+    from soc2gate.engine.outcomes import line_for
 
     kept, problems = [], []
     for resource in resources:
-        if too_deep(resource):
-            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
-                                        f"{resource.span.location()}: {resource.address} is nested more than "
-                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
-                                        resource=resource.address))
-        else:
+        why = unreadable(resource)
+        if why is None:
             kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
     return kept, problems
 
 

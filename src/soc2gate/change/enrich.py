@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from soc2gate.change import github_api, gitlab_api, records
 from soc2gate.change.schema import validate, wrap
 from soc2gate.errors import InputError
+from soc2gate.parsers import json_strict
 
 
 def wants(settings: Mapping[str, Any] | None) -> bool:
@@ -57,7 +58,7 @@ def enriched_json(text: str, settings: Mapping[str, Any], path: str) -> str | No
     Documents that do not parse or normalize are left to the normal path, which reports them.
     """
     try:
-        document = json.loads(text)
+        document = json_strict.loads(text)
         record = records.normalize(document) if records.detect(document) else None
     except (json.JSONDecodeError, InputError):
         return None

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from soc2gate.parsers import json_strict
+
 TOKEN_OPTIONS = (
     click.option("--github-token", envvar="GITHUB_TOKEN", default=None,
                  help="Complete GitHub records from the REST API (env GITHUB_TOKEN)."),
@@ -77,7 +79,7 @@ def _load(name: str) -> Any:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None
     try:
-        return json.loads(text)
+        return json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
 

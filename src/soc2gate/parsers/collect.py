@@ -16,6 +16,7 @@ from soc2gate.discovery import Candidate, discover
 from soc2gate.model import Resource, Skipped
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
+from soc2gate.parsers import json_strict
 from soc2gate.parsers.hcl_file import HclSyntaxError
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
@@ -146,7 +147,7 @@ def _auto_tfvars(directory: str, texts, out: Collected) -> dict[str, Any]:
 
 def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required: str | None = None) -> None:
     try:
-        document = json.loads(text.text)
+        document = json_strict.loads(text.text)
     except json.JSONDecodeError as exc:
         out.error("SYS-001", text.path, exc.lineno, f"{text.path}:{exc.lineno}: invalid JSON: {exc.msg}")
         return
