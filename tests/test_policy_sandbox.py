@@ -126,7 +126,7 @@ def test_cli_refuses_a_hidden_call_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_an_overrunning_policy_is_a_sys_003_finding_and_the_gate_fails(tmp_path: Path) -> None:
-    slow = "count([x | some x in numbers.range(1, 300000000)]) > 0"
+    slow = "count([i | some i in numbers.range(1, 30000); some j in numbers.range(1, 30000); i == j]) > 0"
     pack = _policy_dir(tmp_path, DENY_EACH_BUCKET.replace("CONDITION", slow))
     config = tmp_path / "soc2gate.yaml"
     config.write_text("limits:\n  eval_timeout_s: 1\n")
@@ -139,6 +139,19 @@ def test_an_overrunning_policy_is_a_sys_003_finding_and_the_gate_fails(tmp_path:
     assert len(errors) == 1 and "TF-900" in errors[0]["message"] and "eval_timeout_s" in errors[0]["message"]
     assert errors[0]["file"].endswith("sandboxed/policy.rego")
     assert any(f["policy"].startswith("TF-0") and f["outcome"] == "fail" for f in findings), "other verdicts kept"
+
+
+def test_an_evaluation_past_the_memory_bound_is_a_sys_003_finding(tmp_path: Path) -> None:
+    huge = "count([x | some x in numbers.range(1, 300000000)]) > 0"  # the reproducer: 7.2 GB at once
+    pack = _policy_dir(tmp_path, DENY_EACH_BUCKET.replace("CONDITION", huge))
+    config = tmp_path / "soc2gate.yaml"
+    config.write_text("limits:\n  eval_timeout_s: 60\n  eval_memory_mb: 256\n")
+    report = tmp_path / "report.json"
+    done = _scan(str(_bucket(tmp_path)), "--policy-dir", str(pack), "--config", str(config),
+                 "--format", "json", "--output", str(report), timeout=90)
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = [f for f in json.loads(report.read_text())["findings"] if f["policy"] == "SYS-003"]
+    assert len(errors) == 1 and "TF-900" in errors[0]["message"] and "eval_memory_mb" in errors[0]["message"]
 
 
 def test_the_deadline_is_validated_configuration(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The embedded engine: the regorus Rego interpreter, one query for the whole bundle.
 
-Every evaluation has a deadline (``limits.eval_timeout_s``): the query runs in a forked child
-(``engine/deadline.py``) that is killed when it overruns.  When the batch fails or overruns,
+Every evaluation has a deadline (``limits.eval_timeout_s``) and a memory bound
+(``limits.eval_memory_mb``): the query runs in a forked child (``engine/deadline.py``) that is
+killed when it overruns and cannot allocate past the bound.  When the batch fails or overruns,
 the policies are evaluated one by one, each with the same deadline, so that only the policies
 that crash or overrun become errors (SYS-003 findings) and every other verdict is kept.
 """
@@ -19,16 +20,18 @@ from soc2gate.errors import InputError, PolicyLoadError
 from soc2gate.model import Policy
 
 DEFAULT_TIMEOUT_S = 5.0
+DEFAULT_MEMORY_MB = 2048
 
 
 class RegorusEngine:
     name = "regorus"
 
-    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
         """``timeout_s`` 0: no child process, the caller bounds the time (the webhook's workers)."""
         self._engine: Any = None
         self._bundle: PolicyBundle | None = None
         self.timeout_s = float(timeout_s)
+        self.memory_mb = int(memory_mb)
 
     def prepare(self, bundle: PolicyBundle) -> None:
         import regorus
@@ -46,7 +49,7 @@ class RegorusEngine:
         assert self._engine is not None and self._bundle is not None, "prepare() first"
         engine = self._engine.clone()
         engine.set_input_json(input_json(document))
-        child = deadline.start(lambda emit: emit(engine.eval_query_as_json(QUERY).encode()), self.timeout_s > 0)
+        child = self._start(lambda emit: emit(engine.eval_query_as_json(QUERY).encode()))
         try:
             answers = list(deadline.records(child, self.timeout_s))
         except deadline.Overrun:
@@ -62,17 +65,22 @@ class RegorusEngine:
         pending = list(self._bundle.policies)
         while pending:
             batch = list(pending)
-            child = deadline.start(lambda emit: _each_policy(engine, batch, emit), self.timeout_s > 0)
+            child = self._start(lambda emit: _each_policy(engine, batch, emit))
             try:
                 for answer in deadline.records(child, self.timeout_s):
                     _record(verdicts, pending.pop(0), json.loads(answer))
                 if pending:
-                    verdicts.errors[pending.pop(0).id] = "the policy engine stopped while evaluating this policy"
+                    verdicts.errors[pending.pop(0).id] = (
+                        f"the policy engine stopped while evaluating this policy ({child.ending()}; "
+                        f"an allocation past limits.eval_memory_mb = {self.memory_mb} ends it so)")
             except deadline.Overrun:
                 verdicts.errors[pending.pop(0).id] = (
                     f"evaluation did not finish within {self.timeout_s:g} s (limits.eval_timeout_s): "
                     "the policy was stopped")
         return verdicts
+
+    def _start(self, work: Any) -> deadline.Child:
+        return deadline.start(work, fork=self.timeout_s > 0, memory_mb=self.memory_mb)
 
 
 def input_json(document: dict[str, Any]) -> str:
