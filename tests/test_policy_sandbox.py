@@ -169,10 +169,9 @@ def test_a_child_that_overruns_is_killed() -> None:
             pass
 
     child = deadline.start(work)
-    received = []
+    received: list[bytes] = []
     with pytest.raises(deadline.Overrun):
-        for record in deadline.records(child, 0.5):
-            received.append(record)
+        received.extend(deadline.records(child, 0.5))
     assert received[0] == b"first"
     pid = int(received[1])
     with pytest.raises(ChildProcessError):

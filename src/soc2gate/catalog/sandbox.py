@@ -69,7 +69,7 @@ def _ast(source: str, path: str) -> dict[str, Any]:
     return modules[0]["ast"] if modules else {}
 
 
-def engine_error(exc: Exception) -> tuple[int, str]:
+def engine_error(exc: BaseException) -> tuple[int, str]:
     """(line, one-line message) of a regorus error, without the Rust backtrace RUST_BACKTRACE adds."""
     text = str(exc).split("Stack backtrace:")[0]
     match = _LOCATION.search(text)

@@ -64,8 +64,7 @@ class RegorusEngine:
         verdicts = RawVerdicts()
         pending = list(self._bundle.policies)
         while pending:
-            batch = list(pending)
-            child = self._start(lambda emit: _each_policy(engine, batch, emit))
+            child = self._start(lambda emit, batch=tuple(pending): _each_policy(engine, batch, emit))
             try:
                 for answer in deadline.records(child, self.timeout_s):
                     _record(verdicts, pending.pop(0), json.loads(answer))
@@ -93,7 +92,7 @@ def input_json(document: dict[str, Any]) -> str:
         raise InputError(f"an input holds a number JSON cannot represent (NaN or Infinity): {exc}") from None
 
 
-def _each_policy(engine: Any, policies: list[Policy], emit: deadline.Emit) -> None:
+def _each_policy(engine: Any, policies: tuple[Policy, ...], emit: deadline.Emit) -> None:
     """In the child: one record per policy, {deny, inconclusive, error}."""
     for policy in policies:
         answer: dict[str, Any] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -101,7 +101,7 @@ def _go_bool(loader: Any, node: Any) -> bool:
 class KubernetesLoader(SafeLoader):
     """Plain scalars resolved as go-yaml v2 (kubectl, the API server) resolves them."""
 
-    yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {}
 
 
 def _resolver(tag: str, pattern: str, first: str | list[str]) -> None:
