@@ -132,3 +132,8 @@ def test_strict_json_points_at_the_token(text: str, token: str, line: int) -> No
 def test_strict_json_reads_ordinary_numbers() -> None:
     assert json_strict.loads('{"a": [1, -2.5e3, 1e308, 0]}') == {"a": [1, -2500.0, 1e308, 0]}
     assert yaml.load("a: [1, 2.5, .5e1]", Loader=SafeLoader) == {"a": [1, 2.5, ".5e1"]}
+
+
+def test_standard_input_is_read_as_kubernetes_reads_it() -> None:
+    result = scan(ScanOptions(stdin=_pod("Y").encode(), input_type="kubernetes", use_cache=False))
+    assert [f.outcome for f in result.findings if f.policy_id == "K8S-001"] == [Outcome.FAIL]
