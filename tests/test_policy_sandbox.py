@@ -187,3 +187,19 @@ def test_records_survive_large_payloads_and_a_failing_child() -> None:
         raise RuntimeError("stops here")
 
     assert list(deadline.records(deadline.start(work), 10)) == [big, b"\n2\nnot-a-frame"]
+
+
+@pytest.mark.parametrize("timeout_s", [5.0, 0.0], ids=["forked", "in-process"])
+def test_a_failing_policy_is_isolated_and_the_others_keep_their_verdicts(tmp_path: Path, timeout_s: float) -> None:
+    from soc2gate.engine.input_doc import build_input
+    from soc2gate.engine.regorus_engine import RegorusEngine
+    from soc2gate.parsers.collect import CollectOptions, collect
+
+    pack = _policy_dir(tmp_path, DENY_EACH_BUCKET.replace("CONDITION", "undefined.function(r) == 1"))
+    bundle = load_bundle([policies_dir(), pack], load_controls())
+    engine = RegorusEngine(timeout_s=timeout_s)
+    engine.prepare(bundle)
+    resources = collect([str(_bucket(tmp_path))], CollectOptions(use_cache=False)).resources
+    verdicts = engine.evaluate(build_input(resources, {"now": "2026-01-01T00:00:00+00:00", "change_management": {}}))
+    assert list(verdicts.errors) == ["TF-900"] and "undefined.function" in verdicts.errors["TF-900"]
+    assert sum(len(items) for items in verdicts.denies.values()) > 0, "the other policies' verdicts are kept"

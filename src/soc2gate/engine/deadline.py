@@ -36,6 +36,7 @@ class Child:
     fd: int = -1
     pending: bytearray = field(default_factory=bytearray)
     status: int = 0  # os.waitpid status once closed
+    forked: bool = False
 
     def close(self) -> None:
         if self.pid:
@@ -51,7 +52,9 @@ class Child:
 
 
     def ending(self) -> str:
-        """How the child ended, for a message: "exit 70", "signal 6 (SIGABRT)"."""
+        """How the child ended, for a message: "exit 70", "signal 6 (SIGABRT)", "in-process"."""
+        if not self.forked:
+            return "in-process"
         if os.WIFSIGNALED(self.status):
             number = os.WTERMSIG(self.status)
             return f"signal {number} ({signal.Signals(number).name})"
@@ -86,7 +89,7 @@ def start(work: Callable[[Emit], None], fork: bool = True, memory_mb: int = 0) -
         finally:
             os._exit(code)
     os.close(write_fd)
-    return Child(pid, read_fd)
+    return Child(pid, read_fd, forked=True)
 
 
 def records(child: Child, timeout_s: float) -> Iterator[bytes]:

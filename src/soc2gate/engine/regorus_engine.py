@@ -69,14 +69,18 @@ class RegorusEngine:
                 for answer in deadline.records(child, self.timeout_s):
                     _record(verdicts, pending.pop(0), json.loads(answer))
                 if pending:
-                    verdicts.errors[pending.pop(0).id] = (
-                        f"the policy engine stopped while evaluating this policy ({child.ending()}; "
-                        f"an allocation past limits.eval_memory_mb = {self.memory_mb} ends it so)")
+                    verdicts.errors[pending.pop(0).id] = self._stopped(child.ending())
             except deadline.Overrun:
                 verdicts.errors[pending.pop(0).id] = (
                     f"evaluation did not finish within {self.timeout_s:g} s (limits.eval_timeout_s): "
                     "the policy was stopped")
         return verdicts
+
+    def _stopped(self, ending: str) -> str:
+        if ending == "in-process":
+            return "the policy engine failed while evaluating this policy"
+        return (f"the policy engine stopped while evaluating this policy ({ending}: past "
+                f"limits.eval_memory_mb = {self.memory_mb}, or a crash)")
 
     def _start(self, work: Any) -> deadline.Child:
         return deadline.start(work, fork=self.timeout_s > 0, memory_mb=self.memory_mb)
