@@ -203,3 +203,23 @@ def test_a_failing_policy_is_isolated_and_the_others_keep_their_verdicts(tmp_pat
     verdicts = engine.evaluate(build_input(resources, {"now": "2026-01-01T00:00:00+00:00", "change_management": {}}))
     assert list(verdicts.errors) == ["TF-900"] and "undefined.function" in verdicts.errors["TF-900"]
     assert sum(len(items) for items in verdicts.denies.values()) > 0, "the other policies' verdicts are kept"
+
+
+DENIED_CALLS = ['http.send({"method": "get", "url": "u"})', "opa.runtime()", "time.now_ns()", 'rand.intn("s", 2)',
+                'uuid.rfc4122("s")', 'net.lookup_ip_addr("h")', 'io.jwt.decode_verify("t", {})']
+# Text placed before the call that a line-based check misreads: open raw strings, quotes in comments,
+# comment markers in strings, escaped quotes.
+DISGUISES = ['s := `\n"`\n', 's := "# not a comment"\n', '# a "quote\nt := `#`\n', 'u := "\\"#"\n',
+             's := `a\nb\nc`\n', 'v := ["`", "#", "\\\\"]\n']
+
+
+@pytest.mark.parametrize("disguise", DISGUISES)
+def test_calls_cannot_hide_behind_strings_or_comments(disguise: str) -> None:
+    for call in DENIED_CALLS:
+        body = disguise + f"x := {call}\n"
+        with pytest.raises(PolicyLoadError) as info:
+            check_sandbox(HEADER + body, "p.rego")
+        line = HEADER.count("\n") + body.count("\n")
+        assert f"p.rego:{line}: policies are sandboxed: `{call.split('(')[0]}`" in str(info.value)
+        quoted = call.replace('"', "'")
+        check_sandbox(HEADER + disguise + f"y := `{call}`\n# {call}\nz := \"{quoted}\"\n", "p.rego")
