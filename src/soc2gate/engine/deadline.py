@@ -106,7 +106,7 @@ def records(child: Child, timeout_s: float) -> Iterator[bytes]:
             if child.fd < 0:
                 return
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([child.fd], [], [], remaining)[0]:
+            if remaining <= 0 or not _readable(child.fd, remaining):
                 raise Overrun(f"no result within {timeout_s:g} s")
             chunk = os.read(child.fd, 1 << 20)
             if not chunk:
@@ -131,6 +131,15 @@ def _limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (soft if hard < 0 else min(soft, hard), hard))
     except (ImportError, OSError, StopIteration, ValueError):
         pass  # no /proc (macOS) or no RLIMIT_AS: the deadline still holds
+
+
+def _readable(fd: int, timeout_s: float) -> bool:
+    """Whether ``fd`` has data (or EOF) within ``timeout_s``; poll() has no FD_SETSIZE limit."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        return bool(poller.poll(max(1, int(timeout_s * 1000))))
+    return bool(select.select([fd], [], [], timeout_s)[0])
 
 
 def _frame(payload: bytes) -> bytes:
