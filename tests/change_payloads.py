@@ -86,7 +86,7 @@ def gitlab_event(source: str, **attributes: Any) -> dict[str, Any]:
 
 def record(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """The generic record soc2gate makes of ``event``, completed with API-shaped ``fields``."""
-    from soc2gate.change.records import normalize
+    from soc2gate.parsers.change.records import normalize
 
     document = normalize(event)
     document["spec"].update(fields)

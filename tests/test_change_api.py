@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 import change_payloads as cp
 from conftest import CORPORA
-from soc2gate.change import records
+from soc2gate.parsers.change import records
 from soc2gate.change.enrich import enrich_record
 from soc2gate.errors import InputError
 
@@ -255,7 +255,7 @@ def test_gitlab_enrichment_from_merge_request_approvals_pipelines_and_diffs(serv
     assert spec["merged"] is True and spec["merged_by"] == "reviewer1"
     assert spec["approvals"] == [{"user": "reviewer1", "user_type": "User", "state": "approved",
                                   "submitted_at": "2018-12-13T09:00:00+00:00", "commit": None}]
-    assert spec["checks"] == [{"name": "pipeline", "conclusion": "success", "commit": "fa3b1a2c" * 5, "kind": "pipeline"},
-                              {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline"}]
+    assert spec["checks"] == [{"name": "pipeline", "conclusion": "success", "commit": "fa3b1a2c" * 5, "kind": "pipeline", "id": 9},
+                              {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline", "id": 7}]
     assert spec["changed_files"] == ["main.tf"]
     assert all(h.get("private-token") == "glpat" for _, h in server.requests)

@@ -11,7 +11,7 @@ import pytest
 import change_payloads as cp
 from conftest import CORPORA, require_shared
 from soc2gate.api import ScanOptions, scan
-from soc2gate.change import records
+from soc2gate.parsers.change import records
 from soc2gate.errors import InputError
 from soc2gate.model import Outcome
 
@@ -69,7 +69,7 @@ def test_gitlab_timestamps_are_normalized() -> None:
     ("github-events/payload-examples/api.github.com/push/payload.json", "unsupported GitHub event"),
     ("github-events/payload-examples/api.github.com/pull_request_review_comment/created.payload.json",
      "unsupported GitHub event `pull_request_review_comment`"),
-    ("github-events/payload-examples/api.github.com/check_run/completed.payload.json", "looks like check_run"),
+    ("github-events/payload-examples/api.github.com/status/payload.json", "looks like commit"),
     ("github-events/payload-examples/api.github.com/push/payload.json", "looks like push"),
     ("gitlab-events/go-gitlab/testdata/webhooks/note_merge_request.json", "unsupported GitLab event `note`"),
     ("gitlab-events/go-gitlab/testdata/webhooks/pipeline.json", "unsupported GitLab event `pipeline`"),

@@ -39,7 +39,7 @@ def command() -> None:
 def normalize(event: str, fmt: str, output: str | None, **settings: Any) -> None:
     """Print the generic change record of EVENT (a GitHub/GitLab event body or a record)."""
     from soc2gate.change.enrich import enrich_record
-    from soc2gate.change.records import normalize as to_record
+    from soc2gate.parsers.change.records import normalize as to_record
     from soc2gate.errors import InputError
 
     document = _load(event)
@@ -116,7 +116,7 @@ def overdue(ctx: click.Context, paths: tuple[str, ...], hours: float | None, now
 def _now(text: str | None) -> Any:
     from datetime import datetime, timezone
 
-    from soc2gate.change.timestamps import TimestampError, parse_timestamp
+    from soc2gate.parsers.change.timestamps import TimestampError, parse_timestamp
     from soc2gate.errors import UsageError
 
     if text is None:
