@@ -98,8 +98,18 @@ def approval(user: str, commit: str = HEAD, at: str = "2019-05-15T15:22:00+00:00
     return {"user": user, "user_type": user_type, "state": state, "submitted_at": at, "commit": commit}
 
 
-def check(name: str, conclusion: str = "success", commit: str = HEAD) -> dict[str, Any]:
-    return {"name": name, "conclusion": conclusion, "commit": commit, "kind": "check_run"}
+def check(name: str, conclusion: str = "success", commit: str = HEAD, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "conclusion": conclusion, "commit": commit, "kind": "check_run", **extra}
+
+
+def gitlab_record(source: str = "go-gitlab", **fields: Any) -> dict[str, Any]:
+    """A merged GitLab merge request as the API enrichment completes it (approvals with approved_at)."""
+    event = gitlab_event(source, action="merge", state="merged", merged_at="2019-03-01 10:00:00 UTC")
+    return record(event, **{"author": "root", "commit_authors": ["root"], **fields})
+
+
+GITLAB_HEAD = real(GITLAB / "go-gitlab" / "testdata" / "webhooks" / "merge_request.json")["object_attributes"]["last_commit"]["id"]
+LOOKALIKE_AUTHOR = "\u00a0ＣｏｄｅｒＴｏｃａｔ\u200b"  # NFKC + zero-width + case: the author Codertocat
 
 
 MERGED_BY_OTHER = pr_event("closed", merged_by="octocat")
@@ -115,6 +125,19 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("approvals", "fail", "review-changes-requested.json"): lambda: review_event("octocat", "changes_requested"),
     ("approvals", "fail", "pr-opened-no-reviews.json"): lambda: pr_event("opened"),
     ("approvals", "fail", "gitlab-approved-by-author.json"): lambda: gitlab_event("atlantis-ready", action="approved"),
+    ("approvals", "fail", "record-approved-after-merge.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-15T15:30:00+00:00")]}),
+    ("approvals", "fail", "record-approval-without-time-merged.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval("octocat", at=None)]}),
+    ("approvals", "fail", "record-no-head-commit.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "head_commit": None, "approvals": [approval("octocat", commit=None)]}),
+    ("approvals", "fail", "record-lookalike-self-approval.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval(LOOKALIKE_AUTHOR)]}),
+    ("approvals", "fail", "gitlab-approved-after-merge.json"):
+        lambda: gitlab_record(approvals=[approval("reviewer1", commit=GITLAB_HEAD, at="2019-03-01T11:00:00+00:00")]),
+    ("approvals", "pass", "gitlab-approved-before-merge.json"):
+        lambda: gitlab_record(approvals=[approval("reviewer1", commit=GITLAB_HEAD, at="2019-03-01T09:00:00+00:00")]),
+    ("approvals", "pass", "record-approved-before-merge.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
     ("approvals", "inconclusive", "pr-emergency-merged-unreviewed.json"):
         lambda: pr_event("closed", merged_by="Codertocat", labels=["bug", "emergency"]),
     ("ci-checks", "pass", "record-checks-succeeded.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
@@ -123,6 +146,21 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("ci-checks", "fail", "record-check-on-old-commit.json"):
         lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build", commit=BASE)]}),
     ("ci-checks", "fail", "pr-closed-no-check-data.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("ci-checks", "pass", "record-gate-own-check-in-progress.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test"),
+                       check("soc2gate", "in_progress", id=4, suite=3, app="github-actions", gate=True),
+                       check("soc2gate", "failure", id=2, suite=1, app="github-actions", gate=True)]}),
+    ("ci-checks", "pass", "record-ignored-check-failed.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("docs preview", "failure")]}),
+    ("ci-checks", "fail", "record-only-the-gate-reported.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("soc2gate", "in_progress", gate=True)]}),
+    ("ci-checks", "inconclusive", "record-check-in-progress.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test", "in_progress")]}),
+    ("ci-checks", "inconclusive", "record-check-queued.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test", "queued")]}),
+    ("ci-checks", "inconclusive", "gitlab-pipeline-running.json"):
+        lambda: gitlab_record(checks=[{"name": "pipeline", "conclusion": "running", "kind": "pipeline",
+                                       "commit": GITLAB_HEAD}]),
     ("ticket", "pass", "pr-ticket-in-title.json"):
         lambda: pr_event("opened", title="DOCS-42: Update the README with new information."),
     ("ticket", "pass", "pr-ticket-in-branch.json"): lambda: pr_event("opened", head_ref="DOCS-42-readme"),
@@ -134,6 +172,11 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("separation-of-duties", "fail", "pr-merged-by-author.json"): lambda: pr_event("closed", merged_by="Codertocat"),
     ("separation-of-duties", "fail", "record-deployed-by-author.json"):
         lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [], "deployer": "Codertocat"}),
+    ("separation-of-duties", "fail", "pr-merged-by-author-lookalike.json"):
+        lambda: pr_event("closed", merged_by="Codertocat", user={**github_user("Codertocat"), "login": "codertocat "}),
+    ("separation-of-duties", "fail", "record-merged-by-author-approved-after-merge.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat"),
+                       **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-15T16:00:00+00:00")]}),
     ("separation-of-duties", "fail", "gitlab-merged-by-author.json"):
         lambda: gitlab_event("atlantis-ready", action="merge", state="merged"),
     ("sensitive-paths", "pass", "record-readme-only.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
