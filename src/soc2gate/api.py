@@ -200,6 +200,14 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
     return collect(list(options.paths), collect_options)
 
 
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    from soc2gate.change.ci_run import from_environ
+
+    return from_environ(environ)
+
+
 def _categories(config: Config) -> tuple[str, ...]:
     chosen = set(config.section("scope").get("categories", [])) | {"security"}
     return tuple(c for c in CATEGORIES if c in chosen)
