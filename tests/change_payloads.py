@@ -206,6 +206,89 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
 }
 
 
+# ---- GitHub REST API responses (documented shapes, built from the octokit examples) -------------------
+
+REST_REPO = "/repos/Codertocat/Hello-World"
+REST_PULL = f"{REST_REPO}/pulls/2"
+GATE_RUN_ID, GATE_SUITE_ID, GATE_JOB_ID = 7100000001, 7200000002, 7300000003
+GATE_RUNNER = "GitHub Actions 5"
+
+
+def rest_user(login: str, kind: str = "User") -> dict[str, Any]:
+    return {**github_user("octocat"), "login": login, "type": kind}
+
+
+def rest_review(login: str, state: str = "APPROVED", at: str = "2019-05-15T15:22:00Z", commit: str = HEAD,
+                number: int = 1) -> dict[str, Any]:
+    return {"id": 80000000 + number, "node_id": f"PRR_{number}", "user": rest_user(login), "body": "",
+            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-{number}",
+            "pull_request_url": f"https://api.github.com{REST_PULL}", "author_association": "MEMBER",
+            "submitted_at": at, "commit_id": commit}
+
+
+def rest_check_run(name: str, status: str = "completed", conclusion: str | None = "success", run_id: int = 1,
+                   suite: int = 118578147, app: str = "github-actions") -> dict[str, Any]:
+    """A check run as ``GET /repos/{repo}/commits/{ref}/check-runs`` lists it (octokit's example reshaped)."""
+    item = copy.deepcopy(real(GITHUB / "check_run" / "completed.payload.json")["check_run"])
+    item.update(id=run_id, name=name, status=status, conclusion=conclusion, head_sha=HEAD,
+                completed_at=item["completed_at"] if status == "completed" else None)
+    item["check_suite"] = {**item["check_suite"], "id": suite}
+    item["app"] = {**item["app"], "slug": app, "name": "GitHub Actions" if app == "github-actions" else app}
+    return item
+
+
+def rest_workflow_run(run_id: int = GATE_RUN_ID, suite: int = GATE_SUITE_ID) -> dict[str, Any]:
+    """``GET /repos/{repo}/actions/runs/{run_id}``: the workflow run of the gate, still in progress."""
+    run = copy.deepcopy(real(GITHUB / "workflow_run" / "completed.with-pull-requests.payload.json")["workflow_run"])
+    run.update(id=run_id, check_suite_id=suite, status="in_progress", conclusion=None, head_sha=HEAD,
+               path=".github/workflows/soc2gate.yml", name="soc2gate", event="pull_request")
+    return run
+
+
+def rest_job(name: str, job_id: int, runner: str | None, status: str = "in_progress",
+             run_id: int = GATE_RUN_ID) -> dict[str, Any]:
+    """One item of ``GET /repos/{repo}/actions/runs/{run_id}/jobs`` (octokit's workflow_job example)."""
+    job = copy.deepcopy(real(GITHUB / "workflow_job" / "in_progress.payload.json")["workflow_job"])
+    job.update(id=job_id, run_id=run_id, name=name, status=status, head_sha=HEAD, runner_name=runner,
+               check_run_url=f"https://api.github.com{REST_REPO}/check-runs/{job_id}", workflow_name="soc2gate")
+    return job
+
+
+def _pages(replay: Any, path: str, items: list[Any], key: str | None = None) -> None:
+    """``items`` one per page, linked with ``Link: rel="next"`` as GitHub paginates."""
+    items = items or []
+    for number in range(1, max(len(items), 1) + 1):
+        target = f"{path}?per_page=100" + (f"&page={number}" if number > 1 else "")
+        page = items[number - 1:number]
+        links = {"Link": f'<{{base}}{path}?per_page=100&page={number + 1}>; rel="next"'} if number < len(items) else {}
+        replay.add(target, {"total_count": len(items), key: page} if key else page, headers=links)
+
+
+def github_rest(replay: Any, pr: dict[str, Any], reviews: list[dict[str, Any]], check_runs: list[dict[str, Any]],
+                files: list[dict[str, Any]] | None = None, statuses: list[dict[str, Any]] | None = None,
+                jobs: list[dict[str, Any]] | None = None) -> None:
+    """The REST answers for pull request #2: the pull, reviews, commits and files (paginated), the head's
+    check runs and combined status, and (``jobs``) the gate's workflow run with its jobs."""
+    replay.add(REST_PULL, pr)
+    _pages(replay, f"{REST_PULL}/reviews", reviews)
+    commit = {"sha": HEAD, "node_id": "C_x", "commit": {"author": {"name": "Codertocat", "email": "c@example.com",
+              "date": "2019-05-15T15:19:00Z"}, "committer": {"name": "GitHub", "email": "noreply@github.com",
+              "date": "2019-05-15T15:19:00Z"}, "message": "Update README.md"},
+              "author": rest_user("Codertocat"), "committer": rest_user("web-flow"), "parents": [{"sha": BASE}]}
+    _pages(replay, f"{REST_PULL}/commits", [commit])
+    default_files = [{"sha": "a" * 40, "filename": "README.md", "status": "modified", "additions": 1, "deletions": 1,
+                      "changes": 2}]
+    _pages(replay, f"{REST_PULL}/files", files if files is not None else default_files)
+    _pages(replay, f"{REST_REPO}/commits/{HEAD}/check-runs", check_runs, key="check_runs")
+    statuses = statuses or []
+    state = "success" if all(x.get("state") == "success" for x in statuses) else "pending"
+    replay.add(f"{REST_REPO}/commits/{HEAD}/status?per_page=100",
+               {"state": state, "sha": HEAD, "total_count": len(statuses), "statuses": statuses})
+    if jobs is not None:
+        replay.add(f"{REST_REPO}/actions/runs/{GATE_RUN_ID}", rest_workflow_run())
+        _pages(replay, f"{REST_REPO}/actions/runs/{GATE_RUN_ID}/jobs", jobs, key="jobs")
+
+
 def fixture_path(key: tuple[str, str, str]) -> Path:
     folder, kind, name = key
     return REPO / "policies" / "change" / folder / "fixtures" / kind / name

@@ -8,9 +8,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import change_payloads as cp
+from rest_standin import Replay, serve
 from conftest import CORPORA
 from soc2gate.parsers.change import records
 from soc2gate.change.enrich import enrich_record
@@ -27,92 +26,22 @@ REPO = "/repos/Codertocat/Hello-World"
 PULL = f"{REPO}/pulls/2"
 
 
-class Replay:
-    """Routes ``path?query`` (or ``path``) to a queue of (status, headers, body); the last one repeats."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, list[tuple[int, dict[str, str], Any]]] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.base = ""
-
-    def add(self, path: str, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
-        self.routes.setdefault(path, []).append((status, headers or {}, body))
-
-    def respond(self, target: str) -> tuple[int, dict[str, str], Any]:
-        path = target.split("?")[0]
-        queue = self.routes.get(target) or self.routes.get(path)
-        if not queue:
-            return 404, {}, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
-        return queue.pop(0) if len(queue) > 1 else queue[0]
-
-
 @pytest.fixture
 def server() -> Iterator[Replay]:
-    replay = Replay()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
-            replay.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            status, headers, body = replay.respond(self.path)
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for key, value in headers.items():
-                self.send_header(key, value.replace("{base}", replay.base))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield replay
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def _github_user(login: str, kind: str = "User") -> dict[str, Any]:
-    user = cp.github_user("octocat")
-    return {**user, "login": login, "type": kind}
-
-
-def _review(login: str, state: str, commit: str, at: str) -> dict[str, Any]:
-    return {"id": abs(hash(login + state)) % 10**8, "node_id": "PRR_x", "user": _github_user(login), "body": "",
-            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1",
-            "pull_request_url": f"https://api.github.com{PULL}", "author_association": "MEMBER",
-            "submitted_at": at, "commit_id": commit}
+    with serve(Replay()) as replay:
+        yield replay
 
 
 def github_api(replay: Replay) -> None:
     """The documented REST shapes for pull request #2, reviews and files over two pages."""
     pr = copy.deepcopy(cp.pr_event("closed", merged_by="octocat")["pull_request"])
     pr["title"] = "DOCS-42: Update the README with new information."
-    replay.add(PULL, pr)
-    link = '<{base}%s?per_page=100&page=2>; rel="next", <{base}%s?per_page=100&page=2>; rel="last"'
-    replay.add(f"{PULL}/reviews?per_page=100", [_review("Codertocat", "COMMENTED", cp.HEAD, "2019-05-15T15:21:00Z")],
-               headers={"Link": link % (f"{PULL}/reviews", f"{PULL}/reviews")})
-    replay.add(f"{PULL}/reviews?per_page=100&page=2", [_review("octocat", "APPROVED", cp.HEAD, "2019-05-15T15:22:00Z")],
-               headers={"Link": f'<{{base}}{PULL}/reviews?per_page=100&page=1>; rel="prev"'})
-    commit = {"sha": cp.HEAD, "node_id": "C_x", "commit": {"author": {"name": "Codertocat", "email": "c@example.com",
-              "date": "2019-05-15T15:19:00Z"}, "committer": {"name": "GitHub", "email": "noreply@github.com",
-              "date": "2019-05-15T15:19:00Z"}, "message": "Update README.md"},
-              "author": _github_user("Codertocat"), "committer": _github_user("web-flow"), "parents": [{"sha": cp.BASE}]}
-    replay.add(f"{PULL}/commits", [commit])
-    replay.add(f"{PULL}/files?per_page=100", [{"sha": "a" * 40, "filename": "README.md", "status": "modified",
-                                               "additions": 1, "deletions": 1, "changes": 2}],
-               headers={"Link": f'<{{base}}{PULL}/files?per_page=100&page=2>; rel="next"'})
-    replay.add(f"{PULL}/files?per_page=100&page=2", [{"sha": "b" * 40, "filename": "docs/usage.md", "status": "renamed",
-                                                      "previous_filename": "docs/use.md", "additions": 0, "deletions": 0,
-                                                      "changes": 0}])
-    runs = [{"id": 1, "head_sha": cp.HEAD, "name": "build", "status": "completed", "conclusion": "success"},
-            {"id": 2, "head_sha": cp.HEAD, "name": "test", "status": "completed", "conclusion": "success"}]
-    replay.add(f"{REPO}/commits/{cp.HEAD}/check-runs", {"total_count": 2, "check_runs": runs})
-    replay.add(f"{REPO}/commits/{cp.HEAD}/status", {"state": "success", "sha": cp.HEAD, "total_count": 1,
-                                                     "statuses": [{"context": "ci/jenkins", "state": "success"}]})
+    reviews = [cp.rest_review("Codertocat", "COMMENTED", "2019-05-15T15:21:00Z"), cp.rest_review("octocat", number=2)]
+    files = [{"sha": "a" * 40, "filename": "README.md", "status": "modified", "additions": 1, "deletions": 1, "changes": 2},
+             {"sha": "b" * 40, "filename": "docs/usage.md", "status": "renamed", "previous_filename": "docs/use.md",
+              "additions": 0, "deletions": 0, "changes": 0}]
+    runs = [cp.rest_check_run("build", run_id=1), cp.rest_check_run("test", run_id=2)]
+    cp.github_rest(replay, pr, reviews, runs, files, statuses=[{"context": "ci/jenkins", "state": "success"}])
 
 
 def _event(tmp_path: Path) -> Path:
