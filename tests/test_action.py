@@ -294,6 +294,14 @@ def test_every_input_and_output_referenced_is_declared() -> None:
 def test_example_workflow_uses_declared_inputs_and_uploads_reports() -> None:
     workflow = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    # pending checks: the gate runs again when checks complete, never on its own completion
+    assert workflow[True]["check_suite"]["types"] == ["completed"] == workflow[True]["check_run"]["types"]
+    assert workflow[True]["workflow_run"]["types"] == ["completed"]
+    from soc2gate.commands.github import PR_EVENTS
+
+    assert {"check_suite", "check_run", "workflow_run"} <= PR_EVENTS
+    assert "github.event.check_run.app.slug != 'github-actions'" in workflow["jobs"]["soc2gate"]["if"]
+    assert workflow["permissions"]["actions"] == "read"  # the gate finds its own job through the Actions API
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["soc2gate"]["steps"]
     gate = next(s for s in steps if s.get("id") == "soc2gate")

@@ -188,3 +188,67 @@ def test_gitlab_enrichment_from_merge_request_approvals_pipelines_and_diffs(serv
                               {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline", "id": 7}]
     assert spec["changed_files"] == ["main.tf"]
     assert all(h.get("private-token") == "glpat" for _, h in server.requests)
+
+
+def _ci_enrich(replay: Replay, tmp_path: Path) -> dict[str, Any]:
+    record = records.normalize(json.loads(_event(tmp_path).read_text()))
+    ci_run = {"platform": "github", "run_id": str(cp.GATE_RUN_ID), "job": "soc2gate", "runner_name": cp.GATE_RUNNER}
+    return enrich_record(record, {"github_token": "t", "github_api_url": replay.base, "ci_run": ci_run}, "e.json")["spec"]
+
+
+def _gate_marks(spec: dict[str, Any]) -> dict[tuple[str, int], bool]:
+    return {(c["name"], c["id"]): c.get("gate", False) for c in spec["checks"] if c["kind"] == "check_run"}
+
+
+def test_without_actions_read_the_gate_is_matched_by_check_suite_and_job_name(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    runs = [cp.rest_check_run("build", run_id=1),
+            cp.rest_check_run("soc2gate", "in_progress", None, run_id=5, suite=cp.GATE_SUITE_ID),
+            cp.rest_check_run("lint", "in_progress", None, run_id=6, suite=cp.GATE_SUITE_ID),
+            cp.rest_check_run("soc2gate (matrix)", "queued", None, run_id=7, suite=999)]
+    server.routes.pop(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100")
+    server.add(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100", {"total_count": 4, "check_runs": runs})
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}", cp.rest_workflow_run())
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}/jobs", {"message": "Resource not accessible by integration"},
+               status=403)
+    marks = _gate_marks(_ci_enrich(server, tmp_path))
+    assert marks == {("build", 1): False, ("soc2gate", 5): True, ("lint", 6): False, ("soc2gate (matrix)", 7): False}
+
+
+def test_earlier_runs_of_the_gate_job_on_the_head_are_the_gate_too(server: Replay, tmp_path: Path) -> None:
+    """Run on a check_suite event (default branch), the gate's job is not on the PR head; the PR's
+    own earlier gate run there (failed) must not fail CHG-002."""
+    github_api(server)
+    runs = [cp.rest_check_run("build", run_id=1), cp.rest_check_run("soc2gate", "completed", "failure", run_id=3),
+            cp.rest_check_run("soc2gate", "completed", "failure", run_id=4, app="circleci-checks")]
+    server.routes.pop(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100")
+    server.add(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100", {"total_count": 3, "check_runs": runs})
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}", cp.rest_workflow_run())
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}/jobs?per_page=100",
+               {"total_count": 1, "jobs": [cp.rest_job("soc2gate", cp.GATE_JOB_ID, cp.GATE_RUNNER)]})
+    marks = _gate_marks(_ci_enrich(server, tmp_path))
+    assert marks == {("build", 1): False, ("soc2gate", 3): True, ("soc2gate", 4): False}
+
+
+GITLAB_PIPELINE = CORPORA / "gitlab-events/go-gitlab/testdata/webhooks/pipeline.json"
+
+
+def test_gitlab_own_pipeline_is_judged_by_its_other_jobs(server: Replay, tmp_path: Path) -> None:
+    """In GitLab CI the gate runs inside the merge request's pipeline: that pipeline is replaced by its
+    jobs (from the real pipeline webhook's builds), the gate's own job (CI_JOB_ID) marked."""
+    event = json.loads(GITLAB_EVENT.read_text())
+    base = "/api/v4/projects/lkysow%2Fatlantis-example/merge_requests/12"
+    mr = {**json.loads(GITLAB_MR.read_text()), "iid": 12, "sha": "fa3b1a2c" * 5}
+    server.add(base, mr)
+    server.add(f"{base}/approvals", {"approved_by": []})
+    server.add(f"{base}/pipelines", [{"id": 31, "sha": "fa3b1a2c" * 5, "status": "running"}])
+    server.add(f"{base}/diffs", [])
+    builds = json.loads(GITLAB_PIPELINE.read_text())["builds"]
+    jobs = [{"id": b["id"], "name": b["name"], "status": b["status"], "commit": {"id": "fa3b1a2c" * 5}} for b in builds]
+    server.add("/api/v4/projects/lkysow%2Fatlantis-example/pipelines/31/jobs", jobs)
+    own = jobs[0]["id"]
+    settings = {"gitlab_token": "glpat", "gitlab_api_url": f"{server.base}/api/v4",
+                "ci_run": {"platform": "gitlab", "pipeline_id": "31", "job_id": str(own)}}
+    spec = enrich_record(records.normalize(event), settings, "mr.json")["spec"]
+    assert [c["kind"] for c in spec["checks"]] == ["job"] * len(jobs)
+    assert {c["id"]: c.get("gate", False) for c in spec["checks"]} == {j["id"]: j["id"] == own for j in jobs}

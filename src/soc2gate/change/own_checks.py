@@ -11,8 +11,11 @@ gate runs: counting it would fail every pull request.  It is matched, in this or
    not-completed check runs named like ``GITHUB_JOB`` in the workflow run's check suite (or any
    suite when the run cannot be read either).
 
-Check runs with the same name and app as the gate's own one (earlier runs of the gate on the same
-commit) are the gate too.  Matches are marked ``gate: true`` and stay in the record as evidence.
+Check runs of GitHub Actions with the same name as this job (earlier runs of the gate on the same
+commit, e.g. before a review re-ran it, or the pull request's gate run when a ``check_suite`` event
+runs it on the default branch) are the gate too.  Matches are marked ``gate: true`` and stay in the
+record as evidence.  A job of another workflow with the very same name would be taken for the gate:
+give the gate's job a distinctive name.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from soc2gate.change.api_client import ApiClient
 from soc2gate.errors import InputError
 
 DONE = "completed"
+ACTIONS_APP = "github-actions"
 
 
 def _named_like(name: str, job: str) -> bool:
@@ -43,13 +47,17 @@ def _run_jobs(api: ApiClient, repo: str, run_id: str) -> tuple[int | None, list[
     return (suite if isinstance(suite, int) else None), jobs
 
 
-def own_job_ids(jobs: list[dict[str, Any]], ci_run: dict[str, Any]) -> set[int]:
-    """Check-run ids of this job: by runner, else by job name."""
+def own_jobs(jobs: list[dict[str, Any]], ci_run: dict[str, Any]) -> list[dict[str, Any]]:
+    """This job among the run's jobs: by runner, else by job name."""
     runner, job = str(ci_run.get("runner_name") or ""), str(ci_run.get("job") or "")
     chosen = [j for j in jobs if runner and j.get("runner_name") == runner and j.get("status") != DONE]
-    chosen = chosen or [j for j in jobs if _named_like(str(j.get("name") or ""), job)]
+    return chosen or [j for j in jobs if _named_like(str(j.get("name") or ""), job)]
+
+
+def _ids(jobs: list[dict[str, Any]]) -> set[int]:
+    """Check-run ids of jobs (a job's id is its check run's id; ``check_run_url`` ends with it)."""
     ids: set[int] = set()
-    for item in chosen:
+    for item in jobs:
         if isinstance(item.get("id"), int):
             ids.add(item["id"])
         tail = str(item.get("check_run_url") or "").rstrip("/").rsplit("/", 1)[-1]
@@ -60,18 +68,19 @@ def own_job_ids(jobs: list[dict[str, Any]], ci_run: dict[str, Any]) -> set[int]:
 
 def mark_own_check_runs(checks: list[dict[str, Any]], api: ApiClient, repo: str,
                         ci_run: dict[str, Any]) -> list[dict[str, Any]]:
-    """``checks`` with the gate's own check runs marked ``gate: true``."""
+    """``checks`` with the gate's own check runs (this one and earlier runs of this job) marked ``gate: true``."""
     run_id = str(ci_run.get("run_id") or "")
     if not run_id or not checks:
         return checks
     suite, jobs = _run_jobs(api, repo, run_id)
-    own = [c for c in checks if c.get("id") in own_job_ids(jobs, ci_run)] if jobs is not None else []
-    if jobs is None or not own:
+    mine = own_jobs(jobs, ci_run) if jobs is not None else []
+    if mine:
+        ids, names = _ids(mine), {str(j.get("name")) for j in mine}
+        own = [c for c in checks if c.get("id") in ids or (c["name"] in names and c.get("app") == ACTIONS_APP)]
+    else:
         own = [c for c in checks if _named_like(c["name"], str(ci_run.get("job") or ""))
                and not _completed(c) and (suite is None or c.get("suite") == suite)]
     same = {(c["name"], c.get("app")) for c in own}
     return [{**c, "gate": True} if (c["name"], c.get("app")) in same else c for c in checks]
-
-
 def _completed(check: dict[str, Any]) -> bool:
     return check.get("conclusion") not in ("queued", "in_progress", "waiting", "requested", "pending")
