@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+import change_payloads as cp
 import pytest
 import yaml
-
-import change_payloads as cp
 from conftest import CORPORA, require_shared
 from rest_standin import Replay, serve
+
 from soc2gate.model import SEVERITIES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,15 +12,15 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+import change_payloads as cp
 import pytest
 from click.testing import CliRunner
-
-import change_payloads as cp
-from rest_standin import Replay, serve
 from conftest import CORPORA
-from soc2gate.parsers.change import records
+from rest_standin import Replay, serve
+
 from soc2gate.change.enrich import enrich_record
 from soc2gate.errors import InputError
+from soc2gate.parsers.change import records
 
 REPO = "/repos/Codertocat/Hello-World"
 PULL = f"{REPO}/pulls/2"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import change_payloads as cp
+import pytest
 from conftest import CORPORA, require_shared
+
 from soc2gate.api import ScanOptions, scan
-from soc2gate.parsers.change import records
 from soc2gate.errors import InputError
 from soc2gate.model import Outcome
+from soc2gate.parsers.change import records
 
 PR_EXAMPLES = sorted((cp.GITHUB / "pull_request").glob("*.json")) + sorted((cp.GITHUB / "pull_request_review").glob("*.json"))
 GITLAB_MR = sorted((CORPORA / "gitlab-events").rglob("*merge-request-event*.json")) + [

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from soc2gate.change import github_api, gitlab_api
-from soc2gate.parsers.change.schema import validate, wrap
 from soc2gate.errors import InputError
+from soc2gate.parsers.change.schema import validate, wrap
 
 
 def wants(settings: Mapping[str, Any] | None) -> bool:

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from soc2gate.parsers.change.timestamps import TimestampError, normalize_timestamp
 from soc2gate.errors import ConfigError
 from soc2gate.parsers.change.logins import canonical_logins
+from soc2gate.parsers.change.timestamps import TimestampError, normalize_timestamp
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "config" / "change_management.json"
 SECTION = "change_management"

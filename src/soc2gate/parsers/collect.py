@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from soc2gate.discovery import Candidate, discover
 from soc2gate.model import Resource, Skipped
+from soc2gate.parsers.change import records
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
 from soc2gate.parsers.hcl_file import HclSyntaxError
@@ -21,7 +22,6 @@ from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
 from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
 from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
-from soc2gate.parsers.change import records
 from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
 from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars

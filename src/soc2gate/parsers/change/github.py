@@ -124,7 +124,7 @@ def check_event_specs(document: dict[str, Any]) -> list[dict[str, Any]]:
     """A skeleton spec per pull request a check event names (REST enrichment completes each one)."""
     event = str(check_event_name(document))
     repo = str(_required(document["repository"], "full_name", "event field `repository`"))
-    specs = []
+    specs: list[dict[str, Any]] = []
     for item in document[event]["pull_requests"]:
         if not isinstance(item, dict) or item.get("number") is None:
             raise InputError(f"GitHub {event} event: a `pull_requests` entry has no `number`")

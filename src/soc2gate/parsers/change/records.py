@@ -122,18 +122,6 @@ def resource_of(record: dict[str, Any], path: str, line: int, location: str = ""
     )
 
 
-def to_resources(document: Any, path: str, line: int = 1, complete: Complete | None = None,
-                 location: str = "") -> list[Resource]:
-    """Resources of every record in ``document``, each completed by ``complete`` (the API) when given.
-
-    Parse and validation problems are InputErrors (a SYS-001 finding for the caller); ``complete``
-    raises its own errors unchanged.
-    """
-    records = normalize_all(document)
-    if complete is not None:
-        records = [complete(r, path) for r in records]
-    return [resource_of(r, path, line, location) for r in records]
-
-
-def to_resource(document: Any, path: str, line: int) -> Resource:
-    return resource_of(normalize(document), path, line)
+def to_resources(document: Any, path: str, line: int = 1, location: str = "") -> list[Resource]:
+    """Resources of every record in ``document`` (InputError naming the field when one is invalid)."""
+    return [resource_of(r, path, line, location) for r in normalize_all(document)]
