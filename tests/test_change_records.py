@@ -231,3 +231,17 @@ def test_check_event_without_a_token_fails_closed(tmp_path: Path) -> None:
     assert not result.passed
     outcomes = {f.policy_id: f.outcome for f in result.findings}
     assert outcomes["CHG-001"] is Outcome.FAIL and outcomes["CHG-002"] is Outcome.FAIL
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_deeply_nested_record_is_a_finding_not_a_crash(tmp_path: Path, suffix: str) -> None:
+    labels: object = "leaf"
+    for _ in range(900):
+        labels = [labels]
+    document = {"apiVersion": "soc2gate.io/v1", "kind": "ChangeRecord",
+                "spec": {"id": "x", "title": "t", "author": "a", "labels": labels}}
+    path = tmp_path / f"record{suffix}"
+    path.write_text(json.dumps(document))  # JSON is YAML too
+    result = scan(ScanOptions(change_records=(str(path),), use_cache=False))
+    assert [f.policy_id for f in result.findings] == ["SYS-001"] and not result.passed
+    assert "nested too deeply" in result.findings[0].message

@@ -61,9 +61,12 @@ def platform_of(document: Any) -> str:
 
 def normalize_all(document: Any) -> list[dict[str, Any]]:
     """Every validated generic record ``document`` describes (a check event may name several pull requests)."""
-    if github.detect_check_event(document) and not github.detect(document):
-        return [validate(wrap(spec)) for spec in github.check_event_specs(document)]
-    return [normalize(document)]
+    try:
+        if github.detect_check_event(document) and not github.detect(document):
+            return [validate(wrap(spec)) for spec in github.check_event_specs(document)]
+        return [normalize(document)]
+    except RecursionError:
+        raise InputError("the change record is nested too deeply to read") from None
 
 
 def normalize(document: Any) -> dict[str, Any]:
@@ -123,5 +126,7 @@ def resource_of(record: dict[str, Any], path: str, line: int, location: str = ""
 
 
 def to_resources(document: Any, path: str, line: int = 1, location: str = "") -> list[Resource]:
-    """Resources of every record in ``document`` (InputError naming the field when one is invalid)."""
+    """Resources of every record in ``document`` (InputError naming the field when one is invalid).
+
+    The canonical logins are computed in ``resource_of``; ``normalize_all`` bounds the nesting."""
     return [resource_of(r, path, line, location) for r in normalize_all(document)]
