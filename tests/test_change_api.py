@@ -244,11 +244,31 @@ def test_gitlab_own_pipeline_is_judged_by_its_other_jobs(server: Replay, tmp_pat
     server.add(f"{base}/pipelines", [{"id": 31, "sha": "fa3b1a2c" * 5, "status": "running"}])
     server.add(f"{base}/diffs", [])
     builds = json.loads(GITLAB_PIPELINE.read_text())["builds"]
-    jobs = [{"id": b["id"], "name": b["name"], "status": b["status"], "commit": {"id": "fa3b1a2c" * 5}} for b in builds]
+    jobs = [{"id": b["id"], "name": b["name"], "status": b["status"], "allow_failure": b.get("allow_failure", False),
+             "commit": {"id": "fa3b1a2c" * 5}} for b in builds]
+    jobs.append({**jobs[1], "id": 999, "name": "flaky", "status": "failed", "allow_failure": True})
     server.add("/api/v4/projects/lkysow%2Fatlantis-example/pipelines/31/jobs", jobs)
-    own = jobs[0]["id"]
+    own = next(j["id"] for j in jobs if j["name"] == "test-build")
     settings = {"gitlab_token": "glpat", "gitlab_api_url": f"{server.base}/api/v4",
                 "ci_run": {"platform": "gitlab", "pipeline_id": "31", "job_id": str(own)}}
     spec = enrich_record(records.normalize(event), settings, "mr.json")["spec"]
-    assert [c["kind"] for c in spec["checks"]] == ["job"] * len(jobs)
-    assert {c["id"]: c.get("gate", False) for c in spec["checks"]} == {j["id"]: j["id"] == own for j in jobs}
+    counted = [j for j in jobs if j["status"] != "skipped" and not j["allow_failure"]]  # GitLab's own rule
+    assert [c["kind"] for c in spec["checks"]] == ["job"] * len(counted) and len(counted) < len(jobs)
+    assert {c["id"]: c.get("gate", False) for c in spec["checks"]} == {j["id"]: j["id"] == own for j in counted}
+    assert {c["name"]: c["conclusion"] for c in spec["checks"]}["staging"] == "created"  # pending for CHG-002
+
+
+@pytest.mark.parametrize("name, conclusion", [
+    ("created.payload.json", "queued"), ("completed.payload.json", "success"), ("rerequested.payload.json", "neutral"),
+])
+def test_real_check_run_payloads_normalize_to_pending_or_final(name: str, conclusion: str) -> None:
+    """The defaults on octokit's check_run examples: a run not completed carries its status, which
+    `checks.pending_conclusions` lists (pending, not failed); a completed one its conclusion."""
+    from soc2gate.change.github_api import check_runs
+    from soc2gate.change.params import defaults
+
+    run = json.loads((cp.GITHUB / "check_run" / name).read_text())["check_run"]
+    check = check_runs([run], cp.HEAD)[0]
+    assert check["conclusion"] == conclusion and check["suite"] == run["check_suite"]["id"]
+    pending = defaults()["checks"]["pending_conclusions"]
+    assert (run["status"] != "completed") == (check["conclusion"] in pending)

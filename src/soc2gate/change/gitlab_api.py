@@ -101,14 +101,21 @@ def pipelines(items: list[Any]) -> list[dict[str, Any]]:
 def own_pipeline_jobs(checks: list[dict[str, Any]], api: ApiClient, project: str,
                       ci_run: dict[str, Any]) -> list[dict[str, Any]]:
     """The pipeline running the gate (``CI_PIPELINE_ID``) cannot have succeeded yet: it is replaced by
-    its jobs (``GET /projects/:id/pipelines/:pipeline_id/jobs``), the gate's own job (``CI_JOB_ID``)
-    marked ``gate: true``, so the other jobs are judged (running ones are pending)."""
+    its jobs (``GET /projects/:id/pipelines/:pipeline_id/jobs``) that count toward its status, the
+    gate's own job (``CI_JOB_ID``) marked ``gate: true``, so the other jobs are judged (running or
+    created ones are pending)."""
     pipeline = str(ci_run.get("pipeline_id") or "")
     if not pipeline.isdigit() or not any(c.get("id") == int(pipeline) for c in checks):
         return checks
     jobs = api.get_all(f"/projects/{project}/pipelines/{pipeline}/jobs")
     rest = [c for c in checks if c.get("id") != int(pipeline)]
-    return rest + [_job(job, str(ci_run.get("job_id") or "")) for job in jobs if isinstance(job, dict) and job.get("name")]
+    return rest + [_job(job, str(ci_run.get("job_id") or "")) for job in jobs if _counts_for_pipeline(job)]
+
+
+def _counts_for_pipeline(job: Any) -> bool:
+    """Jobs GitLab counts toward the pipeline's status: not manual or skipped, not allowed to fail."""
+    return (isinstance(job, dict) and bool(job.get("name")) and job.get("allow_failure") is not True
+            and job.get("status") not in ("manual", "skipped"))
 
 
 def _job(job: dict[str, Any], own: str) -> dict[str, Any]:
