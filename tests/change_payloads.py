@@ -237,6 +237,14 @@ def rest_check_run(name: str, status: str = "completed", conclusion: str | None 
     return item
 
 
+def rest_status(context: str = "ci/jenkins", state: str = "success") -> dict[str, Any]:
+    """One entry of ``GET /repos/{repo}/commits/{ref}/status`` ``statuses`` (octokit's status example)."""
+    event = real(GITHUB / "status" / "payload.json")
+    keep = ("id", "node_id", "description", "target_url", "created_at", "updated_at")
+    return {**{k: event[k] for k in keep if k in event}, "url": f"https://api.github.com{REST_REPO}/statuses/{HEAD}",
+            "avatar_url": event["sender"]["avatar_url"], "context": context, "state": state}
+
+
 def rest_workflow_run(run_id: int = GATE_RUN_ID, suite: int = GATE_SUITE_ID) -> dict[str, Any]:
     """``GET /repos/{repo}/actions/runs/{run_id}``: the workflow run of the gate, still in progress."""
     run = copy.deepcopy(real(GITHUB / "workflow_run" / "completed.with-pull-requests.payload.json")["workflow_run"])

@@ -368,7 +368,7 @@ def test_action_passes_cc81_on_an_approved_pull_request(installed: dict[str, Any
     event = _review_pull("octocat")
     pr = {**cp.pr_event("opened")["pull_request"], "title": TITLE}
     reviews = [cp.rest_review("Codertocat", "COMMENTED", "2019-05-15T15:21:00Z"), cp.rest_review("octocat", number=2)]
-    cp.github_rest(github, pr, reviews, _checks(), jobs=_jobs())
+    cp.github_rest(github, pr, reviews, _checks(), statuses=[cp.rest_status()], jobs=_jobs())
     if event_name == "check_suite":  # the re-run when another check suite completes: the real payload names PR #2
         event = cp.real(EVENTS / "check_suite" / "completed.payload.json")
     runner, gate, chg = _cc81(installed, tmp_path, github, event_name, event)
@@ -381,6 +381,9 @@ def test_action_passes_cc81_on_an_approved_pull_request(installed: dict[str, Any
     assert summary.startswith("## ✅ soc2gate: gate passed") and "- [x] ci-checks (CHG-002)" in summary
     assert summary.index("### Change-management checklist") < summary.index("### SOC 2 criteria")
     assert gate.outputs["verdict"] == "passed" and "::error" not in gate.stdout
+    assert f"{cp.REST_REPO}/commits/{cp.HEAD}/status?per_page=100" in github.paths()
+    reports = "".join(p.read_text() for p in (runner.workspace / "soc2gate-reports").iterdir())
+    assert "ghs_loopback" not in gate.stdout + gate.stderr + summary + reports
 
 
 def test_without_the_run_context_the_gates_own_check_is_pending(installed: dict[str, Any], tmp_path: Path,
