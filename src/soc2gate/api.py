@@ -56,6 +56,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
 
 
 class Gate:
@@ -181,13 +182,17 @@ def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str,
 
 
 def _collect(options: ScanOptions, config: Config) -> Collected:
+    from soc2gate.change.enrich import completer
+
     collect_options = CollectOptions(
         var_files=tuple(options.var_files) + tuple(config.relative(v) for v in config.get("var_files", [])),
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
-        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
-                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
+        complete_record=completer({"github_token": options.github_token, "github_api_url": options.github_api_url,
+                                   "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
+                                   "ci_run": dict(options.ci_run)}),
+        change_location=options.ci_run.get("workflow_file", ""),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -196,6 +201,14 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
     if not options.paths and not options.change_records:
         raise UsageError("nothing to scan: give at least one PATH")
     return collect(list(options.paths), collect_options)
+
+
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    from soc2gate.change.ci_run import from_environ
+
+    return from_environ(environ)
 
 
 def _categories(config: Config) -> tuple[str, ...]:
