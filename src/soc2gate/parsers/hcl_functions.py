@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Unknown
+from soc2gate.parsers.expressions_types import Failed, Unknown
 
 Function = Callable[[list[Any]], Any]
 
@@ -21,8 +21,8 @@ def _strict(function: Callable[..., Any]) -> Function:
                 return argument
         try:
             return function(*arguments)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            return Unknown("function call")
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
+            return Failed("function call")
     return call
 
 
@@ -36,8 +36,45 @@ def _first_usable(arguments: list[Any]) -> Any:
 
 
 def _try(arguments: list[Any]) -> Any:
-    """``try(a, b)``: a when it evaluated (an unknown a stays unknown: no guessing)."""
-    return arguments[0] if arguments else Unknown("try()")
+    """``try(a, b)``: the first argument that evaluated without error (an unknown one stays unknown)."""
+    for argument in arguments:
+        if not isinstance(argument, Failed):
+            return argument
+    return Failed("try()")
+
+
+def _can(arguments: list[Any]) -> Any:
+    if not arguments or isinstance(arguments[0], Failed):
+        return False
+    return Unknown("can()") if isinstance(arguments[0], Unknown) else True
+
+
+def _range(*bounds: Any) -> list:
+    if len(bounds) == 1:
+        bounds = (0, bounds[0])
+    start, end, step = (list(bounds) + [1 if bounds[1] >= bounds[0] else -1])[:3]
+    values, value = [], start
+    while (value < end if step > 0 else value > end) and len(values) < 1024:
+        values.append(value)
+        value += step
+    return values
+
+
+def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
+    import ipaddress
+
+    network = ipaddress.ip_network(prefix, strict=False)
+    return str(list(network.subnets(prefixlen_diff=int(newbits)))[int(netnum)]) if newbits <= 16 else _raise()
+
+
+def _raise() -> Any:
+    raise ValueError("too many subnets")
+
+
+def _one(items: list) -> Any:
+    if len(items) > 1:
+        raise ValueError("more than one element")
+    return items[0] if items else None
 
 
 def _lookup(mapping: dict, key: str, *default: Any) -> Any:
@@ -105,4 +142,18 @@ FUNCTIONS: dict[str, Function] = {
     "jsondecode": _strict(json.loads),
     "coalesce": _first_usable,
     "try": _try,
+    "can": _can,
+    "range": _strict(_range),
+    "zipmap": _strict(lambda keys, values: dict(zip(keys, values, strict=True))),
+    "setunion": _strict(lambda *sets: sorted({x for item in sets for x in item}, key=str)),
+    "one": _strict(_one),
+    "sum": _strict(sum),
+    "reverse": _strict(lambda items: list(reversed(items))),
+    "sort": _strict(lambda items: sorted(items, key=str)),
+    "slice": _strict(lambda items, start, end: items[int(start):int(end)]),
+    "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
+    "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
+    "alltrue": _strict(lambda items: all(i is True for i in items)),
+    "anytrue": _strict(lambda items: any(i is True for i in items)),
+    "cidrsubnet": _strict(_cidrsubnet),
 }

@@ -86,9 +86,16 @@ def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: 
     if directory:
         files = load_dir(directory)
         if files:
-            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root)
+            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root,
+                                 call_sites=(*parent.call_sites, call_site(call)),
+                                 undecided=str(call.meta.get("instances_unknown") or ""))
             return instance_resources(child, load_dir, site, depth + 1)
     return described_resources(call, source)
+
+
+def call_site(call: Resource) -> dict[str, Any]:
+    """Where a module instance is called: ``module.vpc`` at ``main.tf:12`` (outermost first in meta)."""
+    return {"address": call.address, "file": call.span.file, "line": call.span.start_line}
 
 
 def _downloaded(site: CallSite) -> str | None:
@@ -146,7 +153,7 @@ def _described(call: Resource, spec: dict[str, Any]) -> Resource:
         links={k: v for k, v in links.items() if v[0]["attributes"]},
         line_of=line_of,
         meta={**call.meta, "kind": "resource", "module": call.address, "module_source": call.attributes.get("source"),
-              "raw": {}},
+              "raw": {}, "call_sites": [*call.meta.get("call_sites", []), call_site(call)]},
     )
 
 
