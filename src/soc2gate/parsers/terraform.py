@@ -16,6 +16,7 @@ from soc2gate.parsers.expressions import Unknown, resolve_string
 from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
 from soc2gate.parsers.instances import Instance, bind, expand
+from soc2gate.parsers.overrides import apply_overrides
 
 ADDRESSED_KINDS = ("resource", "data", "module", "provider")
 
@@ -36,13 +37,13 @@ class ModuleSource:
 class ModuleScope:
     """Looks up ``var.*`` and ``local.*`` for one module instance."""
 
-    def __init__(self, source: ModuleSource) -> None:
+    def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any]) -> None:
         self.defaults: dict[str, Any] = {}
         self.raw_locals: dict[str, Any] = {}
         self.locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
-        self.values = dict(source.variables)
-        for _, parsed in source.files:
+        self.values = dict(variables)
+        for _, parsed in files:
             for block in parsed["blocks"]:
                 self._collect(block)
 
@@ -89,9 +90,10 @@ def _deep_resolve(value: Any, lookup: Any) -> Any:
 
 def module_resources(source: ModuleSource) -> list[Resource]:
     """Every instance of every resource, data source and module call of one module instance."""
-    scope = ModuleScope(source)
+    files = apply_overrides(source.files)
+    scope = ModuleScope(files, source.variables)
     resources = []
-    for display, parsed in source.files:
+    for display, parsed in files:
         previous_end = 0
         for block in parsed["blocks"]:
             if block["kind"] in ADDRESSED_KINDS and block["labels"]:
@@ -130,6 +132,8 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
     meta = {"kind": kind, "module": source.prefix.rstrip("."), "dir": source.directory,
             "root": source.root or source.directory, "raw": body, "refs": refs, "source": "hcl",
             "comments": comments, "call_sites": list(source.call_sites)}
+    if block.get("overridden_by"):
+        meta["overridden_by"] = block["overridden_by"]
     if instance.suffix:
         meta["instance_key"] = instance.key
     if undecided:
