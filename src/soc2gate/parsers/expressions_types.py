@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,31 @@ class Reference(Unknown):
 class Failed(Unknown):
     """An evaluation error Terraform would report (missing attribute, bad function argument):
     unknown to every consumer except ``try``/``can``, which skip it as Terraform does."""
+
+
+@dataclass(frozen=True)
+class Partial(Unknown):
+    """A list or map whose shape is known but some elements are not (``{a = module.x.arn}``).
+
+    Unknown to every consumer, except those that need only the shape: ``length``, ``keys``,
+    ``for`` expressions, ``for_each`` (known keys give known instances) and indexing.
+    ``value`` holds the elements, Unknown where unknown.
+    """
+
+    value: Any = field(default=None, compare=False, hash=False)
+
+
+def partial_or(text: str, value: Any) -> Any:
+    """``value`` itself when no element is unknown, else Partial(text, value)."""
+    items = value.values() if isinstance(value, dict) else value
+    return Partial(text, value) if any(isinstance(v, Unknown) for v in items) else value
+
+
+def shape(value: Any) -> Any:
+    """The elements of a known or Partial collection (None when the shape is unknown)."""
+    if isinstance(value, Partial):
+        return value.value
+    return None if isinstance(value, Unknown) else value
 
 
 class _Unbound:

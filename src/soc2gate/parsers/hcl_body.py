@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions import resolve_string, resolve_value
-from soc2gate.parsers.expressions_types import Unknown
-from soc2gate.parsers.instances import bind, has_unknown
+from soc2gate.parsers.expressions import evaluate_value, resolve_value
+from soc2gate.parsers.expressions_types import Unknown, shape
+from soc2gate.parsers.instances import bind
 
 Lookup = Callable[[str, str], Any]
 
@@ -49,8 +49,7 @@ class BodyResolver:
         content = content[0] if isinstance(content, list) and content else content
         content = content if isinstance(content, dict) else {}
         raw = spec.get("for_each")
-        collection = resolve_string(raw, lookup) if isinstance(raw, str) else resolve_value(raw, lookup, "", {})
-        pairs = _pairs(collection)
+        pairs = _pairs(shape(evaluate_value(raw, lookup)))
         if pairs is None:
             self.unknown.setdefault(path, f'dynamic "{name}" for_each = {_text(raw)}')
             pairs = [(Unknown(f"{iterator}.key"), Unknown(f"{iterator}.value"))]
@@ -72,8 +71,6 @@ def _iterator(spec: dict[str, Any], name: str) -> str:
 
 
 def _pairs(collection: Any) -> list[tuple[Any, Any]] | None:
-    if has_unknown(collection):
-        return None
     if isinstance(collection, dict):
         return [(key, collection[key]) for key in sorted(collection)]
     if isinstance(collection, list):

@@ -9,9 +9,10 @@ expressions, splats, unknown functions) evaluates to :class:`Unknown`, never a g
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import UNBOUND, Failed, NotCovered, Reference, Unknown
+from soc2gate.parsers.expressions_types import UNBOUND, Failed, NotCovered, Partial, Reference, Unknown, partial_or
 from soc2gate.parsers.expressions import template_parts
 from soc2gate.parsers.hcl_for import for_expression
 from soc2gate.parsers.hcl_functions import FUNCTIONS
@@ -32,7 +33,13 @@ _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), (
 _Fail = NotCovered
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[tuple[str, str], ...]:
+    """The tokens of an expression (cached: the same text is evaluated once per instance)."""
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
     tokens, index = [], 0
     while index < len(text):
         match = _TOKEN.match(text, index)
@@ -170,7 +177,7 @@ class Parser:
             if self.peek() == ",":
                 self.take(",")
         self.take(close)
-        return Unknown(self.text) if any(isinstance(v, Unknown) for v in values) else values
+        return partial_or(self.text, values)
 
     def object(self) -> Any:
         if self.peek() == "for":
@@ -186,7 +193,7 @@ class Parser:
             if self.peek() == ",":
                 self.take(",")
         self.take("}")
-        return Unknown(self.text) if any(isinstance(v, Unknown) for v in result.values()) else result
+        return partial_or(self.text, result)
 
     def name(self, text: str) -> Any:
         if text in ("true", "false"):
@@ -235,6 +242,8 @@ def _unescape(text: str) -> str:
 
 
 def step(value: Any, key: Any) -> Any:
+    if isinstance(value, Partial) and not isinstance(key, Unknown):
+        value = value.value
     if isinstance(value, Unknown) or isinstance(key, Unknown):
         return value if isinstance(value, Unknown) else key
     if isinstance(value, dict) and str(key) in value:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from soc2gate.parsers.expressions_types import NotCovered, Unknown
+from soc2gate.parsers.expressions_types import NotCovered, Unknown, partial_or, shape
 
 
 def for_expression(parser: Any, close: str) -> Any:
@@ -34,7 +34,8 @@ def for_expression(parser: Any, close: str) -> Any:
 
 
 def _pairs(collection: Any) -> list[tuple[Any, Any]] | None:
-    if isinstance(collection, Unknown):
+    collection = shape(collection)
+    if collection is None:
         return None
     if isinstance(collection, list):
         return list(enumerate(collection))
@@ -70,7 +71,7 @@ def _collect(results: list[tuple[Any, ...]], is_object: bool, text: str) -> Any:
     values: list[Any] = []
     mapping: dict[str, Any] = {}
     for key, value, group, condition in results:
-        if isinstance(condition, Unknown) or isinstance(value, Unknown) or isinstance(key, Unknown):
+        if isinstance(condition, Unknown) or isinstance(key, Unknown):
             return Unknown(text)
         if condition is not True:
             if condition is False:
@@ -84,4 +85,6 @@ def _collect(results: list[tuple[Any, ...]], is_object: bool, text: str) -> Any:
             raise NotCovered("duplicate key in for expression")
         else:
             mapping[str(key)] = value
-    return mapping if is_object else values
+    if is_object and any(group for _, _, group, _ in results):
+        mapping = {key: partial_or(text, items) for key, items in mapping.items()}
+    return partial_or(text, mapping if is_object else values)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Failed, Unknown
+from soc2gate.parsers.expressions_types import Failed, Partial, Unknown, partial_or
 
 Function = Callable[[list[Any]], Any]
 
@@ -23,6 +23,16 @@ def _strict(function: Callable[..., Any]) -> Function:
             return function(*arguments)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
             return Failed("function call")
+    return call
+
+
+def _shaped(function: Callable[..., Any]) -> Function:
+    """Like _strict, but a Partial argument (known shape) counts: ``length``, ``keys``, ``merge``..."""
+    strict = _strict(function)
+
+    def call(arguments: list[Any]) -> Any:
+        result = strict([a.value if isinstance(a, Partial) else a for a in arguments])
+        return partial_or("function call", result) if isinstance(result, (dict, list)) else result
     return call
 
 
@@ -112,21 +122,21 @@ def _tostring(value: Any) -> str:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "length": _strict(len),
+    "length": _shaped(len),
     "lower": _strict(str.lower),
     "upper": _strict(str.upper),
     "trimspace": _strict(str.strip),
     "tostring": _strict(_tostring),
     "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
     "tobool": _strict(_tobool),
-    "tolist": _strict(list),
+    "tolist": _shaped(list),
     "toset": _strict(lambda v: sorted(set(v), key=str)),
-    "tomap": _strict(dict),
-    "concat": _strict(lambda *lists: [x for item in lists for x in item]),
-    "merge": _strict(_merge),
+    "tomap": _shaped(dict),
+    "concat": _shaped(lambda *lists: [x for item in lists for x in item]),
+    "merge": _shaped(_merge),
     "lookup": _strict(_lookup),
     "contains": _strict(lambda items, value: value in items),
-    "keys": _strict(lambda m: sorted(m)),
+    "keys": _shaped(lambda m: sorted(m)),
     "values": _strict(lambda m: [m[k] for k in sorted(m)]),
     "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
     "flatten": _strict(_flatten),

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions import resolve_value
-from soc2gate.parsers.expressions_types import UNBOUND, Unknown
+from soc2gate.parsers.expressions import evaluate_value
+from soc2gate.parsers.expressions_types import UNBOUND, Unknown, shape
 
 Lookup = Callable[[str, str], Any]
 
@@ -36,18 +36,8 @@ def expand(body: dict[str, Any], lookup: Lookup) -> tuple[list[Instance], str]:
     return [Instance()], ""
 
 
-def _value(raw: Any, lookup: Lookup) -> Any:
-    return resolve_value(raw, lookup, "", {}) if not isinstance(raw, str) else _resolved(raw, lookup)
-
-
-def _resolved(raw: str, lookup: Lookup) -> Any:
-    from soc2gate.parsers.expressions import resolve_string
-
-    return resolve_string(raw, lookup)
-
-
 def _count(raw: Any, lookup: Lookup) -> tuple[list[Instance], str]:
-    value = _value(raw, lookup)
+    value = evaluate_value(raw, lookup)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         unknown = Instance(symbols={"count": {"index": Unknown("count.index")}})
         return [unknown], f"count = {_text(raw)}"
@@ -55,10 +45,10 @@ def _count(raw: Any, lookup: Lookup) -> tuple[list[Instance], str]:
 
 
 def _for_each(raw: Any, lookup: Lookup) -> tuple[list[Instance], str]:
-    value = _value(raw, lookup)
-    if isinstance(value, dict) and not has_unknown(value):
+    value = shape(evaluate_value(raw, lookup))
+    if isinstance(value, dict):
         return [_each(key, value[key]) for key in sorted(value)], ""
-    if isinstance(value, list) and not has_unknown(value) and all(_scalar(v) for v in value):
+    if isinstance(value, list) and all(_scalar(v) for v in value):
         keys = sorted({_key(v) for v in value})
         return [_each(key, key) for key in keys], ""
     unknown = Instance(symbols={"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}})
@@ -75,18 +65,6 @@ def _scalar(value: Any) -> bool:
 
 def _key(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
-def has_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(has_unknown(v) for v in value)
-    if isinstance(value, str):
-        return "${" in value
-    return False
 
 
 def _text(raw: Any) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from soc2gate.model import Resource, SourceSpan
-from soc2gate.parsers.expressions import Unknown, resolve_string
+from soc2gate.parsers.expressions import Unknown, evaluate_value
 from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
 from soc2gate.parsers.instances import Instance, bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 
 ADDRESSED_KINDS = ("resource", "data", "module", "provider")
+MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
 @dataclass
@@ -70,22 +71,10 @@ class ModuleScope:
         if name not in self.raw_locals or name in self._resolving:
             return Unknown(f"local.{name}")
         self._resolving.add(name)
-        value = _deep_resolve(self.raw_locals[name], self.lookup)
+        value = evaluate_value(self.raw_locals[name], self.lookup)
         self._resolving.discard(name)
         self.locals[name] = value
         return value
-
-
-def _deep_resolve(value: Any, lookup: Any) -> Any:
-    if isinstance(value, str):
-        return resolve_string(value, lookup)
-    if isinstance(value, dict):
-        items = {k: _deep_resolve(v, lookup) for k, v in value.items()}
-        return Unknown("object") if any(isinstance(v, Unknown) for v in items.values()) else items
-    if isinstance(value, list):
-        items_list = [_deep_resolve(v, lookup) for v in value]
-        return Unknown("list") if any(isinstance(v, Unknown) for v in items_list) else items_list
-    return value
 
 
 def module_resources(source: ModuleSource) -> list[Resource]:
@@ -132,6 +121,8 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
     meta = {"kind": kind, "module": source.prefix.rstrip("."), "dir": source.directory,
             "root": source.root or source.directory, "raw": body, "refs": refs, "source": "hcl",
             "comments": comments, "call_sites": list(source.call_sites)}
+    if kind == "module":  # the child's variables: evaluated, Partial where only some elements are unknown
+        meta["inputs"] = {k: evaluate_value(v, lookup) for k, v in body.items() if k not in MODULE_META}
     if block.get("overridden_by"):
         meta["overridden_by"] = block["overridden_by"]
     if instance.suffix:
