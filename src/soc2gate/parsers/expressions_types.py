@@ -15,7 +15,8 @@ class Unknown:
 
 @dataclass(frozen=True)
 class Reference(Unknown):
-    """An unknown value known to come from another resource (``address``, without indexes)."""
+    """An unknown value known to come from another resource (``address``; with the instance key
+    when it is known: ``aws_s3_bucket.b["a"]``)."""
 
     address: str = ""
 

@@ -8,6 +8,7 @@ expressions, splats, unknown functions) evaluates to :class:`Unknown`, never a g
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any, Callable
@@ -221,7 +222,20 @@ class Parser:
             parts.append(self.take()[1])
         if len(parts) < wanted or text in _NOT_RESOURCES or parts[-1] in ("value", "key"):
             return Unknown(self.text)
-        return Reference(self.text, ".".join(parts))
+        return Reference(self.text, ".".join(parts) + self.instance_key())
+
+    def instance_key(self) -> str:
+        """``[0]`` / ``["a"]`` after a resource name, when the key is known (``aws_s3_bucket.b[each.key]``)."""
+        if self.peek() != "[" or self.peek(1) == "*":
+            return ""
+        start = self.position
+        self.take("[")
+        key = self.conditional()
+        self.take("]")
+        if isinstance(key, bool) or not isinstance(key, (str, int)):
+            self.position = start
+            return ""
+        return f"[{key}]" if isinstance(key, int) else "[" + json.dumps(key) + "]"
 
     def call(self, name: str) -> Any:
         self.take("(")
