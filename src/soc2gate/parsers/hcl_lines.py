@@ -36,7 +36,7 @@ def _block(node: Any, lines: Lines, counts: dict[str, int]) -> None:
     if name == "dynamic":
         label = next((_text(c) for c in node.children if getattr(c, "data", None) == "string"), "")
         content = _child_block(node, "content")
-        lines.setdefault(label, (content or node).meta.line)
+        lines.setdefault(label, node.meta.line)
         if content is not None:
             _merge(lines, label, line_map(content))
         return
