@@ -70,6 +70,15 @@ def test_unknown_collection_gives_one_block_and_one_inconclusive_naming_it(tmp_p
     assert Outcome.PASS in {f.outcome for f in ebs if f.resource == "aws_ebs_volume.w"}, "compliant either way"
 
 
+def test_huge_collections_are_not_expanded_but_inconclusive(tmp_path: Path) -> None:
+    text = ('resource "aws_ebs_volume" "many" {\n  count = 1000000\n  encrypted = false\n}\n'
+            'resource "aws_ebs_volume" "range" {\n  for_each = toset([for i in range(50000) : tostring(i)])\n}\n')
+    res = _resources(tmp_path, {"main.tf": text})
+    assert sorted(res) == ["aws_ebs_volume.many", "aws_ebs_volume.range"]
+    assert "1000000 instances" in res["aws_ebs_volume.many"].meta["instances_unknown"]
+    assert res["aws_ebs_volume.range"].meta["instances_unknown"].startswith("for_each = toset(")
+
+
 def test_module_instances_carry_keys_and_call_sites(tmp_path: Path) -> None:
     files = {"main.tf": 'module "db" {\n  for_each = { eu = true, us = false }\n  source = "./db"\n'
                         '  encrypted = each.value\n}\nmodule "off" {\n  count = 0\n  source = "./db"\n}\n',

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from soc2gate.parsers.expressions import evaluate_value, resolve_value
 from soc2gate.parsers.expressions_types import Unknown, shape
-from soc2gate.parsers.instances import bind
+from soc2gate.parsers.instances import MAX_INSTANCES, bind
 
 Lookup = Callable[[str, str], Any]
 
@@ -71,6 +71,8 @@ def _iterator(spec: dict[str, Any], name: str) -> str:
 
 
 def _pairs(collection: Any) -> list[tuple[Any, Any]] | None:
+    if isinstance(collection, (dict, list)) and len(collection) > MAX_INSTANCES:
+        return None  # too many generated blocks to expand: judged as unknown
     if isinstance(collection, dict):
         return [(key, collection[key]) for key in sorted(collection)]
     if isinstance(collection, list):

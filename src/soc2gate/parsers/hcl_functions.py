@@ -12,6 +12,7 @@ from typing import Any, Callable
 from soc2gate.parsers.expressions_types import Failed, Partial, Unknown, partial_or
 
 Function = Callable[[list[Any]], Any]
+MAX_RANGE = 10_000
 
 
 def _strict(function: Callable[..., Any]) -> Function:
@@ -64,7 +65,9 @@ def _range(*bounds: Any) -> list:
         bounds = (0, bounds[0])
     start, end, step = (list(bounds) + [1 if bounds[1] >= bounds[0] else -1])[:3]
     values, value = [], start
-    while (value < end if step > 0 else value > end) and len(values) < 1024:
+    while value < end if step > 0 else value > end:
+        if len(values) >= MAX_RANGE:
+            raise ValueError("range() too long to evaluate")
         values.append(value)
         value += step
     return values

@@ -16,6 +16,7 @@ from soc2gate.parsers.expressions import evaluate_value
 from soc2gate.parsers.expressions_types import UNBOUND, Unknown, shape
 
 Lookup = Callable[[str, str], Any]
+MAX_INSTANCES = 1000  # per block: beyond, the block is judged once, inconclusive on its instances
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,16 @@ def _count(raw: Any, lookup: Lookup) -> tuple[list[Instance], str]:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         unknown = Instance(symbols={"count": {"index": Unknown("count.index")}})
         return [unknown], f"count = {_text(raw)}"
+    if value > MAX_INSTANCES:
+        return [Instance(symbols={"count": {"index": Unknown("count.index")}})], \
+            f"count = {_text(raw)} ({int(value)} instances: more than soc2gate expands)"
     return [Instance(f"[{i}]", i, {"count": {"index": i}}) for i in range(int(value))], ""
 
 
 def _for_each(raw: Any, lookup: Lookup) -> tuple[list[Instance], str]:
     value = shape(evaluate_value(raw, lookup))
+    if isinstance(value, (dict, list)) and len(value) > MAX_INSTANCES:
+        value = None
     if isinstance(value, dict):
         return [_each(key, value[key]) for key in sorted(value)], ""
     if isinstance(value, list) and all(_scalar(v) for v in value):
