@@ -102,8 +102,12 @@ def _merge(*maps: dict) -> dict:
 
 
 def _flatten(items: list) -> list:
+    """Nested lists flattened; a Partial list counts by its elements, an unknown item may be a list."""
     flat: list = []
     for item in items:
+        item = item.value if isinstance(item, Partial) and isinstance(item.value, list) else item
+        if isinstance(item, Unknown) and not isinstance(item, Partial):
+            raise ValueError("flatten() of an unknown element")
         flat.extend(_flatten(item) if isinstance(item, list) else [item])
     return flat
 
@@ -142,7 +146,7 @@ FUNCTIONS: dict[str, Function] = {
     "keys": _shaped(lambda m: sorted(m)),
     "values": _strict(lambda m: [m[k] for k in sorted(m)]),
     "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
-    "flatten": _strict(_flatten),
+    "flatten": _shaped(_flatten),
     "distinct": _strict(lambda items: [x for i, x in enumerate(items) if x not in items[:i]]),
     "join": _strict(lambda sep, items: sep.join(_tostring(i) for i in items)),
     "split": _strict(lambda sep, text: text.split(sep)),
