@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conftest import CORPORA, require_shared
+
 from soc2gate.api import ScanOptions, scan
 from soc2gate.model import Outcome, Result
 from soc2gate.parsers.collect import CollectOptions, collect

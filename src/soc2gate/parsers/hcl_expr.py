@@ -13,8 +13,16 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import UNBOUND, Failed, NotCovered, Partial, Reference, Unknown, partial_or
 from soc2gate.parsers.expressions import template_parts
+from soc2gate.parsers.expressions_types import (
+    UNBOUND,
+    Failed,
+    NotCovered,
+    Partial,
+    Reference,
+    Unknown,
+    partial_or,
+)
 from soc2gate.parsers.hcl_for import for_expression
 from soc2gate.parsers.hcl_functions import FUNCTIONS
 

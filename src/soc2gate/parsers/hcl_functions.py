@@ -64,7 +64,8 @@ def _range(*bounds: Any) -> list:
     if len(bounds) == 1:
         bounds = (0, bounds[0])
     start, end, step = (list(bounds) + [1 if bounds[1] >= bounds[0] else -1])[:3]
-    values, value = [], start
+    values: list[Any] = []
+    value = start
     while value < end if step > 0 else value > end:
         if len(values) >= MAX_RANGE:
             raise ValueError("range() too long to evaluate")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from soc2gate.parsers.expressions import evaluate_value
-from soc2gate.parsers.expressions_types import UNBOUND, Unknown, shape
+from soc2gate.parsers.expressions_types import Unknown, shape
 
 Lookup = Callable[[str, str], Any]
 MAX_INSTANCES = 1000  # per block: beyond, the block is judged once, inconclusive on its instances
@@ -92,5 +92,3 @@ def bind(lookup: Lookup, symbols: dict[str, dict[str, Any]]) -> Lookup:
 
     return scoped
 
-
-__all__ = ["Instance", "expand", "bind", "UNBOUND"]
