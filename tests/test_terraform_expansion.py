@@ -70,6 +70,20 @@ def test_unknown_collection_gives_one_block_and_one_inconclusive_naming_it(tmp_p
     assert Outcome.PASS in {f.outcome for f in ebs if f.resource == "aws_ebs_volume.w"}, "compliant either way"
 
 
+def test_splat_length_follows_the_blocks_count(tmp_path: Path) -> None:
+    text = ('variable "on" { default = false }\n'
+            'data "aws_iam_policy_document" "extra" {\n  count = var.on ? 1 : 0\n}\n'
+            'data "aws_iam_policy_document" "base" {\n  count = 2\n}\n'
+            'locals {\n  docs = concat(data.aws_iam_policy_document.extra[*].json, [])\n'
+            '  all = data.aws_iam_policy_document.base[*].json\n}\n'
+            'resource "aws_iam_policy" "p" {\n  count = length(local.docs) > 0 ? 1 : 0\n}\n'
+            'resource "aws_iam_policy" "q" {\n  count = length(local.all)\n  policy = local.all[count.index]\n}\n')
+    res = _resources(tmp_path, {"main.tf": text})
+    assert not [a for a in res if a.startswith("aws_iam_policy.p")], "no extra document: count = 0"
+    assert res["aws_iam_policy.q[1]"].unknown["policy"] == "data.aws_iam_policy_document.base[*].json"
+    assert res["aws_iam_policy.q[1]"].meta["refs"]["policy"] == "data.aws_iam_policy_document.base[1]"
+
+
 def test_huge_collections_are_not_expanded_but_inconclusive(tmp_path: Path) -> None:
     text = ('resource "aws_ebs_volume" "many" {\n  count = 1000000\n  encrypted = false\n}\n'
             'resource "aws_ebs_volume" "range" {\n  for_each = toset([for i in range(50000) : tostring(i)])\n}\n')

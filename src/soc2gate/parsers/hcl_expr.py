@@ -8,7 +8,6 @@ expressions, splats, unknown functions) evaluates to :class:`Unknown`, never a g
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any, Callable
@@ -19,12 +18,12 @@ from soc2gate.parsers.expressions_types import (
     Failed,
     NotCovered,
     Partial,
-    Reference,
     Unknown,
     partial_or,
 )
 from soc2gate.parsers.hcl_for import for_expression
 from soc2gate.parsers.hcl_functions import FUNCTIONS
+from soc2gate.parsers.hcl_refs import reference
 
 Lookup = Callable[[str, str], Any]
 _TOKEN = re.compile(r"""
@@ -35,7 +34,6 @@ _TOKEN = re.compile(r"""
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
 """, re.VERBOSE)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_NOT_RESOURCES = frozenset({"each", "count", "self", "path", "terraform", "var", "local"})
 _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
 
 
@@ -218,32 +216,7 @@ class Parser:
             if value is not UNBOUND:
                 self.position += 2
                 return value
-        return self.reference(text)
-
-    def reference(self, text: str) -> Any:
-        """``TYPE.NAME``, ``data.TYPE.NAME`` or ``module.NAME``: a Reference to that address."""
-        parts = [text]
-        wanted = 3 if text == "data" else 2
-        while len(parts) < wanted and self.peek() == "." and self.position + 1 < len(self.tokens) \
-                and self.tokens[self.position + 1][0] == "name":
-            self.take(".")
-            parts.append(self.take()[1])
-        if len(parts) < wanted or text in _NOT_RESOURCES or parts[-1] in ("value", "key"):
-            return Unknown(self.text)
-        return Reference(self.text, ".".join(parts) + self.instance_key())
-
-    def instance_key(self) -> str:
-        """``[0]`` / ``["a"]`` after a resource name, when the key is known (``aws_s3_bucket.b[each.key]``)."""
-        if self.peek() != "[" or self.peek(1) == "*":
-            return ""
-        start = self.position
-        self.take("[")
-        key = self.conditional()
-        self.take("]")
-        if isinstance(key, bool) or not isinstance(key, (str, int)):
-            self.position = start
-            return ""
-        return f"[{key}]" if isinstance(key, int) else "[" + json.dumps(key) + "]"
+        return reference(self, text)
 
     def call(self, name: str) -> Any:
         self.take("(")

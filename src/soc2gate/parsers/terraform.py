@@ -15,6 +15,7 @@ from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown, evaluate_value
 from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
+from soc2gate.parsers.hcl_refs import INSTANCES
 from soc2gate.parsers.instances import Instance, bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 
@@ -43,6 +44,8 @@ class ModuleScope:
         self.raw_locals: dict[str, Any] = {}
         self.locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
+        self.blocks: dict[str, dict[str, Any]] = {}
+        self.counts: dict[str, int | None] = {}
         self.values = dict(variables)
         for _, parsed in files:
             for block in parsed["blocks"]:
@@ -55,6 +58,9 @@ class ModuleScope:
             self.defaults[name] = body["default"] if "default" in body else Unknown(f"var.{name}")
         elif block["kind"] == "locals" and isinstance(block["body"], dict):
             self.raw_locals.update(block["body"])
+        elif block["kind"] in ("resource", "data") and len(block["labels"]) == 2 and isinstance(block["body"], dict):
+            prefix = "data." if block["kind"] == "data" else ""
+            self.blocks[prefix + ".".join(block["labels"])] = block["body"]
 
     def lookup(self, root: str, name: str) -> Any:
         if root == "var":
@@ -63,7 +69,20 @@ class ModuleScope:
             return self.defaults.get(name, Unknown(f"var.{name}"))
         if root == "local":
             return self._local(name)
+        if root == INSTANCES:
+            return self._instances(name)
         return UNBOUND
+
+    def _instances(self, address: str) -> int | None:
+        """How many instances a resource/data block of this module has (None: unknown, or keyed)."""
+        if address not in self.counts:
+            body = self.blocks.get(address)
+            self.counts[address] = None  # also guards against a count that depends on itself
+            if body is not None:
+                instances, undecided = expand(body, self.lookup)
+                keyed = any(isinstance(i.key, str) for i in instances)
+                self.counts[address] = None if undecided or keyed else len(instances)
+        return self.counts[address]
 
     def _local(self, name: str) -> Any:
         if name in self.locals:
