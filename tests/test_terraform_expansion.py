@@ -91,6 +91,8 @@ def test_huge_collections_are_not_expanded_but_inconclusive(tmp_path: Path) -> N
     assert sorted(res) == ["aws_ebs_volume.many", "aws_ebs_volume.range"]
     assert "1000000 instances" in res["aws_ebs_volume.many"].meta["instances_unknown"]
     assert res["aws_ebs_volume.range"].meta["instances_unknown"].startswith("for_each = toset(")
+    both = _resources(tmp_path / "both", {"main.tf": 'resource "a" "b" {\n  count = 1\n  for_each = {}\n}\n'})
+    assert "both set" in both["a.b"].meta["instances_unknown"], "an invalid block is judged, never dropped"
 
 
 def test_module_instances_carry_keys_and_call_sites(tmp_path: Path) -> None:

@@ -19,6 +19,10 @@ Lookup = Callable[[str, str], Any]
 MAX_INSTANCES = 1000  # per block: beyond, the block is judged once, inconclusive on its instances
 
 
+_UNKNOWN_SYMBOLS = {"count": {"index": Unknown("count.index")},
+                    "each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
+
+
 @dataclass(frozen=True)
 class Instance:
     """One instance: the address suffix and the symbols (``each``, ``count``) it binds."""
@@ -30,6 +34,8 @@ class Instance:
 
 def expand(body: dict[str, Any], lookup: Lookup) -> tuple[list[Instance], str]:
     """The instances of a block, and the deciding expression when the collection is unknown."""
+    if "count" in body and "for_each" in body:
+        return [Instance(symbols=_UNKNOWN_SYMBOLS)], "count and for_each are both set (Terraform rejects the block)"
     if "count" in body:
         return _count(body["count"], lookup)
     if "for_each" in body:
