@@ -1,16 +1,24 @@
-"""Evaluation worker processes: a deadline that holds, and reloads that drop nothing.
+"""Evaluation worker processes: a deadline that holds, workers that cannot be wedged, reloads
+that drop nothing.
 
 Why processes: the regorus engine does not reliably release the GIL while it evaluates, so
 an evaluation on a thread can stall the event loop that answers every connection, and with
-it the deadline.  Each worker is a process with its own engine, fed one job at a time over a
-pipe the event loop watches; the loop never waits for a worker.
+it the deadline.  Each worker is a process with its own engine (``worker.py``), fed one job
+at a time in frames over a socket (``frames.py``) through asyncio streams: the loop never
+waits for a worker, and a request of any size up to the body limit is written whole.
 
-* Deadline: a job past ``deadline_ms`` is answered per failure_mode and its worker is
-  terminated and replaced, so a runaway evaluation cannot hold a worker either.
-* Reload: ``swap`` starts workers for the new generation (they receive the validated
-  ``Loaded`` pickled, so no file is re-read) and switches once one is ready; requests that
-  arrived earlier finish on the old workers, which then exit.
-* A worker that dies fails its job (per failure_mode) and is replaced.
+Each worker is driven by one task (``_drive``): start, wait until compiled, then take jobs
+from its generation's queue.  Every way a worker can fail -- it cannot be written to (broken
+pipe, reset), its answer is cut short or garbled, it exits or is killed, it overruns the
+job's deadline -- ends that task in the same place (``_ended``): the worker is killed, its
+job is answered (DeadlineExceeded or WorkersUnavailable, then per failure_mode), and a new
+worker is started.  A worker that cannot compile the policies is not replaced (a new one
+would fail the same way).  ``ready()`` is true while a worker of the serving generation has
+compiled the policies and is alive, so /readyz turns 503 when no worker can take work.
+
+Reload: ``swap`` starts workers for the new generation (they receive the validated
+``Loaded`` pickled, so no file is re-read) and switches once one is ready; requests that
+arrived earlier finish on the old workers, which then exit.
 """
 
 from __future__ import annotations
@@ -20,16 +28,19 @@ import collections
 import logging
 import multiprocessing
 import pickle
-import signal
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from soc2gate.api import Gate
-from soc2gate.webhook.evaluator import Loaded, thread_gate
+from soc2gate.webhook import frames
+from soc2gate.webhook.evaluator import Loaded
+from soc2gate.webhook.worker import worker_main
 
 T = TypeVar("T")
 START_TIMEOUT_S = 300.0
+RESTART_DELAY_S = 1.0  # before replacing a worker that died before it was ready: no restart storm
 log = logging.getLogger("soc2gate.webhook")
 
 
@@ -41,41 +52,35 @@ class WorkersUnavailable(Exception):
     """The evaluation worker died or could not start."""
 
 
-def worker_main(connection: Any, payload: bytes) -> None:
-    """A worker process: compile once, then answer ``(work)`` jobs until told to stop."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the server process decides when to stop
-        signal.signal(sig, signal.SIG_IGN)
-    try:
-        loaded: Loaded = pickle.loads(payload)
-        gate = thread_gate(loaded.gate)
-    except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its generation
-        connection.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
-        return
-    connection.send_bytes(pickle.dumps(("ready", None)))
-    while True:
-        try:
-            work = pickle.loads(connection.recv_bytes())
-        except EOFError:  # the server went away
-            return
-        if work is None:
-            return
-        try:
-            answer = ("ok", work(gate, loaded))
-        except Exception as exc:  # noqa: BLE001 - handed to the waiting request
-            answer = ("error", exc)
-        connection.send_bytes(pickle.dumps(answer))
+class _Failed(Exception):
+    """Why a worker ends: ``error`` answers its job; ``replace`` says whether to start another."""
+
+    def __init__(self, message: str, error: Exception, replace: bool = True) -> None:
+        super().__init__(message)
+        self.error, self.replace = error, replace
+
+
+@dataclass(eq=False)
+class _Job:
+    payload: bytes
+    future: asyncio.Future
+    deadline: float  # loop time
 
 
 @dataclass(eq=False)
 class _Worker:
-    loaded: Loaded
     process: Any
-    connection: Any
-    started: asyncio.Future
-    job: asyncio.Future | None = None
-    deadline_timer: asyncio.TimerHandle | None = None
+    sock: socket.socket
+    started: asyncio.Future  # True once compiled; an exception if it never will be
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    job: _Job | None = None
+    wake: asyncio.Future | None = None  # set while idle; resolved when there is work or it exited
     retiring: bool = False
-    killed: bool = False
+    exited: bool = False
+
+    def can_work(self) -> bool:
+        return self.started.done() and self.started.exception() is None and not self.exited
 
 
 @dataclass
@@ -94,27 +99,35 @@ class EvaluatorPool:
         self._size = workers
         self._serving = _Generation(loaded)
         self._old: list[_Generation] = []
+        self._stopped = False
+        self._tasks: set[asyncio.Task] = set()
 
     @property
     def current(self) -> Loaded:
         return self._serving.loaded
 
     def ready(self) -> bool:
-        """A worker of the serving generation has compiled the policies."""
-        return any(w.started.done() and w.started.exception() is None for w in self._serving.workers)
+        """A worker of the serving generation has compiled the policies and is alive."""
+        return any(w.can_work() for w in self._serving.workers)
+
+    def alive(self) -> int:
+        """Workers of the serving generation that can take work (for metrics and tests)."""
+        return sum(w.can_work() for w in self._serving.workers)
 
     def start(self) -> None:
-        self._serving.workers = [self._spawn(self._serving) for _ in range(self._size)]
+        for _ in range(self._size):
+            self._spawn(self._serving)
 
     def stop(self, timeout: float = 5.0) -> None:
-        for generation in [self._serving, *self._old]:
-            for worker in generation.workers:
-                self._retire(worker, kill=False)
+        """End every worker: idle ones exit when their socket closes, busy ones are killed."""
+        self._stopped = True
+        workers = [w for g in [self._serving, *self._old] for w in g.workers]
+        for worker in workers:
+            worker.retiring = True
+            _close(worker, kill=worker.job is not None)
         end = time.monotonic() + timeout
-        for generation in [self._serving, *self._old]:
-            for worker in generation.workers:
-                if worker.process.pid is None:
-                    continue
+        for worker in workers:
+            if worker.process.pid is not None:
                 worker.process.join(max(0.0, end - time.monotonic()))
                 if worker.process.is_alive():
                     worker.process.kill()
@@ -123,146 +136,181 @@ class EvaluatorPool:
         """Serve ``loaded`` once one of its workers is ready; raises (keeping the serving
         generation) if its workers cannot start."""
         fresh = _Generation(loaded)
-        fresh.workers = [self._spawn(fresh) for _ in range(self._size)]
+        for _ in range(self._size):
+            self._spawn(fresh)
         done, _ = await asyncio.wait([w.started for w in fresh.workers], timeout=START_TIMEOUT_S,
                                      return_when=asyncio.FIRST_COMPLETED)
         failure = next((f.exception() for f in done if f.exception() is not None), None)
         if not done or failure is not None:
-            for worker in fresh.workers:
-                self._retire(worker, kill=True)
+            self._retire(fresh)
             raise WorkersUnavailable(str(failure) if failure else "workers did not start in time")
         old, self._serving = self._serving, fresh
         self._old = [g for g in self._old if g.workers] + [old]
-        self._drain(old)
+        self._retire(old)
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
         """``work(gate, loaded)`` on a worker of the serving generation; DeadlineExceeded after
         ``timeout`` seconds, queueing included."""
+        loop = asyncio.get_running_loop()
         generation = self._serving
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        generation.queue.append((pickle.dumps(work), future, time.monotonic() + timeout))
-        self._dispatch(generation)
+        job = _Job(pickle.dumps(work), loop.create_future(), loop.time() + timeout)
+        generation.queue.append(job)
+        _wake_one(generation)
         try:
-            return await asyncio.wait_for(future, timeout)  # type: ignore[no-any-return]
+            return await asyncio.wait_for(job.future, timeout)  # type: ignore[no-any-return]
         except asyncio.TimeoutError:
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
-    def _spawn(self, generation: _Generation) -> _Worker:
-        """A new worker; the process starts on a helper thread, as starting it writes the
-        pickled generation to the child, which must not hold up the event loop."""
-        loop = asyncio.get_running_loop()
+    def _spawn(self, generation: _Generation) -> None:
         context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe(duplex=True)
+        parent, child = socket.socketpair()
         process = context.Process(target=worker_main, args=(child, generation.payload),
                                   name=f"soc2gate-eval-g{generation.loaded.generation}", daemon=True)
-        worker = _Worker(generation.loaded, process, parent, loop.create_future())
+        worker = _Worker(process, parent, asyncio.get_running_loop().create_future())
         worker.started.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved: no warning
-        launch = loop.run_in_executor(None, process.start)
-        launch.add_done_callback(lambda f: self._launched(generation, worker, child, f))
-        return worker
+        generation.workers.append(worker)
+        task = asyncio.get_running_loop().create_task(self._drive(generation, worker, child))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    def _launched(self, generation: _Generation, worker: _Worker, child: Any, launch: asyncio.Future) -> None:
-        child.close()
-        if launch.exception() is not None:
-            worker.started.set_exception(WorkersUnavailable(f"cannot start a worker: {launch.exception()}"))
-            return
-        if worker.killed:  # ended while it was starting
-            worker.process.kill()
-            return
-        asyncio.get_running_loop().add_reader(worker.connection.fileno(), self._on_readable, generation, worker)
-
-    def _dispatch(self, generation: _Generation) -> None:
-        loop = asyncio.get_running_loop()
-        for worker in generation.workers:
-            if worker.job is not None or not worker.started.done() or worker.started.exception() is not None:
-                continue
-            while generation.queue and worker.job is None:
-                payload, future, deadline = generation.queue.popleft()
-                if future.done():  # its deadline passed while it waited
-                    continue
-                worker.job = future
-                worker.connection.send_bytes(payload)
-                worker.deadline_timer = loop.call_later(max(0.0, deadline - time.monotonic()),
-                                                        self._on_deadline, generation, worker)
-            if worker.job is None and worker.retiring:
-                self._stop_worker(worker)
-
-    def _on_readable(self, generation: _Generation, worker: _Worker) -> None:
+    async def _drive(self, generation: _Generation, worker: _Worker, child: socket.socket) -> None:
+        """The whole life of one worker; whatever ends it ends here."""
+        failure: _Failed | None = None
         try:
-            status, value = pickle.loads(worker.connection.recv_bytes())
-        except (EOFError, OSError):
-            self._died(generation, worker, "the evaluation worker exited")
-            return
-        if status in ("ready", "failed"):
-            if status == "ready":
-                worker.started.set_result(True)
-            else:  # not replaced: a replacement would fail the same way
-                log.error("an evaluation worker could not compile the policies: %s", value)
-                worker.retiring = True
-                worker.started.set_exception(WorkersUnavailable(f"policies do not compile in a worker: {value}"))
-            self._dispatch(generation)
-            return
-        job, worker.job = worker.job, None
-        if worker.deadline_timer is not None:
-            worker.deadline_timer.cancel()
-        if job is not None and not job.done():
-            job.set_result(value) if status == "ok" else job.set_exception(value)
-        self._dispatch(generation)
+            await self._launch(worker, child)
+            while (job := await _next_job(generation, worker)) is not None:
+                await _exchange(worker, job)
+        except _Failed as exc:
+            failure = exc
+        except Exception as exc:  # noqa: BLE001 - a bug here must not leave a worker half-alive
+            log.exception("evaluation worker %s failed", worker.process.pid)
+            failure = _Failed(f"failed: {type(exc).__name__}: {exc}", WorkersUnavailable(str(exc)))
+        self._ended(generation, worker, failure)
 
-    def _on_deadline(self, generation: _Generation, worker: _Worker) -> None:
-        """The job outlived its deadline (already answered): end the worker, start another."""
-        log.warning("evaluation worker %s passed the deadline: replacing it", worker.process.pid)
-        worker.job = None
-        self._kill(worker)
-        self._replace(generation, worker)
+    async def _launch(self, worker: _Worker, child: socket.socket) -> None:
+        """Start the process off the event loop (starting writes the pickled generation to it)
+        and wait until it has compiled the policies."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, worker.process.start)
+        except Exception as exc:  # noqa: BLE001 - no process: nothing to replace it with either
+            raise _Failed(f"cannot start: {exc}", WorkersUnavailable(f"cannot start a worker: {exc}"), False) from None
+        finally:
+            child.close()
+        if worker.retiring or self._stopped:
+            raise _Failed("ended while starting", WorkersUnavailable("the worker was ended"), False)
+        loop.add_reader(worker.process.sentinel, _on_exit, worker)
+        worker.reader, worker.writer = await asyncio.open_connection(sock=worker.sock)
+        status, value = await _io(worker, None, loop.time() + START_TIMEOUT_S)
+        if status != "ready":  # not replaced: a replacement would fail the same way
+            raise _Failed(f"could not compile the policies: {value}",
+                          WorkersUnavailable(f"policies do not compile in a worker: {value}"), False)
+        worker.started.set_result(True)
 
-    def _died(self, generation: _Generation, worker: _Worker, reason: str) -> None:
-        asyncio.get_running_loop().remove_reader(worker.connection.fileno())
-        worker.connection.close()
-        if worker.retiring:  # told to stop: this is its normal end
-            if worker in generation.workers:
-                generation.workers.remove(worker)
-            return
-        if worker.job is not None and not worker.job.done():
-            worker.job.set_exception(WorkersUnavailable(reason))
-        if not worker.started.done():
-            worker.started.set_exception(WorkersUnavailable(reason))
-        worker.job = None
-        if worker in generation.workers:
-            log.error("evaluation worker %s exited: replacing it", worker.process.pid)
-            self._replace(generation, worker)
-
-    def _replace(self, generation: _Generation, worker: _Worker) -> None:
-        multiprocessing.active_children()  # reap ended workers
+    def _ended(self, generation: _Generation, worker: _Worker, failure: _Failed | None) -> None:
+        was_ready = worker.started.done() and not worker.started.cancelled() and worker.started.exception() is None
+        _close(worker, kill=failure is not None)
         if worker in generation.workers:
             generation.workers.remove(worker)
-        if generation is self._serving or generation.queue:
-            generation.workers.append(self._spawn(generation))
+        reason = failure or _Failed("stopped", WorkersUnavailable("the evaluation worker was stopped"), False)
+        if worker.job is not None and not worker.job.future.done():
+            worker.job.future.set_exception(reason.error)
+        if not worker.started.done():
+            worker.started.set_exception(reason.error)
+        if failure is None or self._stopped:
+            return
+        replace = failure.replace and (generation is self._serving or bool(generation.queue))
+        pid = worker.process.pid
+        log.log(logging.WARNING if isinstance(failure.error, DeadlineExceeded) else logging.ERROR,
+                "evaluation worker %s %s%s", pid, failure, ": replacing it" if replace else "")
+        if replace:
+            delay = 0.0 if was_ready else RESTART_DELAY_S
+            asyncio.get_running_loop().call_later(delay, self._replace, generation)
 
-    def _drain(self, generation: _Generation) -> None:
+    def _replace(self, generation: _Generation) -> None:
+        if not self._stopped and (generation is self._serving or generation.queue):
+            self._spawn(generation)
+
+    def _retire(self, generation: _Generation) -> None:
+        """Workers of ``generation`` finish its queue, then exit."""
         for worker in generation.workers:
             worker.retiring = True
-        self._dispatch(generation)
+            if worker.wake is not None and not worker.wake.done():
+                worker.wake.set_result(None)
 
-    def _retire(self, worker: _Worker, kill: bool) -> None:
-        worker.retiring = True
-        if kill or worker.job is not None:
-            self._kill(worker)
-        else:
-            self._stop_worker(worker)
 
-    def _stop_worker(self, worker: _Worker) -> None:
-        try:
-            worker.connection.send_bytes(pickle.dumps(None))
-        except OSError:
-            pass
+async def _next_job(generation: _Generation, worker: _Worker) -> _Job | None:
+    """The next job of the generation for this worker; None once it is retiring and idle."""
+    while True:
+        while generation.queue:
+            job = generation.queue.popleft()
+            if job.future.done():  # answered at its deadline while it waited
+                continue
+            if worker.exited or not worker.process.is_alive():  # it died idle: the job goes to another
+                generation.queue.appendleft(job)
+                _wake_one(generation, besides=worker)
+                raise _Failed("exited", WorkersUnavailable("the evaluation worker exited"))
+            return job
+        if worker.retiring:
+            return None
+        if worker.exited:
+            raise _Failed("exited", WorkersUnavailable("the evaluation worker exited"))
+        worker.wake = asyncio.get_running_loop().create_future()
+        await worker.wake
+        worker.wake = None
 
-    def _kill(self, worker: _Worker) -> None:
-        worker.killed = True
-        try:
-            asyncio.get_running_loop().remove_reader(worker.connection.fileno())
-        except (OSError, ValueError):
-            pass
-        if worker.process.pid is not None:
-            worker.process.kill()  # workers ignore SIGTERM: the server decides when they stop
-        worker.connection.close()
+
+async def _exchange(worker: _Worker, job: _Job) -> None:
+    worker.job = job
+    status, value = await _io(worker, job.payload, job.deadline)
+    worker.job = None
+    if not job.future.done():
+        job.future.set_result(value) if status == "ok" else job.future.set_exception(value)
+
+
+async def _io(worker: _Worker, payload: bytes | None, deadline: float) -> tuple[str, Any]:
+    """Send ``payload`` (if any) and read one answer before ``deadline``; every failure is _Failed."""
+    assert worker.reader is not None and worker.writer is not None
+    try:
+        async with asyncio.timeout_at(deadline):
+            if payload is not None:
+                await frames.write(worker.writer, payload)
+            status, value = pickle.loads(await frames.read(worker.reader))
+    except TimeoutError:
+        raise _Failed("passed the deadline", DeadlineExceeded("evaluation deadline exceeded")) from None
+    except (EOFError, asyncio.IncompleteReadError):
+        raise _Failed("exited", WorkersUnavailable("the evaluation worker exited")) from None
+    except (OSError, frames.FrameError, pickle.UnpicklingError, ValueError) as exc:
+        raise _Failed(f"broke its connection ({type(exc).__name__}: {exc})",
+                      WorkersUnavailable(f"the evaluation worker failed: {type(exc).__name__}")) from None
+    return str(status), value
+
+
+def _wake_one(generation: _Generation, besides: _Worker | None = None) -> None:
+    for worker in generation.workers:
+        if worker is not besides and worker.wake is not None and not worker.wake.done():
+            worker.wake.set_result(None)
+            return
+
+
+def _on_exit(worker: _Worker) -> None:
+    """The process ended (its sentinel is readable): reap it, and wake its task if idle."""
+    asyncio.get_running_loop().remove_reader(worker.process.sentinel)
+    worker.exited = True
+    worker.process.join(0)
+    if worker.wake is not None and not worker.wake.done():
+        worker.wake.set_result(None)
+
+
+def _close(worker: _Worker, kill: bool) -> None:
+    """Close the server's end (an idle worker then exits on its own); ``kill`` ends it now."""
+    if kill and worker.process.pid is not None and not worker.exited:
+        worker.process.kill()
+    try:
+        worker.sock.shutdown(socket.SHUT_RDWR)  # now, not on the next loop turn: stop() joins at once
+    except OSError:
+        pass
+    if worker.writer is not None:
+        worker.writer.close()
+    else:
+        worker.sock.close()
