@@ -28,61 +28,68 @@ REASONS = {"idle": "idle_timeout", "read": "read_timeout", "write": "write_timeo
 def guarded(base: type, timeouts: Timeouts, closed: Callable[[str], None]) -> type:
     """``base`` (a uvicorn HTTP protocol class) with the connection timeouts above;
     ``closed(reason)`` is called for each connection closed by a timeout."""
+    return type(f"Guarded{base.__name__}", (_Guard, base),
+                {"_timeouts": staticmethod(timeouts), "_closed": staticmethod(closed)})
 
-    class Guarded(base):  # type: ignore[misc, valid-type]
-        _phase = "idle"
-        _timer: asyncio.TimerHandle | None = None
 
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._enter("idle")
+class _Guard:
+    """The timer of one connection; mixed in before a uvicorn protocol class (``super()`` is it)."""
 
-        def data_received(self, data: bytes) -> None:
-            if self._phase == "idle":  # the first byte of a request
-                self._enter("read")
-            super().data_received(data)
+    _timeouts: Timeouts
+    _closed: Callable[[str], None]
+    _phase = "idle"
+    _timer: asyncio.TimerHandle | None = None
+    cycle: Any
+    loop: asyncio.AbstractEventLoop
+    transport: Any
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if self._phase != "closed":
-                self._enter("read" if self._busy() else "idle")  # a pipelined request may have started
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._enter("idle")
 
-        def pause_writing(self) -> None:
-            super().pause_writing()
-            self._enter("write")
+    def data_received(self, data: bytes) -> None:
+        if self._phase == "idle":  # the first byte of a request
+            self._enter("read")
+        super().data_received(data)  # type: ignore[misc]
 
-        def resume_writing(self) -> None:
-            super().resume_writing()
-            if self._phase == "write":
-                self._enter("read")
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if self._phase != "closed":
+            self._enter("read" if self._busy() else "idle")  # a pipelined request may have started
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._phase = "closed"
-            if self._timer is not None:
-                self._timer.cancel()
-            super().connection_lost(exc)
+    def pause_writing(self) -> None:
+        super().pause_writing()  # type: ignore[misc]
+        self._enter("write")
 
-        def _busy(self) -> bool:
-            return self.cycle is not None and not self.cycle.response_complete
+    def resume_writing(self) -> None:
+        super().resume_writing()  # type: ignore[misc]
+        if self._phase == "write":
+            self._enter("read")
 
-        def _enter(self, phase: str) -> None:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._phase = phase
-            idle, read = timeouts()
-            self._timer = self.loop.call_later(idle if phase == "idle" else read, self._expired)
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._phase = "closed"
+        if self._timer is not None:
+            self._timer.cancel()
+        super().connection_lost(exc)  # type: ignore[misc]
 
-        def _expired(self) -> None:
-            self._timer = None
-            if self._phase == "closed" or self.transport.is_closing():
-                return
-            if self._phase == "read" and self._busy() and not self.cycle.more_body:
-                self._enter("read")  # read whole and being answered: the evaluation deadline bounds it
-                return
-            closed(REASONS[self._phase])
-            abort = self._phase == "write"  # close() would wait for a buffer the client never reads
-            self._phase = "closed"
-            self.transport.abort() if abort else self.transport.close()
+    def _busy(self) -> bool:
+        return self.cycle is not None and not self.cycle.response_complete
 
-    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{base.__name__}"
-    return Guarded
+    def _enter(self, phase: str) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._phase = phase
+        idle, read = self._timeouts()
+        self._timer = self.loop.call_later(idle if phase == "idle" else read, self._expired)
+
+    def _expired(self) -> None:
+        self._timer = None
+        if self._phase == "closed" or self.transport.is_closing():
+            return
+        if self._phase == "read" and self._busy() and not self.cycle.more_body:
+            self._enter("read")  # read whole and being answered: the evaluation deadline bounds it
+            return
+        self._closed(REASONS[self._phase])
+        abort = self._phase == "write"  # close() would wait for a buffer the client never reads
+        self._phase = "closed"
+        self.transport.abort() if abort else self.transport.close()
