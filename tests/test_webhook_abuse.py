@@ -107,6 +107,27 @@ def test_every_worker_failure_kills_and_replaces_and_readyz_follows(tmp_path: Pa
     assert response["allowed"] is False and response["status"]["code"] == 403
 
 
+def test_a_worker_killed_holding_a_job_answers_at_once_and_is_replaced(tmp_path: Path, start) -> None:
+    server = start(tmp_path, {"mode": "enforce", "workers": 1, "deadline_ms": 20000})
+    [worker] = wait_workers(server, 1)
+    wait_ready(server)
+    os.kill(worker, signal.SIGSTOP)  # it takes the job and never answers
+    answer: list[dict] = []
+    sender = threading.Thread(target=lambda: answer.append(server.post(big_update(MiB))[1]["response"]))
+    sender.start()
+    time.sleep(1.5)
+    started = time.monotonic()
+    os.kill(worker, signal.SIGKILL)
+    sender.join(30)
+    assert time.monotonic() - started < 5  # answered when the worker died, not at the 20 s deadline
+    assert answer[0]["allowed"] is False and answer[0]["status"]["code"] == 500
+    assert "worker exited" in answer[0]["status"]["message"]
+    assert wait_workers(server, 1, exclude={worker}) != [worker]
+    wait_ready(server)
+    response = server.post(review(first_object(PRIVILEGED, "Deployment")))[1]["response"]
+    assert response["allowed"] is False and response["status"]["code"] == 403
+
+
 @pytest.mark.parametrize("body, fragment", [
     (b'{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": "u1", "n": '
      + b"7" * 5001 + b"}}", "integer"),

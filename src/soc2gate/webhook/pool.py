@@ -278,7 +278,7 @@ async def _io(worker: _Worker, payload: bytes | None, deadline: float) -> tuple[
             status, value = pickle.loads(await frames.read(worker.reader))
     except TimeoutError:
         raise _Failed("passed the deadline", DeadlineExceeded("evaluation deadline exceeded")) from None
-    except (EOFError, asyncio.IncompleteReadError):
+    except (EOFError, asyncio.IncompleteReadError, ConnectionError):  # closed, reset, broken pipe
         raise _Failed("exited", WorkersUnavailable("the evaluation worker exited")) from None
     except (OSError, frames.FrameError, pickle.UnpicklingError, ValueError) as exc:
         raise _Failed(f"broke its connection ({type(exc).__name__}: {exc})",
