@@ -1,24 +1,19 @@
 """Evaluation worker processes: a deadline that holds, workers that cannot be wedged, reloads
-that drop nothing.
+that drop nothing (docs/webhook.md, "Evaluation workers").
 
-Why processes: the regorus engine does not reliably release the GIL while it evaluates, so
-an evaluation on a thread can stall the event loop that answers every connection, and with
-it the deadline.  Each worker is a process with its own engine (``worker.py``), fed one job
-at a time in frames over a socket (``frames.py``) through asyncio streams: the loop never
-waits for a worker, and a request of any size up to the body limit is written whole.
+Processes, because the regorus engine does not reliably release the GIL while it evaluates:
+on a thread, a slow evaluation stalls the event loop and with it the deadline.  Each worker
+(``worker.py``) is fed one job at a time in frames (``frames.py``) over a socket the loop
+reads and writes through asyncio streams, so a request of any size up to the body limit is
+written whole and the loop never waits for a worker.
 
-Each worker is driven by one task (``_drive``): start, wait until compiled, then take jobs
-from its generation's queue.  Every way a worker can fail -- it cannot be written to (broken
-pipe, reset), its answer is cut short or garbled, it exits or is killed, it overruns the
-job's deadline -- ends that task in the same place (``_ended``): the worker is killed, its
-job is answered (DeadlineExceeded or WorkersUnavailable, then per failure_mode), and a new
-worker is started.  A worker that cannot compile the policies is not replaced (a new one
-would fail the same way).  ``ready()`` is true while a worker of the serving generation has
-compiled the policies and is alive, so /readyz turns 503 when no worker can take work.
-
-Reload: ``swap`` starts workers for the new generation (they receive the validated
-``Loaded`` pickled, so no file is re-read) and switches once one is ready; requests that
-arrived earlier finish on the old workers, which then exit.
+One task drives each worker (``_drive``).  Every way a worker can fail -- a write that breaks
+(reset, broken pipe), an answer cut short or garbled, the process exiting or being killed,
+the job's deadline passing -- ends that task in one place (``_ended``): the worker is killed,
+its job answered (then per failure_mode), and another started; one that cannot compile the
+policies is not replaced (another would fail alike).  ``ready()`` is true while a worker of
+the serving generation is compiled and alive.  ``swap`` (reload) starts the new generation's
+workers and switches once one is ready; earlier requests finish on the old workers.
 """
 
 from __future__ import annotations
@@ -106,13 +101,12 @@ class EvaluatorPool:
     def current(self) -> Loaded:
         return self._serving.loaded
 
-    def ready(self) -> bool:
-        """A worker of the serving generation has compiled the policies and is alive."""
-        return any(w.can_work() for w in self._serving.workers)
-
     def alive(self) -> int:
-        """Workers of the serving generation that can take work (for metrics and tests)."""
+        """Workers of the serving generation that have compiled the policies and are alive."""
         return sum(w.can_work() for w in self._serving.workers)
+
+    def ready(self) -> bool:
+        return self.alive() > 0
 
     def start(self) -> None:
         for _ in range(self._size):
