@@ -131,6 +131,14 @@ def settle(server: WebhookProcess, workers: int, timeout: float = 120.0) -> dict
     return state
 
 
+def internal_errors(server: WebhookProcess) -> dict[str, int]:
+    """Requests answered per failure_mode, by reason (deadline: not evaluated in time; workers:
+    the worker died under it)."""
+    prefix = 'soc2gate_webhook_internal_errors_total{reason="'
+    return {line[len(prefix):].split('"', 1)[0]: int(float(line.split()[-1]))
+            for line in server.get("/metrics")[1].decode().splitlines() if line.startswith(prefix)}
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return round(values[min(len(values) - 1, int(p * len(values)))] * 1000, 1) if values else -1.0
@@ -185,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             out, chaos_log, elapsed = asyncio.run(load(server, bodies, args))
             state = settle(server, 2)
+            state["internal_errors"] = internal_errors(server)
             checks = final_check(server, bodies)
         finally:
             server.stop()

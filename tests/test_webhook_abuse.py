@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from admission_reviews import first_object, review
 from conftest import CORPORA, require_shared
 from webhook_harness import WebhookProcess, worker_pids
@@ -256,7 +255,7 @@ def sock_closed(sock: ssl.SSLSocket) -> bool:
     sock.settimeout(0.01)
     try:
         return sock.recv(1) == b""
-    except (socket.timeout, ssl.SSLWantReadError):
+    except (TimeoutError, ssl.SSLWantReadError):
         return False
     except OSError:
         return True
