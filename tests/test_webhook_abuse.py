@@ -149,9 +149,11 @@ def test_malformed_bodies_get_a_400_admission_review_and_a_logged_decision(body:
     response = answer["response"]
     assert response["allowed"] is False and response["status"]["code"] == 400
     assert response["status"]["reason"] == "BadRequest" and fragment in response["status"]["message"]
-    logged = [r for r in shared_server.events() if r.get("decision") == "invalid"
-              and fragment in r.get("reason", "")]
-    assert logged and logged[-1]["http_status"] == 400
+    end = time.monotonic() + 10  # the line is written just after the answer
+    while not (logged := [r for r in shared_server.events() if r.get("decision") == "invalid"
+                          and fragment in r.get("reason", "")]) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert logged and logged[-1]["http_status"] == 400 and logged[-1]["allowed"] is False
 
 
 def test_a_malformed_request_with_a_uid_answers_that_uid(shared_server) -> None:
