@@ -127,6 +127,31 @@ def test_a_worker_killed_holding_a_job_answers_at_once_and_is_replaced(tmp_path:
     assert response["allowed"] is False and response["status"]["code"] == 403
 
 
+def test_repeated_kills_are_each_replaced_and_leak_nothing(tmp_path: Path, start) -> None:
+    server = start(tmp_path, {"mode": "enforce", "workers": 2})
+    workers = wait_workers(server, 2)
+    wait_ready(server)
+    baseline = descriptors(server.process.pid)
+    killed: set[int] = set()
+    for round_ in range(8):  # descriptor numbers are reused from the second round on
+        victim = workers[round_ % 2]
+        os.kill(victim, signal.SIGKILL)
+        killed.add(victim)
+        workers = wait_workers(server, 2, exclude=killed)
+        wait_ready(server)
+    assert server.stderr.read_text().count("exited: replacing it") == 8
+    response = server.post(review(first_object(PRIVILEGED, "Deployment")))[1]["response"]
+    assert response["allowed"] is False and response["status"]["code"] == 403
+    end = time.monotonic() + 30
+    while descriptors(server.process.pid) > baseline + 2 and time.monotonic() < end:  # the last one is reaped
+        time.sleep(0.2)
+    assert descriptors(server.process.pid) <= baseline + 2
+
+
+def descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
 @pytest.mark.parametrize("body, fragment", [
     (b'{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": "u1", "n": '
      + b"7" * 5001 + b"}}", "integer"),

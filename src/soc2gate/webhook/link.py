@@ -49,7 +49,8 @@ class Worker:
     job: Job | None = None
     wake: asyncio.Future | None = None  # set while idle; resolved when there is work or it exited
     retiring: bool = False
-    exited: bool = False
+    pid: int | None = None  # once started
+    exited: bool = False  # its end of the socket closed: it exited, was killed, or was closed
 
     def can_work(self) -> bool:
         return self.started.done() and self.started.exception() is None and not self.exited
@@ -63,13 +64,12 @@ async def exchange(worker: Worker, job: Job) -> None:
         job.future.set_result(value) if status == "ok" else job.future.set_exception(value)
 
 
-async def io(worker: Worker, payload: bytes | None, deadline: float) -> tuple[str, Any]:
-    """Send ``payload`` (if any) and read one answer before ``deadline``; every failure is Failed."""
+async def io(worker: Worker, payload: bytes, deadline: float) -> tuple[str, Any]:
+    """Send ``payload`` and read one answer before ``deadline``; every failure is Failed."""
     assert worker.reader is not None and worker.writer is not None
     try:
         async with asyncio.timeout_at(deadline):
-            if payload is not None:
-                await frames.write(worker.writer, payload)
+            await frames.write(worker.writer, payload)
             status, value = pickle.loads(await frames.read(worker.reader))
     except TimeoutError:
         raise Failed("passed the deadline", DeadlineExceeded("evaluation deadline exceeded")) from None
@@ -81,19 +81,60 @@ async def io(worker: Worker, payload: bytes | None, deadline: float) -> tuple[st
     return str(status), value
 
 
-def on_exit(worker: Worker) -> None:
-    """The process ended (its sentinel is readable): reap it, and wake its task if idle."""
-    asyncio.get_running_loop().remove_reader(worker.process.sentinel)
-    worker.exited = True
-    worker.process.join(0)
-    if worker.wake is not None and not worker.wake.done():
-        worker.wake.set_result(None)
+class _Protocol(asyncio.StreamReaderProtocol):
+    """Stream protocol that tells the worker's task at once when the worker's end closes: the
+    process exited or was killed (busy or idle), or the server closed it."""
+
+    def __init__(self, reader: asyncio.StreamReader, worker: Worker) -> None:
+        super().__init__(reader)
+        self._worker = worker
+
+    def eof_received(self) -> bool:
+        super().eof_received()
+        self._gone()
+        return False  # close our end too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        self._gone()
+
+    def _gone(self) -> None:
+        self._worker.exited = True
+        wake(self._worker)
+
+
+async def connect(worker: Worker) -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    transport, protocol = await loop.create_connection(lambda: _Protocol(reader, worker), sock=worker.sock)
+    worker.reader, worker.writer = reader, asyncio.StreamWriter(transport, protocol, reader, loop)
+
+
+def wake(worker: Worker) -> bool:
+    """Wake the worker's task if it waits for work; False if it was not waiting."""
+    if worker.wake is None or worker.wake.done():
+        return False
+    worker.wake.set_result(None)
+    return True
+
+
+async def reap(worker: Worker, timeout: float = 10.0) -> None:
+    """Wait (off the event loop) for an ended worker's process, then free its descriptors."""
+    loop = asyncio.get_running_loop()
+    if worker.pid is None:
+        return
+    await loop.run_in_executor(None, worker.process.join, timeout)
+    if worker.process.exitcode is None:
+        worker.process.kill()
+        await loop.run_in_executor(None, worker.process.join, timeout)
+    if worker.process.exitcode is not None:
+        worker.process.close()
 
 
 def close(worker: Worker, kill: bool) -> None:
     """Close the server's end (an idle worker then exits on its own); ``kill`` ends it now."""
-    if kill and worker.process.pid is not None and not worker.exited:
-        worker.process.kill()
+    if kill and worker.pid is not None:
+        worker.process.kill()  # a no-op once it has been reaped
     try:
         worker.sock.shutdown(socket.SHUT_RDWR)  # now, not on the next loop turn: stop() joins at once
     except OSError:

@@ -37,9 +37,11 @@ from soc2gate.webhook.link import (
     Worker,
     WorkersUnavailable,
     close,
+    connect,
     exchange,
     io,
-    on_exit,
+    reap,
+    wake,
 )
 from soc2gate.webhook.worker import worker_main
 
@@ -132,7 +134,7 @@ class EvaluatorPool:
     def _spawn(self, generation: _Generation) -> None:
         context = multiprocessing.get_context("spawn")
         parent, child = socket.socketpair()
-        process = context.Process(target=worker_main, args=(child, generation.payload),
+        process = context.Process(target=worker_main, args=(child,),
                                   name=f"soc2gate-eval-g{generation.loaded.generation}", daemon=True)
         worker = Worker(process, parent, asyncio.get_running_loop().create_future())
         worker.started.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved: no warning
@@ -145,19 +147,20 @@ class EvaluatorPool:
         """The whole life of one worker; whatever ends it ends here."""
         failure: Failed | None = None
         try:
-            await self._launch(worker, child)
+            await self._launch(worker, child, generation.payload)
             while (job := await _next_job(generation, worker)) is not None:
                 await exchange(worker, job)
         except Failed as exc:
             failure = exc
         except Exception as exc:  # noqa: BLE001 - a bug here must not leave a worker half-alive
-            log.exception("evaluation worker %s failed", worker.process.pid)
+            log.exception("evaluation worker %s failed", worker.pid)
             failure = Failed(f"failed: {type(exc).__name__}: {exc}", WorkersUnavailable(str(exc)))
         self._ended(generation, worker, failure)
+        await reap(worker)
 
-    async def _launch(self, worker: Worker, child: socket.socket) -> None:
-        """Start the process off the event loop (starting writes the pickled generation to it)
-        and wait until it has compiled the policies."""
+    async def _launch(self, worker: Worker, child: socket.socket, payload: bytes) -> None:
+        """Start the process (off the event loop: it forks), send it the generation and wait
+        until it has compiled the policies."""
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(None, worker.process.start)
@@ -165,11 +168,11 @@ class EvaluatorPool:
             raise Failed(f"cannot start: {exc}", WorkersUnavailable(f"cannot start a worker: {exc}"), False) from None
         finally:
             child.close()
+        worker.pid = worker.process.pid
         if worker.retiring or self._stopped:
             raise Failed("ended while starting", WorkersUnavailable("the worker was ended"), False)
-        loop.add_reader(worker.process.sentinel, on_exit, worker)
-        worker.reader, worker.writer = await asyncio.open_connection(sock=worker.sock)
-        status, value = await io(worker, None, loop.time() + START_TIMEOUT_S)
+        await connect(worker)
+        status, value = await io(worker, payload, loop.time() + START_TIMEOUT_S)
         if status != "ready":  # not replaced: a replacement would fail the same way
             raise Failed(f"could not compile the policies: {value}",
                           WorkersUnavailable(f"policies do not compile in a worker: {value}"), False)
@@ -190,9 +193,8 @@ class EvaluatorPool:
         if not failure.replace:
             generation.failure = failure.error
         replace = failure.replace and self._wanted(generation)
-        pid = worker.process.pid
         log.log(logging.WARNING if isinstance(failure.error, DeadlineExceeded) else logging.ERROR,
-                "evaluation worker %s %s%s", pid, failure, ": replacing it" if replace else "")
+                "evaluation worker %s %s%s", worker.pid, failure, ": replacing it" if replace else "")
         if replace:
             delay = 0.0 if was_ready else RESTART_DELAY_S
             asyncio.get_running_loop().call_later(delay, self._replace, generation)
@@ -210,8 +212,7 @@ class EvaluatorPool:
         """Workers of ``generation`` finish its queue, then exit."""
         for worker in generation.workers:
             worker.retiring = True
-            if worker.wake is not None and not worker.wake.done():
-                worker.wake.set_result(None)
+            wake(worker)
 
 
 async def _first_ready(generation: _Generation) -> None:
@@ -253,8 +254,7 @@ async def _next_job(generation: _Generation, worker: Worker) -> Job | None:
 
 def _wake_one(generation: _Generation, besides: Worker | None = None) -> None:
     for worker in generation.workers:
-        if worker is not besides and worker.wake is not None and not worker.wake.done():
-            worker.wake.set_result(None)
+        if worker is not besides and wake(worker):
             return
 
 

@@ -1,7 +1,9 @@
 """An evaluation worker process: compile the policies once, then answer one job at a time.
 
-It talks to the server over a socket in frames (``frames``): first ``("ready", None)`` or
-``("failed", reason)``, then for each job (a pickled ``work(gate, loaded)`` callable) one
+It talks to the server over a socket in frames (``frames``): it receives the generation
+(``Loaded``, pickled) as the first frame -- not as a Process argument, which multiprocessing
+writes to the starting child with a blocking write that never returns if the child dies
+first -- and answers ``("ready", None)`` or ``("failed", reason)``; then for each job (a pickled ``work(gate, loaded)`` callable) one
 ``("ok", value)`` or ``("error", exception)``.  It exits when the server closes the socket;
 signals are ignored, as the server alone decides when a worker ends (it kills it).
 """
@@ -17,10 +19,16 @@ from soc2gate.webhook import frames
 from soc2gate.webhook.evaluator import Loaded, thread_gate
 
 
-def worker_main(sock: socket.socket, payload: bytes) -> None:
+def worker_main(sock: socket.socket) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     sock.setblocking(True)
+    try:
+        payload = frames.receive(sock)
+    except (OSError, EOFError, frames.FrameError):
+        return
+    if payload is None:
+        return
     try:
         loaded: Loaded = pickle.loads(payload)
         gate = thread_gate(loaded.gate)
