@@ -236,6 +236,16 @@ def test_slow_clients_are_closed_after_the_read_timeout(shared_server, stage: st
     assert 'reason="read_timeout"' in shared_server.get("/metrics")[1].decode()
 
 
+def test_a_client_that_does_not_take_its_answers_is_cut_off(shared_server) -> None:
+    sock = tls_socket(shared_server)
+    request = b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    sock.sendall(request * 4000)  # pipelined; about 40 MB of answers, never read until the end
+    time.sleep(6)  # read_timeout_s is 2: the answers fill every buffer, then the server gives up
+    assert 'reason="write_timeout"' in shared_server.get("/metrics")[1].decode()
+    received = read_until_closed(sock, 20)  # what the buffers held, then the end
+    assert received.count(b"HTTP/1.1 200") < 4000
+
+
 def wait_workers(server: WebhookProcess, count: int, exclude: set[int] = frozenset(), timeout: float = 120) -> list[int]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:

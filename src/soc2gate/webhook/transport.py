@@ -54,7 +54,7 @@ class _Guard:
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
-        if self._phase != "closed":
+        if self._phase not in ("closed", "write"):
             self._enter("read" if self._busy() else "idle")  # a pipelined request may have started
 
     def pause_writing(self) -> None:
@@ -72,6 +72,11 @@ class _Guard:
             self._timer.cancel()
         super().connection_lost(exc)  # type: ignore[misc]
 
+    def _paused(self) -> bool:
+        """The client is not taking what the server writes (uvicorn's flow control)."""
+        flow = getattr(self, "flow", None)
+        return bool(flow is not None and flow.write_paused)
+
     def _busy(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
 
@@ -86,10 +91,11 @@ class _Guard:
         self._timer = None
         if self._phase == "closed" or self.transport.is_closing():
             return
-        if self._phase == "read" and self._busy() and not self.cycle.more_body:
+        phase = "write" if self._paused() else self._phase
+        if phase == "read" and self._busy() and not self.cycle.more_body:
             self._enter("read")  # read whole and being answered: the evaluation deadline bounds it
             return
-        self._closed(REASONS[self._phase])
-        abort = self._phase == "write"  # close() would wait for a buffer the client never reads
+        self._closed(REASONS[phase])
+        abort = phase == "write"  # close() would wait for a buffer the client never reads
         self._phase = "closed"
         self.transport.abort() if abort else self.transport.close()
