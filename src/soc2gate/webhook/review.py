@@ -2,9 +2,9 @@
 
 Anything that is not a well-formed v1 AdmissionReview is a ``ReviewError`` whose message
 names the offending key; the app answers it with HTTP 400 and an AdmissionReview denying it.
-That includes what Python's JSON reader would accept or choke on but Kubernetes never sends:
-NaN and Infinity, integers longer than Python converts (4,300 digits), and nesting deeper than
-``MAX_DEPTH`` (the policy engine reads objects up to 100 levels).
+That includes what Python's JSON reader would accept or choke on but Kubernetes never sends
+(NaN, Infinity, numbers that overflow, integers longer than Python converts: ``json_strict``)
+and nesting deeper than ``MAX_DEPTH`` (the policy engine reads objects up to 100 levels).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from soc2gate.parsers import json_strict
+
 API_VERSION = "admission.k8s.io/v1"
 OPERATIONS = ("CREATE", "UPDATE", "DELETE", "CONNECT")
 MAX_DEPTH = 102  # AdmissionReview > request > object, and 100 levels of object
-MAX_DIGITS = 4300  # Python's own limit on converting an integer
 
 
 class ReviewError(Exception):
@@ -88,7 +89,7 @@ def parse_review(body: bytes) -> AdmissionRequest:
 
 def _json(body: bytes) -> Any:
     try:
-        document = json.loads(body.decode("utf-8"), parse_constant=_constant, parse_int=_integer)
+        document = json_strict.loads(body.decode("utf-8"))  # NaN, Infinity, overflow, 4,300+ digits refused
     except UnicodeDecodeError:
         raise ReviewError("body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -101,16 +102,6 @@ def _json(body: bytes) -> Any:
         raise ReviewError(f"body is nested more than {MAX_DEPTH} levels deep (the policy engine reads 100 levels "
                           "of an object)")
     return document
-
-
-def _constant(name: str) -> Any:
-    raise ReviewError(f"body is not valid JSON: {name} is not a JSON number")
-
-
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise ReviewError(f"body is not valid JSON for Kubernetes: an integer of {len(text.lstrip('-'))} digits")
-    return int(text)
 
 
 def _deeper_than(document: Any, limit: int) -> bool:
