@@ -56,6 +56,8 @@ DEFERRED: dict[str, str] = {
     "requests": "optional: extra `opa` (opa-python-client's transport)",
     "cryptography": "optional: extra `evidence`",
     "filelock": "optional: extra `evidence`",
+    "psycopg": "optional: extra `evidence` (PostgreSQL evidence store)",
+    "resource": "Unix only: the memory bound set in the forked evaluation child (engine/deadline.py)",
     "hcl2": "checked at use: checkov's bc-python-hcl2 may have replaced it (BrokenEnvironment); ~100 ms",
     "lark": "python-hcl2's parser, read with hcl2; ~80 ms",
     "jsonschema": "~140 ms, only when a configuration, waiver file or change record is validated",
@@ -67,6 +69,9 @@ DEFERRED: dict[str, str] = {
 # soc2gate modules imported inside a function, and why
 DEFERRED_OURS: dict[tuple[str, str], str] = {
     ("commands/webhook.py", "soc2gate.webhook.server"): "imports uvicorn: optional, extra `webhook`",
+    ("evidence/store.py", "soc2gate.evidence.file_store"): "a back-end imports store's types: chosen by URL scheme",
+    ("evidence/store.py", "soc2gate.evidence.pg_store"): "a back-end imports store's types; psycopg is optional",
+    ("parsers/expressions.py", "soc2gate.parsers.hcl_expr"): "hcl_expr imports expressions (template parts)",
     # checkov is an optional finding source: its runner (subprocess, tempfile) and mapping load when asked
     ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.runner"): "only with --with-checkov",
     ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.mapping"): "only with --with-checkov",

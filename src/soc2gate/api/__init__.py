@@ -20,17 +20,27 @@ from soc2gate.model import INPUT_TYPES, SEVERITIES, SURFACES
 from soc2gate.reporters import REPORTERS
 
 if TYPE_CHECKING:
-    from soc2gate.api.admission import admission_gate, admission_template, judged_kinds, kubernetes_resource
+    from soc2gate.api.admission import (
+        admission_gate,
+        admission_template,
+        judged_kinds,
+        kubernetes_resource,
+        strict_json,
+    )
     from soc2gate.api.gate import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, Gate, ScanOptions, scan
     from soc2gate.api.operations import (
         change_record,
         check_staged,
+        ci_run,
+        copy_evidence,
         evidence_markdown,
         evidence_report,
         find_overdue,
+        init_evidence,
         list_waivers,
         moment,
         record_evidence,
+        redact_url,
         render,
         verification_text,
         verify_evidence,
@@ -43,18 +53,20 @@ FORMATS: tuple[str, ...] = tuple(REPORTERS)
 __all__ = [
     "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "FORMATS", "INPUT_TYPES", "SEVERITIES", "SURFACES",
     "Collected", "Gate", "ScanOptions", "admission_gate", "admission_template", "catalog_doc", "change_record",
-    "check_staged", "evidence_markdown", "evidence_report", "export_bundle", "find_overdue", "judged_kinds",
-    "kubernetes_resource", "list_waivers", "moment", "policy_bundle", "policy_doc", "record_evidence", "render",
-    "scan", "verification_text", "verify_evidence",
+    "check_staged", "ci_run", "copy_evidence", "evidence_markdown", "evidence_report", "export_bundle",
+    "find_overdue", "init_evidence", "judged_kinds", "kubernetes_resource", "list_waivers", "moment",
+    "policy_bundle", "policy_doc", "record_evidence", "redact_url", "render", "scan", "strict_json",
+    "verification_text", "verify_evidence",
 ]
 
 _WHERE: dict[str, tuple[str, ...]] = {
     "soc2gate.api.gate": ("EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "Collected", "Gate",
                           "ScanOptions", "scan"),
-    "soc2gate.api.admission": ("admission_gate", "admission_template", "judged_kinds", "kubernetes_resource"),
-    "soc2gate.api.operations": ("change_record", "check_staged", "evidence_markdown", "evidence_report",
-                                "find_overdue", "list_waivers", "moment", "record_evidence", "render",
-                                "verification_text", "verify_evidence"),
+    "soc2gate.api.admission": ("admission_gate", "admission_template", "judged_kinds", "kubernetes_resource",
+                               "strict_json"),
+    "soc2gate.api.operations": ("change_record", "check_staged", "ci_run", "copy_evidence", "evidence_markdown",
+                                "evidence_report", "find_overdue", "init_evidence", "list_waivers", "moment",
+                                "record_evidence", "redact_url", "render", "verification_text", "verify_evidence"),
     "soc2gate.api.policies": ("catalog_doc", "export_bundle", "policy_bundle", "policy_doc"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}

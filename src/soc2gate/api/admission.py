@@ -17,6 +17,7 @@ from soc2gate.api.gate import Gate, ScanOptions
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input, expand_types
 from soc2gate.model import Policy, Resource
+from soc2gate.parsers import json_strict
 from soc2gate.parsers.kubernetes import object_resource
 
 SURFACE = "kubernetes"
@@ -37,11 +38,17 @@ def admission_gate(template: Gate) -> Gate:
     policies = tuple(p for p in template.policies if p.surface == SURFACE)
     if template.engine is not None:
         return replace(template, policies=policies)
-    engine = get_engine("regorus")
+    engine = get_engine("regorus", {"eval_timeout_s": 0})  # the worker pool's deadline kills a runaway worker
     engine.prepare(template.bundle.of_surface(SURFACE))
     gate = replace(template, policies=policies, engine=engine)
     engine.warm(build_input([object_resource(_WARM_UP, "warm-up")], gate.params()))
     return gate
+
+
+def strict_json(text: str) -> Any:
+    """``json.loads`` that also refuses NaN, Infinity, overflowing numbers and 4,300+ digit integers
+    (JSONDecodeError with line and column), as Kubernetes' own decoder does."""
+    return json_strict.loads(text)
 
 
 def judged_kinds(policy: Policy) -> frozenset[str]:

@@ -19,12 +19,13 @@ from soc2gate.adapters import checkov
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.change.enrich import completer
 from soc2gate.change.params import resolve as change_params
 from soc2gate.config import Config, load_config
 from soc2gate.diagnostics import sys_finding
 from soc2gate.engine import Engine, get_engine
-from soc2gate.engine.input_doc import MAX_DEPTH, build_input, too_deep
-from soc2gate.engine.outcomes import to_findings
+from soc2gate.engine.input_doc import build_input, unreadable
+from soc2gate.engine.outcomes import line_for, to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import INPUT_TYPES, SEVERITIES, Control, Finding, Policy, Resource, Result, Verdict, control_order
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
@@ -64,6 +65,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,16 +152,18 @@ class Gate:
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
     kept, problems = [], []
     for resource in resources:
-        if too_deep(resource):
-            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
-                                        f"{resource.span.location()}: {resource.address} is nested more than "
-                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
-                                        resource=resource.address))
-        else:
+        why = unreadable(resource)
+        if why is None:
             kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
     return kept, problems
 
 
@@ -193,7 +197,7 @@ def _verdict(config: Config, options: ScanOptions) -> Verdict:
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
     """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
     if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
-        return options.engine, {}
+        return options.engine, dict(config.section("limits"))
     given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
     return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 
@@ -204,8 +208,10 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
-        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
-                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
+        complete_record=completer({"github_token": options.github_token, "github_api_url": options.github_api_url,
+                                   "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
+                                   "ci_run": dict(options.ci_run)}),
+        change_location=options.ci_run.get("workflow_file", ""),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -236,4 +242,3 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions,
     disabled = set(config.section("policies").get("disable", []))
     return tuple(p for p in bundle.policies if p.id not in disabled and any(c in controls for c in p.controls)
                  and (not wanted or wanted & set(p.controls)))
-

@@ -13,14 +13,16 @@ import yaml
 
 from soc2gate import evidence, staged
 from soc2gate.api.gate import Gate, ScanOptions, _collect, scan
+from soc2gate.change.ci_run import from_environ
 from soc2gate.change.enrich import enrich_record
 from soc2gate.change.overdue import POLICY_ID as OVERDUE_POLICY
 from soc2gate.change.overdue import OverdueReport, overdue_report
-from soc2gate.change.records import normalize
-from soc2gate.change.timestamps import TimestampError, parse_timestamp
 from soc2gate.config import load_config
 from soc2gate.errors import InputError, UsageError
 from soc2gate.model import Finding, Result
+from soc2gate.parsers import json_strict
+from soc2gate.parsers.change.records import normalize
+from soc2gate.parsers.change.timestamps import TimestampError, parse_timestamp
 from soc2gate.parsers.yaml_guard import load_yaml
 from soc2gate.reporters import get_renderer
 
@@ -38,36 +40,74 @@ def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[lis
     return gate.waivers.listing(resources, gate.clock(now))
 
 
-def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
-                    now: datetime | None = None) -> Any:
-    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
-    chosen = evidence.settings(load_config(options.config_path), directory, key)
+def record_evidence(result: Result, options: ScanOptions, url: str | None = None, key: str | None = None,
+                    now: datetime | None = None, password_env: str | None = None) -> Any:
+    """Append ``result`` to the evidence store (``--evidence``/``evidence.url``); None when none is set.
+
+    A store that cannot be reached or written is an error (exit 2): no success without its evidence.
+    """
+    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
 
 
-def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
-    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+def _store(url: str, config_path: str | None, public_key: str | None,
+           password_env: str | None) -> evidence.EvidenceSettings:
+    chosen = evidence.settings(load_config(config_path), url, public_key=public_key, password_env=password_env)
+    assert chosen is not None
+    return chosen
 
 
-def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
-                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> Any:
+def verify_evidence(url: str, public_key: str | None = None, config_path: str | None = None,
+                    password_env: str | None = None) -> Any:
+    """Check every chain of the store at ``url``: order, links, deletions, signatures (with a public key)."""
+    chosen = _store(url, config_path, public_key, password_env)
+    store = evidence.open_store(chosen.url, chosen.store)
+    try:
+        return evidence.verify_store(store, chosen.public_key)
+    finally:
+        store.close()
+
+
+def evidence_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None,
+                    password_env: str | None = None) -> dict[str, Any]:
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+    chosen = _store(url, config_path, public_key, password_env)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+
+
+def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
+    """Create or migrate a PostgreSQL evidence store's schema: (versions applied, current version)."""
+    return evidence.init_store(url, password_env)
+
+
+def copy_evidence(source: str, target: str, chain: str | None = None, public_key: str | None = None,
+                  password_env: str | None = None) -> dict[str, int]:
+    """Copy every chain of ``source`` into ``target`` after verifying it; hashes are preserved."""
+    return evidence.copy_store(source, target, chain, public_key, password_env)
 
 
 def verification_text(report: Any) -> str:
-    """A ledger verification (``verify_evidence``) as text."""
-    return evidence.verification_text(report)
+    """A store verification (``verify_evidence``) as text."""
+    return evidence.render_verification(report)
 
 
 def evidence_markdown(report: dict[str, Any]) -> str:
     """A period report (``evidence_report``) as Markdown."""
     return evidence.period_markdown(report)
+
+
+def redact_url(url: str) -> str:
+    """A store URL without its password, for messages."""
+    return evidence.redact(url)
+
+
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    return from_environ(environ)
 
 
 def check_staged(options: ScanOptions, filenames: tuple[str, ...],
@@ -130,6 +170,6 @@ def _read_event(name: str) -> Any:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None
     try:
-        return json.loads(text)
+        return json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None

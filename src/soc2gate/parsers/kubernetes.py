@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from soc2gate.model import Resource, Skipped, SourceSpan
 from soc2gate.parsers.podspec import normalized_pod
 from soc2gate.parsers.yaml_guard import YamlTooLarge, check_expansion
+from soc2gate.parsers.yaml_scalars import KubernetesLoader
 
 TEMPLATE_MESSAGE = "template, not plain YAML: render it with `helm template` first"
 
@@ -21,9 +22,8 @@ class ManifestError(Exception):
 
 
 def _loader_class() -> Any:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """go-yaml v2's scalar resolution (``y`` is true for kubectl), NaN/Infinity refused."""
+    return KubernetesLoader
 
 
 _TEMPLATE_ACTION = re.compile(
