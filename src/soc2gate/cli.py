@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from soc2gate import __version__, api
-from soc2gate.commands import register_all
+from soc2gate.commands import COMMAND_MODULES, load
 from soc2gate.commands.output import FORMAT_CHOICE, output_targets, write_reports
 from soc2gate.errors import Soc2gateError
 
@@ -29,10 +29,21 @@ def _with_debug(command: click.Command) -> click.Command:
 
 
 class _Group(click.Group):
-    """The root group: every command added to it accepts ``--debug``."""
+    """The root group: every command added to it accepts ``--debug``; the command groups of the
+    registry load when invoked, so `soc2gate hook` does not import the webhook or audit code."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         super().add_command(_with_debug(cmd), name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            command = load(cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, params=[DEBUG])
@@ -106,7 +117,6 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
 def main() -> None:
     """Console entry point: the one error handler at the edge."""
-    register_all(cli)
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False, prog_name="soc2gate")

@@ -19,7 +19,16 @@ COMMAND_MODULES: dict[str, str] = {
 }
 
 
+def load(name: str) -> click.Command | None:
+    """The command group ``name`` (its module imported now), or None for an unknown name."""
+    module = COMMAND_MODULES.get(name)
+    command: click.Command | None = importlib.import_module(module).command if module else None
+    return command
+
+
 def register_all(group: click.Group) -> None:
-    for name, module in COMMAND_MODULES.items():
-        if name not in group.commands:
-            group.add_command(importlib.import_module(module).command, name)
+    """Add every command group now (the CLI itself loads each one when it is invoked)."""
+    for name in COMMAND_MODULES:
+        command = None if name in group.commands else load(name)
+        if command is not None:
+            group.add_command(command, name)
