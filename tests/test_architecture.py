@@ -9,6 +9,8 @@ architecture section describes the same graph.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -167,3 +169,16 @@ def test_module_and_function_sizes() -> None:
                 if length > MAX_FUNCTION_LINES:
                     problems.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}() is {length} lines")
     assert not problems, "\n".join(problems)
+
+
+def test_command_line_starts_without_the_core_or_heavy_modules() -> None:
+    """`soc2gate hook` loads its command before running: no parser, engine, webhook or audit code yet,
+    and none of the heavy dependencies (benchmarks/README.md, pre-commit hook latency)."""
+    code = ("import sys, soc2gate.cli; soc2gate.cli.cli.get_command(None, 'hook'); "
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                env={**os.environ, "PYTHONPATH": str(SRC.parent)}).stdout.split())
+    heavy = {"hcl2", "lark", "regorus", "jsonschema", "yaml", "soc2gate.parsers", "soc2gate.engine",
+             "soc2gate.webhook", "soc2gate.audit", "soc2gate.api.gate"}
+    assert not heavy & loaded, sorted(heavy & loaded)
+    assert "soc2gate.commands.hook" in loaded and "soc2gate.api" in loaded
