@@ -126,6 +126,6 @@ def test_a_non_json_error_body_is_not_echoed(pair) -> None:
 
 
 def test_scrub_removes_each_part_of_a_header_value() -> None:
-    assert scrub(f"token {TOKEN} and Bearer {TOKEN}", (f"Bearer {TOKEN}",)) == "token [redacted] and Bearer [redacted]"
+    assert scrub(f"token {TOKEN} and Bearer {TOKEN}", (f"Bearer {TOKEN}",)) == "token [redacted] and [redacted]"
     assert scrub("a\nb\x00c", ()) == "a b c"
     assert scrub("y" * 300, ()).endswith("…") and len(scrub("y" * 300, ())) == 201
