@@ -41,6 +41,7 @@ class ScanOptions:
     fail_on: str | None = None
     strict: bool | None = None
     allow_parse_errors: bool | None = None
+    allow_empty: bool | None = None
     var_files: tuple[str, ...] = ()
     change_records: tuple[str, ...] = ()
     use_cache: bool = True
@@ -159,6 +160,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
+        _require_inputs(collected, options.allow_empty if options.allow_empty is not None
+                        else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
     except BaseException:
@@ -167,6 +170,17 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
     return finish_checkov(result, checkov, gate) if checkov is not None else result
+
+
+def _require_inputs(collected: Collected, allow_empty: bool) -> None:
+    """A run that evaluated nothing is not a pass: SYS-005 unless ``allow_empty``."""
+    from soc2gate.diagnostics import sys_finding
+
+    if collected.resources or allow_empty:
+        return
+    collected.findings.append(sys_finding("SYS-005", "", 0, f"nothing was evaluated: no Terraform resource, Kubernetes object or change "
+                    f"record in the inputs ({len(collected.inputs)} read, {len(collected.skipped)} skipped: see the "
+                    "report); pass --allow-empty (or allow_empty: true) to let an empty run pass", resource="<inputs>"))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:

@@ -36,6 +36,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
+@click.option("--allow-empty", is_flag=True, default=None, help="A run that evaluated nothing passes (default: SYS-005).")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
 @click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
