@@ -116,11 +116,10 @@ def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
 
 
 def write_file(output: str, text: str) -> None:
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    """Write a report to ``output`` through a temporary file and a rename (never through a symlink)."""
+    from soc2gate.commands.output import write_file as replace_file
+
+    replace_file(output, text)
 
 
 def main() -> None:

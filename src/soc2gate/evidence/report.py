@@ -10,7 +10,6 @@ overlap the period.
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from soc2gate.errors import UsageError
+from soc2gate.evidence.chain import parse_line
 from soc2gate.evidence.verify import Verification
 
 TESTED = ("passed", "failed", "inconclusive")
@@ -60,7 +60,7 @@ def records(path: Path) -> Iterator[dict[str, Any]]:
             if not raw.endswith(b"\n"):
                 return
             try:
-                record = json.loads(raw)
+                record = parse_line(raw)
             except ValueError:
                 continue
             if isinstance(record, dict) and isinstance(record.get("time"), str):
