@@ -73,7 +73,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
     targets = output_targets(formats, outputs)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer.read(api.MAX_STDIN_BYTES + 1) if "-" in paths else None  # bounded: refused past it
     scan_options = api.ScanOptions(
         paths=tuple(p for p in paths if p != "-"),
         stdin=stdin,
