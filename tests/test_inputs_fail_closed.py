@@ -241,3 +241,19 @@ def test_standard_input_is_bounded_by_the_kind_it_is_read_as(tmp_path: Path) -> 
                           "terraform", "--format", "json"], input=data, capture_output=True, env=env, timeout=120)
     report = json.loads(run.stdout)
     assert run.returncode == 1 and report["findings"][0]["policy"] == "SYS-002"
+
+
+# --- found by the fuzz suite ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, message", [
+    ('resource "bad_bucket" {\n  bucket = "a"\n}\n', "a resource block needs 2 labels, found 1"),
+    ('\nresource "a" "b" "c" {}\n', "a resource block needs 2 labels, found 3"),
+    ('module {\n}\n', "a module block needs 1 label, found 0"),
+])
+def test_a_block_with_the_wrong_number_of_labels_is_sys_001(text: str, message: str) -> None:
+    from soc2gate.parsers.collect import collect_stdin
+
+    out = collect_stdin(text.encode(), "terraform", CollectOptions(use_cache=False))
+    line = text[:text.index("{")].count("\n") + 1
+    assert [(f.policy_id, f.span.start_line if f.span else 0) for f in out.findings] == [("SYS-001", line)]
+    assert message in out.findings[0].message
