@@ -257,3 +257,24 @@ def test_a_block_with_the_wrong_number_of_labels_is_sys_001(text: str, message: 
     line = text[:text.index("{")].count("\n") + 1
     assert [(f.policy_id, f.span.start_line if f.span else 0) for f in out.findings] == [("SYS-001", line)]
     assert message in out.findings[0].message
+
+
+@pytest.mark.parametrize("name, text", [
+    ("plan.json", '{"format_version": "1.2", "terraform_version": "1.6.0", "planned_values": {"x": ' + "9" * 5001 + "}}"),
+    ("main.tf.json", '{"resource": {"aws_s3_bucket": {"b": {"n": ' + "9" * 5001 + "}}}}"),
+    ("record.json", '{"apiVersion": "soc2gate.dev/v1", "kind": "ChangeRecord", "n": ' + "9" * 5001 + "}"),
+    ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  priority: !!int 0xnothex\n"),
+    ("big.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  n: " + "9" * 5001 + "\n"),
+])
+def test_values_no_constructor_can_build_are_sys_001(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    (tmp_path / "main.tf").write_text(RESOURCE)
+    out = collect([str(tmp_path / name)], CollectOptions(use_cache=False))
+    assert [f.policy_id for f in out.findings] == ["SYS-001"], [f.message for f in out.findings]
+
+
+def test_an_admission_review_with_a_5001_digit_number_is_a_review_error() -> None:
+    from soc2gate.webhook.review import ReviewError, parse_review
+
+    with pytest.raises(ReviewError, match="body is not valid JSON: Exceeds the limit"):
+        parse_review(b'{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "n": ' + b"9" * 5001 + b"}")

@@ -153,8 +153,8 @@ class ApiClient:
 def _json(raw: bytes, url: str, service: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{service}: {_redact(url)} did not return JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, a 5,000-digit number, nested too deeply
+        raise InputError(f"{service}: {_redact(url)} did not return JSON: {str(exc).split(';')[0][:200]}") from None
 
 
 def _error_detail(exc: urllib.error.HTTPError, secrets: tuple[str, ...] = ()) -> str:

@@ -59,7 +59,7 @@ def enriched_json(text: str, settings: Mapping[str, Any], path: str) -> str | No
     try:
         document = json.loads(text)
         record = records.normalize(document) if records.detect(document) else None
-    except (json.JSONDecodeError, InputError):
+    except (ValueError, RecursionError, InputError):  # the reader reports what is wrong with the file
         return None
     if record is None:
         return None

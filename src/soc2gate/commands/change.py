@@ -80,6 +80,8 @@ def _load(name: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # too long a number, too deep a nesting
+        raise InputError(f"{name}: invalid JSON: {str(exc).split(';')[0] or type(exc).__name__}") from None
 
 
 def _yaml(record: dict[str, Any]) -> str:

@@ -130,6 +130,9 @@ def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required
     except RecursionError:
         out.error("SYS-001", text.path, 1, f"{text.path}: JSON is nested too deeply to read")
         return
+    except ValueError as exc:  # a number past Python's 4300-digit conversion limit
+        out.error("SYS-001", text.path, 1, f"{text.path}: invalid JSON: {str(exc).split(';')[0]}")
+        return
     too_long = oversized_string(document)
     if too_long is not None:
         out.error("SYS-001", text.path, 1, f"{text.path}: the value at {too_long} is longer than "

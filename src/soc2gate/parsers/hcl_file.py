@@ -150,6 +150,8 @@ def load_json_object(text: str, what: str) -> dict[str, Any]:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
         raise HclSyntaxError("JSON is nested too deeply to read", 1) from None
+    except ValueError as exc:  # a number past Python's 4300-digit conversion limit
+        raise HclSyntaxError(f"invalid JSON: {str(exc).split(';')[0]}", 1) from None
     if not isinstance(data, dict):
         raise HclSyntaxError(f"a {what} file must hold a JSON object at the top level", 1)
     return data

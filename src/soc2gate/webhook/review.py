@@ -66,6 +66,8 @@ def parse_review(body: bytes) -> AdmissionRequest:
         raise ReviewError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise ReviewError("body is nested too deeply") from None
+    except ValueError as exc:  # a number past Python's 4300-digit conversion limit
+        raise ReviewError(f"body is not valid JSON: {str(exc).split(';')[0]}") from None
     if not isinstance(document, dict):
         raise ReviewError("body is not a JSON object")
     if document.get("kind") != "AdmissionReview":
