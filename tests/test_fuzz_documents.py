@@ -76,7 +76,7 @@ def _check(out: Collected, data: bytes, parses) -> None:
         assert parses(data), "an input the reference parser rejects was read without an error finding"
 
 
-@settings(max_examples=2000 * SCALE)
+@settings(max_examples=1500 * SCALE)
 @given(mutated(PLAN_SEEDS, JSON_FRAGMENTS))
 def test_fuzz_plan_json(data: bytes) -> None:
     _check(collect_stdin(data, "plan", OPTIONS), data, _json_parses)
@@ -88,7 +88,7 @@ def test_fuzz_kubernetes_yaml(data: bytes) -> None:
     _check(collect_stdin(data, "kubernetes", OPTIONS), data, _yaml_parses)
 
 
-@settings(max_examples=2000 * SCALE)
+@settings(max_examples=1500 * SCALE)
 @given(mutated(CHANGE_SEEDS, JSON_FRAGMENTS))
 def test_fuzz_change_records(data: bytes) -> None:
     _check(collect_stdin(data, "change", OPTIONS), data, _json_parses)

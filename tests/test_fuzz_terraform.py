@@ -53,7 +53,7 @@ def test_fuzz_terraform_files(data: bytes) -> None:
     _check(collect_stdin(data, "terraform", OPTIONS), data, _hcl_parses)
 
 
-@settings(max_examples=1500 * SCALE)
+@settings(max_examples=1000 * SCALE)
 @given(mutated(TFVARS_SEEDS, HCL_FRAGMENTS))
 def test_fuzz_tfvars(tmp_path_factory, data: bytes) -> None:
     path = Path(tmp_path_factory.getbasetemp()) / "fuzz.tfvars"

@@ -278,3 +278,22 @@ def test_an_admission_review_with_a_5001_digit_number_is_a_review_error() -> Non
 
     with pytest.raises(ReviewError, match="body is not valid JSON: Exceeds the limit"):
         parse_review(b'{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "n": ' + b"9" * 5001 + b"}")
+
+
+def test_memory_of_the_largest_accepted_hcl_input_stays_within_the_documented_bound() -> None:
+    """docs/security.md: an HCL input at its 1 MiB cap costs at most about 400 MB of Python heap."""
+    import tracemalloc
+
+    from soc2gate.parsers.collect import collect_stdin
+    from soc2gate.parsers.textio import HCL_LIMIT
+
+    lines = (HCL_LIMIT.max_bytes - 200) // 80
+    text = 'resource "aws_s3_bucket" "b" {\n  policy = <<EOT\n' + ("a" * 79 + "\n") * lines + "EOT\n}\n"
+    tracemalloc.start()
+    try:
+        out = collect_stdin(text.encode(), "terraform", CollectOptions(use_cache=False))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(text) <= HCL_LIMIT.max_bytes and not out.findings and len(out.resources) == 1
+    assert peak < 400 * 2**20, f"{peak / 2**20:.0f} MB"
