@@ -297,3 +297,26 @@ def test_memory_of_the_largest_accepted_hcl_input_stays_within_the_documented_bo
         tracemalloc.stop()
     assert len(text) <= HCL_LIMIT.max_bytes and not out.findings and len(out.resources) == 1
     assert peak < 400 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+# --- module directories the pull request controls --------------------------------------------
+
+@pytest.mark.parametrize("make", ["missing", "loop", "file"])
+def test_a_local_module_that_cannot_be_read_fails_closed(tmp_path: Path, make: str) -> None:
+    if make == "loop":
+        (tmp_path / "mod").symlink_to("mod2")
+        (tmp_path / "mod2").symlink_to("mod")
+    elif make == "file":
+        (tmp_path / "mod").write_text("not a directory\n")
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n' + RESOURCE)
+    out = collect([str(tmp_path / "main.tf")], CollectOptions(use_cache=False))
+    assert [f.policy_id for f in out.findings] == ["SYS-005"]
+    assert "module directory cannot be read" in out.findings[0].message
+
+
+def test_a_modules_json_linked_to_dev_zero_neither_hangs_nor_exhausts_memory(tmp_path: Path) -> None:
+    (tmp_path / ".terraform" / "modules").mkdir(parents=True)
+    (tmp_path / ".terraform" / "modules" / "modules.json").symlink_to("/dev/zero")
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "example/unknown/aws"\n}\n' + RESOURCE)
+    code, report, _ = _cli(tmp_path, "main.tf", timeout=60)
+    assert code == 1 and report["inputs"][0]["path"] == "main.tf"

@@ -77,7 +77,7 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> Discovered:
     found = Discovered()
     for given in paths:
         path = Path(given)
-        what, problem = _kind_of(path)
+        what, problem = kind_of(path)
         if what == "dir":
             _walk(path, excludes, found)
         elif what == "file":
@@ -88,7 +88,7 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> Discovered:
     return found
 
 
-def _kind_of(path: Path) -> tuple[str, str]:
+def kind_of(path: Path) -> tuple[str, str]:
     """("dir"|"file", "") or ("", why the path cannot be read), following symbolic links safely."""
     try:
         mode = os.stat(path).st_mode
@@ -149,7 +149,7 @@ def _walked_file(path: Path, excludes: tuple[str, ...], found: Discovered) -> No
     if kind is None:
         found.skipped.append(Skipped(display, "not an input type soc2gate reads"))
         return
-    what, problem = _kind_of(path)
+    what, problem = kind_of(path)
     if what == "file":
         found.candidates.append(Candidate(path, display, kind, False))
     else:

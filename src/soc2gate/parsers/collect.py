@@ -7,6 +7,7 @@ themselves stay independent of each other.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,7 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
     auto_vars = directory_values(texts, {str(c.path.parent) for c, _ in tf_files}, called, out)
     load_dir = module_loader(by_dir, options.use_cache, out)
     for directory, files in sorted(by_dir.items()):
-        if str(Path(directory).resolve()) in called:
+        if os.path.realpath(directory) in called:
             continue
         variables = {**auto_vars.get(directory, {}), **shared_vars}
         source = ModuleSource(directory, files, variables)
