@@ -161,7 +161,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
-        _require_inputs(collected, options.allow_empty if options.allow_empty is not None
+        _require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
                         else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
@@ -173,11 +173,11 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     return finish_checkov(result, checkov, gate) if checkov is not None else result
 
 
-def _require_inputs(collected: Collected, allow_empty: bool) -> None:
-    """A run that evaluated nothing is not a pass: SYS-005 unless ``allow_empty``."""
+def _require_inputs(collected: Collected, verdict: Verdict, allow_empty: bool) -> None:
+    """A run that evaluated nothing is not a pass: SYS-005 unless ``allow_empty`` (or it already fails)."""
     from soc2gate.diagnostics import sys_finding
 
-    if collected.resources or allow_empty:
+    if collected.resources or allow_empty or any(verdict.blocks(f) for f in collected.findings):
         return
     collected.findings.append(sys_finding("SYS-005", "", 0, f"nothing was evaluated: no Terraform resource, Kubernetes object or change "
                     f"record in the inputs ({len(collected.inputs)} read, {len(collected.skipped)} skipped: see the "
