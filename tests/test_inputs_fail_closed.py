@@ -320,3 +320,17 @@ def test_a_modules_json_linked_to_dev_zero_neither_hangs_nor_exhausts_memory(tmp
     (tmp_path / "main.tf").write_text('module "m" {\n  source = "example/unknown/aws"\n}\n' + RESOURCE)
     code, report, _ = _cli(tmp_path, "main.tf", timeout=60)
     assert code == 1 and report["inputs"][0]["path"] == "main.tf"
+
+
+def test_the_text_report_lists_every_path_not_evaluated(tmp_path: Path) -> None:
+    from soc2gate.api import ScanOptions, scan
+    from soc2gate.reporters import get_renderer
+
+    os.mkfifo(tmp_path / "x.tf")
+    (tmp_path / ".terraform").mkdir()
+    (tmp_path / "notes.md").write_text("hi\n")
+    (tmp_path / "main.tf").write_text(RESOURCE)
+    text = get_renderer("text")(scan(ScanOptions(paths=(str(tmp_path),), use_cache=False)))
+    section = text.split("Not evaluated\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split(": ", 1)[0].strip().rsplit("/", 1)[-1] for line in section[:2]] == [".terraform", "x.tf"]
+    assert section[2] == "  and 1 file(s) of other types (listed in the JSON report)"
