@@ -73,5 +73,5 @@ def construct(loader: Any, node: Any) -> Any:
     try:
         return loader.construct_document(node)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        problem = f"invalid value: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
+        problem = f"invalid value: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"[:200]
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
