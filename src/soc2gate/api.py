@@ -244,31 +244,63 @@ def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[lis
     return gate.waivers.listing(resources, gate.clock(now))
 
 
-def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
-                    now: datetime | None = None) -> Any:
-    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
+def record_evidence(result: Result, options: ScanOptions, url: str | None = None, key: str | None = None,
+                    now: datetime | None = None, password_env: str | None = None) -> Any:
+    """Append ``result`` to the evidence store (``--evidence``/``evidence.url``); None when none is set.
+
+    A store that cannot be reached or written is an error (exit 2): no success without its evidence.
+    """
     import os
 
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(options.config_path), directory, key)
+    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
 
 
-def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
-    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
+def _store(url: str, config_path: str | None, public_key: str | None, password_env: str | None) -> Any:
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+    chosen = evidence.settings(load_config(config_path), url, public_key=public_key, password_env=password_env)
+    assert chosen is not None
+    return chosen
 
 
-def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
-                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> dict:
+def verify_evidence(url: str, public_key: str | None = None, config_path: str | None = None,
+                    password_env: str | None = None) -> Any:
+    """Check every chain of the store at ``url``: order, links, deletions, signatures (with a public key)."""
+    from soc2gate import evidence
+
+    chosen = _store(url, config_path, public_key, password_env)
+    store = evidence.open_store(chosen.url, chosen.store)
+    try:
+        return evidence.verify_store(store, chosen.public_key)
+    finally:
+        store.close()
+
+
+def evidence_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None,
+                    password_env: str | None = None) -> dict:
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+    chosen = _store(url, config_path, public_key, password_env)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+
+
+def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
+    """Create or migrate a PostgreSQL evidence store's schema: (versions applied, current version)."""
+    from soc2gate.evidence.admin import init_store
+
+    return init_store(url, password_env)
+
+
+def copy_evidence(source: str, target: str, chain: str | None = None, public_key: str | None = None,
+                  password_env: str | None = None) -> dict[str, int]:
+    """Copy every chain of ``source`` into ``target`` after verifying it; hashes are preserved."""
+    from soc2gate.evidence.admin import copy_store
+
+    return copy_store(source, target, chain, public_key, password_env)

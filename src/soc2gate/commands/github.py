@@ -192,10 +192,16 @@ def command() -> None:
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
               help="Exit 0 even when the gate failed (usage and configuration errors still exit 2).")
+@click.option("--evidence", "evidence_url", default="", envvar="SOC2GATE_EVIDENCE_URL",
+              help="Evidence store to append this run's record to (postgresql://…, password from PGPASSWORD).")
+@click.option("--evidence-key", default="", envvar="SOC2GATE_EVIDENCE_KEY", help="Ed25519 key (PEM file) that signs it.")
+@click.option("--evidence-password", default="", envvar="SOC2GATE_EVIDENCE_PASSWORD", hidden=True,
+              help="Password of the PostgreSQL evidence store (env only; handed to libpq as PGPASSWORD).")
 @click.pass_context
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
-        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, **files: str) -> None:
+        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, evidence_url: str,
+        evidence_key: str, evidence_password: str, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -209,6 +215,12 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     result = api.scan(options, gate)
     write_reports(result, targets)
     _publish(result, gate, targets, annotate, step_summary)
+    if evidence_password:
+        os.environ["PGPASSWORD"] = evidence_password  # libpq's own variable; never printed
+    receipt = api.record_evidence(result, options, evidence_url or None, evidence_key or None)
+    if receipt is not None:
+        click.echo(f"soc2gate: evidence record #{receipt.seq} ({receipt.hash}) appended to chain "
+                   f"{receipt.chain!r} of {receipt.path}", err=True)
     ctx.exit(0 if soft_fail else result.exit_code)
 
 
