@@ -129,3 +129,23 @@ def test_scrub_removes_each_part_of_a_header_value() -> None:
     assert scrub(f"token {TOKEN} and Bearer {TOKEN}", (f"Bearer {TOKEN}",)) == "token [redacted] and [redacted]"
     assert scrub("a\nb\x00c", ()) == "a b c"
     assert scrub("y" * 300, ()).endswith("…") and len(scrub("y" * 300, ())) == 201
+
+
+def test_through_the_cli_a_redirecting_api_is_exit_2_and_the_token_is_nowhere(pair, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import change_payloads as cp
+
+    api, other = pair
+    api.state["answer"] = lambda o, p, h: (307, {"Location": f"{other.base}{p}"}, {})
+    event = tmp_path / "event.json"
+    event.write_text(cp.render(cp.review_event("Codertocat", "commented")))
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+    run = subprocess.run([sys.executable, "-c", "from soc2gate.cli import main; main()", "scan", "--change-record",
+                          str(event), "--github-token", TOKEN, "--github-api-url", api.base, "--format", "json"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "redirect points to another host" in run.stderr
+    assert TOKEN not in run.stderr + run.stdout and other.seen == []
