@@ -334,3 +334,25 @@ def test_the_text_report_lists_every_path_not_evaluated(tmp_path: Path) -> None:
     section = text.split("Not evaluated\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [line.split(": ", 1)[0].strip().rsplit("/", 1)[-1] for line in section[:2]] == [".terraform", "x.tf"]
     assert section[2] == "  and 1 file(s) of other types (listed in the JSON report)"
+
+
+def test_a_configuration_or_waiver_file_that_is_not_a_regular_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(RESOURCE)
+    (tmp_path / ".soc2gate.yaml").symlink_to("/dev/zero")
+    code, _, stderr = _cli(tmp_path, "main.tf", timeout=60)
+    assert code == 2 and "character device, not a regular file" in stderr
+    (tmp_path / ".soc2gate.yaml").unlink()
+    os.mkfifo(tmp_path / "w.yaml")
+    (tmp_path / "c.yaml").write_text("waivers:\n  file: w.yaml\n")
+    code, _, stderr = _cli(tmp_path, "main.tf", "--config", "c.yaml", timeout=60)
+    assert code == 2 and "cannot read waiver file" in stderr and "named pipe (FIFO)" in stderr
+
+
+def test_tfvars_of_a_called_module_are_listed_as_not_loaded(tmp_path: Path) -> None:
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text(RESOURCE)
+    (tmp_path / "mod" / "terraform.tfvars").write_text('x = "y"\n')
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n')
+    out = collect([str(tmp_path)], CollectOptions(use_cache=False))
+    reasons = {Path(s.path).as_posix().rsplit("/", 2)[-2:][0] + "/" + Path(s.path).name: s.reason for s in out.skipped}
+    assert reasons["mod/terraform.tfvars"].startswith("variable file of a module called from another directory")
