@@ -179,9 +179,10 @@ def _require_inputs(collected: Collected, verdict: Verdict, allow_empty: bool) -
 
     if collected.resources or allow_empty or any(verdict.blocks(f) for f in collected.findings):
         return
-    collected.findings.append(sys_finding("SYS-005", "", 0, f"nothing was evaluated: no Terraform resource, Kubernetes object or change "
-                    f"record in the inputs ({len(collected.inputs)} read, {len(collected.skipped)} skipped: see the "
-                    "report); pass --allow-empty (or allow_empty: true) to let an empty run pass", resource="<inputs>"))
+    message = (f"nothing was evaluated: no Terraform resource, Kubernetes object or change record in the inputs "
+               f"({len(collected.inputs)} read, {len(collected.skipped)} skipped: see the report); "
+               "pass --allow-empty (or allow_empty: true) to let an empty run pass")
+    collected.findings.append(sys_finding("SYS-005", "", 0, message, resource="<inputs>"))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
