@@ -58,6 +58,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
 
 
 class Gate:
@@ -136,19 +137,22 @@ class Gate:
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
     from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import MAX_DEPTH, too_deep
+    from soc2gate.engine.input_doc import unreadable
+    from soc2gate.engine.outcomes import line_for
 
     kept, problems = [], []
     for resource in resources:
-        if too_deep(resource):
-            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
-                                        f"{resource.span.location()}: {resource.address} is nested more than "
-                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
-                                        resource=resource.address))
-        else:
+        why = unreadable(resource)
+        if why is None:
             kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
     return kept, problems
 
 
@@ -188,19 +192,23 @@ def _require_inputs(collected: Collected, verdict: Verdict, allow_empty: bool) -
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
     """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
     if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
-        return options.engine, {}
+        return options.engine, dict(config.section("limits"))
     given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
     return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 
 
 def _collect(options: ScanOptions, config: Config) -> Collected:
+    from soc2gate.change.enrich import completer
+
     collect_options = CollectOptions(
         var_files=tuple(options.var_files) + tuple(config.relative(v) for v in config.get("var_files", [])),
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
-        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
-                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
+        complete_record=completer({"github_token": options.github_token, "github_api_url": options.github_api_url,
+                                   "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
+                                   "ci_run": dict(options.ci_run)}),
+        change_location=options.ci_run.get("workflow_file", ""),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -209,6 +217,14 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
     if not options.paths and not options.change_records:
         raise UsageError("nothing to scan: give at least one PATH")
     return collect(list(options.paths), collect_options)
+
+
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    from soc2gate.change.ci_run import from_environ
+
+    return from_environ(environ)
 
 
 def _categories(config: Config) -> tuple[str, ...]:
