@@ -23,6 +23,7 @@ from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.collected import require_inputs
 from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
@@ -165,7 +166,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
-        _require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
+        require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
                         else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
@@ -175,18 +176,6 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
     return finish_checkov(result, checkov, gate) if checkov is not None else result
-
-
-def _require_inputs(collected: Collected, verdict: Verdict, allow_empty: bool) -> None:
-    """A run that evaluated nothing is not a pass: SYS-005 unless ``allow_empty`` (or it already fails)."""
-    from soc2gate.diagnostics import sys_finding
-
-    if collected.resources or allow_empty or any(verdict.blocks(f) for f in collected.findings):
-        return
-    message = (f"nothing was evaluated: no Terraform resource, Kubernetes object or change record in the inputs "
-               f"({len(collected.inputs)} read, {len(collected.skipped)} skipped: see the report); "
-               "pass --allow-empty (or allow_empty: true) to let an empty run pass")
-    collected.findings.append(sys_finding("SYS-005", "", 0, message, resource="<inputs>"))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
