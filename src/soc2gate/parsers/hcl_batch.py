@@ -39,7 +39,7 @@ def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[t
         out.error("SYS-005", shown, 0, f"{shown}: module directory cannot be read ({problem or 'not a directory'}): "
                                        "the resources of the module calls that use it are not evaluated")
         return []
-    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted(directory.glob("*.tf"))]
+    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])]
     texts = read_all(candidates, out)
     parsed = parse_hcl_files(texts, use_cache, out)
     return [(t.path, parsed[t.path]) for _, t in texts if t.path in parsed]
