@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "soc2gate"
 # top-level package or module of soc2gate -> its layer
 LAYER_OF: dict[str, str] = {
     "model": "model", "errors": "errors", "__version__": "errors",  # leaves: they import nothing of ours
-    "diagnostics": "diagnostics", "discovery": "discovery",
+    "diagnostics": "diagnostics", "discovery": "parsers",  # discovery: paths -> candidate input files
     "parsers": "parsers", "catalog": "catalog", "engine": "engine", "reporters": "reporters", "config": "config",
     "waivers": "capabilities", "evidence": "capabilities", "change": "capabilities", "baseline": "capabilities",
     "adapters": "capabilities", "staged": "capabilities",
@@ -32,14 +32,13 @@ ALLOWED: dict[str, set[str]] = {
     "model": set(),
     "errors": set(),
     "diagnostics": {"model"},
-    "discovery": set(),
-    "parsers": {"diagnostics", "discovery", "catalog.locate"},
+    "parsers": {"diagnostics", "catalog.locate"},
     "catalog": set(),
     "engine": {"catalog", "diagnostics"},
     "reporters": set(),
     "config": {"parsers"},
-    "capabilities": {"parsers", "engine", "catalog", "config", "diagnostics", "discovery", "reporters"},
-    "api": {"capabilities", "parsers", "engine", "catalog", "config", "diagnostics", "discovery", "reporters"},
+    "capabilities": {"parsers", "engine", "catalog", "config", "diagnostics", "reporters"},
+    "api": {"capabilities", "parsers", "engine", "catalog", "config", "diagnostics", "reporters"},
     "faces": {"api"},
 }
 # the faces in front of other faces: the CLI registers the commands; `soc2gate audit` and
@@ -113,6 +112,8 @@ def _allowed(source_name: str, target: str) -> bool:
     if layer in _CORE or parts[1] == source_name:
         return True
     if parts[1] in FACE_FRONTS.get(source_name, ()):
+        return True
+    if layer == source and source not in ("faces", "capabilities"):  # e.g. discovery <-> parsers
         return True
     allowed = ALLOWED[source]
     return layer in allowed or ".".join(parts[1:3]) in allowed

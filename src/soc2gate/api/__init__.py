@@ -27,7 +27,16 @@ if TYPE_CHECKING:
         kubernetes_resource,
         strict_json,
     )
-    from soc2gate.api.gate import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, Gate, ScanOptions, scan
+    from soc2gate.api.gate import (
+        EXIT_FAILED,
+        EXIT_INTERNAL,
+        EXIT_PASSED,
+        EXIT_USAGE,
+        MAX_STDIN_BYTES,
+        Gate,
+        ScanOptions,
+        scan,
+    )
     from soc2gate.api.operations import (
         change_record,
         check_staged,
@@ -51,7 +60,8 @@ if TYPE_CHECKING:
 FORMATS: tuple[str, ...] = tuple(REPORTERS)
 
 __all__ = [
-    "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "FORMATS", "INPUT_TYPES", "SEVERITIES", "SURFACES",
+    "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "FORMATS", "INPUT_TYPES", "MAX_STDIN_BYTES",
+    "SEVERITIES", "SURFACES",
     "Collected", "Gate", "ScanOptions", "admission_gate", "admission_template", "catalog_doc", "change_record",
     "check_staged", "ci_run", "copy_evidence", "evidence_markdown", "evidence_report", "export_bundle",
     "find_overdue", "init_evidence", "judged_kinds", "kubernetes_resource", "list_waivers", "moment",
@@ -60,8 +70,8 @@ __all__ = [
 ]
 
 _WHERE: dict[str, tuple[str, ...]] = {
-    "soc2gate.api.gate": ("EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "Collected", "Gate",
-                          "ScanOptions", "scan"),
+    "soc2gate.api.gate": ("EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "MAX_STDIN_BYTES",
+                          "Collected", "Gate", "ScanOptions", "scan"),
     "soc2gate.api.admission": ("admission_gate", "admission_template", "judged_kinds", "kubernetes_resource",
                                "strict_json"),
     "soc2gate.api.operations": ("change_record", "check_staged", "ci_run", "copy_evidence", "evidence_markdown",

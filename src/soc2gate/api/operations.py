@@ -117,7 +117,8 @@ def check_staged(options: ScanOptions, filenames: tuple[str, ...],
     plan = staged.plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
     if not plan.scan:
         return plan, None
-    result = scan(replace(options, paths=tuple(plan.scan)), gate)
+    # the staged files may hold nothing to evaluate (a non-manifest YAML): that is reported as skipped, not a failure
+    result = scan(replace(options, paths=tuple(plan.scan), allow_empty=True), gate)
     return plan, staged.filter_result(result, plan)
 
 
@@ -173,3 +174,5 @@ def _read_event(name: str) -> Any:
         return json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{name}: invalid JSON: nested too deeply to read") from None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -36,9 +39,28 @@ def write_reports(result: Result, targets: Iterable[tuple[str, str | None]]) -> 
 
 
 def write_file(output: str, text: str, what: str = "report") -> None:
-    """Write ``text`` to ``output`` (parents created); a UsageError naming the file when it cannot."""
+    """Atomically replace ``output`` with ``text`` (UTF-8) through a temporary file in its directory and a
+    rename: a pre-existing symbolic link at the path is replaced (its target is never written), a reader
+    never sees a half-written file, and a failure leaves the old file intact.  An OSError is a UsageError
+    naming the path."""
+    target = Path(output)
     try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write {what}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            handle.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise UsageError(f"{output}: cannot write {what}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -47,7 +47,7 @@ def docs(output: str, check: bool) -> None:
             raise SystemExit(1)
         click.echo(f"{output} is up to date")
         return
-    write_file(output, text, "the catalog")
+    write_file(output, text, "the policy catalog")
     click.echo(f"wrote {output}")
 
 
