@@ -83,7 +83,7 @@ class Gate:
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
-        return cls(load_config(options.config_path), options)
+        return cls(load_config(options.config_path, options.paths), options)
 
     def evaluate(self, resources: Sequence[Resource], collected: Collected | None = None,
                  now: datetime | None = None) -> Result:
@@ -98,7 +98,15 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        return replace(result, notes=result.notes + waived.notes,
+                       extras={**result.extras, **waived.extras, **self.run_context(resources)})
+
+    def run_context(self, resources: Sequence[Resource]) -> dict[str, Any]:
+        """What every report states about the run: the configuration file used and uncovered types."""
+        from soc2gate.engine.coverage import uncovered_types
+
+        return {"config_file": self.config.path or "defaults",
+                "uncovered": uncovered_types(self.bundle.policies, resources)}
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -255,7 +263,7 @@ def record_evidence(result: Result, options: ScanOptions, url: str | None = None
 
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
+    chosen = evidence.settings(load_config(options.config_path, options.paths), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)

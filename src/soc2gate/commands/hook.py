@@ -108,7 +108,7 @@ def check_files(options: Any, filenames: tuple[str, ...], whole_module: bool) ->
     """Plan, scan and filter; the Result is None when every file is excluded by configuration."""
     from soc2gate import api
 
-    gate = api.Gate.load(options)
+    gate = api.Gate.load(replace(options, paths=tuple(filenames)))  # config found from the staged files up
     plan = plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
     if not plan.scan:
         return plan, None

@@ -92,13 +92,27 @@ def _hints(findings: list[Finding], result: Result, color: bool) -> list[str]:
             seen.append(finding.policy_id)
     if not seen:
         return []
-    out = [paint("How to fix", "bold", color)]
+    out = [paint("How to fix (once per policy)", "bold", color)]
     for policy_id in seen:
         policy = policies[policy_id]
-        remedy = " ".join(policy.remediation.split()) or policy.title
-        out.append(f"  {paint(policy_id, 'bold', color)}  {remedy}")
-        out.append(f"  {' ' * len(policy_id)}  details: soc2gate policies show {policy_id}")
+        pad = " " * (len(policy_id) + 2)
+        out.append(f"  {paint(policy_id, 'bold', color)}  {policy.title}")
+        example = [line.rstrip() for line in policy.remediation.strip("\n").splitlines()]
+        out.extend(f"  {pad}| {line}".rstrip() for line in example[:HINT_LINES])
+        if len(example) > HINT_LINES:
+            out.append(f"  {pad}| …")
+        out.append(f"  {pad}details: soc2gate policies show {policy_id} · docs/policies.md#{_anchor(policy)}")
     return out + [""]
+
+
+HINT_LINES = 6
+
+
+def _anchor(policy) -> str:  # type: ignore[no-untyped-def]
+    """The GitHub anchor of the policy's heading in docs/policies.md (``## ID: title``)."""
+    heading = f"{policy.id}: {policy.title}".lower()
+    kept = "".join(ch for ch in heading if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")
 
 
 def verdict_line(result: Result, color: bool = False) -> str:
