@@ -159,7 +159,7 @@ def write_reports(result: Any, targets: list[tuple[str, str | None]], text_optio
         else:
             text = renderer(result)
         if output is None:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=bool(settings.get("color")) or None)
         else:
             write_file(output, text)
 
