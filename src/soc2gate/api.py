@@ -23,6 +23,7 @@ from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.render_collect import RenderSettings
 from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -201,6 +202,7 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
                                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
                                    "ci_run": dict(options.ci_run)}),
         change_location=options.ci_run.get("workflow_file", ""),
+        render=RenderSettings.from_config(config.section("kubernetes"), config.relative),
     )
     if options.stdin is not None:
         if options.input_type is None:

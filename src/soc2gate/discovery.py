@@ -14,6 +14,8 @@ from pathlib import Path
 
 from soc2gate.model import Skipped
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"
 SKIP_DIRS = frozenset({".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"})
 KIND_BY_SUFFIX: tuple[tuple[str, str], ...] = (
     (".tf.json", "terraform"),
@@ -66,6 +68,10 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> tuple[list[Can
 
 
 def _explicit(path: Path, candidates: list[Candidate], skipped: list[Skipped], missing: list[Skipped]) -> None:
+    if path.name in KUSTOMIZATION_NAMES or path.name == CHART_FILE:  # stands for its directory
+        kind = rendered_kind(path.parent)
+        candidates.append(Candidate(path.parent, display_path(path.parent), kind or "kustomize", True))
+        return
     kind = classify(path.name)
     if kind is None:
         missing.append(Skipped(display_path(path), "unsupported file type: expected .tf, .tf.json, .tfvars, .yaml, .yml or .json"))
@@ -73,9 +79,23 @@ def _explicit(path: Path, candidates: list[Candidate], skipped: list[Skipped], m
     candidates.append(Candidate(path, display_path(path), kind, True))
 
 
+def rendered_kind(directory: Path, files: list[str] | None = None) -> str | None:
+    """``helm`` for a chart directory (Chart.yaml), ``kustomize`` for a kustomization directory."""
+    names = set(files) if files is not None else {p.name for p in directory.iterdir()} if directory.is_dir() else set()
+    if CHART_FILE in names:
+        return "helm"
+    return "kustomize" if names & set(KUSTOMIZATION_NAMES) else None
+
+
 def _walk(root: Path, excludes: tuple[str, ...], candidates: list[Candidate], skipped: list[Skipped]) -> None:
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        rendered = rendered_kind(Path(directory), files)
+        if rendered is not None and not _excluded(Path(directory), excludes):
+            candidates.append(Candidate(Path(directory), display_path(Path(directory)), rendered, False))
+            if rendered == "helm":
+                dirs[:] = []  # templates and sub-charts are rendered by helm
+                continue
         for name in sorted(files):
             path = Path(directory) / name
             display = display_path(path)
@@ -83,12 +103,22 @@ def _walk(root: Path, excludes: tuple[str, ...], candidates: list[Candidate], sk
                 skipped.append(Skipped(display, "excluded by configuration"))
                 continue
             kind = classify(name)
-            if kind is None:
+            if rendered == "kustomize" and name in KUSTOMIZATION_NAMES:
+                continue  # the kustomization is the input itself (listed under inputs)
+            if rendered == "kustomize" and kind in ("yaml", "json"):
+                skipped.append(Skipped(display, f"in a Kustomize directory: evaluated as rendered by "
+                                                f"{display_path(Path(directory))}"))
+            elif kind is None:
                 skipped.append(Skipped(display, "not an input type soc2gate reads"))
             elif path.is_symlink() and not path.exists():
                 skipped.append(Skipped(display, "broken symbolic link"))
             else:
                 candidates.append(Candidate(path, display, kind, False))
+
+
+def _excluded(path: Path, excludes: tuple[str, ...]) -> bool:
+    display = display_path(path)
+    return any(fnmatch.fnmatch(display, pattern) or fnmatch.fnmatch(display + "/", pattern) for pattern in excludes)
 
 
 def _unique(candidates: list[Candidate]) -> list[Candidate]:

@@ -153,4 +153,7 @@ def _located(resource: Resource) -> dict[str, Any]:
     sites = resource.meta.get("call_sites")  # module calls instantiating the resource, outermost first
     if sites:
         related["call_sites"] = list(sites)
+    rendered = resource.meta.get("rendered_by")  # the kustomizations / charts that render this object
+    if rendered:
+        related["rendered_by"] = list(rendered)
     return related

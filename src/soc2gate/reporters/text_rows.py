@@ -48,6 +48,9 @@ def details(finding: Finding, snippets: Snippets | None) -> list[str]:
     chain = call_chain(finding)
     if chain:
         lines.append(f"      via {chain}")
+    rendered = finding.related.get("rendered_by")
+    if isinstance(rendered, (list, tuple)) and rendered:
+        lines.append(f"      rendered by {', '.join(str(r) for r in rendered)}")
     if snippets and finding.span is not None:
         for number, text in snippets.get((finding.span.file, finding.span.start_line), ()):
             marker = ">" if number == finding.span.start_line else " "
@@ -81,9 +84,13 @@ def _site(site: Any) -> str:
 
 def _via_suffix(finding: Finding) -> str:
     sites = finding.related.get("call_sites")
-    if not isinstance(sites, (list, tuple)) or not sites:
-        return ""
-    return f" (via {_site(sites[0])})"
+    rendered = finding.related.get("rendered_by")
+    if isinstance(sites, (list, tuple)) and sites:
+        return f" (via {_site(sites[0])})"
+    if isinstance(rendered, (list, tuple)) and rendered:
+        more = f" +{len(rendered) - 1}" if len(rendered) > 1 else ""
+        return f" (rendered by {rendered[0]}{more})"
+    return ""
 
 
 def _one_line(finding: Finding) -> str:
