@@ -106,7 +106,7 @@ def _walk(root: Path, excludes: tuple[str, ...], candidates: list[Candidate], sk
             if rendered == "kustomize" and name in KUSTOMIZATION_NAMES:
                 continue  # the kustomization is the input itself (listed under inputs)
             if rendered == "kustomize" and kind in ("yaml", "json"):
-                skipped.append(Skipped(display, f"in a Kustomize directory: evaluated as rendered by "
+                skipped.append(Skipped(display, f"in a Kustomize directory: evaluated only as rendered from "
                                                 f"{display_path(Path(directory))}"))
             elif kind is None:
                 skipped.append(Skipped(display, "not an input type soc2gate reads"))
