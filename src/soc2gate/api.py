@@ -107,7 +107,7 @@ class Gate:
         from soc2gate.engine.coverage import uncovered_types
 
         return {"config_file": self.config.path or "defaults",
-                "uncovered": uncovered_types(self.bundle.policies, resources)}
+                "uncovered": uncovered_types(self.bundle.policies, resources, [t for _, t in self.bundle.modules])}
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""

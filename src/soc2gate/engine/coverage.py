@@ -1,8 +1,9 @@
 """Resource types no policy covers, so that "0 findings" is never mistaken for "compliant".
 
 A Terraform managed resource or a Kubernetes object counts as covered when some loaded policy
-declares its type (``@workload`` covers every object with a pod), or when its type is linked into
-another resource (an S3 bucket's separate encryption configuration is judged with the bucket).
+declares its type (``@workload`` covers every object with a pod), when its type is linked into
+another resource (an S3 bucket's separate encryption configuration is judged with the bucket), or
+when a policy's Rego names the type as a string (a NetworkPolicy read to judge a Deployment).
 Data sources, module calls, providers and change records are not judged by type and not counted.
 """
 
@@ -16,9 +17,12 @@ from soc2gate.model import Policy, Resource
 NOT_JUDGED_KINDS = frozenset({"data", "module", "provider", "variable", "output", "locals"})
 
 
-def uncovered_types(policies: Sequence[Policy], resources: Sequence[Resource]) -> list[dict[str, Any]]:
+def uncovered_types(policies: Sequence[Policy], resources: Sequence[Resource],
+                    sources: Sequence[str] = ()) -> list[dict[str, Any]]:
     """``[{type, surface, count, files}]`` of resources no policy covers, most frequent first."""
-    declared = expand_types([t for p in policies for t in p.resource_types])
+    text = "\n".join(sources)
+    declared = set(expand_types([t for p in policies for t in p.resource_types]))
+    declared |= {r.type for r in resources if f'"{r.type}"' in text}
     workloads = any("@workload" in p.resource_types for p in policies)
     linked = {name for r in resources for name in r.links}
     found: dict[tuple[str, str], dict[str, Any]] = {}
