@@ -47,7 +47,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
-@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--config", "config_path", default=None,
+              help="Configuration file (default: .soc2gate.yaml found from the scanned path up to the repository root).")
 @click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
               help="Type of the input read from `-` (standard input).")
 @click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
