@@ -115,3 +115,14 @@ def test_defaults_are_named_and_uncovered_types_listed(tmp_path: Path) -> None:
     assert [(u["type"], u["count"]) for u in report["uncovered_resource_types"]] == [("alicloud_oss_bucket", 1)]
     text = _soc2gate("scan", str(tmp_path), "--color", "never", cwd=tmp_path).stdout
     assert "config: defaults" in text and "Not covered by any policy: 1 resources of 1 types" in text
+
+
+def test_findings_in_module_instances_name_the_call_site(tmp_path: Path) -> None:
+    (tmp_path / "modules" / "store").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('module "store" {\n  source = "./modules/store"\n  name   = "data"\n}\n')
+    (tmp_path / "modules" / "store" / "main.tf").write_text(
+        'variable "name" {}\n\nresource "aws_s3_bucket" "this" {\n  bucket = var.name\n}\n')
+    text = _soc2gate("scan", ".", "--color", "never", cwd=tmp_path).stdout
+    assert "via module.store (main.tf:1) -> aws_s3_bucket.this (modules/store/main.tf:3)" in text
+    compact = _soc2gate("scan", ".", "--compact", "--color", "never", cwd=tmp_path).stdout
+    assert "(via module.store (main.tf:1))" in compact

@@ -116,3 +116,23 @@ def test_snippets_are_shown_with_the_line_marked() -> None:
 ])
 def test_color_conventions(mode: str, tty: bool, env: dict, expected: bool) -> None:
     assert use_color(mode, tty, env) is expected
+
+
+def test_junit_suites_state_their_unit_and_reconcile_with_text_and_json() -> None:
+    import json
+    from xml.etree import ElementTree
+
+    from soc2gate.reporters import json_report, junit
+
+    result = sample_result()
+    root = ElementTree.fromstring(junit.render(result).encode())
+    report = json.loads(json_report.render(result))
+    suites = {s.get("name"): {p.get("name"): p.get("value") for p in s.iter("property")} for s in root.iter("testsuite")}
+    for props in suites.values():
+        assert props["soc2gate.unit"].startswith("testcase = one (policy, resource)")
+        assert props["soc2gate.run.findings"] == str(sum(1 for f in result.findings if f.outcome.value != "pass"))
+        assert props["soc2gate.run.blocking"] == str(report["blocking"]) == "3"
+        assert props["soc2gate.config"] == report["config_file"] == "infra/.soc2gate.yaml"
+    cc61 = next(p for name, p in suites.items() if name.startswith("CC6.1"))
+    assert cc61["soc2gate.findings"] == str(sum(1 for f in result.findings if "CC6.1" in f.controls))
+    assert report["unit"].startswith("finding: one (policy, resource)")

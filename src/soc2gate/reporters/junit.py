@@ -90,7 +90,8 @@ def _units(findings: list[Finding], result: Result) -> dict[str, str]:
             "soc2gate.findings": str(distinct),
             "soc2gate.findings.failing": str(sum(1 for f in findings if f.outcome is Outcome.FAIL)),
             "soc2gate.run.findings": str(sum(1 for f in result.findings if f.outcome is not Outcome.PASS)),
-            "soc2gate.run.blocking": str(len(result.blocking()))}
+            "soc2gate.run.blocking": str(len(result.blocking())),
+            "soc2gate.config": str(result.extras.get("config_file") or "defaults")}
 
 
 def _jenkins_compatible(xml: str) -> str:
