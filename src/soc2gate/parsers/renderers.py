@@ -58,7 +58,10 @@ def render_kustomization(directory: Path, timeout: float = DEFAULT_TIMEOUT_S) ->
         target = os.path.relpath(directory.resolve(), wrapper)
         (Path(wrapper) / "kustomization.yaml").write_text(
             f"resources:\n- {target}\nbuildMetadata: [originAnnotations]\n", encoding="utf-8")
-        return _run([*command, wrapper], timeout, directory), Path(wrapper)
+        try:
+            return _run([*command, wrapper], timeout, directory), Path(wrapper)
+        except RenderError as exc:  # name the user's directory, not the temporary wrapper's view of it
+            raise RenderError(str(exc).replace(f"'{target}'", f"'{directory}'").replace(wrapper, "<wrapper>")) from None
 
 
 def render_chart(chart: Path, values: Sequence[str] = (), release: str = "release",
@@ -82,6 +85,7 @@ def _run(command: list[str], timeout: float, where: Path) -> str:
     except OSError as exc:
         raise RenderError(f"`{command[0]}` could not run: {exc}") from None
     if done.returncode != 0:
-        message = " ".join((done.stderr or done.stdout).split())[-600:] or f"exit status {done.returncode}"
+        message = " ".join((done.stderr or done.stdout).split())
+        message = message.split('err="', 1)[-1].rstrip('"')[-600:] or f"exit status {done.returncode}"
         raise RenderError(f"`{' '.join(command[:2])}` failed for {where}: {message}")
     return done.stdout
