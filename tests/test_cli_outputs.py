@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPORA, require_shared
 from soc2gate.commands.outputs import output_targets
 from soc2gate.config import discover_config
 from soc2gate.errors import UsageError
@@ -126,3 +127,12 @@ def test_findings_in_module_instances_name_the_call_site(tmp_path: Path) -> None
     assert "via module.store (main.tf:1) -> aws_s3_bucket.this (modules/store/main.tf:3)" in text
     compact = _soc2gate("scan", ".", "--compact", "--color", "never", cwd=tmp_path).stdout
     assert "(via module.store (main.tf:1))" in compact
+
+
+def test_terragoat_alibaba_and_oracle_resources_are_counted_as_uncovered() -> None:
+    require_shared()
+    terragoat = CORPORA / "real" / "terragoat"
+    report = json.loads(_soc2gate("scan", str(terragoat), "--format", "json").stdout)
+    uncovered = {u["type"]: u["count"] for u in report["uncovered_resource_types"]}
+    assert uncovered["alicloud_oss_bucket"] == 2 and uncovered["oci_objectstorage_bucket"] == 1
+    assert "aws_s3_bucket" not in uncovered and "aws_s3_bucket_server_side_encryption_configuration" not in uncovered
