@@ -79,7 +79,7 @@ def test_each_finding_once_blocking_first_and_verdict_counts_blocking() -> None:
     assert text.count("soc2gate policies show TF-001") == 1
     assert "module.vpc (main.tf:12) -> aws_flow_log.this (.terraform/modules/vpc/main.tf:28)" in text
     line = verdict_line(sample_result())
-    assert line.startswith("FAILED: 3 blocking (2 failed, 1 errors) at fail-on medium; 3 not blocking")
+    assert line.startswith("FAILED: 3 blocking (2 failed, 1 error) at fail-on medium; 3 not blocking")
 
 
 def test_passed_verdict_never_reads_as_failures() -> None:

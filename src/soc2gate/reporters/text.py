@@ -139,7 +139,11 @@ def _breakdown(findings: list[Finding], result: Result) -> str:
         label = _reason(finding, result)
         labels[label] = labels.get(label, 0) + 1
     ordered = sorted(labels.items(), key=lambda item: _LABELS.index(item[0]))
-    return f" ({', '.join(f'{n} {label}' for label, n in ordered)})" if labels else ""
+    return f" ({', '.join(f'{n} {_singular(label, n)}' for label, n in ordered)})" if labels else ""
+
+
+def _singular(label: str, count: int) -> str:
+    return label.replace("errors", "error") if count == 1 else label
 
 
 _LABELS = ("failed", "errors", "inconclusive", "failed below fail-on", "accepted as existing", "waived",
