@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import CORPORA, require_shared
 
 REPO = Path(__file__).resolve().parent.parent
