@@ -95,3 +95,19 @@ def test_kustomization_is_the_context_and_findings_stay_on_the_staged_file(proje
     output = rejected.stdout + rejected.stderr
     assert rejected.returncode != 0 and "K8S-001" in output and "deploy/base/deployment.yaml:" in output
     assert "K8S-024" not in output and "legacy" not in output
+
+
+def test_a_staged_kustomization_stands_for_every_object_it_renders(project) -> None:
+    root, env = project
+    app = root / "deploy"
+    app.mkdir()
+    shutil.copy(DATA / "networkpolicy.yaml", app / "networkpolicy.yaml")
+    (app / "deployment.yaml").write_text(DEPLOYMENT)
+    (app / "kustomization.yaml").write_text("resources: [deployment.yaml, networkpolicy.yaml]\n")
+    assert _commit(root, env, "deploy").returncode == 0
+    (app / "kustomization.yaml").write_text(
+        "resources: [deployment.yaml, networkpolicy.yaml]\npatches:\n- target: {kind: Deployment, name: web}\n"
+        "  patch: |-\n    - op: add\n      path: /spec/template/spec/hostNetwork\n      value: true\n")
+    rejected = _commit(root, env, "deploy/kustomization.yaml")  # deployment.yaml itself is unchanged
+    output = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0 and "K8S-003" in output and "deploy/deployment.yaml" in output

@@ -32,6 +32,7 @@ class HookPlan:
     documents: set[Path] = field(default_factory=set)
     excluded: list[str] = field(default_factory=list)
     context: set[Path] = field(default_factory=set)  # read only as context of staged manifests
+    renders: set[Path] = field(default_factory=set)  # staged kustomizations / charts: all they render
 
 
 def module_files(directory: Path) -> list[Path]:
@@ -70,7 +71,7 @@ def plan_hook(filenames: tuple[str, ...], excludes: tuple[str, ...], whole_modul
 
 def _add_document(plan: HookPlan, path: Path, kind: str | None, excludes: tuple[str, ...]) -> None:
     """A staged YAML/JSON file, with the manifests around it as context (commands/hook_context.py)."""
-    from soc2gate.commands.hook_context import manifest_scan
+    from soc2gate.commands.hook_context import manifest_scan, stands_for_render
 
     plan.report.add(path.resolve())
     if kind not in ("yaml", "json") or not path.is_file():
@@ -83,6 +84,8 @@ def _add_document(plan: HookPlan, path: Path, kind: str | None, excludes: tuple[
     plan.context.update(context)
     if stands_for is not None:
         plan.report.add(stands_for)
+        if stands_for_render(path, stands_for):
+            plan.renders.add(stands_for)
 
 
 def _add(items: list[str], item: str) -> None:
@@ -97,6 +100,8 @@ def _reported(finding: Any, plan: HookPlan) -> bool:
     if located in plan.context and located not in plan.report:
         return False  # a context manifest never fails the commit of another file
     if finding.outcome is Outcome.ERROR:
+        return True
+    if any(Path(r).resolve() in plan.renders for r in finding.related.get("rendered_by") or ()):
         return True
     return finding.span is not None and Path(finding.span.file).resolve() in plan.report
 

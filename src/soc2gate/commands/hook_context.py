@@ -9,7 +9,9 @@ ServiceAccount a pod uses), the way a Terraform file is judged with its module:
   (only the directory itself when it is the repository root, or when the tree holds more than
   ``MAX_CONTEXT`` files, so that a commit stays fast).
 
-Findings are still reported only for the staged files; context files never fail a commit.
+Findings are still reported only for the staged files; context files never fail a commit.  A staged
+kustomization, or a chart's Chart.yaml / values file, can change every object it renders, so it
+stands for all of them (as a staged ``.tfvars`` file stands for its module).
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ def manifest_scan(path: Path, excludes: tuple[str, ...], top: Path) -> tuple[lis
         return [str(rendered)], [], rendered.resolve()
     context = [p for p in _tree(path.parent, top, excludes) if p.resolve() != path.resolve()]
     return [str(path), *map(str, context)], [p.resolve() for p in context], None
+
+
+def stands_for_render(path: Path, rendered: Path | None) -> bool:
+    """Whether the staged ``path`` changes every object of the render ``rendered`` (the kustomization
+    itself; a chart's Chart.yaml or a values file at the chart's root)."""
+    if rendered is None or path.resolve().parent != rendered.parent:
+        return False
+    return path.resolve() == rendered or (rendered.name == "Chart.yaml" and path.name.startswith("values"))
 
 
 def rendered_root(directory: Path, top: Path) -> Path | None:
