@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, require_shared
-from soc2gate.commands.outputs import output_targets
+from soc2gate.commands.report_targets import output_targets
 from soc2gate.config import discover_config
 from soc2gate.errors import UsageError
 

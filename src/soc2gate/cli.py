@@ -46,6 +46,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
+@click.option("--allow-empty", is_flag=True, default=None, help="A run that evaluated nothing passes (default: SYS-005).")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
 @click.option("--config", "config_path", default=None,
               help="Configuration file (default: .soc2gate.yaml found from the scanned path up to the repository root).")
@@ -89,7 +90,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     text_options = _text_options(options)
     targets = output_targets(formats, outputs)
     require_paths(paths)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer.read(api.MAX_STDIN_BYTES + 1) if "-" in paths else None  # bounded: refused past it
     scan_options = api.ScanOptions(
         paths=tuple(p for p in paths if p != "-"),
         stdin=stdin,
@@ -112,7 +113,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
 
 def output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    from soc2gate.commands.outputs import output_targets as pair
+    from soc2gate.commands.report_targets import output_targets as pair
 
     return pair(formats, outputs, FORMATS)
 
@@ -166,11 +167,10 @@ def write_reports(result: Any, targets: list[tuple[str, str | None]], text_optio
 
 
 def write_file(output: str, text: str) -> None:
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    """Write a report to ``output`` through a temporary file and a rename (never through a symlink)."""
+    from soc2gate.commands.output import write_file as replace_file
+
+    replace_file(output, text)
 
 
 def main() -> None:

@@ -70,10 +70,14 @@ def discover_config(scanned: Sequence[str] = (), cwd: Path | None = None) -> Pat
     cwd = cwd or Path.cwd()
     for directory in _upwards(scanned, cwd):
         candidate = directory / DEFAULT_NAME
-        if candidate.is_file():
+        if _present(candidate):
             return _shown(candidate, cwd)
     default = cwd / DEFAULT_NAME
-    return _shown(default, cwd) if default.is_file() else None
+    return _shown(default, cwd) if _present(default) else None
+
+
+def _present(path: Path) -> bool:
+    return path.is_file() or path.is_symlink()  # a link to a device is read, and refused
 
 
 def _upwards(scanned: Sequence[str], cwd: Path) -> list[Path]:
@@ -100,12 +104,15 @@ def _shown(path: Path, cwd: Path) -> Path:
 
 
 def _read(path: str) -> str:
+    """The configuration text: a regular file of at most 1 MiB (never blocks on a FIFO, never reads a device)."""
+    from soc2gate.parsers.textio import Limit, UnreadableInput, read_text
+
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise ConfigError(f"{path}: configuration file not found")
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        return read_text(Path(path), path, Limit(1024 * 1024, None)).text
+    except UnreadableInput as exc:
+        raise ConfigError(f"cannot read configuration: {exc}") from None
 
 
 def parse_config(text: str, path: str) -> Config:

@@ -39,3 +39,10 @@ def uncovered_types(policies: Sequence[Policy], resources: Sequence[Resource],
         if resource.span.file not in entry["files"]:
             entry["files"].append(resource.span.file)
     return sorted(found.values(), key=lambda e: (-e["count"], e["surface"], e["type"]))
+
+
+def run_context(config_path: str, bundle: Any, resources: Sequence[Resource]) -> dict[str, Any]:
+    """What every report states about a run: the configuration file used (or ``defaults``) and the
+    resource types no policy of ``bundle`` covers."""
+    sources = [text for _, text in bundle.modules]
+    return {"config_file": config_path or "defaults", "uncovered": uncovered_types(bundle.policies, resources, sources)}

@@ -59,11 +59,20 @@ def _section(title: str, findings: list[Finding], blocking: bool, layout: str, c
     return out + [""]
 
 
+ORDINARY_SKIP = "not an input type soc2gate reads"
+
+
 def _skipped(result: Result, color: bool) -> list[str]:
+    """Every path the run did not evaluate, with why (files of other types are only counted)."""
     if not result.skipped:
         return []
-    body = table([[(s.path, ""), (s.reason, "dim")] for s in result.skipped], color)
-    return [paint(f"Not evaluated ({len(result.skipped)})", "bold", color), *body, ""]
+    notable = [s for s in result.skipped if s.reason != ORDINARY_SKIP]
+    others = len(result.skipped) - len(notable)
+    lines = [paint("Not evaluated", "bold", color)]
+    lines.extend(f"  {s.path}: {s.reason}" for s in notable)
+    if others:
+        lines.append(f"  and {others} file(s) of other types (listed in the JSON report)")
+    return lines + [""]
 
 
 def uncovered(result: Result) -> list[dict]:
