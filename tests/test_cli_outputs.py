@@ -104,8 +104,9 @@ def test_config_found_from_the_scanned_path_up_to_the_repository_root(tmp_path: 
     (repo / "infra" / ".soc2gate.yaml").unlink()
     text = _soc2gate("scan", str(repo / "infra"), "--color", "never", cwd=repo)
     assert "config: .soc2gate.yaml" in text.stdout and text.returncode == 0  # fail_on critical from the root
-    none = _soc2gate("scan", str(repo / "infra"), "--color", "never", "--config", "/dev/null", cwd=tmp_path)
-    assert "config: /dev/null" in none.stdout
+    (tmp_path / "empty.yaml").write_text("")
+    chosen = _soc2gate("scan", str(repo / "infra"), "--color", "never", "--config", "empty.yaml", cwd=tmp_path)
+    assert "config: empty.yaml" in chosen.stdout and chosen.returncode == 1  # --config wins over discovery
 
 
 def test_defaults_are_named_and_uncovered_types_listed(tmp_path: Path) -> None:

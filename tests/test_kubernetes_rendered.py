@@ -98,18 +98,20 @@ def test_a_kustomization_that_cannot_build_is_an_error_on_it(tmp_path: Path) -> 
 def test_without_a_renderer_directories_are_listed_and_strict_fails(tmp_path: Path) -> None:
     app = _guestbook_overlay(tmp_path)
     bare = str(Path(sys.executable).parent)  # python only: no kubectl, kustomize or helm
-    code, report = _scan(str(app), path_env=bare, cwd=tmp_path)
+    empty, _ = _scan(str(app), path_env=bare, cwd=tmp_path)
+    assert empty == 1  # nothing at all was evaluated: the empty-run rule (SYS-005) fails it
+    code, report = _scan(str(app), "--allow-empty", path_env=bare, cwd=tmp_path)
     reasons = {s["path"]: s["reason"] for s in report["skipped"]}
     assert code == 0 and reasons["app"].startswith("Kustomize directory: install kubectl")
     assert [f["outcome"] for f in report["findings"]] == ["inconclusive"]
-    strict, _ = _scan(str(app), "--strict", path_env=bare, cwd=tmp_path)
+    strict, _ = _scan(str(app), "--strict", "--allow-empty", path_env=bare, cwd=tmp_path)
     assert strict == 1
 
 
 def test_helm_chart_without_helm_is_skipped_with_the_reason_not_an_error() -> None:
     bare = str(Path(sys.executable).parent)  # no helm on this PATH, whatever the machine has
-    code, report = _scan(str(GOAT_CHART), path_env=bare)
+    code, report = _scan(str(GOAT_CHART), "--allow-empty", path_env=bare)  # the chart is all this run names
     assert code == 0 and [s["reason"] for s in report["skipped"] if s["path"].endswith("metadata-db")] == [NO_HELM]
     assert [(f["policy"], f["outcome"]) for f in report["findings"]] == [("SYS-005", "inconclusive")]
-    strict, _ = _scan(str(GOAT_CHART), "--strict", path_env=bare)
+    strict, _ = _scan(str(GOAT_CHART), "--strict", "--allow-empty", path_env=bare)
     assert strict == 1

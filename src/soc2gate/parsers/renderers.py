@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from soc2gate.discovery import KUSTOMIZATION_NAMES
+from soc2gate.discovery import CHART_FILE, KUSTOMIZATION_NAMES  # noqa: F401 - CHART_FILE is part of this API
 
 DEFAULT_TIMEOUT_S = 60.0
 NO_KUSTOMIZE = "Kustomize directory: install kubectl (or kustomize) to render and evaluate it"
