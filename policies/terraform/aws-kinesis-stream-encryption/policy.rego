@@ -32,5 +32,5 @@ deny contains tf.fail(r, "encryption_type", "stream is not encrypted: set encryp
 deny contains tf.fail(r, "kms_key_id", "stream uses KMS encryption without a kms_key_id") if {
 	some r in tf.resources("aws_kinesis_stream")
 	upper(sprintf("%v", [tf.attr(r, "encryption_type")])) == "KMS"
-	not tf.is_set(tf.attr(r, "kms_key_id"))
+	not tf.known_set(r, "kms_key_id")
 }
