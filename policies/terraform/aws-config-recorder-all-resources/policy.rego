@@ -3,7 +3,10 @@
 # description: >-
 #   aws_config_configuration_recorder must not set recording_group.all_supported = false or
 #   include_global_resource_types = false (both default true), so configuration history covers
-#   the whole account, IAM included.
+#   the whole account, IAM included; and it must be started: a linked
+#   aws_config_configuration_recorder_status with is_enabled = true. Without a recorder status
+#   the recorder is created stopped and records nothing (is_enabled defaults to false,
+#   mappings/terraform-defaults.yaml).
 # custom:
 #   id: TF-061
 #   severity: low
@@ -29,4 +32,25 @@ deny contains tf.fail(r, sprintf("recording_group.%s", [flag]), sprintf("Config 
 	some r in tf.resources("aws_config_configuration_recorder")
 	some flag in ["all_supported", "include_global_resource_types"]
 	tf.is_false(object.get(tf.block(r.attributes, "recording_group"), flag, null))
+}
+
+status_type := "aws_config_configuration_recorder_status"
+
+deny contains tf.fail(r, sprintf("links.%s", [status_type]), "Config recorder is never started: add an aws_config_configuration_recorder_status with is_enabled = true") if {
+	some r in tf.resources("aws_config_configuration_recorder")
+	count(tf.links(r, status_type)) == 0
+	not tf.is_true(tf.default_of(status_type, "is_enabled"))
+}
+
+deny contains tf.fail(r, sprintf("links.%s", [status_type]), sprintf("Config recorder is stopped (%s is_enabled is not true)", [s.address])) if {
+	some r in tf.resources("aws_config_configuration_recorder")
+	some s in tf.links(r, status_type)
+	not object.get(s, "unknown", {}).is_enabled
+	not tf.is_true(object.get(s.attributes, "is_enabled", tf.default_of(status_type, "is_enabled")))
+}
+
+inconclusive contains {"resource": r.id, "path": sprintf("links.%s", [status_type]), "message": msg, "expression": s.unknown.is_enabled} if {
+	some r in tf.resources("aws_config_configuration_recorder")
+	some s in tf.links(r, status_type)
+	msg := sprintf("%s: whether %s starts the recorder depends on %s", [r.address, s.address, s.unknown.is_enabled])
 }

@@ -1,0 +1,186 @@
+"""Pure part of the checkov differential benchmark: verdict tables, comparison, classification.
+
+A *row* is one verdict on one resource of one target: a target is a policy fixture
+(``fixture:<policy slug>/<kind>/<name>``) or a file of the real corpus (``real:<relative path>``).
+Resources are compared by address without module prefixes and instance keys, and the verdicts
+of every instance/module call of a resource are folded: any failure is a failure.
+
+Used by ``differential_checkov.py`` (which runs both tools) and by
+``tests/test_differential_claims.py`` (which checks METADATA claims against the committed results).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+_MODULES = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+# Classes of a disagreement (benchmarks/differential/classified.yaml).
+CLASSES = ("soc2gate bug", "checkov bug", "deliberate difference", "fixture artefact")
+TOLERATED_FOR_EQUIVALENTS = ("checkov bug", "fixture artefact")
+
+
+def resource_key(address: str) -> str:
+    return _INDEX.sub("", _MODULES.sub("", address))
+
+
+def fold(rows: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str, str], str]:
+    """(id, target, resource, verdict) rows -> one verdict per (id, target, resource key)."""
+    rank = {"fail": 3, "inconclusive": 2, "pass": 1}
+    folded: dict[tuple[str, str, str], str] = {}
+    for check, target, resource, verdict in rows:
+        if verdict not in rank:
+            continue
+        key = (check, target, resource_key(resource))
+        if rank[verdict] > rank.get(folded.get(key, ""), 0):
+            folded[key] = verdict
+    return folded
+
+
+@dataclass
+class Pair:
+    """soc2gate policy vs one checkov check."""
+
+    policy: str
+    check: str
+    claim: str  # "equivalent" | "related"
+    agree: int = 0
+    inconclusive: int = 0
+    only_soc2gate: int = 0
+    only_checkov: int = 0
+
+    def as_dict(self, disagreements: list[dict[str, str]]) -> dict[str, Any]:
+        return {"policy": self.policy, "checkov": self.check, "claim": self.claim, "agree": self.agree,
+                "disagree": len(disagreements), "inconclusive": self.inconclusive,
+                "only_soc2gate": self.only_soc2gate, "only_checkov": self.only_checkov,
+                "disagreements": disagreements}
+
+
+def compare(claims: dict[str, dict[str, list[str]]], native: dict[tuple[str, str, str], str],
+            checkov: dict[tuple[str, str, str], str]) -> list[dict[str, Any]]:
+    """Every claimed (policy, check) pair: counts and the disagreements, resource by resource."""
+    by_policy: dict[str, dict[tuple[str, str], str]] = {}
+    for (policy, target, resource), verdict in native.items():
+        by_policy.setdefault(policy, {})[(target, resource)] = verdict
+    by_check: dict[str, dict[tuple[str, str], str]] = {}
+    for (check, target, resource), verdict in checkov.items():
+        by_check.setdefault(check, {})[(target, resource)] = verdict
+    pairs = []
+    for policy in sorted(claims):
+        for claim, key in (("equivalent", "checkov"), ("related", "related_checkov")):
+            for check in claims[policy].get(key, []):
+                pairs.append(_pair(Pair(policy, check, claim), by_policy.get(policy, {}), by_check.get(check, {})))
+    return pairs
+
+
+def _pair(pair: Pair, mine: dict[tuple[str, str], str], theirs: dict[tuple[str, str], str]) -> dict[str, Any]:
+    disagreements = []
+    for where in sorted(set(mine) | set(theirs)):
+        ours, other = mine.get(where), theirs.get(where)
+        if ours is None:
+            pair.only_checkov += 1
+        elif other is None:
+            pair.only_soc2gate += 1
+        elif ours == "inconclusive":
+            pair.inconclusive += 1
+        elif ours == other:
+            pair.agree += 1
+        else:
+            disagreements.append({"target": where[0], "resource": where[1], "soc2gate": ours, "checkov": other})
+    return pair.as_dict(disagreements)
+
+
+@dataclass(frozen=True)
+class Classification:
+    policy: str
+    checkov: str
+    target: str
+    resource: str
+    kind: str
+    reason: str
+
+    def matches(self, policy: str, check: str, item: dict[str, str]) -> bool:
+        return (self.policy == policy and self.checkov == check and fnmatch.fnmatchcase(item["target"], self.target)
+                and fnmatch.fnmatchcase(item["resource"], self.resource))
+
+
+def load_classifications(path: Path) -> list[Classification]:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = []
+    for index, entry in enumerate(data.get("classified") or []):
+        kind = entry.get("class")
+        if kind not in CLASSES or not str(entry.get("reason", "")).strip():
+            raise ValueError(f"{path}: classified[{index}] needs `class` (one of {', '.join(CLASSES)}) and a `reason`")
+        found.append(Classification(str(entry["policy"]), str(entry["checkov"]), str(entry.get("target", "*")),
+                                    str(entry.get("resource", "*")), kind, str(entry["reason"]).strip()))
+    return found
+
+
+def classify(pairs: list[dict[str, Any]], notes: list[Classification]) -> list[dict[str, Any]]:
+    """Annotate every disagreement with the first classification that matches it (or none)."""
+    for pair in pairs:
+        for item in pair["disagreements"]:
+            note = next((n for n in notes if n.matches(pair["policy"], pair["checkov"], item)), None)
+            item["class"] = note.kind if note else "unclassified"
+            if note:
+                item["reason"] = note.reason
+    return pairs
+
+
+def claim_problems(claims: dict[str, dict[str, list[str]]], results: dict[str, Any],
+                   notes: list[Classification]) -> list[str]:
+    """Why the METADATA claims are not backed by the measured, classified results (empty: they are)."""
+    measured = {(p["policy"], p["checkov"]): p for p in results.get("pairs", [])}
+    problems = []
+    for policy, claim in sorted(claims.items()):
+        for check in claim.get("checkov", []):
+            pair = measured.get((policy, check))
+            if pair is None or pair["claim"] != "equivalent":
+                problems.append(f"{policy} claims {check} as equivalent but the results do not measure it as such: "
+                                "re-run benchmarks/differential_checkov.py")
+                continue
+            problems.extend(_equivalent_problems(pair, notes))
+    for note in notes:
+        if note.kind == "soc2gate bug":
+            pair = measured.get((note.policy, note.checkov))
+            if pair and any(note.matches(note.policy, note.checkov, d) for d in pair["disagreements"]):
+                problems.append(f"{note.policy}/{note.checkov}: classified a soc2gate bug but still disagrees "
+                                f"on {note.target}: fix the policy")
+    return problems
+
+
+def _equivalent_problems(pair: dict[str, Any], notes: list[Classification]) -> list[str]:
+    problems = []
+    if pair["agree"] + pair["disagree"] == 0:
+        problems.append(f"{pair['policy']} claims {pair['checkov']} as equivalent but no resource was judged by both")
+    for item in pair["disagreements"]:
+        note = next((n for n in notes if n.matches(pair["policy"], pair["checkov"], item)), None)
+        where = f"{item['target']} {item['resource']} (soc2gate {item['soc2gate']}, checkov {item['checkov']})"
+        if note is None:
+            problems.append(f"{pair['policy']} claims {pair['checkov']} as equivalent; unclassified disagreement: {where}")
+        elif note.kind not in TOLERATED_FOR_EQUIVALENTS:
+            problems.append(f"{pair['policy']}/{pair['checkov']}: {where} is a {note.kind}: "
+                            + ("fix the policy" if note.kind == "soc2gate bug" else "make the claim related_checkov"))
+    return problems
+
+
+def policy_claims(policies: Iterable[Any]) -> dict[str, dict[str, list[str]]]:
+    """{policy id: {"checkov": [...], "related_checkov": [...]}} for Terraform policies with any claim."""
+    claims = {}
+    for policy in policies:
+        related = list(getattr(policy, "related_checkov", {}) or {})
+        if policy.surface == "terraform" and (policy.checkov or related):
+            claims[policy.id] = {"checkov": list(policy.checkov), "related_checkov": related}
+    return claims
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
