@@ -89,8 +89,16 @@ def checkov_rows(text: str, root: Path) -> list[list[str]]:
                     relative = file.resolve().relative_to(root.resolve()).as_posix()
                 except ValueError:
                     continue
-                rows.add((item["check_id"], relative, item["resource"], verdict))
+                rows.add((item["check_id"], relative, provider_address(item["resource"]), verdict))
     return [list(r) for r in sorted(rows)]
+
+
+def provider_address(resource: str) -> str:
+    """checkov names a provider block `aws.default` (or `aws.<alias>`); soc2gate `provider.aws`."""
+    first, _, rest = resource.partition(".")
+    if rest and "_" not in first and not resource.startswith(("module.", "data.")):
+        return f"provider.{first}" + ("" if rest == "default" else f".{rest}")
+    return resource
 
 
 def run_checkov(binary: str, root: Path, dirs: list[str], checks: list[str] | None) -> list[list[str]]:
@@ -106,12 +114,12 @@ def run_checkov(binary: str, root: Path, dirs: list[str], checks: list[str] | No
     return checkov_rows(done.stdout, root)
 
 
-def checkov_on_fixtures(binary: str, targets: dict[str, Path], checks: list[str]) -> list[list[str]]:
+def checkov_on_fixtures(binary: str, targets: dict[str, Path], checks: list[str], reuse: bool) -> list[list[str]]:
     cache = RESULTS / "checkov_fixtures.json"
     digest = _digest(targets, checks)
     if cache.is_file():
         cached = json.loads(cache.read_text())
-        if cached.get("digest") == digest:
+        if cached.get("digest") == digest or reuse:
             return cached["rows"]
     with tempfile.TemporaryDirectory(prefix="soc2gate-diff-") as tmp:
         root = Path(tmp)
@@ -168,17 +176,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkov-bin", default=DEFAULT_CHECKOV)
     parser.add_argument("--refresh-real", action="store_true", help="re-run checkov on the real corpus")
     parser.add_argument("--no-real", action="store_true", help="fixtures only")
+    parser.add_argument("--reuse-fixture-cache", action="store_true",
+                        help="compare with the cached checkov fixture results even if fixtures changed (iteration only)")
     args = parser.parse_args(argv)
     gate = load_gate()
     claims = policy_claims(gate.bundle.policies)
     checks = sorted({c for claim in claims.values() for key in claim for c in claim[key]})
     targets = {k: v for k, v in fixture_targets(gate.bundle.policies).items()}
-    ck_rows = checkov_on_fixtures(args.checkov_bin, targets, checks)
+    ck_rows = checkov_on_fixtures(args.checkov_bin, targets, checks, args.reuse_fixture_cache)
     rows = native_rows(gate, targets, real=False)
     if not args.no_real:
         ck_rows += checkov_on_real(args.checkov_bin, args.refresh_real)
         rows += native_rows(gate, {d: REAL / d for d in REAL_DIRS}, real=True)
-    pairs = compare(claims, fold(rows), fold((c, t, r, v) for c, t, r, v in ck_rows))
+    pairs = compare(claims, fold(rows), fold((c, t, provider_address(r), v) for c, t, r, v in ck_rows))
     notes = load_classifications(CLASSIFIED)
     results = {"corpus": "policy fixtures" + ("" if args.no_real else " + ../shared/corpora/real"),
                "claims": claims, "pairs": classify(pairs, notes)}

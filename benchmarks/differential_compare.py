@@ -64,7 +64,12 @@ class Pair:
 
 def compare(claims: dict[str, dict[str, list[str]]], native: dict[tuple[str, str, str], str],
             checkov: dict[tuple[str, str, str], str]) -> list[dict[str, Any]]:
-    """Every claimed (policy, check) pair: counts and the disagreements, resource by resource."""
+    """Every claim: counts and the disagreements, resource by resource.
+
+    The equivalent checks of a policy are compared together (``CKV_A+CKV_B``): the policy claims to
+    fail exactly where any of them fails (a password policy is every one of its rules); each related
+    check is compared alone, for information.
+    """
     by_policy: dict[str, dict[tuple[str, str], str]] = {}
     for (policy, target, resource), verdict in native.items():
         by_policy.setdefault(policy, {})[(target, resource)] = verdict
@@ -73,10 +78,24 @@ def compare(claims: dict[str, dict[str, list[str]]], native: dict[tuple[str, str
         by_check.setdefault(check, {})[(target, resource)] = verdict
     pairs = []
     for policy in sorted(claims):
-        for claim, key in (("equivalent", "checkov"), ("related", "related_checkov")):
-            for check in claims[policy].get(key, []):
-                pairs.append(_pair(Pair(policy, check, claim), by_policy.get(policy, {}), by_check.get(check, {})))
+        mine = by_policy.get(policy, {})
+        equivalent = claims[policy].get("checkov", [])
+        if equivalent:
+            pairs.append(_pair(Pair(policy, "+".join(equivalent), "equivalent"), mine,
+                               combined([by_check.get(c, {}) for c in equivalent])))
+        for check in claims[policy].get("related_checkov", []):
+            pairs.append(_pair(Pair(policy, check, "related"), mine, by_check.get(check, {})))
     return pairs
+
+
+def combined(verdicts: list[dict[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
+    """Fail where any check fails, pass where every check that judged the resource passes."""
+    result: dict[tuple[str, str], str] = {}
+    for table in verdicts:
+        for where, verdict in table.items():
+            if result.get(where) != "fail":
+                result[where] = verdict
+    return result
 
 
 def _pair(pair: Pair, mine: dict[tuple[str, str], str], theirs: dict[tuple[str, str], str]) -> dict[str, Any]:
@@ -106,7 +125,8 @@ class Classification:
     reason: str
 
     def matches(self, policy: str, check: str, item: dict[str, str]) -> bool:
-        return (self.policy == policy and self.checkov == check and fnmatch.fnmatchcase(item["target"], self.target)
+        return (self.policy == policy and self.checkov in (check, *check.split("+"))
+                and fnmatch.fnmatchcase(item["target"], self.target)
                 and fnmatch.fnmatchcase(item["resource"], self.resource))
 
 
@@ -141,17 +161,19 @@ def claim_problems(claims: dict[str, dict[str, list[str]]], results: dict[str, A
     measured = {(p["policy"], p["checkov"]): p for p in results.get("pairs", [])}
     problems = []
     for policy, claim in sorted(claims.items()):
-        for check in claim.get("checkov", []):
-            pair = measured.get((policy, check))
-            if pair is None or pair["claim"] != "equivalent":
-                problems.append(f"{policy} claims {check} as equivalent but the results do not measure it as such: "
-                                "re-run benchmarks/differential_checkov.py")
-                continue
-            problems.extend(_equivalent_problems(pair, notes))
+        if not claim.get("checkov"):
+            continue
+        label = "+".join(claim["checkov"])
+        pair = measured.get((policy, label))
+        if pair is None or pair["claim"] != "equivalent":
+            problems.append(f"{policy} claims {label} as equivalent but the results do not measure it as such: "
+                            "re-run benchmarks/differential_checkov.py")
+            continue
+        problems.extend(_equivalent_problems(pair, notes))
     for note in notes:
         if note.kind == "soc2gate bug":
-            pair = measured.get((note.policy, note.checkov))
-            if pair and any(note.matches(note.policy, note.checkov, d) for d in pair["disagreements"]):
+            pairs = [p for (policy, _), p in measured.items() if policy == note.policy]
+            if any(note.matches(p["policy"], p["checkov"], d) for p in pairs for d in p["disagreements"]):
                 problems.append(f"{note.policy}/{note.checkov}: classified a soc2gate bug but still disagrees "
                                 f"on {note.target}: fix the policy")
     return problems

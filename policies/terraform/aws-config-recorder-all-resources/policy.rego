@@ -1,9 +1,10 @@
 # METADATA
 # title: AWS Config records every supported resource type
 # description: >-
-#   aws_config_configuration_recorder must not set recording_group.all_supported = false or
-#   include_global_resource_types = false (both default true), so configuration history covers
-#   the whole account, IAM included; and it must be started: a linked
+#   aws_config_configuration_recorder must record every supported resource type, global ones
+#   (IAM) included: recording_group.all_supported must not be false (default true) and
+#   include_global_resource_types must be true (API default false, so an absent recording_group
+#   fails; defaults in mappings/terraform-defaults.yaml); and the recorder must be started: a linked
 #   aws_config_configuration_recorder_status with is_enabled = true. Without a recorder status
 #   the recorder is created stopped and records nothing (is_enabled defaults to false,
 #   mappings/terraform-defaults.yaml).
@@ -28,10 +29,11 @@ package soc2gate.policies.terraform.aws_config_recorder_all_resources
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, sprintf("recording_group.%s", [flag]), sprintf("Config recorder sets %s = false", [flag])) if {
+deny contains tf.fail(r, sprintf("recording_group.%s", [flag]), sprintf("Config recorder does not set %s = true", [flag])) if {
 	some r in tf.resources("aws_config_configuration_recorder")
 	some flag in ["all_supported", "include_global_resource_types"]
-	tf.is_false(object.get(tf.block(r.attributes, "recording_group"), flag, null))
+	path := sprintf("recording_group.%s", [flag])
+	not tf.is_true(tf.value(r, tf.block(r.attributes, "recording_group"), flag, path))
 }
 
 status_type := "aws_config_configuration_recorder_status"
