@@ -27,7 +27,8 @@ TOLERATED_FOR_EQUIVALENTS = ("checkov bug", "fixture artefact")
 
 
 def resource_key(address: str) -> str:
-    return _INDEX.sub("", _MODULES.sub("", address))
+    """No module prefix, no instance key, no `data.` (checkov names data sources without it)."""
+    return _INDEX.sub("", _MODULES.sub("", address)).removeprefix("data.")
 
 
 def fold(rows: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str, str], str]:

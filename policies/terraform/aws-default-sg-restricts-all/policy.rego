@@ -15,7 +15,9 @@
 #   controls:
 #     CC6.1: Resources are not reachable through an implicit catch-all group.
 #     CC6.6: Unintended network paths through the default group are closed.
-#   checkov: [CKV2_AWS_12]
+#   checkov: []
+#   related_checkov:
+#     CKV2_AWS_12: checkov judges aws_vpc and fails a VPC whose default group Terraform does not manage; soc2gate judges the managed default group and rules attached to it
 #   kics: [9a4ef195-74b9-4c58-b8ed-2b2fe4353a75]
 #   remediation: |
 #     resource "aws_default_security_group" "default" {

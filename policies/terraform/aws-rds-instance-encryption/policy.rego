@@ -15,7 +15,9 @@
 #   controls:
 #     CC6.1: Encryption at rest is a logical access safeguard over stored information.
 #     C1.1: Confidential information at rest is protected from disclosure.
-#   checkov: [CKV_AWS_16]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_16: checkov requires storage_encrypted = true and fails read replicas; soc2gate also accepts a kms_key_id that is certainly set and leaves replicas to their source
 #   kics: [08bd0760-8752-44e1-9779-7bb369b2b4e4]
 #   remediation: |
 #     resource "aws_db_instance" "db" {
