@@ -12,6 +12,8 @@
 #     C1.1: Confidential information at rest is protected from disclosure.
 #   checkov: [CKV_AWS_43]
 #   kics: [862fe4bf-3eec-4767-a517-40f378886b88]
+#   related_kics:
+#     5c6dd5e7-1fe0-4cae-8f81-4c122717cef3: judged on aws_kinesis_firehose_delivery_stream; soc2gate judges aws_kinesis_stream
 #   remediation: |
 #     resource "aws_kinesis_stream" "events" {
 #       name            = "events"
