@@ -1,14 +1,14 @@
 # METADATA
 # title: S3 buckets encrypt data at rest
 # description: >-
-#   S3 data must be encrypted at rest with a documented algorithm. Since January 2023 Amazon S3
-#   encrypts every new object with SSE-S3 when a bucket has no default encryption configuration
-#   (mappings/terraform-defaults.yaml), and SSE-S3 meets the CC6.1/C1.1 requirement of
-#   encryption at rest: a bucket without a configuration passes. A configuration, inline
-#   (provider v3) or a linked aws_s3_bucket_server_side_encryption_configuration (v4+), must
-#   name an sse_algorithm the provider documents (AES256, aws:kms, aws:kms:dsse); a rule without
-#   one, or any other value (`sse_algorithm = "metallica"`), fails. Requiring customer-managed
-#   KMS keys is a stricter, separate choice.
+#   Every S3 bucket must declare default server-side encryption, inline (provider v3) or through
+#   a linked aws_s3_bucket_server_side_encryption_configuration (v4+), naming an sse_algorithm
+#   the provider documents (AES256, aws:kms, aws:kms:dsse); a rule without one, or any other
+#   value (`sse_algorithm = "metallica"`), fails. Since January 2023 S3 encrypts new objects with
+#   SSE-S3 when nothing is declared (mappings/terraform-defaults.yaml records it), but this
+#   policy deliberately sits on the stricter side: CC6.1/C1.1 evidence is a reviewed control in
+#   the configuration, and an undeclared service default is neither reviewed nor able to
+#   require KMS keys. Requiring customer-managed keys is a separate, stricter choice.
 # custom:
 #   id: TF-001
 #   severity: high
@@ -16,7 +16,9 @@
 #   controls:
 #     CC6.1: Encryption at rest is a logical access safeguard over stored information.
 #     C1.1: Confidential data stored in buckets is protected from disclosure.
-#   checkov: [CKV_AWS_19]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_19: checkov accepts a bucket that declares no encryption (the SSE-S3 service default) and rejects aws:kms:dsse; soc2gate requires a declared, documented algorithm
 #   kics: []
 #   remediation: |
 #     resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
@@ -38,6 +40,13 @@ algorithm_path := "rule.apply_server_side_encryption_by_default.sse_algorithm"
 inline_path := concat(".", ["server_side_encryption_configuration", algorithm_path])
 
 linked_type := "aws_s3_bucket_server_side_encryption_configuration"
+
+deny contains tf.fail(r, "server_side_encryption_configuration", "bucket declares no default server-side encryption (the SSE-S3 service default is not a reviewed control)") if {
+	some r in tf.resources("aws_s3_bucket")
+	count(tf.blocks(r.attributes, "server_side_encryption_configuration")) == 0
+	count(tf.links(r, linked_type)) == 0
+	not tf.unknown(r, sprintf("links.%s", [linked_type]))
+}
 
 deny contains tf.fail(r, inline_path, message(algorithm)) if {
 	some r in tf.resources("aws_s3_bucket")
@@ -77,4 +86,13 @@ message(null) := "the encryption configuration names no sse_algorithm"
 
 message(algorithm) := sprintf("sse_algorithm %q is not a documented S3 algorithm (AES256, aws:kms, aws:kms:dsse)", [algorithm]) if {
 	algorithm != null
+}
+
+inconclusive contains {"resource": r.id, "path": key, "message": msg, "expression": r.unknown[key]} if {
+	some r in tf.resources("aws_s3_bucket")
+	count(tf.blocks(r.attributes, "server_side_encryption_configuration")) == 0
+	count(tf.links(r, linked_type)) == 0
+	key := sprintf("links.%s", [linked_type])
+	tf.unknown(r, key)
+	msg := sprintf("%s: an encryption configuration names its bucket through an unresolved value", [r.address])
 }
