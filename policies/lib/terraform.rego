@@ -21,6 +21,9 @@ fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [
 # at or under `path` are unknown: the engine reports it as a failure, not inconclusive.
 fail_certain(r, path, msg) := object.union(fail(r, path, msg), {"certain": true})
 
+# A finding on resource r reported at `line` (e.g. the linked resource that decided it).
+fail_at(r, path, msg, line) := object.union(fail(r, path, msg), {"line": line})
+
 # The list of nested blocks named `name` (HCL gives lists, .tf.json may give one object).
 blocks(obj, name) := b if {
 	b := obj[name]

@@ -16,7 +16,9 @@
 #     CC6.1: Encryption at rest is a logical access safeguard over stored information.
 #     C1.1: Confidential information at rest is protected from disclosure.
 #   checkov: [CKV_AWS_8]
-#   kics: [4de9de27-254e-424f-bd70-4c1e95790838]
+#   kics: []
+#   related_kics:
+#     4de9de27-254e-424f-bd70-4c1e95790838: KICS judges only the block devices a launch configuration declares; soc2gate also fails an absent root_block_device (the provider default is unencrypted)
 #   remediation: |
 #     resource "aws_instance" "app" {
 #       ami           = "ami-0abcdef1234567890"
