@@ -17,7 +17,9 @@
 #     CC3.4: Changes that could affect internal control are identified.
 #     CC7.2: Configuration drift is monitored.
 #   inconclusive_if_unknown: [recording_group.all_supported, recording_group.include_global_resource_types]
-#   checkov: [CKV2_AWS_48]
+#   checkov: []
+#   related_checkov:
+#     CKV2_AWS_48: checkov checks include_global_resource_types only; soc2gate also requires every supported type and a started recorder (aws_config_configuration_recorder_status)
 #   kics: []
 #   remediation: |
 #     recording_group {

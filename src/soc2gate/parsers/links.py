@@ -77,7 +77,7 @@ def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list
     referenced = child.meta.get("refs", {}).get(rule.attribute)
     if referenced and referenced.split(".")[0] in rule.parents:
         prefix = child.meta.get("module", "")
-        address = (prefix + "." if prefix else "") + referenced
+        address = _INDEX.sub("", (prefix + "." if prefix else "") + referenced)
         if address in by_address:
             return [by_address[address]], ""
     raw = child.meta.get("raw", {}).get(rule.attribute)
@@ -86,7 +86,7 @@ def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list
         match = _REFERENCE.match(parts[0]) if len(parts) == 1 else None
         if match:
             prefix = child.meta.get("module", "")
-            address = (prefix + "." if prefix else "") + f"{match.group(1)}.{match.group(2)}"
+            address = _INDEX.sub("", (prefix + "." if prefix else "") + f"{match.group(1)}.{match.group(2)}")
             if address in by_address and match.group(1) in rule.parents:
                 return [by_address[address]], ""
             if address in by_address:
