@@ -113,7 +113,7 @@ block_statement(s) := n if {
 		"not_principals": [id | some p in blocks(s, "not_principals"); some id in block_identifiers(p)],
 		"conditional": count(blocks(s, "condition")) > 0,
 		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in blocks(s, "condition")],
-		"conditions": [{"op": lower(sprintf("%v", [object.get(c, "test", "")])), "key": lower(sprintf("%v", [object.get(c, "variable", "")])), "values": as_list(object.get(c, "values", []))} |
+		"conditions": [condition(sprintf("%v", [object.get(c, "test", "")]), sprintf("%v", [object.get(c, "variable", "")]), object.get(c, "values", [])) |
 			some c in blocks(s, "condition")
 		],
 	}
@@ -125,11 +125,14 @@ json_condition_keys(c) := [cond.key | some cond in json_conditions(c)]
 # {"StringEquals": {"aws:SourceVpc": "vpc-1"}} -> [{"op": "stringequals", "key": "aws:sourcevpc", "values": ["vpc-1"]}]
 json_conditions(c) := [cond |
 	is_object(c)
-	some operator, entries in c
-	is_object(entries)
-	some name, value in entries
-	cond := {"op": lower(operator), "key": lower(name), "values": as_list(value)}
+	some cop in object.keys(c)
+	is_object(c[cop])
+	some cond in operator_conditions(cop, c[cop])
 ]
+
+operator_conditions(op, entries) := [condition(op, ckey, entries[ckey]) | some ckey in object.keys(entries)]
+
+condition(op, key, values) := {"op": lower(op), "key": lower(key), "values": as_list(values)}
 
 block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in as_list(object.get(p, "identifiers", []))]
 

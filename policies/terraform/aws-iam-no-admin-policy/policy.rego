@@ -92,26 +92,24 @@ deny contains tf.fail_certain(r, "statement", message) if {
 
 # A statement with unresolved parts that could still grant "*" on "*" is inconclusive (never a
 # failure): known actions such as ["kms:Decrypt"] cannot become "*" whatever the resource is.
-inconclusive contains unresolved(p.r, p.path, s) if {
+inconclusive contains {"resource": p.r.id, "path": p.path, "message": unresolved_message(p.r), "expression": expression} if {
 	some p in parsed
 	not any_admin(p.statements)
 	some s in p.statements
 	could_be_admin(s)
+	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
 }
 
-inconclusive contains unresolved(r, "statement", s) if {
+inconclusive contains {"resource": r.id, "path": "statement", "message": unresolved_message(r), "expression": expression} if {
 	some r in tf.resources("aws_iam_policy_document")
 	statements := iam.block_statements(r)
 	not any_admin(statements)
 	some s in statements
 	could_be_admin(s)
+	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
 }
 
-unresolved(r, path, s) := {
-	"resource": r.id, "path": path,
-	"message": sprintf("%s: a policy statement depends on unresolved values", [r.address]),
-	"expression": concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)]),
-}
+unresolved_message(r) := sprintf("%s: a policy statement depends on unresolved values", [r.address])
 
 could_be_admin(s) if {
 	s.unknown
