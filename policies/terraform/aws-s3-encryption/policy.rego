@@ -84,7 +84,7 @@ default_blocks(rule) := tf.blocks(rule, "apply_server_side_encryption_by_default
 
 message(null) := "the encryption configuration names no sse_algorithm"
 
-message(algorithm) := sprintf("sse_algorithm %q is not a documented S3 algorithm (AES256, aws:kms, aws:kms:dsse)", [algorithm]) if {
+message(algorithm) := sprintf("sse_algorithm \"%v\" is not a documented S3 algorithm (AES256, aws:kms, aws:kms:dsse)", [algorithm]) if {
 	algorithm != null
 }
 

@@ -47,7 +47,7 @@ deny contains tf.fail(r, "links.aws_s3_bucket_acl", sprintf("bucket is exposed b
 	public_acl_resource(link.attributes)
 }
 
-deny contains tf.fail(r, "acl", sprintf("acl %q is not a documented canned ACL", [r.attributes.acl])) if {
+deny contains tf.fail(r, "acl", sprintf("acl \"%v\" is not a documented canned ACL", [r.attributes.acl])) if {
 	some type in ["aws_s3_bucket", "aws_s3_bucket_acl"]
 	some r in tf.resources(type)
 	is_string(r.attributes.acl)
