@@ -56,6 +56,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
 
 
 class Gate:
@@ -134,19 +135,22 @@ class Gate:
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
     from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import MAX_DEPTH, too_deep
+    from soc2gate.engine.input_doc import unreadable
+    from soc2gate.engine.outcomes import line_for
 
     kept, problems = [], []
     for resource in resources:
-        if too_deep(resource):
-            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
-                                        f"{resource.span.location()}: {resource.address} is nested more than "
-                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
-                                        resource=resource.address))
-        else:
+        why = unreadable(resource)
+        if why is None:
             kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
     return kept, problems
 
 
@@ -172,19 +176,23 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
     """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
     if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
-        return options.engine, {}
+        return options.engine, dict(config.section("limits"))
     given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
     return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 
 
 def _collect(options: ScanOptions, config: Config) -> Collected:
+    from soc2gate.change.enrich import completer
+
     collect_options = CollectOptions(
         var_files=tuple(options.var_files) + tuple(config.relative(v) for v in config.get("var_files", [])),
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
-        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
-                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
+        complete_record=completer({"github_token": options.github_token, "github_api_url": options.github_api_url,
+                                   "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
+                                   "ci_run": dict(options.ci_run)}),
+        change_location=options.ci_run.get("workflow_file", ""),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -193,6 +201,14 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
     if not options.paths and not options.change_records:
         raise UsageError("nothing to scan: give at least one PATH")
     return collect(list(options.paths), collect_options)
+
+
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    from soc2gate.change.ci_run import from_environ
+
+    return from_environ(environ)
 
 
 def _categories(config: Config) -> tuple[str, ...]:
@@ -229,31 +245,63 @@ def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[lis
     return gate.waivers.listing(resources, gate.clock(now))
 
 
-def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
-                    now: datetime | None = None) -> Any:
-    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
+def record_evidence(result: Result, options: ScanOptions, url: str | None = None, key: str | None = None,
+                    now: datetime | None = None, password_env: str | None = None) -> Any:
+    """Append ``result`` to the evidence store (``--evidence``/``evidence.url``); None when none is set.
+
+    A store that cannot be reached or written is an error (exit 2): no success without its evidence.
+    """
     import os
 
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(options.config_path), directory, key)
+    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
 
 
-def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
-    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
+def _store(url: str, config_path: str | None, public_key: str | None, password_env: str | None) -> Any:
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+    chosen = evidence.settings(load_config(config_path), url, public_key=public_key, password_env=password_env)
+    assert chosen is not None
+    return chosen
 
 
-def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
-                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> dict:
+def verify_evidence(url: str, public_key: str | None = None, config_path: str | None = None,
+                    password_env: str | None = None) -> Any:
+    """Check every chain of the store at ``url``: order, links, deletions, signatures (with a public key)."""
+    from soc2gate import evidence
+
+    chosen = _store(url, config_path, public_key, password_env)
+    store = evidence.open_store(chosen.url, chosen.store)
+    try:
+        return evidence.verify_store(store, chosen.public_key)
+    finally:
+        store.close()
+
+
+def evidence_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None,
+                    password_env: str | None = None) -> dict:
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+    chosen = _store(url, config_path, public_key, password_env)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+
+
+def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
+    """Create or migrate a PostgreSQL evidence store's schema: (versions applied, current version)."""
+    from soc2gate.evidence.admin import init_store
+
+    return init_store(url, password_env)
+
+
+def copy_evidence(source: str, target: str, chain: str | None = None, public_key: str | None = None,
+                  password_env: str | None = None) -> dict[str, int]:
+    """Copy every chain of ``source`` into ``target`` after verifying it; hashes are preserved."""
+    from soc2gate.evidence.admin import copy_store
+
+    return copy_store(source, target, chain, public_key, password_env)

@@ -5,6 +5,7 @@ Exit codes: 0 passed, 1 gate failed, 2 usage/config/policy-load error, 3 interna
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import click
 from soc2gate import __version__
 from soc2gate.errors import Soc2gateError, UsageError
 
-FORMATS = ("text", "json", "junit", "sarif", "markdown")
+FORMATS = ("text", "json", "junit", "sarif", "markdown", "policyreport")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,8 +59,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--opa-token", envvar="SOC2GATE_OPA_TOKEN", default=None,
               help="Bearer token for the OPA server (env SOC2GATE_OPA_TOKEN).")
 @click.option("--opa-ca-bundle", default=None, help="CA certificate(s) that sign the OPA server's TLS certificate.")
-@click.option("--evidence", "evidence_dir", default=None, metavar="DIR",
-              help="Append a tamper-evident record of this run to the evidence ledger in DIR (or evidence.dir).")
+@click.option("--evidence", "evidence_dir", envvar="SOC2GATE_EVIDENCE_URL", default=None, metavar="STORE",
+              help="Append a tamper-evident record of this run to the evidence store: a ledger folder (file:DIR) "
+                   "or postgresql://… (env SOC2GATE_EVIDENCE_URL; or evidence.url).")
+@click.option("--evidence-password-env", default=None, metavar="NAME",
+              help="Environment variable holding the PostgreSQL evidence store's password.")
 @click.option("--evidence-key", default=None, metavar="PEM", help="Ed25519 private key that signs the evidence record.")
 @click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
 @click.option("--debug", "scan_debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -71,6 +75,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
     options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
+    password_env = options.pop("evidence_password_env")
     targets = output_targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     scan_options = api.ScanOptions(
@@ -78,14 +83,15 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
         stdin=stdin,
         controls=tuple(c.strip() for c in controls.split(",") if c.strip()),
         use_cache=not options.pop("no_cache"),
+        ci_run=api.ci_run(os.environ) if options.get("change_records") else {},
         **{k: v for k, v in options.items()},
     )
     result = api.scan(scan_options)
     write_reports(result, targets)
-    receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key)
+    receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key, password_env=password_env)
     if receipt is not None:
         click.echo(f"soc2gate: evidence record #{receipt.seq} (run {receipt.run_id}, {receipt.hash}) "
-                   f"appended to {receipt.path}", err=True)
+                   f"appended to chain {receipt.chain!r} of {receipt.path}", err=True)
     ctx.exit(result.exit_code)
 
 

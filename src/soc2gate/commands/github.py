@@ -19,7 +19,8 @@ from typing import Any, Sequence
 
 import click
 
-PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
+PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review",
+                       "check_run", "check_suite", "workflow_run"})  # check events re-run the gate per PR
 FORMAT_FILES = {"sarif": "soc2gate.sarif", "junit": "soc2gate-junit.xml", "json": "soc2gate.json",
                 "markdown": "soc2gate.md"}
 MAX_ANNOTATIONS = 10
@@ -62,7 +63,8 @@ def split_list(value: str) -> tuple[str, ...]:
 
 
 def pull_request_event(evaluate: bool) -> tuple[str, ...]:
-    """``$GITHUB_EVENT_PATH`` when this run was triggered by a pull request event."""
+    """``$GITHUB_EVENT_PATH`` when this run was triggered by a pull request event (or by a check that
+    completed on one: check_run, check_suite, workflow_run name their pull requests)."""
     event = os.environ.get("GITHUB_EVENT_NAME", "")
     path = os.environ.get("GITHUB_EVENT_PATH", "")
     return (path,) if evaluate and event in PR_EVENTS and path else ()
@@ -117,12 +119,21 @@ def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> lis
 
 
 def _annotation(finding: Any, level: str, title: str) -> Annotation:
-    span = finding.span
     label = f"{finding.policy_id} ({finding.severity})" + (f": {title}" if title else "")
     controls = f" [SOC 2: {', '.join(finding.controls)}]" if finding.controls else ""
     outcome = "" if finding.outcome.value == "fail" else f"{finding.outcome.value}: "
-    return Annotation(level, _workspace_relative(span.file) if span else "", span.start_line if span else 0,
-                      span.end_line if span else 0, label, f"{outcome}{finding.message}{controls}")
+    file, line, end = _placed(finding)
+    return Annotation(level, file, line, end, label, f"{outcome}{finding.message}{controls}")
+
+
+def _placed(finding: Any) -> tuple[str, int, int]:
+    """File and lines of an annotation; a change record's findings go on the workflow file that ran the gate."""
+    location = finding.related.get("location") if finding.surface == "change" else None
+    if isinstance(location, dict) and location.get("file"):
+        line = int(location.get("line") or 1)
+        return _workspace_relative(str(location["file"])), line, line
+    span = finding.span
+    return (_workspace_relative(span.file), span.start_line, span.end_line) if span else ("", 0, 0)
 
 
 def _workspace_relative(file: str) -> str:
@@ -197,10 +208,16 @@ def command() -> None:
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
               help="Exit 0 even when the gate failed (usage and configuration errors still exit 2).")
+@click.option("--evidence", "evidence_url", default="", envvar="SOC2GATE_EVIDENCE_URL",
+              help="Evidence store to append this run's record to (postgresql://…, password from PGPASSWORD).")
+@click.option("--evidence-key", default="", envvar="SOC2GATE_EVIDENCE_KEY", help="Ed25519 key (PEM file) that signs it.")
+@click.option("--evidence-password", default="", envvar="SOC2GATE_EVIDENCE_PASSWORD", hidden=True,
+              help="Password of the PostgreSQL evidence store (env only; handed to libpq as PGPASSWORD).")
 @click.pass_context
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
-        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, **files: str) -> None:
+        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, evidence_url: str,
+        evidence_key: str, evidence_password: str, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -209,11 +226,17 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
-                              github_api_url=github_api_url or None)
+                              github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ))
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)
     _publish(result, gate, targets, annotate, step_summary)
+    if evidence_password:
+        os.environ["PGPASSWORD"] = evidence_password  # libpq's own variable; never printed
+    receipt = api.record_evidence(result, options, evidence_url or None, evidence_key or None)
+    if receipt is not None:
+        click.echo(f"soc2gate: evidence record #{receipt.seq} ({receipt.hash}) appended to chain "
+                   f"{receipt.chain!r} of {receipt.path}", err=True)
     ctx.exit(0 if soft_fail else result.exit_code)
 
 

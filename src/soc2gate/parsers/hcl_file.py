@@ -11,6 +11,9 @@ import json
 import re
 from typing import Any
 
+from soc2gate.parsers import json_strict
+from soc2gate.parsers.hcl_lines import line_map
+
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 _COMMENT = re.compile(r"^\s*(?:#|//)\s?(.*)$")
@@ -91,7 +94,7 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             "body": block_body,
             "start": node.meta.line,
             "end": node.meta.end_line,
-            "lines": _line_map(node),
+            "lines": line_map(node),
         })
     return blocks
 
@@ -106,23 +109,6 @@ def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:
     return labels, entry
 
 
-def _line_map(block: Any, prefix: str = "") -> dict[str, int]:
-    lines: dict[str, int] = {}
-    body = next((c for c in block.children if getattr(c, "data", None) == "body"), None)
-    if body is None:
-        return lines
-    for node in body.children:
-        kind = getattr(node, "data", None)
-        if kind not in ("attribute", "block"):
-            continue
-        name = str(node.children[0].children[0])
-        path = f"{prefix}{name}"
-        lines.setdefault(path, node.meta.line)
-        if kind == "block":
-            lines.update({k: v for k, v in _line_map(node, path + ".").items() if k not in lines})
-    return lines
-
-
 def _comments(text: str) -> list[list[Any]]:
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -135,7 +121,7 @@ def _comments(text: str) -> list[list[Any]]:
 def load_json_object(text: str, what: str) -> dict[str, Any]:
     """A JSON object from ``text``; HclSyntaxError with a line for bad, too deep or non-object JSON."""
     try:
-        data = json.loads(text)
+        data = json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:

@@ -60,6 +60,7 @@ def link_resources(resources: list[Resource]) -> list[Resource]:
 
 def _link_module(members, rules_by_child, links, unknown) -> None:
     by_address = {_INDEX.sub("", r.address): i for i, r in members}
+    by_address.update({r.address: i for i, r in members})  # instance addresses: aws_s3_bucket.b["a"]
     for _, child in members:
         for rule in rules_by_child.get(child.type, ()):
             parents = [(i, r) for i, r in members if r.type in rule.parents]
@@ -77,9 +78,10 @@ def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list
     referenced = child.meta.get("refs", {}).get(rule.attribute)
     if referenced and referenced.split(".")[0] in rule.parents:
         prefix = child.meta.get("module", "")
-        address = _INDEX.sub("", (prefix + "." if prefix else "") + referenced)
-        if address in by_address:
-            return [by_address[address]], ""
+        address = (prefix + "." if prefix else "") + referenced
+        for candidate in (address, _INDEX.sub("", address)):
+            if candidate in by_address:
+                return [by_address[candidate]], ""
     raw = child.meta.get("raw", {}).get(rule.attribute)
     if isinstance(raw, str) and "${" in raw:
         parts = [p for is_expr, p in template_parts(raw) if is_expr]
