@@ -82,8 +82,10 @@ def compare(claims: dict[str, dict[str, list[str]]], native: dict[tuple[str, str
         mine = by_policy.get(policy, {})
         equivalent = claims[policy].get("checkov", [])
         if equivalent:
-            pairs.append(_pair(Pair(policy, "+".join(equivalent), "equivalent"), mine,
-                               combined([by_check.get(c, {}) for c in equivalent])))
+            pair = _pair(Pair(policy, "+".join(equivalent), "equivalent"), mine,
+                         combined([by_check.get(c, {}) for c in equivalent]))
+            pair["shared"] = {c: len(set(mine) & set(by_check.get(c, {}))) for c in equivalent}
+            pairs.append(pair)
         for check in claims[policy].get("related_checkov", []):
             pairs.append(_pair(Pair(policy, check, "related"), mine, by_check.get(check, {})))
     return pairs
@@ -184,6 +186,10 @@ def _equivalent_problems(pair: dict[str, Any], notes: list[Classification]) -> l
     problems = []
     if pair["agree"] + pair["disagree"] == 0:
         problems.append(f"{pair['policy']} claims {pair['checkov']} as equivalent but no resource was judged by both")
+    for check, shared in pair.get("shared", {}).items():
+        if shared == 0 and "+" in pair["checkov"]:
+            problems.append(f"{pair['policy']} claims {check} as equivalent but it judged none of the policy's "
+                            "resources (another resource type?): make it related_checkov")
     for item in pair["disagreements"]:
         note = next((n for n in notes if n.matches(pair["policy"], pair["checkov"], item)), None)
         where = f"{item['target']} {item['resource']} (soc2gate {item['soc2gate']}, checkov {item['checkov']})"

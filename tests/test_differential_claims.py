@@ -88,3 +88,11 @@ def test_a_related_claim_needs_a_reason(tmp_path) -> None:
               '#   related_checkov: [CKV_X]\npackage soc2gate.policies.terraform.t\n')
     with pytest.raises(PolicyLoadError, match="reason"):
         parse_policy(tmp_path / "policy.rego", source, load_controls())
+
+
+def test_every_member_of_an_equivalent_set_must_judge_the_policys_resources() -> None:
+    claims = {"TF-900": {"checkov": ["CKV_X", "CKV2_Y"], "related_checkov": []}}
+    native = fold([("TF-900", "t", "aws_lb_listener.l", "pass")])
+    theirs = fold([("CKV_X", "t", "aws_lb_listener.l", "pass"), ("CKV2_Y", "t", "aws_lb.lb", "pass")])
+    results = {"claims": claims, "pairs": compare(claims, native, theirs)}
+    assert any("CKV2_Y" in p and "judged none" in p for p in claim_problems(claims, results, []))
