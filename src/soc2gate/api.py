@@ -98,7 +98,9 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        changes = _change_facts(resources)  # the CC8.1 population facts the evidence record keeps
+        extras = {**result.extras, **waived.extras, **({"changes": changes} if changes else {})}
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -132,6 +134,12 @@ class Gate:
             verdict=self.verdict,
             timings=timings,
         )
+
+
+def _change_facts(resources: Sequence[Resource]) -> list[dict[str, Any]]:
+    from soc2gate.change.facts import change_facts
+
+    return change_facts(resources)
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
