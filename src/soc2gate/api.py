@@ -296,8 +296,20 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     from soc2gate import evidence
 
+    from soc2gate.catalog.org_controls import org_catalogue
+
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    org = org_catalogue(load_config(config_path))
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, org)
+
+
+def evidence_records(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                     config_path: str | None = None, password_env: str | None = None) -> tuple[list[dict], Any]:
+    """The verified store's records in a period (for population exports and ``evidence show``)."""
+    from soc2gate import evidence
+
+    chosen = _store(url, config_path, public_key, password_env)
+    return evidence.store_records(chosen.url, start, end, chosen.public_key, chosen.store)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
