@@ -8,6 +8,7 @@ profile directory each time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -44,6 +45,7 @@ class Browser:
                                          "--remote-debugging-port=0", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.socket: Any = None
+        self.stack = contextlib.ExitStack()
         self.counter = 0
         self.events: list[dict[str, Any]] = []
 
@@ -57,12 +59,11 @@ class Browser:
                 raise RuntimeError("chromium did not open its DevTools port")
             time.sleep(0.1)
         port, path = port_file.read_text().splitlines()[:2]
-        self.socket = connect(f"ws://127.0.0.1:{port}{path}", max_size=None, open_timeout=30)
+        self.socket = self.stack.enter_context(connect(f"ws://127.0.0.1:{port}{path}", max_size=None, open_timeout=30))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.socket is not None:
-            self.socket.close()
+        self.stack.close()
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
