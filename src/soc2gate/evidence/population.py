@@ -32,11 +32,10 @@ def _ref(record: dict[str, Any]) -> dict[str, Any]:
 def _changes(record: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for change in record.get("changes", []):
-        checks = "; ".join(f"{c['name']}={c['conclusion']}" for c in change.get("checks", []))
         rows.append({"id": change.get("id"), "repository": change.get("repository"), "number": change.get("number"),
                      "author": change.get("author"), "merged_at": change.get("merged_at"),
-                     "approvers_before_merge": ";".join(change.get("approvers_before_merge", [])),
-                     "checks": checks, "tickets": ";".join(change.get("tickets", [])),
+                     "approvers_before_merge": list(change.get("approvers_before_merge", [])),
+                     "checks": list(change.get("checks", [])), "tickets": list(change.get("tickets", [])),
                      "emergency": change.get("emergency"), "cc81_verdict": change.get("cc81"), **_ref(record)})
     return rows
 
@@ -90,8 +89,15 @@ def render(rows: list[dict[str, Any]], fmt: str, how: dict[str, Any] | None = No
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _flat(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
+
+
+def _flat(value: Any) -> Any:
+    """CSV cells: lists joined with ``;``, checks as ``name=conclusion``."""
+    if isinstance(value, list):
+        return ";".join(f"{v['name']}={v['conclusion']}" if isinstance(v, dict) else str(v) for v in value)
+    return value
 
 
 def find_record(records: Iterable[dict[str, Any]], wanted: str, chain: str | None) -> dict[str, Any]:
