@@ -16,6 +16,7 @@ from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.change.facts import change_facts
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
@@ -98,8 +99,7 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        changes = _change_facts(resources)  # the CC8.1 population facts the evidence record keeps
-        extras = {**result.extras, **waived.extras, **({"changes": changes} if changes else {})}
+        extras = {**result.extras, **waived.extras, **({"changes": c} if (c := change_facts(resources)) else {})}
         return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
@@ -134,12 +134,6 @@ class Gate:
             verdict=self.verdict,
             timings=timings,
         )
-
-
-def _change_facts(resources: Sequence[Resource]) -> list[dict[str, Any]]:
-    from soc2gate.change.facts import change_facts
-
-    return change_facts(resources)
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
@@ -296,20 +290,17 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     from soc2gate import evidence
 
-    from soc2gate.catalog.org_controls import org_catalogue
-
     chosen = _store(url, config_path, public_key, password_env)
-    org = org_catalogue(load_config(config_path))
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, org)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def evidence_records(url: str, start: str | None, end: str | None, public_key: str | None = None,
                      config_path: str | None = None, password_env: str | None = None) -> tuple[list[dict], Any]:
     """The verified store's records in a period (for population exports and ``evidence show``)."""
-    from soc2gate import evidence
+    from soc2gate.evidence import store_records
 
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.store_records(chosen.url, start, end, chosen.public_key, chosen.store)
+    return store_records(chosen.url, start, end, chosen.public_key, chosen.store)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
+from soc2gate.catalog.org_controls import org_catalogue
 from soc2gate.config import Config
 from soc2gate.evidence.store import EvidenceStore, StoreOptions, open_store, scheme
 from soc2gate.model import Result
@@ -27,6 +28,7 @@ class EvidenceSettings:
     public_key: str | None = None
     chain: str | None = None
     store: StoreOptions = StoreOptions()
+    org: dict[str, Any] | None = None  # controls_map and manual_evidence, for the period report
 
     @property
     def directory(self) -> str:  # the folder ledger's directory (file stores)
@@ -56,6 +58,7 @@ def settings(config: Config, url: str | None = None, key: str | None = None, pub
         public_key=public_key or (config.relative(section["public_key"]) if section.get("public_key") else None),
         chain=section.get("chain"),
         store=store,
+        org=org_catalogue(config),
     )
 
 
