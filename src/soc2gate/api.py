@@ -16,7 +16,7 @@ from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
-from soc2gate.change.facts import change_facts
+from soc2gate.catalog.run_extras import run_extras
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
@@ -99,7 +99,7 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        extras = {**result.extras, **waived.extras, **({"changes": c} if (c := change_facts(resources)) else {})}
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources)}  # controls_map, changes
         return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:

@@ -42,3 +42,22 @@ def org_catalogue(config: Any, today: date | None = None) -> dict[str, Any]:
 def label(mapped: list[dict[str, str]]) -> str:
     """``CM-02 Changes are approved; CM-03 …`` for text cells."""
     return "; ".join(f"{c['id']} {c['name']}".strip() for c in mapped)
+
+
+def coverage_matrix(controls: Mapping[str, Any], policies: Any, config: Any, today: date | None = None
+                    ) -> list[dict[str, Any]]:
+    """criterion × policies × your controls × manual evidence, in TSC order; ``coverage`` is ``policies``,
+    ``manual (current|overdue|never reviewed)`` or ``not covered``."""
+    from soc2gate.catalog.controls import sort_key
+
+    mapped, manual = controls_map(config), manual_evidence(config, today)
+    rows = []
+    for control in sorted(controls.values(), key=lambda c: sort_key(c.id)):
+        ids = sorted(p.id for p in policies if control.id in p.controls)
+        entries = manual.get(control.id, [])
+        worst = next((s for s in ("never reviewed", "overdue", "current") if any(e["state"] == s for e in entries)), "")
+        coverage = "policies" if ids else (f"manual ({worst})" if entries else "not covered")
+        rows.append({"criterion": control.id, "title": control.title, "category": control.category,
+                     "policies": ids, "your_controls": mapped.get(control.id, []), "manual_evidence": entries,
+                     "coverage": coverage})
+    return rows
