@@ -122,3 +122,16 @@ class Browser:
             elif event.get("method") == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
                 found.append(str(params["entry"].get("text")))
         return found
+
+    def screenshot(self, session: str, selector: str, path: Path, width: int = 1000, height: int = 640) -> None:
+        """A PNG of the top ``height`` pixels of the element ``selector`` (for docs/images)."""
+        import base64
+
+        self.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
+                  mobile=False)
+        box = self.evaluate(session, f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+                                     ".getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width]; })()")
+        clip = {"x": max(0, box[0] - 8), "y": max(0, box[1] - 8), "width": min(width, box[2] + 16),
+                "height": height, "scale": 1}
+        data = self.call("Page.captureScreenshot", session, format="png", clip=clip, captureBeyondViewport=True)["data"]
+        path.write_bytes(base64.b64decode(data))

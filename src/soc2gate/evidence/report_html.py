@@ -16,7 +16,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-seri
 max-width:1100px;padding:0 1rem}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:2px solid #334;padding-bottom:.2rem;margin-top:2.2rem}
 h3{margin:1.4rem 0 .4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:12.5px}
-th,td{border:1px solid #c9ced6;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eef1f5}
+th,td{border:1px solid #c9ced6;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#eef1f5}
 td.num,th.num{text-align:right}code{font-size:12px;word-break:break-all}
 .ok{color:#116329;font-weight:bold}.bad{color:#b42318;font-weight:bold}.warn{color:#9a6700;font-weight:bold}
 .chart .axis{stroke:#555}.chart .tick{font-size:10px;fill:#444}.chart .bar{fill:#c7d2e0}

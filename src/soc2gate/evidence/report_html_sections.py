@@ -15,7 +15,10 @@ MAX_CHARTS = 6  # per criterion; further populations appear in its table only
 def esc(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
-    return "-" if value in (None, "") else escape(str(value))
+    if value in (None, ""):
+        return "-"
+    text = escape(str(value))
+    return f"<code>{text}</code>" if text.startswith("sha256:") else text
 
 
 def _rate(value: float | None) -> str:
