@@ -15,7 +15,7 @@ import click
 from soc2gate import __version__
 from soc2gate.errors import Soc2gateError, UsageError
 
-FORMATS = ("text", "json", "junit", "sarif", "markdown")
+FORMATS = ("text", "json", "junit", "sarif", "markdown", "policyreport")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
