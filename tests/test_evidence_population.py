@@ -82,6 +82,11 @@ def test_sample_is_reproducible_and_says_how(tmp_path: Path) -> None:
     assert (how["population"], how["sample"], how["seed"]) == (len(population), 10, 7)
     assert [population[p - 1] for p in how["positions"]] == first["items"]
     assert "random.Random(SEED).sample" in how["method"]
+    exceptions = json.loads(invoke([*args[:4], "exceptions", *args[5:]])[1])["items"]
+    assert {(e["policy"], tuple(e["controls"]), e["origin"]) for e in exceptions} == {
+        ("TF-004", ("CC6.6",), "central"), ("K8S-001", ("CC6.1", "CC6.8"), "baseline")}
+    empty = invoke([*args[:4], "runs", "--format", "csv", "--from", "2030-01-01"])[1]
+    assert empty.startswith("chain,record,record_hash,run_id,") and len(empty.splitlines()) == 1
     code, message = invoke(args + ["--sample", "5"])
     assert code == 2 and "--seed" in message
 

@@ -147,7 +147,7 @@ def population(ctx: click.Context, directory: str, kind: str, start: str | None,
         rows, how = pop.sample(rows, size, int(seed or 0))
         click.echo(f"soc2gate: sample of {how['sample']} from {how['population']} {kind}, seed {how['seed']}; "
                    f"method: {how['method']}", err=True)
-    _emit(pop.render(rows, fmt, how), output)
+    _emit(pop.render(rows, fmt, how, kind), output)
 
 
 @command.command("show")

@@ -50,7 +50,8 @@ def _runs(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _exceptions(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"policy": w.get("policy"), "resource": w.get("resource"), "file": w.get("file"),
+    return [{"policy": w.get("policy"), "controls": list(w.get("controls", [])), "resource": w.get("resource"),
+             "file": w.get("file"),
              "reason": w.get("reason", ""), "approved_by": w.get("approved_by", ""), "ticket": w.get("ticket", ""),
              "expires": w.get("expires", ""), "origin": w.get("origin", ""), **_ref(record)}
             for w in record.get("waivers", {}).get("applied", [])]
@@ -79,17 +80,22 @@ def sample(rows: list[dict[str, Any]], size: int, seed: int) -> tuple[list[dict[
     return [rows[p] for p in picked], how
 
 
-def render(rows: list[dict[str, Any]], fmt: str, how: dict[str, Any] | None = None) -> str:
+def columns(kind: str) -> list[str]:
+    """The CSV header of ``kind`` (also written for an empty population)."""
+    probe = {"seq": 0, "time": "", "changes": [{}], "waivers": {"applied": [{}]}}
+    return list(ROWS[kind](probe)[0]) + ["position"]
+
+
+def render(rows: list[dict[str, Any]], fmt: str, how: dict[str, Any] | None = None, kind: str = "changes") -> str:
     if fmt == "json":
         return json.dumps({"sampling": how, "items": rows} if how else {"items": rows}, indent=2) + "\n"
     out = io.StringIO()
     if how:
         out.write(f"# sample of {how['sample']} from a population of {how['population']}, seed {how['seed']}\n"
                   f"# method: {how['method']}\n")
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: _flat(v) for k, v in row.items()} for row in rows)
+    writer = csv.DictWriter(out, fieldnames=columns(kind), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _flat(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 
