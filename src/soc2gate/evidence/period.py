@@ -84,7 +84,10 @@ def register(sampled: list[dict[str, Any]], base: list[dict[str, Any]]) -> list[
 
 def change_summary(sampled: list[dict[str, Any]]) -> dict[str, Any]:
     rows = [c for r in sampled for c in r.get("changes", [])]
-    return {"changes": len(rows), "records": sum(1 for r in sampled if r.get("changes")),
+    keep = ("id", "author", "merged_at", "approvers_before_merge", "tickets", "emergency", "cc81")
+    not_passed = [{**{k: c.get(k) for k in keep}, "record": f"{r.get('_chain', '')}#{r.get('seq')}"}
+                  for r in sampled for c in r.get("changes", []) if c.get("cc81") != "passed"]
+    return {"changes": len(rows), "records": sum(1 for r in sampled if r.get("changes")), "not_passed": not_passed,
             "by_verdict": dict(sorted(Counter(str(c.get("cc81")) for c in rows).items())),
             "emergency": sum(1 for c in rows if c.get("emergency")),
             "without_approval_before_merge": sum(1 for c in rows if not c.get("approvers_before_merge")),

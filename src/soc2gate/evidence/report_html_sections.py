@@ -119,7 +119,11 @@ def changes(report: dict[str, Any], table: Table) -> str:
                     found["without_ticket"])], (0, 1, 2, 3, 4))
     verdicts = table(("CC8.1 verdict", "Changes"), list(found["by_verdict"].items()), (1,))
     repos = table(("Repository", "Changes"), list(found["by_repository"].items()), (1,))
-    return (f"{facts}{verdicts}{repos}<p class=muted>The full population: <code>soc2gate evidence population STORE "
+    failing = table(("Change", "Author", "Merged", "Approved before merge by", "Tickets", "Emergency", "CC8.1",
+                     "Record"), [(c["id"], c["author"], c["merged_at"], c["approvers_before_merge"], c["tickets"],
+                                  "yes" if c["emergency"] else "no", c["cc81"], c["record"])
+                                 for c in found.get("not_passed", [])])
+    return (f"{facts}{verdicts}{repos}<h3>Changes that did not pass CC8.1</h3>{failing}<p class=muted>The full population: <code>soc2gate evidence population STORE "
             f"--kind changes --from … --to …</code>; a sample: add <code>--sample N --seed S</code>.</p>")
 
 
