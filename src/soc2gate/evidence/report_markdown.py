@@ -112,4 +112,37 @@ def render(report: dict[str, Any]) -> str:
         [(e["policy"], e["resource"], e["reason"], e["approved_by"], e["ticket"], e["expires"], e["origin"],
           e["state"], e["first_seen"], e["last_seen"], e["runs"]) for e in report["exceptions"]]
     ) if report["exceptions"] else ["No exceptions were applied in this period.", ""]
-    return "\n".join(lines + _coverage(report))
+    return "\n".join(lines + _changes(report) + _coverage(report) + _scope(report))
+
+
+def _changes(report: dict[str, Any]) -> list[str]:
+    found = report.get("changes") or {}
+    if not found.get("changes"):
+        return []
+    verdicts = ", ".join(f"{k} {v}" for k, v in found["by_verdict"].items())
+    lines = ["## CC8.1 change population", "",
+             f"{found['changes']} change(s) evaluated ({verdicts}); {found['emergency']} emergency, "
+             f"{found['without_approval_before_merge']} without an approval before the merge, "
+             f"{found['without_ticket']} without a ticket. Full list: `soc2gate evidence population STORE "
+             "--kind changes`.", ""]
+    return lines + _table(("Change", "Author", "Merged", "Approved before merge by", "Emergency", "CC8.1", "Record"),
+                          [(c["id"], c["author"], c["merged_at"], ", ".join(c["approvers_before_merge"]),
+                            c["emergency"], c["cc81"], c["record"]) for c in found.get("not_passed", [])])
+
+
+def _scope(report: dict[str, Any]) -> list[str]:
+    scope, integrity = report.get("scope"), report["integrity"]
+    if not scope:
+        return []
+    lines = ["## Scope and chain heads", "",
+             f"- Branches: {', '.join(f'`{b}`' for b in scope['branches'] if b) or '-'}",
+             f"- SOC 2 categories: {', '.join(scope['categories']) or '-'}",
+             f"- Signing key id: {integrity.get('key_id') or '-'} ({integrity.get('signed', 0)} of "
+             f"{integrity.get('records', 0)} record(s) signed)", ""]
+    lines += _table(("Chain", "Last record", "Last hash", "Head record", "Head hash"),
+                    [(c["chain"], c["last_seq"], c["last_hash"], c["head_seq"], c["head_hash"])
+                     for c in integrity.get("chains", [])])
+    lines += _table(("Policy bundle digest", "First used", "Last used", "Runs"),
+                    [(b["digest"], b["first_seen"], b["last_seen"], b["runs"]) for b in scope["bundles"]])
+    return lines + _table(("Bundle changed at", "Repository", "From", "To"),
+                          [(c["time"], c["repo"], c["from"], c["to"]) for c in scope["bundle_changes"]])
