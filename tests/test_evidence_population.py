@@ -65,6 +65,9 @@ def test_change_population_round_trips_with_approvals_before_the_merge_only(scan
     assert rows[0]["approvers_before_merge"] == "octocat" and rows[1]["approvers_before_merge"] == ""
     code, runs = invoke(["evidence", "population", str(scanned), "--kind", "runs", "--format", "json"])
     assert code == 0 and len(json.loads(runs)["items"]) == 3
+    code, markdown = invoke(["evidence", "report", str(scanned)])
+    assert code == 0 and "## CC8.1 change population" in markdown and "3 change(s) evaluated" in markdown
+    assert "## Scope and chain heads" in markdown and f"| ledger | 3 | {items[-1]['record_hash']} | 3 |" in markdown
 
 
 def test_sample_is_reproducible_and_says_how(tmp_path: Path) -> None:
