@@ -24,6 +24,8 @@ from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -42,6 +44,7 @@ class ScanOptions:
     fail_on: str | None = None
     strict: bool | None = None
     allow_parse_errors: bool | None = None
+    allow_empty: bool | None = None
     var_files: tuple[str, ...] = ()
     change_records: tuple[str, ...] = ()
     use_cache: bool = True
@@ -165,6 +168,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
+        require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
+                        else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
     except BaseException:

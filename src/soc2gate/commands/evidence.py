@@ -4,7 +4,6 @@ period, move it, export the populations an auditor samples, print one record."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -100,15 +99,12 @@ def report(ctx: click.Context, directory: str, start: str | None, end: str | Non
 
 
 def _emit(text: str, output: str | None) -> None:
-    from soc2gate.errors import UsageError
+    from soc2gate.commands.output import write_file
 
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    write_file(output, text)
 
 
 @command.command("population")
