@@ -3,8 +3,6 @@ that never mix scopes, the change population export and its reproducible sample,
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from datetime import datetime, timedelta, timezone

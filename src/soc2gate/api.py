@@ -22,6 +22,7 @@ from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
+from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
@@ -297,15 +298,6 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
 
     chosen = _store(url, config_path, public_key, password_env)
     return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
-
-
-def evidence_records(url: str, start: str | None, end: str | None, public_key: str | None = None,
-                     config_path: str | None = None, password_env: str | None = None) -> tuple[list[dict], Any]:
-    """The verified store's records in a period (for population exports and ``evidence show``)."""
-    from soc2gate.evidence import store_records
-
-    chosen = _store(url, config_path, public_key, password_env)
-    return store_records(chosen.url, start, end, chosen.public_key, chosen.store)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
