@@ -151,10 +151,11 @@ def population(ctx: click.Context, directory: str, kind: str, start: str | None,
 @click.argument("record")
 @click.option("--chain", default=None, help="The chain holding RECORD (a PostgreSQL store holds several).")
 @click.option("--public-key", default=None, help="Ed25519 public key (PEM) to check signatures with.")
+@click.option("--config", "config_path", default=None, help="Configuration file (evidence.public_key).")
 @PASSWORD_ENV
 @click.pass_context
 def show(ctx: click.Context, directory: str, record: str, chain: str | None, public_key: str | None,
-         password_env: str | None) -> None:
+         config_path: str | None, password_env: str | None) -> None:
     """Print one record's full evidence (RECORD: its number, run id or hash) as JSON.
 
     Exit status 1 when the store fails verification (the record is still printed, with a warning).
@@ -162,7 +163,7 @@ def show(ctx: click.Context, directory: str, record: str, chain: str | None, pub
     from soc2gate import api
     from soc2gate.evidence.population import find_record
 
-    records, integrity = api.evidence_records(directory, None, None, public_key, None, password_env)
+    records, integrity = api.evidence_records(directory, None, None, public_key, config_path, password_env)
     found = find_record(records, record, chain)
     click.echo(json.dumps({"chain": found["_chain"], "store_verified": integrity.ok,
                            "record": {k: v for k, v in found.items() if k != "_chain"}}, indent=2, sort_keys=True))
