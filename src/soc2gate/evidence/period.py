@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from soc2gate.evidence.populations import population_key, populations, weekly
+from soc2gate.evidence.comparable import population_key, populations, weekly
 from soc2gate.evidence.report import Period, _selected, build_report, episodes, when
 
 _SECOND = timedelta(seconds=1)

@@ -15,7 +15,7 @@ import random
 from typing import Any, Iterable
 
 from soc2gate.errors import UsageError
-from soc2gate.evidence.populations import record_fingerprint
+from soc2gate.evidence.comparable import record_fingerprint
 
 KINDS = ("changes", "runs", "exceptions")
 METHOD = ("population sorted by (chain, record number, item); positions = sorted(random.Random(SEED)"

@@ -48,7 +48,7 @@ def build_record(result: Result, run_id: str, moment: datetime, ci: Mapping[str,
 
 def _additions(result: Result) -> dict[str, Any]:
     """Fields added after ``soc2gate-evidence/1`` first shipped (additive: older records lack them)."""
-    from soc2gate.evidence.populations import fingerprint, scope_of
+    from soc2gate.evidence.comparable import fingerprint, scope_of
 
     inputs = [{"path": i.path, "kind": i.kind} for i in result.inputs]
     scope = {"categories": list(result.categories), "fail_on": result.fail_on, "strict": result.strict}
