@@ -16,12 +16,14 @@ from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.catalog.run_extras import run_extras
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.coverage import run_context
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
+from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
@@ -103,8 +105,9 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        context = run_context(self.config.path, self.bundle, resources)  # config file used, uncovered types
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras, **context})
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources),  # controls_map, changes
+                  **run_context(self.config.path, self.bundle, resources)}  # config file used, uncovered types
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -298,7 +301,7 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     from soc2gate import evidence
 
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:

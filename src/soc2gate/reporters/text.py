@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from soc2gate.model import Finding, Outcome, Result
 from soc2gate.reporters import text_rows as rows
+from soc2gate.reporters.summary import control_summaries
 from soc2gate.reporters.text_style import paint, table
 
 LAYOUTS: tuple[str, ...] = ("full", "compact", "quiet")
@@ -26,6 +27,7 @@ def render(result: Result, color: bool = False, layout: str = "full",
     if layout != "quiet":
         lines += _section(f"Not blocking ({len(others)}): below fail-on, inconclusive, waived or accepted",
                           others, False, layout, color, snippets)
+        lines += _org_legend(result, blocking + others, color)
         lines += _skipped(result, color) + _uncovered(result, color, layout)
     if layout == "full":
         lines += _hints(blocking + others, result, color)
@@ -60,6 +62,16 @@ def _section(title: str, findings: list[Finding], blocking: bool, layout: str, c
 
 
 ORDINARY_SKIP = "not an input type soc2gate reads"
+
+
+def _org_legend(result: Result, findings: list[Finding], color: bool) -> list[str]:
+    """The organisation's controls (``controls_map``) beside each criterion the shown findings name."""
+    named = {c for f in findings for c in f.controls}
+    mapped = [s for s in control_summaries(result) if s.org and s.control.id in named]
+    if not mapped:
+        return []
+    lines = [f"  {s.control.id} {s.control.title} [{s.org_label}]" for s in mapped]
+    return [paint("Criteria and your controls", "bold", color), *lines, ""]
 
 
 def _skipped(result: Result, color: bool) -> list[str]:
