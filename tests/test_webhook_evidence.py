@@ -56,8 +56,9 @@ def write_keys(directory: Path) -> tuple[Path, Path]:
     return private, public
 
 
-def write_config(directory: Path, url: str, interval_s: float, key: Path | None = None) -> Path:
-    evidence: dict = {"url": url, "lock_timeout": 2, "retries": 0}
+def write_config(directory: Path, url: str, interval_s: float, key: Path | None = None,
+                 lock_timeout: float = 2) -> Path:
+    evidence: dict = {"url": url, "lock_timeout": lock_timeout, "retries": 0}
     if key is not None:
         evidence["key"] = key.name
     kubernetes = [p.id for p in Gate.load(ScanOptions()).policies if p.surface == "kubernetes"]
@@ -167,6 +168,28 @@ def test_unwritable_store_never_affects_admission_and_is_retried(tmp_path: Path,
     assert sum(b["admission"]["decisions"] for b in batches) == len(sent) + 1
     assert batches[0]["admission"]["failed_appends"] >= 1
     assert batches[0]["window"]["from"] <= min(line["ts"] for line in sent)
+
+
+def test_a_stalled_store_does_not_hold_answers(tmp_path: Path, start) -> None:
+    """Another writer holds the ledger lock: the append waits in its thread, admission goes on."""
+    from filelock import FileLock
+
+    (tmp_path / "ledger").mkdir()
+    lock = FileLock(str(tmp_path / "ledger" / "ledger.lock"))
+    lock.acquire()
+    try:
+        server = start(tmp_path, write_config(tmp_path, "file:ledger", 1, lock_timeout=120))
+        time.sleep(1.5)  # the first append has started and waits for the lock
+        sent = send_mix(server)  # each answer within the client's 30 s timeout, while the append waits 120 s
+        assert server.answers == [False, False, False, True, True, True, True, False, False]
+        assert server.events("evidence") == []  # still waiting: neither appended nor failed
+    finally:
+        lock.release()
+    server.wait_event("evidence", 1)
+    assert server.stop() == 0
+    batches = batch_records(tmp_path / "ledger")
+    assert sum(b["admission"]["decisions"] for b in batches) == len(sent)
+    assert all(e["result"] == "ok" for e in server.events("evidence"))
 
 
 def test_report_counts_batches_apart_from_scan_runs(tmp_path: Path, start) -> None:
