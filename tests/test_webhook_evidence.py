@@ -142,6 +142,8 @@ def test_shutdown_appends_the_last_batch(tmp_path: Path, start) -> None:
     assert batches[0]["admission"]["first_decision"] == min(line["ts"] for line in sent)
     assert batches[0]["admission"]["bundle_digests"] == sorted({line["bundle_digest"] for line in sent if "bundle_digest" in line})
     assert server.events("evidence")[-1]["result"] == "ok"
+    announced = server.events("start")[0]["evidence"]
+    assert announced == {"store": str(tmp_path / "ledger"), "interval_s": 3600, "signed": False}
 
 
 def test_unwritable_store_never_affects_admission_and_is_retried(tmp_path: Path, start) -> None:

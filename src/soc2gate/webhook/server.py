@@ -203,7 +203,18 @@ def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) 
     metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
     _event(event, result="ok", **extra, generation=loaded.generation, policies=len(gate.policies),
            bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
-           not_evaluated_at_admission=dict(loaded.context))
+           not_evaluated_at_admission=dict(loaded.context), evidence=_evidence_summary(loaded))
+
+
+def _evidence_summary(loaded: Loaded) -> dict[str, Any] | None:
+    """Where batch records go (the store without its password), or None when they are off."""
+    from soc2gate.evidence.store import redact
+
+    batches = loaded.settings.evidence
+    if batches is None or loaded.evidence is None:
+        return None
+    return {"store": redact(loaded.evidence.url), "interval_s": batches.interval_s,
+            "signed": bool(loaded.evidence.key)}
 
 
 def _event(event: str, **fields: Any) -> None:
