@@ -39,7 +39,10 @@ def _counts(value: Any) -> dict[str, int]:
 def admission_section(batches: Iterable[dict[str, Any]], period: Any) -> dict[str, Any]:
     """``batches``: every batch record (time order); ``period``: report.Period."""
     sampled = [b for b in batches if (m := _moment(b.get("time"))) is not None and period.contains(m)]
-    by_decision, denied, warned, controls = Counter(), Counter(), Counter(), {}
+    by_decision: Counter[str] = Counter()
+    denied: Counter[str] = Counter()
+    warned: Counter[str] = Counter()
+    controls: dict[str, Counter[str]] = {}
     decisions = dry_run = failed = 0
     for batch in sampled:
         admission = _mapping(batch.get("admission"))

@@ -25,6 +25,7 @@ from soc2gate.errors import Soc2gateError
 from soc2gate.evidence.admission import append_batch, build_batch_record, default_chain, webhook_source
 from soc2gate.webhook.batches import Batch
 from soc2gate.webhook.evaluator import Loaded
+from soc2gate.webhook.settings import BatchEvidence
 
 log = logging.getLogger("soc2gate.webhook")
 DISABLED_POLL_S = 30.0  # how often a server without webhook.evidence checks whether a reload enabled it
@@ -53,7 +54,7 @@ class EvidenceRecorder:
             return
         try:
             if self.batch is None:
-                self.batch = Batch(self.clock(), loaded.settings.evidence.max_keys)
+                self.batch = Batch(self.clock(), _conf(loaded).max_keys)
             self.batch.add(line, self._policy_controls(loaded))
         except Exception:  # noqa: BLE001 - counting must never affect admission
             log.exception("counting a decision into the evidence batch failed")
@@ -66,7 +67,7 @@ class EvidenceRecorder:
     def start(self) -> None:
         """Lifespan start-up: open the first batch and start the ticker."""
         if self.enabled(self.current()):
-            self.batch = Batch(self.clock(), self.current().settings.evidence.max_keys)
+            self.batch = Batch(self.clock(), _conf(self.current()).max_keys)
         self.stopping = asyncio.Event()
         self.task = asyncio.get_running_loop().create_task(self._tick())
 
@@ -81,7 +82,7 @@ class EvidenceRecorder:
         assert self.stopping is not None
         while True:
             loaded = self.current()
-            interval = loaded.settings.evidence.interval_s if self.enabled(loaded) else DISABLED_POLL_S
+            interval = _conf(loaded).interval_s if self.enabled(loaded) else DISABLED_POLL_S
             try:
                 await asyncio.wait_for(self.stopping.wait(), interval)
             except asyncio.TimeoutError:
@@ -95,8 +96,8 @@ class EvidenceRecorder:
 
     def _close(self, loaded: Loaded) -> tuple[Batch, str]:
         closed = self.clock()
-        batch = self.batch or Batch(closed, loaded.settings.evidence.max_keys)
-        self.batch = Batch(closed, loaded.settings.evidence.max_keys)
+        batch = self.batch or Batch(closed, _conf(loaded).max_keys)
+        self.batch = Batch(closed, _conf(loaded).max_keys)
         if self.pending is not None:
             batch, self.pending = self.pending.merge(batch), None
         return batch, closed
@@ -109,7 +110,7 @@ class EvidenceRecorder:
         batch, closed = self._close(loaded)
         chosen, chain = loaded.evidence, self.chain(loaded)
         body = build_batch_record(batch.summary(), str(uuid.uuid4()), batch.opened, closed,
-                                  interval_s=loaded.settings.evidence.interval_s, chain=chain, source=self.source,
+                                  interval_s=_conf(loaded).interval_s, chain=chain, source=self.source,
                                   version=__version__, mode=loaded.settings.mode)
         try:
             appended = await asyncio.get_running_loop().run_in_executor(
@@ -127,7 +128,7 @@ class EvidenceRecorder:
         return appended
 
     def chain(self, loaded: Loaded) -> str:
-        return loaded.settings.evidence.chain or loaded.evidence.chain or default_chain(self.source)
+        return _conf(loaded).chain or loaded.evidence.chain or default_chain(self.source)
 
     def _failed(self, batch: Batch, chain: str, exc: Exception, final: bool) -> None:
         self.metrics.evidence_appends.labels("failed").inc()
@@ -136,6 +137,12 @@ class EvidenceRecorder:
         _event("evidence", result="failed", chain=chain, error=error, decisions=batch.decisions,
                pending_since=batch.opened, attempts=batch.failed_appends,
                next="lost: the server is stopping" if final else "retried with the next batch")
+
+
+def _conf(loaded: Loaded) -> BatchEvidence:
+    """``webhook.evidence`` of a generation that has it (callers checked ``enabled``)."""
+    assert loaded.settings.evidence is not None
+    return loaded.settings.evidence
 
 
 def _append(body: Mapping[str, Any], chosen: Any, chain: str) -> Any:
