@@ -222,3 +222,25 @@ def test_batches_need_an_evidence_store(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError) as failed:
         WebhookProcess(tmp_path, config)
     assert "webhook.evidence.interval_s" in str(failed.value)
+
+
+def test_a_server_killed_without_sigterm_leaves_a_gap_in_the_report(tmp_path: Path, start) -> None:
+    config = write_config(tmp_path, "file:ledger", 1)
+    for name in ("first", "second"):  # each server's certificates and logs; one configuration, one ledger
+        (tmp_path / name).mkdir()
+    first = start(tmp_path / "first", config)
+    first.wait_event("evidence", 1)
+    first.process.kill()  # no shutdown batch: its open batch is lost
+    first.process.wait()
+    time.sleep(3)  # down for longer than twice the interval, besides the second server's start-up
+    second = start(tmp_path / "second", config)
+    second.wait_event("evidence", 1)
+    assert second.stop() == 0
+    batches = batch_records(tmp_path / "ledger")
+    covered = max(b["window"]["to"] for b in batches if b["webhook"]["pid"] == first.process.pid)
+    resumed = min(b["window"]["from"] for b in batches if b["webhook"]["pid"] == second.process.pid)
+    result = cli("evidence", "report", str(tmp_path / "ledger"), "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    [chain] = json.loads(result.stdout)["admission"]["chains"]
+    assert [(g["from"], g["to"]) for g in chain["gaps"]] == [(covered[:19] + "Z", resumed[:19] + "Z")]
+    assert chain["gaps"][0]["seconds"] >= 3 and chain["batches"] == len(batches)
