@@ -8,6 +8,7 @@ records are read back, verified with ``soc2gate evidence verify`` and summarized
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -87,7 +88,10 @@ def send_mix(server: WebhookProcess) -> list[dict]:
     assert status == 400
     server.answers.append(answer["response"]["allowed"])
     lines = [server.decision_for(b["request"]["uid"]) for b in bodies]
-    return lines + [e for e in server.events() if e["decision"] == "invalid"]
+    deadline = time.monotonic() + 10  # the invalid request's line is logged just after its answer
+    while not (invalid := [e for e in server.events() if e["decision"] == "invalid"]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return lines + invalid
 
 
 def batch_records(ledger: Path) -> list[dict]:
@@ -244,3 +248,23 @@ def test_a_server_killed_without_sigterm_leaves_a_gap_in_the_report(tmp_path: Pa
     [chain] = json.loads(result.stdout)["admission"]["chains"]
     assert [(g["from"], g["to"]) for g in chain["gaps"]] == [(covered[:19] + "Z", resumed[:19] + "Z")]
     assert chain["gaps"][0]["seconds"] >= 3 and chain["batches"] == len(batches)
+
+
+def test_a_reload_applies_the_new_interval_and_keeps_the_open_batch(tmp_path: Path, start) -> None:
+    config = write_config(tmp_path, "file:ledger", 3600)
+    server = start(tmp_path, config)
+    before = send_mix(server)
+    write_config(tmp_path, "file:ledger", 1)
+    server.signal(signal.SIGHUP)
+    assert server.wait_event("reload")["result"] == "ok"
+    first = server.wait_event("evidence", 1)  # within seconds, not after the hour of the old interval
+    assert first["result"] == "ok" and first["decisions"] == len(before)
+    after = review(first_object(PRIVILEGED, "Deployment"), namespace="payments")
+    assert server.post(after)[0] == 200
+    server.decision_for(after["request"]["uid"])
+    assert server.stop() == 0
+    batches = batch_records(tmp_path / "ledger")
+    assert sum(b["admission"]["decisions"] for b in batches) == len(before) + 1
+    assert batches[0]["admission"]["generations"] == [1]
+    assert sum(b["admission"]["decisions"] for b in batches if b["admission"]["generations"] == [2]) == 1
+    assert [b["webhook"]["interval_ms"] for b in batches[:1]] == [1000]

@@ -28,7 +28,8 @@ from soc2gate.webhook.evaluator import Loaded
 from soc2gate.webhook.settings import BatchEvidence
 
 log = logging.getLogger("soc2gate.webhook")
-DISABLED_POLL_S = 30.0  # how often a server without webhook.evidence checks whether a reload enabled it
+DISABLED_POLL_S = 30.0  # a server without webhook.evidence: how often the (no-op) flush runs
+RECHECK_S = 1.0  # how often the ticker re-reads the interval (a reload may change it)
 
 
 class EvidenceRecorder:
@@ -79,18 +80,25 @@ class EvidenceRecorder:
         self.executor.shutdown(wait=True)
 
     async def _tick(self) -> None:
+        """Flush every interval (re-read each second, so a reload's new interval applies at once) and on stop."""
         assert self.stopping is not None
+        loop = asyncio.get_running_loop()
+        since = loop.time()
         while True:
             loaded = self.current()
             interval = _conf(loaded).interval_s if self.enabled(loaded) else DISABLED_POLL_S
-            try:
-                await asyncio.wait_for(self.stopping.wait(), interval)
-            except asyncio.TimeoutError:
-                pass
+            remaining = since + interval - loop.time()
+            if remaining > 0 and not self.stopping.is_set():
+                try:
+                    await asyncio.wait_for(self.stopping.wait(), min(remaining, RECHECK_S))
+                except asyncio.TimeoutError:
+                    pass
+                continue
             try:
                 await self.flush(final=self.stopping.is_set())
             except Exception:  # noqa: BLE001 - the ticker must outlive any bug in one flush
                 log.exception("appending the admission evidence batch failed")
+            since = loop.time()
             if self.stopping.is_set():
                 return
 
