@@ -35,6 +35,7 @@ class Listing:
     sha256: str = ""
     pages: int = 0
     error: str = ""
+    resource_version: str = ""  # of the list: where a watch starts
 
 
 @dataclass
@@ -70,6 +71,10 @@ class Cluster:
                 listing.sha256 = digest.hexdigest()
                 return listing
 
+    def list_call(self, rtype: ResourceType) -> tuple[Any, tuple[str, ...]]:
+        """The client's list method for ``rtype`` and its positional arguments (watch uses it too)."""
+        return self._method(rtype)
+
     def _method(self, rtype: ResourceType) -> tuple[Any, tuple[str, ...]]:
         from kubernetes import client
 
@@ -94,6 +99,7 @@ class Cluster:
             listing.error = f"GET {listing.rtype.path(self.target.namespace)}: the response has no `items` list"
             return None
         listing.items.extend(api_object(listing.rtype, item) for item in items if isinstance(item, dict))
+        listing.resource_version = str((page.get("metadata") or {}).get("resourceVersion") or "")
         return (page.get("metadata") or {}).get("continue") or None
 
     def _api_error(self, exc: Any, rtype: ResourceType) -> str:

@@ -1,0 +1,52 @@
+"""Prometheus metrics of the monitor (its own registry; served on ``--metrics-port``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from soc2gate.model import Outcome, Result
+
+
+class MonitorMetrics:
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self.registry = CollectorRegistry()
+        self.failing = Gauge("soc2gate_monitor_failing_findings", "Failing findings per SOC 2 criterion, policy "
+                             "and namespace", ["criterion", "policy", "namespace"], registry=self.registry)
+        self.last_cycle = Gauge("soc2gate_monitor_last_full_cycle_timestamp_seconds",
+                                "When the last full evaluation cycle finished (Unix time)", registry=self.registry)
+        self.objects = Gauge("soc2gate_monitor_objects_watched", "Objects currently known from list/watch",
+                             registry=self.registry)
+        self.latency = Histogram("soc2gate_monitor_evaluation_seconds", "Time to evaluate all watched objects",
+                                 buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=self.registry)
+        self.cycles = Counter("soc2gate_monitor_cycles_total", "Evaluation cycles", ["kind"], registry=self.registry)
+        self.write_errors = Counter("soc2gate_monitor_report_write_errors_total", "PolicyReport writes that failed",
+                                    registry=self.registry)
+
+    def observe(self, result: Result, seconds: float, objects: int, full: bool, now: float) -> None:
+        self.latency.observe(seconds)
+        self.objects.set(objects)
+        self.cycles.labels("full" if full else "change").inc()
+        if full:
+            self.last_cycle.set(now)
+        self.failing.clear()
+        counts: dict[tuple[str, str, str], int] = {}
+        for finding in result.findings:
+            if finding.outcome is not Outcome.FAIL:
+                continue
+            for criterion in finding.controls:
+                key = (criterion, finding.policy_id, _namespace(finding.resource))
+                counts[key] = counts.get(key, 0) + 1
+        for labels, count in counts.items():
+            self.failing.labels(*labels).set(count)
+
+    def serve(self, port: int, address: str = "0.0.0.0") -> Any:
+        from prometheus_client import start_http_server
+
+        return start_http_server(port, address, registry=self.registry)
+
+
+def _namespace(resource: str) -> str:
+    parts = resource.split("/")
+    return parts[1] if len(parts) == 3 else ""
