@@ -87,7 +87,7 @@ class TypeWatcher(threading.Thread):
         self.watches += 1
         try:
             for event in stream.stream(call, *args, resource_version=version, allow_watch_bookmarks=True,
-                                       timeout_seconds=self.settings.watch_timeout_s,
+                                       deserialize=False, timeout_seconds=self.settings.watch_timeout_s,
                                        _request_timeout=self.settings.watch_timeout_s + 30):
                 if self.stop.is_set():
                     stream.stop()
@@ -101,7 +101,7 @@ class TypeWatcher(threading.Thread):
         return version
 
     def _event(self, event: dict[str, Any]) -> str:
-        raw = event.get("raw_object") if isinstance(event.get("raw_object"), dict) else {}
+        raw = event.get("object") if isinstance(event.get("object"), dict) else {}  # deserialize=False: raw JSON
         version = str((raw.get("metadata") or {}).get("resourceVersion") or "")
         kind = event.get("type")
         if kind in ("ADDED", "MODIFIED", "DELETED") and self.cache.apply(self.rtype, str(kind), api_object(self.rtype, raw)):
