@@ -24,6 +24,7 @@ class ClusterTarget:
     namespace: str | None = None
     page_size: int = 500
     timeout: float = 30.0
+    connections: int = 0  # HTTP connection pool size (0: the client's default); one per open watch
 
 
 @dataclass
@@ -146,7 +147,8 @@ def connect(target: ClusterTarget) -> Cluster:
             config.load_incluster_config(client_configuration=configuration)
         except config.ConfigException as exc:
             raise UsageError(f"--in-cluster: not running in a pod with a service account: {exc}") from None
-        return Cluster(client.ApiClient(configuration), "in-cluster", configuration.host, target)
+        return Cluster(_pooled(client.ApiClient(configuration), target.connections), "in-cluster",
+                       configuration.host, target)
     where = target.kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
     try:
         contexts, active = config.list_kube_config_contexts(config_file=target.kubeconfig)
@@ -155,7 +157,17 @@ def connect(target: ClusterTarget) -> Cluster:
     except (config.ConfigException, OSError, ValueError, TypeError) as exc:
         raise UsageError(f"{where}: cannot use kubeconfig{_context_note(target)}: {_short(exc)}") from None
     name = target.context or (active or {}).get("name", "") or "default"
-    return Cluster(api_client, name, api_client.configuration.host, target)
+    return Cluster(_pooled(api_client, target.connections), name, api_client.configuration.host, target)
+
+
+def _pooled(api_client: Any, connections: int) -> Any:
+    """``api_client`` with room for ``connections`` open connections (every watch holds one)."""
+    if connections:
+        from kubernetes.client import rest
+
+        api_client.configuration.connection_pool_maxsize = connections
+        api_client.rest_client = rest.RESTClientObject(api_client.configuration)
+    return api_client
 
 
 def _context_note(target: ClusterTarget) -> str:

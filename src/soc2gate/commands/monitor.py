@@ -36,14 +36,15 @@ def command(**options: Any) -> None:
     """Watch the cluster, write PolicyReports, export metrics, record evidence every full cycle."""
     from soc2gate.api import ScanOptions, record_evidence
     from soc2gate.audit.cluster import ClusterTarget, connect
-    from soc2gate.monitor.loop import Monitor, MonitorSettings
+    from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
     from soc2gate.monitor.metrics import MonitorMetrics
     from soc2gate.monitor.watcher import WatchSettings
     from soc2gate.api import Gate
 
     scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"])
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
-                           in_cluster=options["in_cluster"], namespace=options["namespace"])
+                           in_cluster=options["in_cluster"], namespace=options["namespace"],
+                           connections=CONNECTIONS)
     watch = WatchSettings(resync_s=options["resync"], watch_timeout_s=options["watch_timeout"])
     settings = MonitorSettings(interval_s=options["interval"], debounce_s=options["debounce"], qps=options["qps"],
                                watch=watch, exclude_namespaces=tuple(options["exclude_namespaces"]),

@@ -27,6 +27,7 @@ from soc2gate.parsers.collect import Collected
 from soc2gate.reporters.policyreport import documents
 
 LOG = logging.getLogger("soc2gate.monitor")
+CONNECTIONS = len(RESOURCE_TYPES) + 4  # one per open watch, and some for lists and report writes
 HISTORY = 10  # cycles kept in memory (all of them when ``cycles`` bounds the run)
 
 
@@ -52,9 +53,12 @@ class CycleResult:
 
 
 class Monitor:
-    def __init__(self, cluster: Cluster, gate: Gate, settings: MonitorSettings, metrics: MonitorMetrics,
-                 on_full_cycle: Callable[[Result], Any] | None = None) -> None:
-        self.cluster, self.gate, self.settings, self.metrics = cluster, gate, settings, metrics
+    def __init__(self, cluster: Cluster, gate: Gate | Callable[[], Gate], settings: MonitorSettings,
+                 metrics: MonitorMetrics, on_full_cycle: Callable[[Result], Any] | None = None) -> None:
+        """``gate``: loaded, or a loader called on the thread that runs the monitor (a regorus engine is
+        bound to the thread that made it)."""
+        self.cluster, self.settings, self.metrics = cluster, settings, metrics
+        self._gate = gate
         self.on_full_cycle = on_full_cycle
         self.cache, self.wake, self.stop = ObjectCache(), threading.Event(), threading.Event()
         self.writer = ReportWriter(cluster.api_client)
@@ -69,6 +73,14 @@ class Monitor:
         return [t for t in RESOURCE_TYPES if t.namespaced or not namespace]
 
     def run(self) -> None:
+        self.gate = self._gate if isinstance(self._gate, Gate) else self._gate()
+        try:
+            self._run()
+        finally:
+            self.stop.set()
+            del self.gate  # dropped on the thread that made it (regorus)
+
+    def _run(self) -> None:
         for watcher in self.watchers:
             watcher.start()
         self._await_first_lists()
