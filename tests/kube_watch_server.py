@@ -40,6 +40,7 @@ class FakeApi:
         self.events: list[tuple[int, str, str, str, dict[str, Any]]] = []  # rv, gv, plural, type, object
         self.compacted_below = 0
         self.conflicts_to_inject = 0
+        self.epoch = 0  # bumped by compact(): open watches end
         self.requests: list[str] = []
 
     def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None) -> dict[str, Any]:
@@ -68,10 +69,13 @@ class FakeApi:
             return removed
 
     def compact(self) -> None:
-        """Forget the event log: every watch from an older resourceVersion gets 410 Gone."""
+        """Forget the event log and end every open watch (as an apiserver restart does): a watch resumed
+        from an older resourceVersion gets 410 Gone and must re-list."""
         with self.lock:
-            self.compacted_below = self.rv + 1
+            self.rv += 1
+            self.compacted_below = self.rv  # a list now returns rv: watching from it loses nothing
             self.events.clear()
+            self.epoch += 1
             self.lock.notify_all()
 
     def items(self, gv: str, plural: str, namespace: str | None) -> list[dict[str, Any]]:
@@ -179,24 +183,29 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _stream(self, parts: dict[str, str], since: int, deadline: float, bookmarks: bool) -> None:
-        if since < self.api.compacted_below:
+        with self.api.lock:
+            epoch, expired = self.api.epoch, since < self.api.compacted_below
+        if expired:
             status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Expired", "code": 410,
                       "message": f"too old resource version: {since} ({self.api.compacted_below})"}
             return self._event("ERROR", status)
         last_bookmark = time.monotonic()
         while time.monotonic() < deadline:
             with self.api.lock:
+                if self.api.epoch != epoch:
+                    return
                 fresh = [e for e in self.api.events if e[0] > since and e[1] == parts["gv"] and e[2] == parts["plural"]
                          and (parts["ns"] is None or e[4]["metadata"].get("namespace") == parts["ns"])]
+                mark = self.api.rv  # every event up to here is in `fresh` (or not for this collection)
                 if not fresh:
                     self.api.lock.wait(timeout=0.2)
             for rv, _, _, kind, obj in fresh:
                 self._event(kind, obj)
                 since = rv
-            if bookmarks and time.monotonic() - last_bookmark > 1.0:
+            if bookmarks and time.monotonic() - last_bookmark > 1.0 and mark > since and not fresh:
                 self._event("BOOKMARK", {"kind": "Bookmark", "apiVersion": parts["gv"],
-                                         "metadata": {"resourceVersion": str(max(since, self.api.rv))}})
-                since, last_bookmark = max(since, self.api.rv), time.monotonic()
+                                         "metadata": {"resourceVersion": str(mark)}})
+                since, last_bookmark = mark, time.monotonic()
 
     def _event(self, kind: str, obj: dict[str, Any]) -> None:
         self._chunk(json.dumps({"type": kind, "object": obj}).encode() + b"\n")

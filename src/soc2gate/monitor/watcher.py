@@ -7,6 +7,7 @@ re-lists. API calls go through a shared rate limiter; failures back off exponent
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -78,27 +79,51 @@ class TypeWatcher(threading.Thread):
             version = self._watch(version)
 
     def _watch(self, version: str) -> str:
-        """Stream events from ``version``; the version to resume from, or "" to re-list."""
-        from kubernetes import watch
+        """Stream events from ``version``; the version to resume from, or "" to re-list.
+
+        The stream is read raw (no model deserialization: cheap, and the objects keep their API
+        field names); an ERROR event with a 410 Status means the version was compacted away.
+        """
         from kubernetes.client.exceptions import ApiException
+        from kubernetes.watch.watch import iter_resp_lines
 
         call, args = self.cluster.list_call(self.rtype)
-        stream = watch.Watch()
         self.watches += 1
         try:
-            for event in stream.stream(call, *args, resource_version=version, allow_watch_bookmarks=True,
-                                       deserialize=False, timeout_seconds=self.settings.watch_timeout_s,
-                                       _request_timeout=self.settings.watch_timeout_s + 30):
-                if self.stop.is_set():
-                    stream.stop()
-                    break
-                version = self._event(event) or version
+            response = call(*args, watch=True, resource_version=version, allow_watch_bookmarks=True,
+                            timeout_seconds=self.settings.watch_timeout_s, _preload_content=False,
+                            _request_timeout=self.settings.watch_timeout_s + 30)
         except ApiException as exc:
             if exc.status == 410:
                 self.expired += 1
                 return ""
             raise
+        try:
+            for line in iter_resp_lines(response):
+                if self.stop.is_set():
+                    break
+                resumed = self._line(line, version)
+                if resumed is None:
+                    return ""
+                version = resumed
+        finally:
+            response.close()
+            response.release_conn()
         return version
+
+    def _line(self, line: str, version: str) -> str | None:
+        """Apply one event line; the version to resume from, None when it expired (re-list)."""
+        event = json.loads(line) if line.strip() else {}
+        if not isinstance(event, dict):
+            raise ValueError(f"watch {self.rtype.resource_name()}: an event is not a JSON object")
+        if event.get("type") == "ERROR":
+            status = event.get("object") if isinstance(event.get("object"), dict) else {}
+            if status.get("code") == 410:
+                self.expired += 1
+                return None
+            raise RuntimeError(f"watch {self.rtype.resource_name()}: {status.get('code')} {status.get('reason')}: "
+                               f"{status.get('message')}")
+        return self._event(event) or version if event else version
 
     def _event(self, event: dict[str, Any]) -> str:
         raw = event.get("object") if isinstance(event.get("object"), dict) else {}  # deserialize=False: raw JSON
