@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jsonschema
+import yaml
 import pytest
 
 from admission_reviews import as_stored, first_object, manifest_objects
@@ -25,7 +26,7 @@ from conftest import CORPORA, require_shared
 from kube_watch_server import FakeApi, WatchServer
 from test_policyreport import _schema
 
-from soc2gate.api import Gate, ScanOptions, record_evidence, verify_evidence
+from soc2gate.api import Gate, ScanOptions, evidence_report, record_evidence, verify_evidence
 from soc2gate.audit.cluster import ClusterTarget, connect
 from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
 from soc2gate.monitor.metrics import MonitorMetrics
@@ -231,13 +232,18 @@ def test_metrics_and_one_evidence_record_per_full_cycle(running, tmp_path: Path)
     httpd.shutdown()
     assert 'soc2gate_monitor_failing_findings{criterion="CC6.1",namespace="shop",policy="K8S-024"} 1.0' in body
     assert "soc2gate_monitor_objects_watched 7.0" in body
-    assert 'soc2gate_monitor_failing_resource{criteria="CC6.6,CC6.1,CC6.3",namespace="",policy="K8S-022"' in body
+    assert ('soc2gate_monitor_failing_resource{criteria="CC6.1,CC6.2,CC6.3",namespace="",policy="K8S-022",'
+            'resource="ClusterRoleBinding/superadmin",severity="high"} 1.0') in body
     assert "soc2gate_monitor_evaluation_seconds_count 3.0" in body
     last = float(next(line.split()[1] for line in body.splitlines()
                       if line.startswith("soc2gate_monitor_last_full_cycle_timestamp_seconds ")))
     assert abs(last - time.time()) < 600
-    verified = verify_evidence(str(ledger))
-    assert verified.ok and verified.records == 3, verified
+    chain = verify_evidence(str(ledger)).chains["ledger"]
+    assert chain.records == 3 and not chain.problems
+    report = evidence_report(str(ledger), None, None)
+    assert report["runs"] == 3 and report["integrity"]["ok"]
+    cc61 = next(c for c in report["controls"] if c["id"] == "CC6.1")
+    assert cc61["runs"] == 3 and cc61["failed"] == 3, cc61
 
 
 def test_cli_monitor_writes_reports_and_evidence(tmp_path: Path) -> None:
@@ -253,6 +259,22 @@ def test_cli_monitor_writes_reports_and_evidence(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("evidence record #") == 2, done.stderr
     assert {r["metadata"]["name"] for r in reports(api)} >= {"soc2gate-shop", "soc2gate-web", "soc2gate-cluster"}
-    records = [json.loads(line) for line in (tmp_path / "ledger").rglob("*.jsonl") for line in line.read_text().splitlines()] \
-        if list((tmp_path / "ledger").rglob("*.jsonl")) else []
-    assert records or list((tmp_path / "ledger").iterdir())
+    assert verify_evidence(str(tmp_path / "ledger")).chains["ledger"].records == 2
+
+
+def test_audit_format_policyreport_gives_the_same_reports(tmp_path: Path) -> None:
+    api = seeded_api()
+    server = WatchServer(api, tmp_path)
+    try:
+        command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "audit", "--kubeconfig",
+                   str(server.kubeconfig), "--format", "policyreport"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    finally:
+        server.close()
+    assert done.returncode == 1, done.stderr
+    documents = list(yaml.safe_load_all(done.stdout))
+    assert {d["metadata"]["name"] for d in documents} == {"soc2gate-shop", "soc2gate-web", "soc2gate-cluster"}
+    for document in documents:
+        jsonschema.validate(document, _schema(document["kind"]))
+    shop = next(d for d in documents if d["metadata"]["name"] == "soc2gate-shop")
+    assert any(r["policy"] == "K8S-001" and r["result"] == "fail" for r in shop["results"])
