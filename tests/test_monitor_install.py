@@ -119,7 +119,7 @@ def test_the_alerts_use_exported_metrics_and_name_criterion_policy_object_and_re
     for name in ("SOC2ControlStartedFailing", "SOC2ControlStillFailing"):
         text = " ".join(alerts[name]["annotations"].values())
         for label in ("criteria", "policy", "resource", "namespace"):
-            assert "{{ $labels." + label in text, (name, label)
+            assert "$labels." + label in text, (name, label)
         assert "Remediation:" in text and "docs/policies.md#{{ $labels.policy | toLower }}" in text
     assert "absent(" in alerts["SOC2MonitoringStale"]["expr"]
 

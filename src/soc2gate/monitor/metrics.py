@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from soc2gate.errors import UsageError
 from soc2gate.model import Outcome, Result
 
 
 class MonitorMetrics:
     def __init__(self) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+        try:
+            from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+        except ImportError:
+            raise UsageError("soc2gate monitor needs prometheus-client: pip install 'soc2gate[monitor]'") from None
 
         self.registry = CollectorRegistry()
         self._failing: set[tuple[str, str, str]] = set()
