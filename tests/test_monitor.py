@@ -8,25 +8,30 @@ validate against the CRDs in ../shared/reference/policyreport. Objects are real 
 from __future__ import annotations
 
 import copy
-import json
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
-import yaml
 import pytest
-
+import yaml
 from admission_reviews import as_stored, first_object, manifest_objects
 from conftest import CORPORA, require_shared
 from kube_watch_server import FakeApi, WatchServer
 from test_policyreport import _schema
 
-from soc2gate.api import Gate, ScanOptions, evidence_report, record_evidence, verify_evidence
+from soc2gate.api import (
+    Gate,
+    ScanOptions,
+    evidence_report,
+    record_evidence,
+    verify_evidence,
+)
 from soc2gate.audit.cluster import ClusterTarget, connect
 from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
 from soc2gate.monitor.metrics import MonitorMetrics

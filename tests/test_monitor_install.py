@@ -15,17 +15,17 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from webhook_install import EXAMPLE_DIGEST, kubectl, objects, prepared_copy
 
 from soc2gate.api import ScanOptions, scan
 from soc2gate.audit.kinds import RESOURCE_TYPES
 from soc2gate.model import Outcome
 from soc2gate.monitor.metrics import MonitorMetrics
-from webhook_install import EXAMPLE_DIGEST, kubectl, objects, prepared_copy
 
 NEWEST = kubernetes_validate.latest_version()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def installed() -> tuple[dict[str, Any], ...]:
     with tempfile.TemporaryDirectory() as directory:
         tree = prepared_copy(Path(directory), digest=None)

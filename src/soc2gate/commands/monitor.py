@@ -34,12 +34,11 @@ import click
 @click.option("--cycles", default=0, hidden=True, type=click.IntRange(0), help="Stop after N cycles (tests).")
 def command(**options: Any) -> None:
     """Watch the cluster, write PolicyReports, export metrics, record evidence every full cycle."""
-    from soc2gate.api import ScanOptions, record_evidence
+    from soc2gate.api import Gate, ScanOptions, record_evidence
     from soc2gate.audit.cluster import ClusterTarget, connect
     from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
     from soc2gate.monitor.metrics import MonitorMetrics
     from soc2gate.monitor.watcher import WatchSettings
-    from soc2gate.api import Gate
 
     scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"])
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],

@@ -1,7 +1,8 @@
 """The monitor's loop: evaluate when objects changed (debounced) and fully on an interval.
 
-Every cycle evaluates the whole cache, so relations between objects (a NetworkPolicy covering
-the workloads of its namespace) are always judged on the current state. A full cycle also
+Every cycle judges the whole cache, namespace by namespace (monitor/partitions.py): a namespace
+whose objects changed is re-evaluated with everything it holds, so relations between objects (a
+NetworkPolicy covering the workloads of its namespace) are judged on the current state. A full cycle also
 appends an evidence record (``on_full_cycle``) and sets the "last full cycle" metric.
 """
 
@@ -11,16 +12,17 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from soc2gate.api import Gate
-from soc2gate.audit.cluster import Cluster, Listing
+from soc2gate.audit.cluster import Cluster
 from soc2gate.audit.kinds import RESOURCE_TYPES, ResourceType
-from soc2gate.audit.run import resources_of
 from soc2gate.model import InputFile, Result
 from soc2gate.monitor.cache import ObjectCache
 from soc2gate.monitor.metrics import MonitorMetrics
+from soc2gate.monitor.partitions import PartitionedEvaluator
 from soc2gate.monitor.reports import ReportWriter, WriteStats
 from soc2gate.monitor.watcher import RateLimiter, TypeWatcher, WatchSettings
 from soc2gate.parsers.collect import Collected
@@ -65,6 +67,7 @@ class Monitor:
         limiter = RateLimiter(settings.qps)  # one budget of API calls for every watcher
         self.watchers = [TypeWatcher(cluster, rtype, self.cache, limiter, self.wake, self.stop, settings.watch)
                          for rtype in self._types()]
+        self.evaluator = PartitionedEvaluator(cluster, settings.exclude_namespaces)
         self.history: list[CycleResult] = []
         self.cycles = 0
 
@@ -115,7 +118,7 @@ class Monitor:
     def cycle(self, full: bool) -> CycleResult:
         started = time.monotonic()
         objects, errors, generation = self.cache.snapshot()
-        result = self._evaluate(objects, errors)
+        result = self._evaluate(objects, errors, full)
         writes = self._write(result)
         seconds = time.monotonic() - started
         evidence_error = self._evidence(result) if full else ""
@@ -126,9 +129,8 @@ class Monitor:
         self.history = (self.history + [cycle])[-HISTORY:] if not self.settings.cycles else self.history + [cycle]
         return cycle
 
-    def _evaluate(self, objects: dict[str, list[dict[str, Any]]], errors: dict[str, str]) -> Result:
+    def _evaluate(self, objects: dict[str, list[dict[str, Any]]], errors: dict[str, str], full: bool) -> Result:
         collected = Collected()
-        listings = []
         namespace = self.cluster.target.namespace
         for rtype in self._types():
             uri = self.cluster.uri(rtype.path(namespace))
@@ -136,9 +138,7 @@ class Monitor:
                 collected.error("SYS-002", uri, 0, errors[rtype.kind])
             items = objects.get(rtype.kind, [])
             collected.inputs.append(InputFile(uri, _digest(items), "kubernetes", len(items)))
-            listings.append(Listing(rtype, items=items))
-        resources = resources_of(self.cluster, listings, self.settings.exclude_namespaces, collected)
-        result = self.gate.evaluate(resources, collected)
+        result = self.evaluator.evaluate(self.gate, self._types(), objects, collected, full)
         target = {"context": self.cluster.name, "server": self.cluster.server, "namespace": namespace or "*"}
         return replace(result, extras={**result.extras, "cluster": target, "monitor": True})
 
