@@ -118,6 +118,9 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
             newest = max((int(o["metadata"]["resourceVersion"]) for o in objects.get("Deployment", [])), default=0)
             done = super().cycle(full)
             cycles.append((time.time(), newest, done.seconds))
+            print(f"cycle: {done.seconds:.1f} s, engine {done.result.timings.get('engine_s', 0):.1f} s, "
+                  f"{self.evaluator.evaluated} namespaces evaluated, writes {done.writes.replaced} replaced "
+                  f"{done.writes.unchanged} unchanged", file=sys.stderr)
             return done
 
     cluster = connect(ClusterTarget(kubeconfig=str(directory / "kubeconfig"), connections=CONNECTIONS))

@@ -119,7 +119,7 @@ class Monitor:
         started = time.monotonic()
         objects, errors, generation = self.cache.snapshot()
         result = self._evaluate(objects, errors, full)
-        writes = self._write(result)
+        writes = self._write(result, full)
         seconds = time.monotonic() - started
         evidence_error = self._evidence(result) if full else ""
         ok = full and not writes.errors and not evidence_error
@@ -142,9 +142,9 @@ class Monitor:
         target = {"context": self.cluster.name, "server": self.cluster.server, "namespace": namespace or "*"}
         return replace(result, extras={**result.extras, "cluster": target, "monitor": True})
 
-    def _write(self, result: Result) -> WriteStats:
+    def _write(self, result: Result, full: bool) -> WriteStats:
         try:
-            writes = self.writer.converge(documents(result))
+            writes = self.writer.converge(documents(result), full)
         except Exception as exc:  # noqa: BLE001 - the API server unreachable: counted, logged, retried next cycle
             writes = WriteStats(errors=[f"writing PolicyReports failed: {' '.join(str(exc).split())[:300]}"])
         if writes.errors:

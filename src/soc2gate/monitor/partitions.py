@@ -24,6 +24,8 @@ from soc2gate.audit.run import resources_of
 from soc2gate.model import Finding, Result, Skipped
 from soc2gate.parsers.collect import Collected
 
+BATCH = 200  # objects per engine call: evaluation time grows faster than linearly with the objects
+
 
 @dataclass(frozen=True)
 class Partition:
@@ -49,26 +51,49 @@ class PartitionedEvaluator:
             for obj in objects.get(rtype.kind, []):
                 namespace = str((obj.get("metadata") or {}).get("namespace") or "")
                 by_namespace.setdefault(namespace, {}).setdefault(rtype, []).append(obj)
-        parts: dict[str, Partition] = {}
-        self.evaluated = 0
-        for namespace in sorted(by_namespace):
-            kinds = by_namespace[namespace]
-            digest = _digest(kinds)
-            memo = self._memo.get(namespace)
-            if full or memo is None or memo.digest != digest:
-                memo = self._evaluate(gate, kinds, digest)
-                self.evaluated += 1
-            parts[namespace] = memo
+        digests = {namespace: _digest(kinds) for namespace, kinds in by_namespace.items()}
+        dirty = [ns for ns in sorted(by_namespace) if full or ns not in self._memo or self._memo[ns].digest != digests[ns]]
+        parts = {ns: self._memo[ns] for ns in by_namespace if ns not in dirty}
+        self.evaluated = len(dirty)
+        for batch in _batches(dirty, by_namespace):
+            parts.update(self._evaluate(gate, batch, by_namespace, digests))
         self._memo = parts  # namespaces that vanished are forgotten
-        return _merge(gate.evaluate([], collected), list(parts.values()))
+        return _merge(gate.evaluate([], collected), [parts[ns] for ns in sorted(parts)])
 
-    def _evaluate(self, gate: Gate, kinds: dict[ResourceType, list[dict[str, Any]]], digest: str) -> Partition:
+    def _evaluate(self, gate: Gate, batch: list[str], by_namespace: dict[str, dict[ResourceType, list[dict[str, Any]]]],
+                  digests: dict[str, str]) -> dict[str, Partition]:
+        """Evaluate whole namespaces together (one engine call), then file each finding under its namespace."""
         collected = Collected()
-        listings = [Listing(rtype, items=items) for rtype, items in kinds.items()]
+        listings = [Listing(rtype, items=items) for ns in batch for rtype, items in by_namespace[ns].items()]
         resources = resources_of(self.cluster, listings, self.excluded, collected)
         result = gate.evaluate(resources, collected)
-        return Partition(digest, result.findings, result.skipped, result.notes,
-                         tuple(result.extras.get("waivers") or ()), float(result.timings.get("engine_s", 0.0)))
+        findings: dict[str, list[Finding]] = {ns: [] for ns in batch}
+        for finding in result.findings:
+            findings.get(_namespace(finding.resource), findings[batch[0]]).append(finding)
+        waivers = tuple(result.extras.get("waivers") or ())
+        engine_s = float(result.timings.get("engine_s", 0.0))
+        return {ns: Partition(digests[ns], tuple(findings[ns]), result.skipped if ns == batch[0] else (),
+                              result.notes, waivers if ns == batch[0] else (), engine_s if ns == batch[0] else 0.0)
+                for ns in batch}
+
+
+def _batches(namespaces: list[str], by_namespace: dict[str, dict[ResourceType, list[dict[str, Any]]]]) -> list[list[str]]:
+    """Whole namespaces grouped up to BATCH objects: one engine call each (a call has a fixed cost too)."""
+    batches: list[list[str]] = []
+    size = 0
+    for namespace in namespaces:
+        count = sum(len(items) for items in by_namespace[namespace].values())
+        if not batches or size + count > BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(namespace)
+        size += count
+    return batches
+
+
+def _namespace(resource: str) -> str:
+    parts = resource.split("/")
+    return parts[1] if len(parts) == 3 else ""
 
 
 def _digest(kinds: dict[ResourceType, list[dict[str, Any]]]) -> str:
@@ -92,7 +117,7 @@ def _merge(top: Result, parts: list[Partition]) -> Result:
         notes.extend(n for n in part.notes if n not in notes)
     waivers = [dict(w) for w in top.extras.get("waivers") or ()]
     for part in parts:
-        if len(part.waivers) != len(waivers):
+        if len(part.waivers) != len(waivers):  # not the first namespace of its batch
             continue
         for merged, used in zip(waivers, part.waivers):
             merged["used"] = bool(merged.get("used")) or bool(used.get("used"))

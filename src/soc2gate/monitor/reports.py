@@ -4,6 +4,8 @@ objects they described are gone)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,27 +33,35 @@ def key_of(document: dict[str, Any]) -> Key:
 
 
 class ReportWriter:
+    """Remembers what it wrote (resourceVersion and content per report): an unchanged report costs no
+    API call, a changed one a single replace (a 409 re-reads it). The full listing of soc2gate's reports,
+    which finds reports left by an earlier run, happens on the first and on every full convergence."""
+
     def __init__(self, api_client: Any) -> None:
         from kubernetes import client
 
         self.api = client.CustomObjectsApi(api_client)
+        self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
 
-    def converge(self, documents: list[dict[str, Any]]) -> WriteStats:
+    def converge(self, documents: list[dict[str, Any]], full: bool = True) -> WriteStats:
         stats = WriteStats()
+        if full or not self._written:
+            self._written = self._existing()
         wanted = {key_of(d): d for d in documents}
         for key, document in wanted.items():
             self._put(key, document, stats)
-        for key in self._existing() - set(wanted):
+        for key in set(self._written) - set(wanted):
             self._delete(key, stats)
         return stats
 
-    def _existing(self) -> set[Key]:
-        found = set()
+    def _existing(self) -> dict[Key, tuple[str, str]]:
+        found = {}
         for kind, plural in PLURALS.items():
             listed = self.api.list_cluster_custom_object(GROUP, VERSION, plural, label_selector=MANAGED)
             for item in listed.get("items") or []:
                 metadata = item.get("metadata") or {}
-                found.add((kind, str(metadata.get("namespace") or ""), str(metadata.get("name"))))
+                key = (kind, str(metadata.get("namespace") or ""), str(metadata.get("name")))
+                found[key] = (str(metadata.get("resourceVersion") or ""), _content(item))
         return found
 
     def _put(self, key: Key, document: dict[str, Any], stats: WriteStats) -> None:
@@ -66,26 +76,32 @@ class ReportWriter:
                     stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: {exc.status} {exc.reason}")
                     return
                 stats.conflicts += 1
+                self._written.pop(key, None)  # someone else wrote it: read it again
         stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: still conflicting after {RETRIES} attempts")
 
     def _put_once(self, key: Key, document: dict[str, Any], stats: WriteStats) -> None:
         from kubernetes.client.exceptions import ApiException
 
         kind, namespace, name = key
-        try:
-            current = self._call("get", kind, namespace, name)
-        except ApiException as exc:
-            if exc.status != 404:
-                raise
-            self._call("create", kind, namespace, None, document)
-            stats.created += 1
-            return
-        if {k: current.get(k) for k in ("summary", "results")} == {k: document.get(k) for k in ("summary", "results")}:
+        content = _content(document)
+        known = self._written.get(key)
+        if known is None:
+            try:
+                current = self._call("get", kind, namespace, name)
+            except ApiException as exc:
+                if exc.status != 404:
+                    raise
+                created = self._call("create", kind, namespace, None, document)
+                self._written[key] = (_version(created), content)
+                stats.created += 1
+                return
+            known = (_version(current), _content(current))
+        if known[1] == content:
+            self._written[key] = known
             stats.unchanged += 1
             return
-        body = {**document, "metadata": {**document["metadata"],
-                                         "resourceVersion": (current.get("metadata") or {}).get("resourceVersion")}}
-        self._call("replace", kind, namespace, name, body)
+        body = {**document, "metadata": {**document["metadata"], "resourceVersion": known[0]}}
+        self._written[key] = (_version(self._call("replace", kind, namespace, name, body)), content)
         stats.replaced += 1
 
     def _delete(self, key: Key, stats: WriteStats) -> None:
@@ -94,8 +110,11 @@ class ReportWriter:
         try:
             self._call("delete", *key)
             stats.deleted += 1
+            self._written.pop(key, None)
         except ApiException as exc:
-            if exc.status != 404:
+            if exc.status == 404:
+                self._written.pop(key, None)
+            else:
                 stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: delete: {exc.status} {exc.reason}")
 
     def _call(self, verb: str, kind: str, namespace: str, name: str | None, body: Any = None) -> Any:
@@ -108,3 +127,13 @@ class ReportWriter:
         if verb == "replace":
             return method(*args, name, body)
         return method(*args, name)
+
+
+def _content(document: dict[str, Any]) -> str:
+    """What soc2gate writes in a report (its summary and results), as a digest."""
+    payload = json.dumps({k: document.get(k) for k in ("summary", "results")}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _version(document: Any) -> str:
+    return str(((document or {}).get("metadata") or {}).get("resourceVersion") or "")

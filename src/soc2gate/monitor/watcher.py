@@ -115,7 +115,7 @@ class TypeWatcher(threading.Thread):
         """Apply one event line; the version to resume from, None when it expired (re-list)."""
         event = json.loads(line) if line.strip() else {}
         if not isinstance(event, dict):
-            raise ValueError(f"watch {self.rtype.resource_name()}: an event is not a JSON object")
+            raise TypeError(f"watch {self.rtype.resource_name()}: an event is not a JSON object")
         if event.get("type") == "ERROR":
             status = event.get("object") if isinstance(event.get("object"), dict) else {}
             if status.get("code") == 410:
