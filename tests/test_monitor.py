@@ -193,6 +193,7 @@ def test_a_network_policy_added_makes_its_namespace_workloads_pass(running) -> N
             "metadata": {"name": "default-deny"}, "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}
     put(run.api, deny, "web")
     run.settled(run.has("NetworkPolicy", "web", "default-deny"))
+    assert run.monitor.evaluator.evaluated == 1, "only the namespace that changed is evaluated again"
     assert results(run.api, "Deployment", "web", "frontend")["K8S-024"] == "pass"
     assert results(run.api, "Deployment", "shop", "health-check-deployment")["K8S-024"] == "fail"
 

@@ -21,7 +21,7 @@ import click
 @click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0, 600),
               help="Seconds to wait after a change before re-evaluating.")
 @click.option("--qps", default=5.0, show_default=True, type=click.FloatRange(0, 1000),
-              help="API calls per second per watched kind (0: unlimited).")
+              help="List and watch calls per second, all watched kinds together (0: unlimited).")
 @click.option("--watch-timeout", default=300, show_default=True, type=click.IntRange(1, 3600),
               help="Seconds each watch request stays open before it is resumed.")
 @click.option("--metrics-port", default=9090, show_default=True, type=click.IntRange(0, 65535),
