@@ -16,13 +16,17 @@ from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.catalog.run_extras import run_extras
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
+from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -41,6 +45,7 @@ class ScanOptions:
     fail_on: str | None = None
     strict: bool | None = None
     allow_parse_errors: bool | None = None
+    allow_empty: bool | None = None
     var_files: tuple[str, ...] = ()
     change_records: tuple[str, ...] = ()
     use_cache: bool = True
@@ -98,7 +103,8 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources)}  # controls_map, changes
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -163,6 +169,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
+        require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
+                        else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
     except BaseException:
@@ -289,7 +297,7 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     from soc2gate import evidence
 
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:

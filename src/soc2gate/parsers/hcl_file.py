@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from soc2gate.parsers import json_strict
+from soc2gate.parsers.hcl_lines import line_map
 
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
@@ -81,6 +82,7 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
         if getattr(node, "data", None) != "block":
             continue
         kind = str(node.children[0].children[0])
+        _check_labels(node, kind)
         index = seen.get(kind, 0)
         seen[kind] = index + 1
         entries = data.get(kind) or []
@@ -93,9 +95,18 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             "body": block_body,
             "start": node.meta.line,
             "end": node.meta.end_line,
-            "lines": _line_map(node),
+            "lines": line_map(node),
         })
     return blocks
+
+
+def _check_labels(node: Any, kind: str) -> None:
+    """A top-level block has exactly the labels Terraform requires (``resource "type" "name"``)."""
+    wanted = LABELS.get(kind)
+    given = sum(1 for child in node.children[1:] if getattr(child, "data", None) in ("string", "identifier"))
+    if wanted is not None and given != wanted:
+        raise HclSyntaxError(f"a {kind} block needs {wanted} label{'s' if wanted > 1 else ''}, found {given}",
+                             node.meta.line)
 
 
 def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:
@@ -106,23 +117,6 @@ def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:
         (label, entry), = entry.items()
         labels.append(label)
     return labels, entry
-
-
-def _line_map(block: Any, prefix: str = "") -> dict[str, int]:
-    lines: dict[str, int] = {}
-    body = next((c for c in block.children if getattr(c, "data", None) == "body"), None)
-    if body is None:
-        return lines
-    for node in body.children:
-        kind = getattr(node, "data", None)
-        if kind not in ("attribute", "block"):
-            continue
-        name = str(node.children[0].children[0])
-        path = f"{prefix}{name}"
-        lines.setdefault(path, node.meta.line)
-        if kind == "block":
-            lines.update({k: v for k, v in _line_map(node, path + ".").items() if k not in lines})
-    return lines
 
 
 def _comments(text: str) -> list[list[Any]]:

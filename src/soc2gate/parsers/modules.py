@@ -13,17 +13,20 @@ as a root module (Terraform applies only roots).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown
+from soc2gate.parsers.expressions_types import partial_or
+from soc2gate.parsers.terraform import MODULE_META as META_ARGUMENTS
 from soc2gate.parsers.terraform import ModuleSource, module_resources
+from soc2gate.parsers.textio import UnreadableInput, read_text
 
-META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 MAX_DEPTH = 8
 
 Files = list[tuple[str, dict[str, Any]]]
@@ -40,7 +43,7 @@ class CallSite:
 
 def local_child(directory: str, source: str) -> str | None:
     if source.startswith(("./", "../")) or source in (".", ".."):
-        return str((Path(directory) / source).resolve())
+        return os.path.realpath(Path(directory) / source)  # never raises on a symlink loop
     return None
 
 
@@ -52,7 +55,7 @@ def called_directories(by_dir: dict[str, Files]) -> set[str]:
             for block in parsed["blocks"]:
                 source = block["body"].get("source") if block["kind"] == "module" and isinstance(block["body"], dict) else None
                 child = local_child(directory, source) if isinstance(source, str) else None
-                if child and child != str(Path(directory).resolve()):
+                if child and child != os.path.realpath(directory):
                     called.add(child)
     return called
 
@@ -70,12 +73,29 @@ def instance_resources(source: ModuleSource, load_dir: LoadDir, site: CallSite, 
 
 
 def _inputs(call: Resource) -> dict[str, Any]:
+    """The call's arguments as the child's variables; partly unknown values stay Partial."""
+    if isinstance(call.meta.get("inputs"), dict):
+        return dict(call.meta["inputs"])
     values = {}
     for key, value in call.attributes.items():
-        if key in META_ARGUMENTS:
-            continue
-        values[key] = Unknown(call.unknown[key]) if key in call.unknown else value
+        if key not in META_ARGUMENTS:
+            values[key] = _marked(value, _below(call.unknown, key)) if key not in call.unknown \
+                else Unknown(call.unknown[key])
     return values
+
+
+def _below(unknown: Mapping[str, str], key: str) -> dict[str, str]:
+    return {path[len(key) + 1:]: expression for path, expression in unknown.items() if path.startswith(key + ".")}
+
+
+def _marked(value: Any, unknown: dict[str, str]) -> Any:
+    """``value`` with its unknown paths as Unknown (a list with an unknown path is unknown as a whole)."""
+    if not unknown:
+        return value
+    if not isinstance(value, dict):
+        return Unknown(next(iter(unknown.values())))
+    return partial_or("object", {k: Unknown(unknown[k]) if k in unknown else _marked(v, _below(unknown, k))
+                                 for k, v in value.items()})
 
 
 def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: CallSite, depth: int) -> list[Resource]:
@@ -86,24 +106,31 @@ def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: 
     if directory:
         files = load_dir(directory)
         if files:
-            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root)
+            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root,
+                                 call_sites=(*parent.call_sites, call_site(call)),
+                                 undecided=str(call.meta.get("instances_unknown") or ""))
             return instance_resources(child, load_dir, site, depth + 1)
     return described_resources(call, source)
+
+
+def call_site(call: Resource) -> dict[str, Any]:
+    """Where a module instance is called: ``module.vpc`` at ``main.tf:12`` (outermost first in meta)."""
+    return {"address": call.address, "file": call.span.file, "line": call.span.start_line}
 
 
 def _downloaded(site: CallSite) -> str | None:
     manifest = Path(site.root) / ".terraform" / "modules" / "modules.json"
     for entry in _manifest(str(manifest)):
         if entry.get("Key") == site.key and entry.get("Dir"):
-            return str((Path(site.root) / entry["Dir"]).resolve())
+            return os.path.realpath(Path(site.root) / str(entry["Dir"]))
     return None
 
 
 @lru_cache(maxsize=64)
 def _manifest(path: str) -> tuple[dict[str, Any], ...]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text(Path(path), path).text)  # a regular file, bounded: the PR controls .terraform/
+    except (UnreadableInput, ValueError, RecursionError):
         return ()
     modules = data.get("Modules") if isinstance(data, dict) else None
     return tuple(m for m in modules or [] if isinstance(m, dict))
@@ -146,7 +173,7 @@ def _described(call: Resource, spec: dict[str, Any]) -> Resource:
         links={k: v for k, v in links.items() if v[0]["attributes"]},
         line_of=line_of,
         meta={**call.meta, "kind": "resource", "module": call.address, "module_source": call.attributes.get("source"),
-              "raw": {}},
+              "raw": {}, "call_sites": [*call.meta.get("call_sites", []), call_site(call)]},
     )
 
 

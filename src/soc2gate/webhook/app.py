@@ -6,6 +6,7 @@ chunk by chunk lets it stop at the size limit without buffering more.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import time
@@ -26,6 +27,7 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 JSON = b"application/json"
+STATUS_REASONS = {400: "BadRequest", 413: "RequestEntityTooLarge", 500: "InternalError"}
 decisions_log = logging.getLogger("soc2gate.webhook.decisions")
 log = logging.getLogger("soc2gate.webhook")
 
@@ -45,6 +47,7 @@ class AdmissionApp:
     on_startup: list[Callable[[], Any]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Any]] = field(default_factory=list)
     draining: bool = False
+    observe: Callable[[dict[str, Any]], None] | None = None  # each decision line (evidence batches)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -57,7 +60,9 @@ class AdmissionApp:
             message = await receive()
             hooks = {"lifespan.startup": self.on_startup, "lifespan.shutdown": self.on_shutdown}.get(message["type"], [])
             for hook in hooks:
-                hook()
+                outcome = hook()
+                if inspect.isawaitable(outcome):
+                    await outcome
             await send({"type": message["type"] + ".complete"})
             if message["type"] == "lifespan.shutdown":
                 return
@@ -82,8 +87,8 @@ class AdmissionApp:
                 "generation": loaded.generation}
         if self.draining:
             await _reply(send, 503, {"status": "shutting down", **body})
-        elif not self.pool.ready():
-            await _reply(send, 503, {"status": "compiling policies", **body})
+        elif not self.pool.ready():  # starting, or every worker failed and is being replaced
+            await _reply(send, 503, {"status": "no evaluation worker ready", **body})
         else:
             await _reply(send, 200, {"status": "ready", **body})
 
@@ -94,8 +99,19 @@ class AdmissionApp:
     async def _validate(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         self.metrics.in_flight.inc()
+        answered: list[bool] = []
+
+        async def tracked(message: dict[str, Any]) -> None:
+            answered.append(True)
+            await send(message)
+
         try:
-            await self._review(scope, receive, send, started)
+            await self._review(scope, receive, tracked, started)
+        except Exception as exc:  # noqa: BLE001 - a bug must still get a logged, closed answer
+            log.exception("answering an admission request failed")
+            self.metrics.internal_errors.labels("exception").inc()
+            if not answered:
+                await self._invalid(send, 500, "internal", f"internal error: {type(exc).__name__}", started)
         finally:
             self.metrics.in_flight.dec()
 
@@ -106,7 +122,8 @@ class AdmissionApp:
             await self._invalid(send, 413, "too_large", f"body exceeds the limit of {MAX_BODY_BYTES} bytes", started)
             return
         except ReviewError as exc:
-            await self._invalid(send, 400, "malformed", f"not an admission.k8s.io/v1 AdmissionReview: {exc}", started)
+            await self._invalid(send, 400, "malformed", f"not an admission.k8s.io/v1 AdmissionReview: {exc}", started,
+                                exc.uid)
             return
         except ClientGone:
             return
@@ -136,13 +153,21 @@ class AdmissionApp:
             self.metrics.internal_errors.labels("exception").inc()
             return failure(settings, f"internal error: {type(exc).__name__}: {exc}", target_name(request))
 
-    async def _invalid(self, send: Send, status: int, reason: str, message: str, started: float) -> None:
-        await _reply(send, status, {"error": message}, close=status == 413)
-        self.metrics.invalid.labels(reason).inc()
-        self.metrics.requests.labels("invalid", "", "", "false").inc()
-        self.metrics.latency.labels("invalid").observe(time.perf_counter() - started)
-        decisions_log.info(json.dumps({"ts": _now(), "event": "admission", "decision": "invalid",
-                                       "http_status": status, "reason": message}))
+    async def _invalid(self, send: Send, status: int, reason: str, message: str, started: float,
+                       uid: str = "") -> None:
+        """A request that cannot be evaluated: denied, in an AdmissionReview, and logged."""
+        answer = review_response(uid, False, code=status, reason=STATUS_REASONS[status], message=message)
+        await _reply(send, status, answer, close=status != 400)
+        decision = "invalid" if status < 500 else "error"
+        if status < 500:
+            self.metrics.invalid.labels(reason).inc()
+        self.metrics.requests.labels(decision, "", "", "false").inc()
+        self.metrics.latency.labels(decision).observe(time.perf_counter() - started)
+        line = {"ts": _now(), "event": "admission", "uid": uid, "decision": decision, "allowed": False,
+                "http_status": status, "reason": message}
+        decisions_log.info(json.dumps(line))
+        if self.observe is not None:
+            self.observe(line)
 
     def _record(self, request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> None:
         dry_run = "true" if request.dry_run else "false"
@@ -150,7 +175,10 @@ class AdmissionApp:
         self.metrics.latency.labels(decision.outcome).observe(seconds)
         for policy_id in decision.errors:
             self.metrics.policy_errors.labels(policy_id).inc()
-        decisions_log.info(json.dumps(decision_record(request, decision, loaded, seconds)))
+        line = decision_record(request, decision, loaded, seconds)
+        decisions_log.info(json.dumps(line))
+        if self.observe is not None:
+            self.observe(line)
 
 
 def decision_record(request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Run the webhook under uvicorn: TLS, SIGTERM drain, SIGHUP reload of policies, config and certificate.
 
 * SIGTERM/SIGINT: /readyz turns 503, the listener closes, requests in flight complete
-  (up to ``graceful_timeout`` seconds), then the evaluation threads stop.
+  (up to ``graceful_timeout`` seconds), then the evaluation workers stop.
 * SIGHUP: config, policies and settings are loaded and validated off the event loop, then
   swapped in atomically; a bad reload is logged and the previous generation keeps
   serving.  The TLS certificate and key are re-read into the live SSL context, so a
@@ -26,6 +26,9 @@ from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
 from soc2gate.webhook.evaluator import Loaded, load
 from soc2gate.webhook.pool import EvaluatorPool
+from soc2gate.webhook.transport import guarded
+
+KEEP_ALIVE_CEILING_S = 3600
 
 log = logging.getLogger("soc2gate.webhook")
 
@@ -61,8 +64,9 @@ def check_tls(options: ServeOptions) -> None:
 
 def serve(options: ServeOptions) -> int:
     """Serve until SIGTERM/SIGINT; returns the exit code."""
-    from soc2gate.webhook.app import AdmissionApp
+    from soc2gate.webhook.app import AdmissionApp, _now
     from soc2gate.webhook.metrics import Metrics
+    from soc2gate.webhook.recorder import EvidenceRecorder
 
     check_tls(options)
     _configure_logging(options.log_level)
@@ -71,16 +75,19 @@ def serve(options: ServeOptions) -> int:
     port = listener.getsockname()[1]
     metrics = Metrics()
     pool = EvaluatorPool(loaded, loaded.settings.workers)
-    app = AdmissionApp(pool, metrics)
+    recorder = EvidenceRecorder(lambda: pool.current, metrics, _now)
+    app = AdmissionApp(pool, metrics, observe=recorder.observe)
+    metrics.workers.set_function(pool.alive)
     config = uvicorn.Config(
         app, host=options.host, port=options.port, ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key,
         lifespan="on", access_log=False, log_config=None, log_level=options.log_level,
-        timeout_graceful_shutdown=int(options.graceful_timeout), timeout_keep_alive=30,
+        timeout_graceful_shutdown=int(options.graceful_timeout), http=_protocol(pool, metrics),
+        timeout_keep_alive=KEEP_ALIVE_CEILING_S,  # our idle timeout closes first (transport.py)
     )
     server = _Server(config, app)
     reloader = _Reloader(options, pool, metrics, server)
-    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install]
-    app.on_shutdown.append(pool.stop)
+    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install, recorder.start]
+    app.on_shutdown += [pool.stop, recorder.stop]  # after the drain: the last batch holds every answer
     # uvicorn re-raises the signal it shut down on once it has drained; a graceful stop exits 0.
     previous = {sig: signal.signal(sig, _drained) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -90,6 +97,17 @@ def serve(options: ServeOptions) -> int:
             signal.signal(sig, handler)
         listener.close()
     return 0
+
+
+def _protocol(pool: EvaluatorPool, metrics: Any) -> type:
+    """uvicorn's HTTP protocol with the idle and read timeouts of the serving settings."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    def timeouts() -> tuple[float, float]:
+        settings = pool.current.settings
+        return settings.idle_timeout_s, settings.read_timeout_s
+
+    return guarded(AutoHTTPProtocol, timeouts, lambda reason: metrics.closed.labels(reason).inc())
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -185,7 +203,18 @@ def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) 
     metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
     _event(event, result="ok", **extra, generation=loaded.generation, policies=len(gate.policies),
            bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
-           not_evaluated_at_admission=dict(loaded.context))
+           not_evaluated_at_admission=dict(loaded.context), evidence=_evidence_summary(loaded))
+
+
+def _evidence_summary(loaded: Loaded) -> dict[str, Any] | None:
+    """Where batch records go (the store without its password), or None when they are off."""
+    from soc2gate.evidence.store import redact
+
+    batches = loaded.settings.evidence
+    if batches is None or loaded.evidence is None:
+        return None
+    return {"store": redact(loaded.evidence.url), "interval_s": batches.interval_s,
+            "signed": bool(loaded.evidence.key)}
 
 
 def _event(event: str, **fields: Any) -> None:

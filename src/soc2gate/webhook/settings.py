@@ -47,6 +47,22 @@ def _label_matches(labels: Mapping[str, Any], key: str, value: str) -> bool:
 
 
 @dataclass(frozen=True)
+class BatchEvidence:
+    """``webhook.evidence``: one evidence record per batch of decisions (docs/webhook.md, "Evidence")."""
+
+    interval_s: float = 300.0
+    chain: str | None = None  # else evidence.chain, else webhook/<namespace-or-host>
+    max_keys: int = 1000  # distinct values kept per counted dimension
+
+
+def batch_evidence(section: Mapping[str, Any] | None) -> BatchEvidence | None:
+    if section is None:
+        return None
+    return BatchEvidence(interval_s=float(section.get("interval_s", 300.0)), chain=section.get("chain"),
+                         max_keys=int(section.get("max_keys", 1000)))
+
+
+@dataclass(frozen=True)
 class WebhookSettings:
     mode: str = "enforce"
     enforcement: Mapping[str, str] = field(default_factory=dict)
@@ -55,8 +71,11 @@ class WebhookSettings:
     failure_mode: str = "deny"
     deadline_ms: int = 2000
     workers: int = 2
+    idle_timeout_s: float = 30.0
+    read_timeout_s: float = 10.0
     skip_policies: tuple[str, ...] = ()
     evaluate_policies: tuple[str, ...] = ()
+    evidence: BatchEvidence | None = None
 
     def mode_of(self, policy_id: str) -> str:
         return self.enforcement.get(policy_id, self.mode)
@@ -79,6 +98,9 @@ def webhook_settings(section: Mapping[str, Any], mode_override: str | None = Non
         failure_mode=section.get("failure_mode", "deny"),
         deadline_ms=int(section.get("deadline_ms", 2000)),
         workers=int(section.get("workers", max(2, os.cpu_count() or 1))),
+        idle_timeout_s=float(section.get("idle_timeout_s", 30.0)),
+        read_timeout_s=float(section.get("read_timeout_s", 10.0)),
         skip_policies=tuple(context.get("skip", [])),
         evaluate_policies=tuple(context.get("evaluate", [])),
+        evidence=batch_evidence(section.get("evidence")),
     )
