@@ -56,6 +56,9 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    diff_base: str | None = None
+    gate: str | None = None
+    baseline_file: str | None = None
 
 
 class Gate:
@@ -78,7 +81,7 @@ class Gate:
             else config.get("allow_parse_errors", False))
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
-        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors)
+        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors, options.gate or config.get("gate", "all"))
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -166,7 +169,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return finish_checkov(result, checkov, gate) if checkov is not None else result
+    result = finish_checkov(result, checkov, gate) if checkov is not None else result
+    return compare_with_base(result, options, gate)
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
@@ -257,3 +261,60 @@ def evidence_report(directory: str, start: str | None, end: str | None, public_k
 
     chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
     return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+
+
+# --- new findings only: comparison with a base revision or a baseline file (docs/adopting.md) ---
+
+def compare_with_base(result: Result, options: ScanOptions, gate: Gate) -> Result:
+    """Label findings new/existing against ``--diff-base`` and the baseline file, list the fixed ones."""
+    from soc2gate.baseline import compare, governance
+
+    settings, document = governance.settings_and_file(gate.config, options.baseline_file)
+    if options.diff_base:
+        result = _against_revision(result, options, gate)
+    return compare.against_file(result, document, settings, gate.clock(), bool(options.diff_base))
+
+
+def _against_revision(result: Result, options: ScanOptions, gate: Gate) -> Result:
+    from soc2gate.baseline import compare, gitbase
+
+    if options.stdin is not None:
+        raise UsageError("--diff-base compares files in a git repository: it cannot be used with `-`")
+    started = time.perf_counter()
+    with gitbase.checkout(options.diff_base or "", options.paths) as base:
+        config = replace(gate.config, data={**gate.config.data, "exclude": base.excludes(gate.config.get("exclude", []))})
+        collected = _collect(replace(options, paths=base.paths, change_records=()), config) if base.paths else Collected()
+        result = compare.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return replace(result, timings={**result.timings, "base_s": round(time.perf_counter() - started, 4)})
+
+
+def in_changed_files(result: Result, file: str) -> bool:
+    """Whether ``file`` was touched by the change compared with ``--diff-base`` (always True without one)."""
+    from soc2gate.baseline.compare import in_changed_files as touched
+
+    return touched(result, file)
+
+
+def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:
+    """A plain scan (no comparison) and the baseline settings, for ``baseline create`` and ``status``."""
+    from soc2gate.baseline.governance import Settings
+
+    plain = replace(options, gate="all", baseline_file=None, diff_base=None)
+    gate = Gate.load(plain)
+    return scan(plain, gate), Settings.from_config(gate.config, gate.clock())
+
+
+def create_baseline(options: ScanOptions, **fields: str) -> tuple[dict[str, Any], Result]:
+    """Record today's failing and inconclusive findings (owner, review_by, created_by, ticket, reason)."""
+    from soc2gate.baseline.document import build
+
+    result, settings = baseline_scan(options)
+    return build(result, options.paths, settings, **fields), result
+
+
+def baseline_status(options: ScanOptions, baseline_file: str | None) -> tuple[dict[str, Any], Result]:
+    """Per baseline entry: still open, fixed since, or no longer matched; the new problems; the review state."""
+    from soc2gate.baseline.governance import listing
+
+    result, settings = baseline_scan(options)
+    return listing(result, settings, baseline_file), result

@@ -16,6 +16,7 @@ COMMAND_MODULES: dict[str, str] = {
     "webhook": "soc2gate.commands.webhook",
     "audit": "soc2gate.commands.audit",
     "change": "soc2gate.commands.change",
+    "baseline": "soc2gate.commands.baseline",
 }
 
 

@@ -1,0 +1,86 @@
+"""Fold a comparison into a Result: labels, fixed findings, notes, and the report summary.
+
+``against_base`` takes the head result and the findings of the same gate on the base
+revision; ``against_file`` takes a baseline file.  Both only label findings (``Finding.baseline``)
+and list what was fixed: whether anything blocks is the verdict's decision alone.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from soc2gate.baseline.classify import EXISTING, NEW, classify
+from soc2gate.baseline.document import Document
+from soc2gate.baseline.gitbase import Base, changed_files
+from soc2gate.baseline.governance import Settings, apply, review, utc_day
+from soc2gate.model import Finding, Result, SourceSpan
+
+
+def to_head(finding: Finding, base: Base) -> Finding:
+    """A base finding named as the head run would name it (files, resources, messages)."""
+    span = finding.span
+    moved = SourceSpan(base.to_head(span.file), span.start_line, span.end_line) if span else None
+    return replace(finding, span=moved, resource=base.to_head(finding.resource), message=base.to_head(finding.message))
+
+
+def against_base(result: Result, base_findings: Sequence[Finding], base: Base) -> Result:
+    """Label the head's findings new/existing against the base revision and list the fixed ones."""
+    findings, fixed = classify(result.findings, [to_head(f, base) for f in base_findings])
+    notes = list(result.notes)
+    if not base.merge_base:
+        notes.append(f"no merge base of {base.ref} and HEAD (a shallow clone?): compared with {base.ref} itself, "
+                     "so changes made on the base branch since may show as new or fixed")
+    notes += [f"base revision: not extracted: {name}" for name in base.skipped]
+    summary = {"diff_base": {**base.describe(), "changed_files": changed_files(base)}}
+    return _done(replace(result, findings=tuple(findings), fixed=tuple(fixed), notes=tuple(notes)), summary)
+
+
+def against_file(result: Result, document: Document | None, settings: Settings, now: datetime,
+                 diffed: bool) -> Result:
+    """Label the findings the baseline file holds as existing; govern its review date."""
+    if document is None:
+        note = unclassified_note(result.verdict.gate, diffed)
+        return replace(result, notes=result.notes + (note,)) if note else result
+    findings, described = apply(result.findings, document)
+    notes, problems = review(document, settings, utc_day(now))
+    if described["unmatched"]:
+        notes.append(f"baseline {document.path}: {described['unmatched']} entries match no finding of this run "
+                     "(fixed, renamed or out of scope): see `soc2gate baseline status`")
+    result = replace(result, findings=tuple(findings) + tuple(problems), notes=result.notes + tuple(notes))
+    return _done(result, {"baseline_file": described})
+
+
+def _done(result: Result, summary: dict[str, Any]) -> Result:
+    previous = dict(result.extras.get("comparison", {}))
+    previous.update(summary)
+    previous["gate"] = result.verdict.gate
+    previous["counts"] = counts(result)
+    return replace(result, extras={**result.extras, "comparison": previous})
+
+
+def counts(result: Result) -> dict[str, int]:
+    return {"new": sum(1 for f in result.findings if f.baseline == NEW),
+            "existing": sum(1 for f in result.findings if f.baseline == EXISTING),
+            "fixed": len(result.fixed)}
+
+
+def unclassified_note(gate: str, compared: bool) -> str | None:
+    if gate == "new" and not compared:
+        return ("gate: new without --diff-base or a baseline file: there is nothing to compare with, "
+                "so every finding is new")
+    return None
+
+
+def in_changed_files(result: Result, file: str) -> bool:
+    """Whether ``file`` (as a finding names it) is among the files the change touched.
+
+    True for every file when the run was not compared with a base revision."""
+    diff = result.extras.get("comparison", {}).get("diff_base")
+    if not diff:
+        return True
+    wanted = os.path.normcase(str(Path(file).resolve())) if file else ""
+    return any(os.path.normcase(str(Path(name).resolve())) == wanted for name in diff.get("changed_files", []))
