@@ -288,11 +288,11 @@ def _against_revision(result: Result, options: ScanOptions, gate: Gate) -> Resul
     return replace(result, timings={**result.timings, "base_s": round(time.perf_counter() - started, 4)})
 
 
-def in_changed_files(result: Result, file: str) -> bool:
-    """Whether ``file`` was touched by the change compared with ``--diff-base`` (always True without one)."""
-    from soc2gate.baseline.compare import in_changed_files as touched
+def fetch_base(ref: str) -> bool:
+    """Fetch the commit ``ref`` into a shallow clone that lacks it (the Action's pull-request base)."""
+    from soc2gate.baseline.gitbase import fetch_missing
 
-    return touched(result, file)
+    return fetch_missing(ref)
 
 
 def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:

@@ -7,10 +7,8 @@ and list what was fixed: whether anything blocks is the verdict's decision alone
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Sequence
 
 from soc2gate.baseline.classify import EXISTING, NEW, classify
@@ -73,14 +71,3 @@ def unclassified_note(gate: str, compared: bool) -> str | None:
         return ("gate: new without --diff-base or a baseline file: there is nothing to compare with, "
                 "so every finding is new")
     return None
-
-
-def in_changed_files(result: Result, file: str) -> bool:
-    """Whether ``file`` (as a finding names it) is among the files the change touched.
-
-    True for every file when the run was not compared with a base revision."""
-    diff = result.extras.get("comparison", {}).get("diff_base")
-    if not diff:
-        return True
-    wanted = os.path.normcase(str(Path(file).resolve())) if file else ""
-    return any(os.path.normcase(str(Path(name).resolve())) == wanted for name in diff.get("changed_files", []))

@@ -13,6 +13,7 @@ working tree (committed, staged, unstaged and untracked), for annotations.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -92,6 +93,18 @@ def repository_root() -> Path:
     if not out:
         raise UsageError("--diff-base needs the current directory to be inside a git repository")
     return Path(out).resolve()
+
+
+def fetch_missing(ref: str, remote: str = "origin") -> bool:
+    """Fetch commit ``ref`` (a full SHA, as a pull request event gives it) when a shallow clone lacks it.
+
+    Only objects are added to the repository; the working tree, index and branches stay as they are."""
+    root = repository_root()
+    present = git(["cat-file", "-t", f"{ref}^{{commit}}"], root, check=False).strip() == "commit"
+    if present or not re.fullmatch(r"[0-9a-f]{40}", ref):
+        return False
+    git(["fetch", "--no-tags", "--quiet", "--depth=1", remote, ref], root, check=False)
+    return True
 
 
 def resolve(ref: str, root: Path) -> tuple[str, bool]:

@@ -81,11 +81,15 @@ def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str
 
 
 def write_reports(result: Any, targets: dict[str, str]) -> None:
+    from dataclasses import replace
+
     from soc2gate.errors import UsageError
     from soc2gate.reporters import get_renderer
 
     for fmt, path in targets.items():
-        text = get_renderer(fmt)(result)
+        # code scanning turns every SARIF result into an alert, whatever its baselineState:
+        # the fixed ones (absent) stay in the JSON and Markdown reports instead
+        text = get_renderer(fmt)(replace(result, fixed=()) if fmt == "sarif" else result)
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(text, encoding="utf-8")
@@ -93,12 +97,24 @@ def write_reports(result: Any, targets: dict[str, str]) -> None:
             raise UsageError(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}") from None
 
 
+def annotated(result: Any, finding: Any) -> bool:
+    """Compared with a base revision or baseline: only new findings, and (with a base revision)
+    only those in files the change touched, so GitHub's per-step limit goes to what the change did."""
+    if finding.baseline == "existing":
+        return False
+    diff = result.extras.get("comparison", {}).get("diff_base")
+    if not diff or finding.span is None:
+        return True
+    return os.path.normpath(finding.span.file) in {os.path.normpath(name) for name in diff["changed_files"]}
+
+
 def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
     """Errors for findings that fail the gate, warnings for the rest worth a look; most severe first."""
     from soc2gate.model import Outcome, severity_rank
 
     titles = {p.id: p.title for p in result.policies}
-    shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)]
+    shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)
+             and annotated(result, f)]
     shown.sort(key=lambda f: -severity_rank(f.severity))
     chosen: list[Annotation] = []
     left: dict[str, int] = {"error": 0, "warning": 0}
@@ -145,6 +161,8 @@ def step_outputs(result: Any, targets: dict[str, str]) -> dict[str, str]:
               "passed": str(counts["pass"])}
     for fmt in FORMAT_FILES:
         values[f"{fmt}-file"] = targets.get(fmt, "")
+    compared = result.extras.get("comparison", {}).get("counts", {})
+    values.update({key: str(compared.get(key, "")) for key in ("new", "existing", "fixed")})
     return values
 
 
@@ -193,6 +211,12 @@ def command() -> None:
 @click.option("--github-token", default=None, envvar="SOC2GATE_GITHUB_TOKEN",
               help="Complete the pull-request change record from the REST API (reviews, checks, files).")
 @click.option("--github-api-url", default=None, envvar="GITHUB_API_URL", help="REST API base URL (set by the runner).")
+@click.option("--diff-base", default=None, envvar="SOC2GATE_DIFF_BASE",
+              help="Compare with this git revision (the pull request's base): findings are new or existing.")
+@click.option("--gate", type=click.Choice(["all", "new", ""]), default=None, envvar="SOC2GATE_GATE",
+              help="new: only findings the change introduces fail the gate; all: every failure does.")
+@click.option("--baseline", "baseline_file", default=None, envvar="SOC2GATE_BASELINE",
+              help="Baseline file (soc2gate baseline create): its failures are existing.")
 @click.option("--annotate", type=click.BOOL, default=True, envvar="SOC2GATE_ANNOTATE", show_default=True)
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
@@ -200,7 +224,8 @@ def command() -> None:
 @click.pass_context
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
-        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, **files: str) -> None:
+        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, diff_base: str | None,
+        gate: str | None, baseline_file: str | None, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -209,7 +234,10 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
-                              github_api_url=github_api_url or None)
+                              github_api_url=github_api_url or None, diff_base=diff_base or None, gate=gate or None,
+                              baseline_file=baseline_file or None)
+    if diff_base and api.fetch_base(diff_base):
+        click.echo(f"soc2gate: fetched the base commit {diff_base} (shallow checkout)", err=True)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)

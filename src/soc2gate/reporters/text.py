@@ -16,7 +16,8 @@ def _paint(text: str, style: str, color: bool) -> str:
 def _line(finding: Finding, color: bool) -> str:
     where = finding.span.location() if finding.span else "-"
     label = _paint(finding.outcome.value.upper(), finding.outcome.value, color)
-    return f"  {label:<12} {finding.policy_id:<8} {finding.severity:<8} {where}  {finding.message}"
+    mark = f"[{finding.baseline}] " if finding.baseline else ""
+    return f"  {label:<12} {finding.policy_id:<8} {finding.severity:<8} {where}  {mark}{finding.message}"
 
 
 def render(result: Result, color: bool = False) -> str:
@@ -39,8 +40,23 @@ def render(result: Result, color: bool = False) -> str:
         lines.append(_paint("Warnings", "bold", color))
         lines.extend(f"  {_paint('WARNING', 'inconclusive', color)} {note}" for note in result.notes)
         lines.append("")
+    lines.extend(_fixed(result))
     lines.append(_verdict(result, color))
     return "\n".join(lines) + "\n"
+
+
+def _fixed(result: Result) -> list[str]:
+    """The base's findings the change removed, and the new/existing/fixed tally."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return []
+    lines = [f"Fixed by this change ({len(result.fixed)})"] if result.fixed else []
+    lines += [f"  FIXED        {f.policy_id:<8} {f.severity:<8} {f.span.location() if f.span else '-'}  {f.message}"
+              for f in result.fixed]
+    counts = comparison.get("counts", {})
+    lines.append(f"Compared with the base: {counts.get('new', 0)} new, {counts.get('existing', 0)} existing, "
+                 f"{counts.get('fixed', 0)} fixed (gate: {result.verdict.gate})")
+    return lines + [""]
 
 
 def _order(finding: Finding) -> tuple:
