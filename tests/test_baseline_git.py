@@ -191,3 +191,26 @@ def test_cli_bad_ref_exits_2_with_a_clear_message(tmp_path):
             "from soc2gate.cli import main; main()")
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "`nope` is not a commit" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_existing_findings_and_the_fixed_ones_are_in_the_evidence_ledger(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path / "repo", {"infra/a.tf": volumes(["a", "b"])})
+    write(repo, {"infra/a.tf": volumes(["a", "c"])})
+    commit(repo, "replace b by c")
+    result = _scan(repo, monkeypatch)
+    options = api.ScanOptions(paths=("infra",), diff_base="main", gate="new")
+    receipt = api.record_evidence(result, options, str(tmp_path / "ledger"))
+    record = json.loads(Path(receipt.path).read_text().splitlines()[-1])
+    assert {(f["resource"], f.get("baseline")) for f in record["failures"]} == {
+        ("aws_ebs_volume.a", "existing"), ("aws_ebs_volume.c", "new")}
+    comparison = record["comparison"]
+    assert comparison["gate"] == "new" and comparison["counts"] == {"new": 1, "existing": 1, "fixed": 1}
+    assert [f["resource"] for f in comparison["fixed"]] == ["aws_ebs_volume.b"]
+    assert comparison["diff_base"]["commit"] == git(repo, "rev-parse", "main").strip()
+    assert api.verify_evidence(str(tmp_path / "ledger")).ok
+
+
+def test_an_unknown_gate_mode_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="--gate must be one of all, new"):
+        api.scan(api.ScanOptions(paths=(".",), gate="some"))

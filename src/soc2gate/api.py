@@ -21,7 +21,7 @@ from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
-from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
+from soc2gate.model import GATE_MODES, SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.waivers import WaiverSet
 
@@ -82,6 +82,8 @@ class Gate:
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
         self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors, options.gate or config.get("gate", "all"))
+        if self.verdict.gate not in GATE_MODES:
+            raise UsageError(f"--gate must be one of {', '.join(GATE_MODES)}")
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -298,7 +300,6 @@ def fetch_base(ref: str) -> bool:
 def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:
     """A plain scan (no comparison) and the baseline settings, for ``baseline create`` and ``status``."""
     from soc2gate.baseline.governance import Settings
-
     plain = replace(options, gate="all", baseline_file=None, diff_base=None)
     gate = Gate.load(plain)
     return scan(plain, gate), Settings.from_config(gate.config, gate.clock())
@@ -307,7 +308,6 @@ def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:
 def create_baseline(options: ScanOptions, **fields: str) -> tuple[dict[str, Any], Result]:
     """Record today's failing and inconclusive findings (owner, review_by, created_by, ticket, reason)."""
     from soc2gate.baseline.document import build
-
     result, settings = baseline_scan(options)
     return build(result, options.paths, settings, **fields), result
 
