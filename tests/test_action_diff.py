@@ -10,10 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import require_shared
 from git_repos import ENCRYPTED, VOLUME, commit, git, make_repo, volumes, write
 from test_action import EVENTS, ActionRunner
-
-from conftest import require_shared
 
 
 def _launcher(directory: Path) -> Path:
@@ -76,12 +75,13 @@ def test_a_shallow_checkout_fetches_the_base_commit(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     subprocess.run(["git", "clone", "-q", "--depth=1", "--branch", "pr", origin.resolve().as_uri(), str(workspace)],
                    check=True, capture_output=True, timeout=60)
-    assert subprocess.run(["git", "cat-file", "-e", f"{base}^{{commit}}"], cwd=workspace).returncode != 0
-    runner, gate = _gate(workspace, tmp_path, base)
+    assert subprocess.run(["git", "cat-file", "-e", f"{base}^{{commit}}"], cwd=workspace, check=False).returncode != 0
+    _, gate = _gate(workspace, tmp_path, base)
     assert gate.returncode == 1, gate.stderr
     assert f"fetched the base commit {base}" in gate.stderr
     assert (gate.outputs["new"], gate.outputs["existing"], gate.outputs["fixed"]) == ("1", "11", "1")
     report = json.loads((workspace / "soc2gate-reports" / "soc2gate.json").read_text())
     assert any("no merge base" in note for note in report["notes"])
     shutil.rmtree(workspace / "soc2gate-reports")
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True).stdout == ""
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True,
+                          check=False).stdout == ""

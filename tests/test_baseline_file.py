@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from soc2gate.errors import ConfigError
 from soc2gate.model import Outcome
 
 register_all(cli)
-CREATED = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -71,11 +71,11 @@ def test_scan_with_the_baseline_fails_only_on_what_is_new(infra):
 
 def test_review_date_warns_then_grace_then_fails(infra):
     _create(review_by="2026-05-01")
-    early = _scan(datetime(2026, 4, 25, tzinfo=timezone.utc))
+    early = _scan(datetime(2026, 4, 25, tzinfo=UTC))
     assert early.passed and any("review due 2026-05-01 (in 6 days)" in n for n in early.notes)
-    grace = _scan(datetime(2026, 5, 10, tzinfo=timezone.utc))
+    grace = _scan(datetime(2026, 5, 10, tzinfo=UTC))
     assert grace.passed and any("still applies until 2026-05-15" in n for n in grace.notes)
-    late = _scan(datetime(2026, 5, 16, tzinfo=timezone.utc))
+    late = _scan(datetime(2026, 5, 16, tzinfo=UTC))
     problems = [f for f in late.blocking()]
     assert [f.policy_id for f in problems] == ["SYS-004"] and "grace period ended 2026-05-15" in problems[0].message
     assert problems[0].span.file == ".soc2gate-baseline.json" and late.exit_code == 1
@@ -85,15 +85,15 @@ def test_grace_and_warning_are_configurable(infra):
     _create(review_by="2026-05-01")
     Path(".soc2gate.yaml").write_text("version: 1\ngate: new\nbaseline:\n  file: .soc2gate-baseline.json\n"
                                       "  grace_days: 0\n  warn_days: 0\n")
-    options = api.ScanOptions(paths=("infra",), now=datetime(2026, 5, 2, tzinfo=timezone.utc), use_cache=False)
+    options = api.ScanOptions(paths=("infra",), now=datetime(2026, 5, 2, tzinfo=UTC), use_cache=False)
     result = api.scan(options)
     assert [f.policy_id for f in result.blocking()] == ["SYS-004"], "configuration gate and baseline.file apply"
-    quiet = api.scan(api.ScanOptions(paths=("infra",), now=datetime(2026, 4, 30, tzinfo=timezone.utc), use_cache=False))
+    quiet = api.scan(api.ScanOptions(paths=("infra",), now=datetime(2026, 4, 30, tzinfo=UTC), use_cache=False))
     assert quiet.passed and not any("review" in n for n in quiet.notes)
 
 
 def test_status_lists_open_fixed_unmatched_and_new(infra):
-    today = datetime.now(timezone.utc)
+    today = datetime.now(UTC)
     _create(review_by=date.fromordinal(today.toordinal() + 30).isoformat(), now=today)
     (infra / "infra/a.tf").write_text(volumes(["a"]) + ENCRYPTED.format(name="b") + VOLUME.format(name="c2")
                                       + VOLUME.format(name="d"))
@@ -122,11 +122,11 @@ def test_cli_create_requires_owner_and_review_date_and_writes_the_file(infra):
     code, out = _invoke("baseline", "create", "infra", "--owner", "team", "--review-by", "2099-01-01")
     assert code == 2 and "exceeds the maximum of 180 days" in out
     target = infra / "base/line.json"
-    yesterday = date.fromordinal(datetime.now(timezone.utc).date().toordinal() - 1).isoformat()
+    yesterday = date.fromordinal(datetime.now(UTC).date().toordinal() - 1).isoformat()
     code, out = _invoke("baseline", "create", "infra", "--owner", "team", "--review-by", yesterday, "--created-by",
                         "bob", "--output", str(target))
     assert code == 2 and "is before `created`" in out and not target.exists()
-    next_month = (datetime.now(timezone.utc).date().toordinal() + 30)
+    next_month = (datetime.now(UTC).date().toordinal() + 30)
     review = date.fromordinal(next_month).isoformat()
     code, out = _invoke("baseline", "create", "infra", "--owner", "team", "--review-by", review, "--created-by",
                         "bob", "--output", str(target))

@@ -7,7 +7,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from git_repos import ENCRYPTED, POD, VOLUME, commit, git, hundred_failures, make_repo, volumes, write
+from git_repos import (
+    ENCRYPTED,
+    POD,
+    VOLUME,
+    commit,
+    git,
+    hundred_failures,
+    make_repo,
+    volumes,
+    write,
+)
 
 from soc2gate import api
 from soc2gate.errors import UsageError
@@ -90,7 +100,7 @@ def test_inputs_the_change_broke_are_new_errors_and_old_breakage_stays_a_failing
     result = _scan(repo, monkeypatch)
     errors = {f.span.file: f.baseline for f in result.by_outcome(Outcome.ERROR)}
     assert errors == {"infra/ok.tf": "new", "infra/old.tf": "existing"}
-    assert not result.passed and set(f.span.file for f in result.blocking()) == {"infra/ok.tf", "infra/old.tf"}
+    assert not result.passed and {f.span.file for f in result.blocking()} == {"infra/ok.tf", "infra/old.tf"}
     write(repo, {"infra/ok.tf": VOLUME.format(name="a")})
     commit(repo, "repair it")
     repaired = _scan(repo, monkeypatch)
@@ -189,7 +199,8 @@ def test_cli_bad_ref_exits_2_with_a_clear_message(tmp_path):
     repo = make_repo(tmp_path / "repo", {"infra/a.tf": volumes(["a"])})
     code = ("import sys; sys.argv=['soc2gate','scan','infra','--diff-base','nope']; "
             "from soc2gate.cli import main; main()")
-    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert done.returncode == 2 and "`nope` is not a commit" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -83,7 +83,6 @@ def test_json_classification_and_fixed_list():
     assert report["gate"] == "new" and [(f["resource"], f["baseline"]) for f in report["fixed"]] == [
         ("aws_ebs_volume.gone", "fixed")]
     import jsonschema
-
     from conftest import REPO
 
     schema = json.loads((REPO / "src/soc2gate/schemas/report.schema.json").read_text())

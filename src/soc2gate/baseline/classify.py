@@ -12,8 +12,8 @@ entries of a baseline file (``Mark``: fingerprint, file, rank).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from soc2gate.baseline.fingerprint import fingerprint
 from soc2gate.model import Finding, Outcome

@@ -7,9 +7,10 @@ and list what was fixed: whether anything blocks is the verdict's decision alone
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from soc2gate.baseline.classify import EXISTING, NEW, classify
 from soc2gate.baseline.document import Document

@@ -8,11 +8,12 @@ ConfigError naming the file and the key path (exit 2), never a silent pass.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from soc2gate.baseline.classify import RANK, Mark
 from soc2gate.baseline.fingerprint import SCHEME, fingerprint

@@ -18,10 +18,10 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from soc2gate.errors import UsageError
 
@@ -31,7 +31,7 @@ TIMEOUT = 300
 def git(args: Sequence[str], cwd: str | Path, check: bool = True) -> str:
     """Run git; a failure is a UsageError quoting git's own message."""
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
                               env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     except FileNotFoundError:
         raise UsageError("--diff-base needs git on PATH") from None

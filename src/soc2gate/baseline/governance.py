@@ -10,9 +10,10 @@ matched (the resource or the policy is gone, or it was renamed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from soc2gate.baseline.classify import EXISTING, against_marks, problem
 from soc2gate.baseline.document import Document, load
@@ -30,10 +31,10 @@ class Settings:
     warn_days: int = 14
     grace_days: int = 14
     max_days: int = 180
-    today: date = field(default_factory=lambda: datetime.now(timezone.utc).date())
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
     @classmethod
-    def from_config(cls, config: Config, now: datetime | None = None) -> "Settings":
+    def from_config(cls, config: Config, now: datetime | None = None) -> Settings:
         section = config.section("baseline")
         given = {k: section[k] for k in ("warn_days", "grace_days", "max_days") if k in section}
         if now is not None:
@@ -42,7 +43,7 @@ class Settings:
 
 
 def utc_day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).date()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
 def settings_and_file(config: Config, given: str | None) -> tuple[Settings, Document | None]:
@@ -63,8 +64,8 @@ def review(document: Document, settings: Settings, today: date) -> tuple[list[st
         return [f"{label}: review due {due} ({'today' if left == 0 else f'in {left} days'})"], []
     grace_end = due + timedelta(days=settings.grace_days)
     if today <= grace_end:
-        return [f"{label}: review was due {due}; it still applies until {grace_end} (baseline.grace_days), "
-                "then the gate fails: review it and record a new review_by"], []
+        return [(f"{label}: review was due {due}; it still applies until {grace_end} (baseline.grace_days), "
+                 "then the gate fails: review it and record a new review_by")], []
     message = (f"{label}: review was due {due} and the grace period ended {grace_end}: the gate fails until "
                "the baseline is reviewed (new review_by, `soc2gate baseline create`) or removed")
     return [], [sys_finding("SYS-004", document.path, 0, message)]

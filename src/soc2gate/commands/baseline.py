@@ -90,8 +90,8 @@ def _entry(item: dict[str, Any]) -> str:
 
 
 def _text(listing: dict[str, Any]) -> str:
-    lines = [f"baseline {listing['file']}: owner {listing['owner']}, created {listing['created']} by "
-             f"{listing['created_by']}, review by {listing['review_by']}, {listing['entries']} entries"]
+    lines = [(f"baseline {listing['file']}: owner {listing['owner']}, created {listing['created']} by "
+              f"{listing['created_by']}, review by {listing['review_by']}, {listing['entries']} entries")]
     lines += [f"  WARNING {note}" for note in listing["review"]]
     for key, title in (("open", "still open"), ("fixed", "fixed since"), ("unmatched", "no longer matched"),
                        ("new", "new (not in the baseline)")):
