@@ -225,3 +225,22 @@ def test_an_unknown_gate_mode_is_a_usage_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UsageError, match="--gate must be one of all, new"):
         api.scan(api.ScanOptions(paths=(".",), gate="some"))
+
+
+def test_terragoat_with_its_121_failures_blocks_only_the_one_a_pull_request_adds(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import CORPORA, require_shared
+
+    require_shared()
+    repo = tmp_path / "terragoat"
+    shutil.copytree(CORPORA / "real" / "terragoat" / "terraform", repo / "terraform")
+    make_repo(repo, {})
+    write(repo, {"terraform/aws/pr.tf": VOLUME.format(name="added_by_pr")})
+    commit(repo, "one more volume")
+    monkeypatch.chdir(repo)
+    result = api.scan(api.ScanOptions(paths=("terraform",), diff_base="main", gate="new"))
+    counts = result.extras["comparison"]["counts"]
+    assert counts["new"] == 1 and counts["fixed"] == 0 and counts["existing"] >= 100
+    assert [(f.policy_id, f.resource) for f in result.blocking()] == [("TF-002", "aws_ebs_volume.added_by_pr")]
+    assert api.scan(api.ScanOptions(paths=("terraform",), diff_base="main", gate="all")).exit_code == 1
