@@ -244,3 +244,14 @@ def test_terragoat_with_its_121_failures_blocks_only_the_one_a_pull_request_adds
     assert counts["new"] == 1 and counts["fixed"] == 0 and counts["existing"] >= 100
     assert [(f.policy_id, f.resource) for f in result.blocking()] == [("TF-002", "aws_ebs_volume.added_by_pr")]
     assert api.scan(api.ScanOptions(paths=("terraform",), diff_base="main", gate="all")).exit_code == 1
+
+
+def test_the_configurations_excludes_apply_to_the_base_too(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path / "repo", {"infra/a.tf": volumes(["a"]), "infra/legacy/old.tf": volumes(["old"]),
+                                         ".soc2gate.yaml": "version: 1\nexclude: [\"infra/legacy/*\"]\n"})
+    write(repo, {"infra/a.tf": volumes(["a", "b"])})
+    commit(repo, "add b")
+    result = _scan(repo, monkeypatch)
+    assert [f.resource for f in result.fixed] == [], "the excluded file is not read on either side"
+    assert [(f.resource, f.baseline) for f in _problems(result)] == [
+        ("aws_ebs_volume.a", "existing"), ("aws_ebs_volume.b", "new")]
