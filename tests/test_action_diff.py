@@ -85,3 +85,11 @@ def test_a_shallow_checkout_fetches_the_base_commit(tmp_path: Path) -> None:
     shutil.rmtree(workspace / "soc2gate-reports")
     assert subprocess.run(["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True,
                           check=False).stdout == ""
+
+
+def test_a_base_commit_that_cannot_be_had_fails_closed_with_exit_2(tmp_path: Path) -> None:
+    workspace, _ = _checkout(tmp_path)
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    _, gate = _gate(workspace, tmp_path, missing)
+    assert gate.returncode == 2 and f"`{missing}` is not a commit" in gate.stderr and "fetch-depth" in gate.stderr
+    assert "Traceback" not in gate.stderr and not gate.outputs.get("verdict")

@@ -96,15 +96,19 @@ def repository_root() -> Path:
 
 
 def fetch_missing(ref: str, remote: str = "origin") -> bool:
-    """Fetch commit ``ref`` (a full SHA, as a pull request event gives it) when a shallow clone lacks it.
-
-    Only objects are added to the repository; the working tree, index and branches stay as they are."""
+    """Fetch commit ``ref`` (a full SHA, as a pull request event gives it) when the clone lacks it;
+    whether it was fetched.  A shallow clone stays shallow (``--depth=1``), a full one stays full.
+    Only objects are added: the working tree, index and branches stay as they are."""
     root = repository_root()
-    present = git(["cat-file", "-t", f"{ref}^{{commit}}"], root, check=False).strip() == "commit"
-    if present or not re.fullmatch(r"[0-9a-f]{40}", ref):
+    if not re.fullmatch(r"[0-9a-f]{40}", ref) or _has_commit(ref, root):
         return False
-    git(["fetch", "--no-tags", "--quiet", "--depth=1", remote, ref], root, check=False)
-    return True
+    shallow = git(["rev-parse", "--is-shallow-repository"], root, check=False).strip() == "true"
+    git(["fetch", "--no-tags", "--quiet", *(["--depth=1"] if shallow else []), remote, ref], root, check=False)
+    return _has_commit(ref, root)
+
+
+def _has_commit(ref: str, root: Path) -> bool:
+    return git(["cat-file", "-t", f"{ref}^{{commit}}"], root, check=False).strip() == "commit"
 
 
 def resolve(ref: str, root: Path) -> tuple[str, bool]:
