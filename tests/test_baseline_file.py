@@ -169,3 +169,13 @@ def test_unreadable_baseline_files_exit_2(infra):
 def test_gate_new_without_anything_to_compare_says_so_and_blocks_everything(infra):
     result = api.scan(api.ScanOptions(paths=("infra",), gate="new", use_cache=False))
     assert len(result.blocking()) == 3 and any("nothing to compare with" in n for n in result.notes)
+
+
+def test_the_first_baseline_can_be_created_when_the_configuration_already_names_it(infra):
+    Path(".soc2gate.yaml").write_text("version: 1\ngate: new\nbaseline:\n  file: .soc2gate-baseline.json\n")
+    with pytest.raises(ConfigError, match="baseline file not found"):
+        api.scan(api.ScanOptions(paths=("infra",), use_cache=False))
+    data = _create()
+    assert len(data["entries"]) == 3
+    assert api.scan(api.ScanOptions(paths=("infra",), now=CREATED, use_cache=False)).passed
+    assert not api.scan(api.ScanOptions(paths=("infra",), baseline_file="", now=CREATED, use_cache=False)).passed

@@ -300,7 +300,7 @@ def fetch_base(ref: str) -> bool:
 def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:
     """A plain scan (no comparison) and the baseline settings, for ``baseline create`` and ``status``."""
     from soc2gate.baseline.governance import Settings
-    plain = replace(options, gate="all", baseline_file=None, diff_base=None)
+    plain = replace(options, gate="all", baseline_file="", diff_base=None)
     gate = Gate.load(plain)
     return scan(plain, gate), Settings.from_config(gate.config, gate.clock())
 

@@ -47,9 +47,10 @@ def utc_day(moment: datetime) -> date:
 
 
 def settings_and_file(config: Config, given: str | None) -> tuple[Settings, Document | None]:
-    """The baseline settings and the baseline file in force (``--baseline``, else ``baseline.file``)."""
+    """The baseline settings and the baseline file in force (``--baseline``, else ``baseline.file``;
+    an empty ``given`` means none)."""
     settings = Settings.from_config(config)
-    chosen = given or settings.file
+    chosen = settings.file if given is None else given
     return settings, (load(chosen, settings.max_days) if chosen else None)
 
 
