@@ -70,7 +70,11 @@ def test_verdict_blocks_only_new_findings_in_gate_new():
 
 
 def test_sarif_baseline_state():
-    results = json.loads(get_renderer("sarif")(_result()))["runs"][0]["results"]
+    from test_sarif import _validator
+
+    log = json.loads(get_renderer("sarif")(_result()))
+    _validator().validate(log)
+    results = log["runs"][0]["results"]
     assert {r["properties"]["resource"]: (r["baselineState"], r["kind"]) for r in results} == {
         "aws_ebs_volume.old": ("unchanged", "fail"), "aws_ebs_volume.added": ("new", "fail"),
         "aws_ebs_volume.gone": ("absent", "pass")}
