@@ -179,3 +179,16 @@ def test_the_first_baseline_can_be_created_when_the_configuration_already_names_
     assert len(data["entries"]) == 3
     assert api.scan(api.ScanOptions(paths=("infra",), now=CREATED, use_cache=False)).passed
     assert not api.scan(api.ScanOptions(paths=("infra",), baseline_file="", now=CREATED, use_cache=False)).passed
+
+
+def test_entries_that_no_longer_match_are_noted_only_for_files_the_run_read(infra):
+    _create()
+    (infra / "infra/a.tf").write_text(volumes(["a", "c"]) + ENCRYPTED.format(name="b"))
+    (infra / "other").mkdir()
+    (infra / "other/x.tf").write_text(VOLUME.format(name="x"))
+    result = _scan(CREATED)
+    assert any("1 entries in the files read match no failure any more" in n for n in result.notes)
+    elsewhere = api.scan(api.ScanOptions(paths=("other",), gate="new", baseline_file=".soc2gate-baseline.json",
+                                         now=CREATED, use_cache=False))
+    assert not any("match no failure" in n for n in elsewhere.notes)
+    assert elsewhere.extras["comparison"]["baseline_file"]["unmatched"] == 3

@@ -44,11 +44,11 @@ def against_file(result: Result, document: Document | None, settings: Settings, 
     if document is None:
         note = unclassified_note(result.verdict.gate, diffed)
         return replace(result, notes=result.notes + (note,)) if note else result
-    findings, described = apply(result.findings, document)
+    findings, described = apply(result.findings, document, {i.path for i in result.inputs})
     notes, problems = review(document, settings, utc_day(now))
-    if described["unmatched"]:
-        notes.append(f"baseline {document.path}: {described['unmatched']} entries match no finding of this run "
-                     "(fixed, renamed or out of scope): see `soc2gate baseline status`")
+    if described["gone"]:
+        notes.append(f"baseline {document.path}: {described['gone']} entries in the files read match no failure "
+                     "any more (fixed or renamed): see `soc2gate baseline status`, and shrink the baseline")
     result = replace(result, findings=tuple(findings) + tuple(problems), notes=result.notes + tuple(notes))
     return _done(result, {"baseline_file": described})
 

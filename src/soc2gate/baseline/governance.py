@@ -72,11 +72,13 @@ def review(document: Document, settings: Settings, today: date) -> tuple[list[st
     return [], [sys_finding("SYS-004", document.path, 0, message)]
 
 
-def apply(findings: Sequence[Finding], document: Document) -> tuple[list[Finding], dict[str, Any]]:
-    """Findings matched by the baseline become ``existing``; and a summary for the report."""
+def apply(findings: Sequence[Finding], document: Document, read: set[str]) -> tuple[list[Finding], dict[str, Any]]:
+    """Findings matched by the baseline become ``existing``; and a summary for the report, where
+    ``gone`` counts unmatched entries of files this run read (fixed or renamed, not out of scope)."""
     labelled, unmatched = against_marks(findings, document.marks())
-    matched = len(document.entries) - len(unmatched)
-    return labelled, {**document.describe(), "matched": matched, "unmatched": len(unmatched)}
+    gone = sum(1 for i in unmatched if document.entries[i].get("file") in read)
+    return labelled, {**document.describe(), "matched": len(document.entries) - len(unmatched),
+                      "unmatched": len(unmatched), "gone": gone}
 
 
 def status(findings: Sequence[Finding], document: Document) -> dict[str, list[dict[str, Any]]]:
