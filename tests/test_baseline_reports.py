@@ -105,7 +105,7 @@ def test_markdown_starts_with_what_the_change_introduces_and_fixes():
 def test_text_marks_new_existing_and_fixed():
     text = get_renderer("text")(_result())
     assert "[new] aws_ebs_volume.added" in text and "[existing] aws_ebs_volume.old" in text
-    assert "FIXED        TF-002" in text and "1 new, 1 existing, 1 fixed (gate: new)" in text
+    assert "FIXED        TF-002" in text and "Compared with abcdef123456: 1 new, 1 existing, 1 fixed (gate: new)" in text
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown", "junit"])

@@ -54,7 +54,8 @@ def _fixed(result: Result) -> list[str]:
     lines += [f"  FIXED        {f.policy_id:<8} {f.severity:<8} {f.span.location() if f.span else '-'}  {f.message}"
               for f in result.fixed]
     counts = comparison.get("counts", {})
-    lines.append(f"Compared with the base: {counts.get('new', 0)} new, {counts.get('existing', 0)} existing, "
+    base = comparison.get("diff_base", {}).get("commit", "")[:12] or "the baseline file"
+    lines.append(f"Compared with {base}: {counts.get('new', 0)} new, {counts.get('existing', 0)} existing, "
                  f"{counts.get('fixed', 0)} fixed (gate: {result.verdict.gate})")
     return lines + [""]
 
