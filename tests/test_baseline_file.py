@@ -192,3 +192,14 @@ def test_entries_that_no_longer_match_are_noted_only_for_files_the_run_read(infr
                                          now=CREATED, use_cache=False))
     assert not any("match no failure" in n for n in elsewhere.notes)
     assert elsewhere.extras["comparison"]["baseline_file"]["unmatched"] == 3
+
+
+def test_create_replaces_a_symbolic_link_instead_of_writing_through_it(infra):
+    victim = infra / "victim.txt"
+    victim.write_text("keep me\n")
+    (infra / "line.json").symlink_to(victim)
+    review = date.fromordinal(datetime.now(UTC).date().toordinal() + 30).isoformat()
+    code, out = _invoke("baseline", "create", "infra", "--owner", "team", "--review-by", review, "--output", "line.json")
+    assert code == 0, out
+    assert victim.read_text() == "keep me\n" and not (infra / "line.json").is_symlink()
+    assert json.loads((infra / "line.json").read_text())["owner"] == "team"
