@@ -108,6 +108,11 @@ def test_text_marks_new_existing_and_fixed():
     assert "FIXED        TF-002" in text and "Compared with abcdef123456: 1 new, 1 existing, 1 fixed (gate: new)" in text
 
 
+def test_junit_says_which_failures_are_new_or_existing():
+    text = get_renderer("junit")(_result())
+    assert "fail (existing): main.tf:1 aws_ebs_volume.old" in text and "fail (new): new.tf:5 aws_ebs_volume.added" in text
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown", "junit"])
 def test_reports_without_a_comparison_do_not_mention_it(fmt):
     plain = Result("0.1.0", "sha256:" + "0" * 64, "sha256:" + "1" * 64, (_finding("aws_ebs_volume.a"),), (),
