@@ -22,6 +22,7 @@ from soc2gate.webhook.admission import evaluate_request, exclusion
 from soc2gate.webhook.evaluator import load, thread_gate
 from soc2gate.webhook.review import ReviewError, parse_review
 from webhook_harness import write_test_policies
+from webhook_install import hardened_deployment
 
 PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
 
@@ -113,7 +114,7 @@ def test_per_policy_override_and_fail_on_threshold(tmp_path: Path) -> None:
 
 
 def test_compliant_object_is_allowed_without_findings(tmp_path: Path) -> None:
-    deployment = first_object(Path(__file__).resolve().parent.parent / "examples/kubernetes/webhook/deployment.yaml")
+    deployment = hardened_deployment()
     decision = decide_with(tmp_path, {"mode": "enforce"}, deployment, namespace="soc2gate-system")
     assert decision.outcome == "allowed" and decision.allowed and not (decision.denied or decision.warned)
 

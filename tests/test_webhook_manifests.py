@@ -1,57 +1,73 @@
-"""examples/kubernetes/webhook/: valid API objects, compliant with soc2gate's own policies, consistent.
+"""The webhook install (examples/kubernetes/webhook): both overlays rendered with the real `kubectl kustomize`.
 
 Kubernetes kinds are validated against the Kubernetes OpenAPI-derived JSON schemas shipped by
-kubernetes-validate, strict (unknown fields rejected), for the newest schema and for 1.30
-(the oldest version with GA matchConditions).  cert-manager kinds, which no package ships
-schemas for, are checked against the subset of the cert-manager.io/v1 CRD schema they use.
+kubernetes-validate, strict (unknown fields rejected), for the minimum supported version (1.30, the
+first with GA matchConditions) and the newest schema. cert-manager kinds, which no package ships
+schemas for, are checked against the subset of the cert-manager.io/v1 CRD schema they use. The rendered
+install (image pinned by digest, as docs/webhook.md says) passes soc2gate's own policies.
 """
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import kubernetes_validate
 import pytest
+import yaml
 
-from admission_reviews import manifest_objects
-from conftest import REPO
 from soc2gate.api import ScanOptions, scan
 from soc2gate.config import parse_config
 from soc2gate.model import Outcome
+from webhook_install import OVERLAYS, objects, prepared_copy, render, rendered
 
-WEBHOOK_DIR = REPO / "examples/kubernetes/webhook"
-OBJECTS = [(path.name, obj) for path in sorted(WEBHOOK_DIR.glob("*.yaml")) for obj in manifest_objects(path)]
+MINIMUM, NEWEST = "1.30", kubernetes_validate.latest_version()
 CERT_MANAGER = {"Issuer", "Certificate"}
 
 
-def objects_of(kind: str) -> list[dict[str, Any]]:
-    return [obj for _, obj in OBJECTS if obj["kind"] == kind]
+def objects_of(overlay: str, kind: str) -> list[dict[str, Any]]:
+    return [obj for obj in rendered(overlay) if obj["kind"] == kind]
 
 
-def one(kind: str) -> dict[str, Any]:
-    found = objects_of(kind)
-    assert len(found) == 1, f"expected one {kind}, found {len(found)}"
+def one(overlay: str, kind: str) -> dict[str, Any]:
+    found = objects_of(overlay, kind)
+    assert len(found) == 1, f"{overlay}: expected one {kind}, found {len(found)}"
     return found[0]
 
 
-def test_every_required_object_is_there() -> None:
-    kinds = {obj["kind"] for _, obj in OBJECTS}
+def _kubernetes_objects() -> list[tuple[str, dict[str, Any]]]:
+    return [(overlay, obj) for overlay in OVERLAYS for obj in rendered(overlay) if obj["kind"] not in CERT_MANAGER]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_required_object_is_there(overlay: str) -> None:
+    kinds = {obj["kind"] for obj in rendered(overlay)}
     assert {"Namespace", "ServiceAccount", "Deployment", "PodDisruptionBudget", "Service",
-            "ValidatingWebhookConfiguration", "Issuer", "Certificate", "ConfigMap", "NetworkPolicy"} <= kinds
+            "ValidatingWebhookConfiguration", "ConfigMap", "NetworkPolicy"} <= kinds
+    assert ({"Issuer", "Certificate"} <= kinds) == (overlay == "cert-manager")
+    assert ("Secret" in kinds) == (overlay == "self-signed")
 
 
-@pytest.mark.parametrize("version", ["1.30", kubernetes_validate.latest_version()])
-@pytest.mark.parametrize("name, obj", [o for o in OBJECTS if o[1]["kind"] not in CERT_MANAGER],
-                         ids=[f"{n}:{o['kind']}" for n, o in OBJECTS if o["kind"] not in CERT_MANAGER])
-def test_kubernetes_objects_match_the_openapi_schema(name: str, obj: dict, version: str) -> None:
+@pytest.mark.parametrize("version", [MINIMUM, NEWEST])
+@pytest.mark.parametrize("overlay, obj", _kubernetes_objects(),
+                         ids=[f"{o}:{x['kind']}/{x['metadata']['name']}" for o, x in _kubernetes_objects()])
+def test_kubernetes_objects_match_the_openapi_schema(overlay: str, obj: dict, version: str) -> None:
     kubernetes_validate.validate(obj, version, strict=True)
 
 
 def test_the_schema_check_rejects_unknown_fields() -> None:
-    broken = {**one("Deployment"), "spec": {**one("Deployment")["spec"], "replica": 2}}
+    deployment = one("cert-manager", "Deployment")
+    broken = {**deployment, "spec": {**deployment["spec"], "replica": 2}}
     with pytest.raises(kubernetes_validate.ValidationError, match="replica"):
-        kubernetes_validate.validate(broken, kubernetes_validate.latest_version(), strict=True)
+        kubernetes_validate.validate(broken, NEWEST, strict=True)
+
+
+def test_apply_order_puts_the_namespace_first_and_the_webhook_configuration_last() -> None:
+    for overlay in OVERLAYS:
+        kinds = [obj["kind"] for obj in rendered(overlay)]
+        assert kinds[0] == "Namespace" and kinds[-1] == "ValidatingWebhookConfiguration", (overlay, kinds)
 
 
 _REF = {"type": "object", "required": ["name"], "additionalProperties": False,
@@ -78,75 +94,129 @@ CERT_MANAGER_SCHEMAS = {
 }
 
 
-@pytest.mark.parametrize("obj", [o for _, o in OBJECTS if o["kind"] in CERT_MANAGER],
-                         ids=[o["metadata"]["name"] for _, o in OBJECTS if o["kind"] in CERT_MANAGER])
+@pytest.mark.parametrize("obj", objects_of("cert-manager", "Issuer") + objects_of("cert-manager", "Certificate"),
+                         ids=lambda o: o["metadata"]["name"])
 def test_cert_manager_objects_match_the_crd_schema(obj: dict) -> None:
     assert obj["apiVersion"] == "cert-manager.io/v1"
     assert set(obj) == {"apiVersion", "kind", "metadata", "spec"}
     jsonschema.validate(obj["spec"], CERT_MANAGER_SCHEMAS[obj["kind"]])
 
 
-def test_manifests_pass_soc2gates_own_policies() -> None:
-    result = scan(ScanOptions(paths=(str(WEBHOOK_DIR),), use_cache=False))
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_rendered_install_passes_soc2gates_own_policies(overlay: str, tmp_path: Path) -> None:
+    manifest = tmp_path / f"{overlay}.yaml"
+    manifest.write_text(yaml.safe_dump_all(list(rendered(overlay))))
+    result = scan(ScanOptions(paths=(str(manifest),), use_cache=False))
     bad = [(f.policy_id, f.resource, f.message) for f in result.findings if f.outcome is not Outcome.PASS]
     assert not bad and result.passed
-    assert {f.policy_id for f in result.findings} >= {"K8S-001", "K8S-007", "K8S-011"}
+    assert {f.policy_id for f in result.findings} >= {"K8S-001", "K8S-007", "K8S-011", "K8S-016"}
 
 
-def test_webhook_configuration_is_fail_closed_and_scoped() -> None:
-    webhook = one("ValidatingWebhookConfiguration")["webhooks"][0]
-    assert webhook["failurePolicy"] == "Fail" and webhook["sideEffects"] == "None"
-    assert webhook["admissionReviewVersions"] == ["v1"]
-    settings = parse_config(one("ConfigMap")["data"]["soc2gate.yaml"], "configmap").section("webhook")
-    assert settings["deadline_ms"] / 1000 < webhook["timeoutSeconds"] <= 10
-    excluded = webhook["namespaceSelector"]["matchExpressions"][0]
-    assert excluded["key"] == "kubernetes.io/metadata.name" and excluded["operator"] == "NotIn"
-    assert {"kube-system", one("Namespace")["metadata"]["name"]} <= set(excluded["values"])
-    assert all(set(rule["operations"]) == {"CREATE", "UPDATE"} for rule in webhook["rules"])
+def test_an_image_not_pinned_by_digest_fails_k8s_016(tmp_path: Path) -> None:
+    manifest = tmp_path / "unpinned.yaml"
+    manifest.write_text(render(prepared_copy(tmp_path, digest=None), "cert-manager"))
+    result = scan(ScanOptions(paths=(str(manifest),), use_cache=False))
+    assert [f.policy_id for f in result.findings if f.outcome is Outcome.FAIL] == ["K8S-016"]
 
 
-def test_objects_reference_each_other_consistently() -> None:
-    namespace = one("Namespace")["metadata"]["name"]
-    service, deployment = one("Service"), one("Deployment")
-    webhook_config = one("ValidatingWebhookConfiguration")
-    target = webhook_config["webhooks"][0]["clientConfig"]["service"]
-    assert (target["name"], target["namespace"], target["path"]) == (service["metadata"]["name"], namespace, "/validate")
-    assert target["port"] == service["spec"]["ports"][0]["port"]
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_webhook_configuration_is_scoped_with_a_failure_policy_per_rule_group(overlay: str) -> None:
+    workloads, config = one(overlay, "ValidatingWebhookConfiguration")["webhooks"]
+    assert (workloads["failurePolicy"], config["failurePolicy"]) == ("Fail", "Ignore")
+    assert {r["resources"][0] for r in workloads["rules"]} >= {"pods", "deployments", "jobs"}
+    settings = parse_config(one(overlay, "ConfigMap")["data"]["soc2gate.yaml"], "configmap").section("webhook")
+    namespace = one(overlay, "Namespace")["metadata"]["name"]
+    for webhook in (workloads, config):
+        assert webhook["sideEffects"] == "None" and webhook["admissionReviewVersions"] == ["v1"]
+        assert settings["deadline_ms"] / 1000 < webhook["timeoutSeconds"] <= 10
+        excluded = webhook["namespaceSelector"]["matchExpressions"][0]
+        assert excluded["key"] == "kubernetes.io/metadata.name" and excluded["operator"] == "NotIn"
+        assert {"kube-system", namespace} <= set(excluded["values"])  # never blocks itself or its upgrade
+        assert all(set(rule["operations"]) == {"CREATE", "UPDATE"} for rule in webhook["rules"])
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_objects_reference_each_other_consistently(overlay: str) -> None:
+    namespace = one(overlay, "Namespace")["metadata"]["name"]
+    service, deployment = one(overlay, "Service"), one(overlay, "Deployment")
+    for webhook in one(overlay, "ValidatingWebhookConfiguration")["webhooks"]:
+        target = webhook["clientConfig"]["service"]
+        assert (target["name"], target["namespace"], target["path"]) == (service["metadata"]["name"], namespace, "/validate")
+        assert target["port"] == service["spec"]["ports"][0]["port"]
     pod = deployment["spec"]["template"]
     assert all(pod["metadata"]["labels"][k] == v for k, v in service["spec"]["selector"].items())
-    assert all(pod["metadata"]["labels"][k] == v for k, v in one("PodDisruptionBudget")["spec"]["selector"]["matchLabels"].items())
+    pdb = one(overlay, "PodDisruptionBudget")
+    assert all(pod["metadata"]["labels"][k] == v for k, v in pdb["spec"]["selector"]["matchLabels"].items())
     container = pod["spec"]["containers"][0]
     assert service["spec"]["ports"][0]["targetPort"] in {p["name"] for p in container["ports"]}
-    serving = [c for c in objects_of("Certificate") if not c["spec"].get("isCA")][0]
-    assert webhook_config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"] == f"{namespace}/{serving['metadata']['name']}"
-    assert f"{service['metadata']['name']}.{namespace}.svc" in serving["spec"]["dnsNames"]
     volumes = {v["name"]: v for v in pod["spec"]["volumes"]}
-    assert volumes["tls"]["secret"]["secretName"] == serving["spec"]["secretName"]
-    issuers = {i["metadata"]["name"] for i in objects_of("Issuer")}
-    assert all(c["spec"]["issuerRef"]["name"] in issuers for c in objects_of("Certificate"))
-    assert pod["spec"]["serviceAccountName"] == one("ServiceAccount")["metadata"]["name"]
-    assert all(obj["metadata"].get("namespace", namespace) == namespace for _, obj in OBJECTS
+    assert volumes["config"]["configMap"]["name"] == one(overlay, "ConfigMap")["metadata"]["name"]
+    assert pod["spec"]["serviceAccountName"] == one(overlay, "ServiceAccount")["metadata"]["name"]
+    assert all(obj["metadata"].get("namespace") == namespace for obj in rendered(overlay)
                if obj["kind"] not in {"Namespace", "ValidatingWebhookConfiguration"})
 
 
-def test_deployment_is_highly_available_and_hardened() -> None:
-    deployment = one("Deployment")
+def test_cert_manager_overlay_injects_the_ca_of_the_serving_certificate() -> None:
+    namespace = one("cert-manager", "Namespace")["metadata"]["name"]
+    serving = [c for c in objects_of("cert-manager", "Certificate") if not c["spec"].get("isCA")][0]
+    configuration = one("cert-manager", "ValidatingWebhookConfiguration")
+    assert configuration["metadata"]["annotations"]["cert-manager.io/inject-ca-from"] == \
+        f"{namespace}/{serving['metadata']['name']}"
+    service = one("cert-manager", "Service")["metadata"]["name"]
+    assert f"{service}.{namespace}.svc" in serving["spec"]["dnsNames"]
+    pod = one("cert-manager", "Deployment")["spec"]["template"]["spec"]
+    assert {v["name"]: v for v in pod["volumes"]}["tls"]["secret"]["secretName"] == serving["spec"]["secretName"]
+    issuers = {i["metadata"]["name"] for i in objects_of("cert-manager", "Issuer")}
+    assert all(c["spec"]["issuerRef"]["name"] in issuers for c in objects_of("cert-manager", "Certificate"))
+
+
+def test_self_signed_overlay_trusts_the_ca_that_signed_the_serving_certificate() -> None:
+    from cryptography import x509
+
+    secret = one("self-signed", "Secret")
+    assert secret["type"] == "kubernetes.io/tls" and {"tls.crt", "tls.key"} <= set(secret["data"])
+    pod = one("self-signed", "Deployment")["spec"]["template"]["spec"]
+    assert {v["name"]: v for v in pod["volumes"]}["tls"]["secret"]["secretName"] == secret["metadata"]["name"]
+    serving = x509.load_pem_x509_certificates(base64.b64decode(secret["data"]["tls.crt"]))[0]
+    names = serving.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    namespace, service = one("self-signed", "Namespace")["metadata"]["name"], one("self-signed", "Service")["metadata"]["name"]
+    assert f"{service}.{namespace}.svc" in names
+    for webhook in one("self-signed", "ValidatingWebhookConfiguration")["webhooks"]:
+        ca = x509.load_pem_x509_certificate(base64.b64decode(webhook["clientConfig"]["caBundle"]))
+        serving.verify_directly_issued_by(ca)  # raises if the apiserver would not trust the webhook
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_deployment_is_highly_available_and_hardened(overlay: str) -> None:
+    deployment = one(overlay, "Deployment")
     spec = deployment["spec"]["template"]["spec"]
     container = spec["containers"][0]
-    assert deployment["spec"]["replicas"] == 2 and one("PodDisruptionBudget")["spec"]["minAvailable"] == 1
-    assert spec["affinity"]["podAntiAffinity"]
+    assert deployment["spec"]["replicas"] == 2 and one(overlay, "PodDisruptionBudget")["spec"]["minAvailable"] == 1
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert spec["affinity"]["podAntiAffinity"] and spec["topologySpreadConstraints"]
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
     assert container["resources"]["limits"] and container["resources"]["requests"]
     assert spec["automountServiceAccountToken"] is False
+    assert "@sha256:" in container["image"]
+
+
+def test_hpa_component_scales_the_deployment(tmp_path: Path) -> None:
+    tree = prepared_copy(tmp_path)
+    overlay = tree / "overlays/cert-manager/kustomization.yaml"
+    overlay.write_text(overlay.read_text() + "components:\n  - ../../components/hpa\n")
+    hpa = next(o for o in objects(render(tree, "cert-manager")) if o["kind"] == "HorizontalPodAutoscaler")
+    kubernetes_validate.validate(hpa, MINIMUM, strict=True)
+    assert hpa["spec"]["scaleTargetRef"]["name"] == one("cert-manager", "Deployment")["metadata"]["name"]
+    assert hpa["spec"]["minReplicas"] >= 2
 
 
 def test_container_arguments_are_accepted_by_the_cli_and_config_is_valid() -> None:
     from soc2gate.commands.webhook import command
 
-    container = one("Deployment")["spec"]["template"]["spec"]["containers"][0]
+    container = one("cert-manager", "Deployment")["spec"]["template"]["spec"]["containers"][0]
     args = container["args"]
     assert args[:2] == ["webhook", "serve"]
     context = command.make_context("webhook", list(args[1:2]), resilient_parsing=True)
@@ -154,4 +224,4 @@ def test_container_arguments_are_accepted_by_the_cli_and_config_is_valid() -> No
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
     assert serve.params["config_path"].startswith(mounts["config"])
     assert serve.params["tls_cert"].startswith(mounts["tls"]) and not serve.params["insecure_http"]
-    parse_config(one("ConfigMap")["data"]["soc2gate.yaml"], "configmap")  # raises ConfigError if invalid
+    parse_config(one("cert-manager", "ConfigMap")["data"]["soc2gate.yaml"], "configmap")  # raises if invalid

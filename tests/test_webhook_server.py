@@ -22,10 +22,10 @@ from admission_reviews import first_object, review
 from conftest import CORPORA, REPO, require_shared
 from soc2gate.api import Gate, ScanOptions
 from webhook_harness import WebhookProcess
+from webhook_install import hardened_deployment
 
 PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
 GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
-OWN_DEPLOYMENT = REPO / "examples/kubernetes/webhook/deployment.yaml"
 
 
 def server_config(directory: Path, **webhook: object) -> Path:
@@ -64,7 +64,7 @@ def test_privileged_deployment_is_denied_with_policy_and_controls(server: Webhoo
 
 
 def test_compliant_deployment_is_allowed(server: WebhookProcess) -> None:
-    body = review(first_object(OWN_DEPLOYMENT), namespace="soc2gate-apps")
+    body = review(hardened_deployment(), namespace="soc2gate-apps")
     status, answer = server.post(body)
     assert status == 200 and answer["response"]["allowed"] is True
     assert "status" not in answer["response"] and "warnings" not in answer["response"]

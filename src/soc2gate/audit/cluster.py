@@ -129,7 +129,10 @@ def _short(exc: Exception) -> str:
 
 def connect(target: ClusterTarget) -> Cluster:
     """An API client for the kubeconfig context, or for the pod's service account (in-cluster)."""
-    from kubernetes import client, config
+    try:
+        from kubernetes import client, config  # optional dependency: the [audit] extra
+    except ImportError:
+        raise UsageError("soc2gate audit needs the Kubernetes client: pip install 'soc2gate[audit]'") from None
 
     if target.in_cluster:
         configuration = client.Configuration()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -43,3 +45,20 @@ def serve(ctx: click.Context, tls_cert: str | None, tls_key: str | None, host: s
         graceful_timeout=graceful_timeout, log_level=log_level,
     )
     ctx.exit(run(options))
+
+
+@command.command("certs")
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write ca.crt, tls.crt, tls.key and cabundle.patch.yaml (the self-signed overlay).")
+@click.option("--service", default="soc2gate-webhook", show_default=True, help="The webhook's Service name.")
+@click.option("--namespace", default="soc2gate-system", show_default=True, help="The webhook's namespace.")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3650), help="Validity in days.")
+def certs(output_dir: Path, service: str, namespace: str, days: int) -> None:
+    """Generate a CA and a serving certificate for the webhook's Service (clusters without cert-manager)."""
+    from soc2gate.webhook.certs import CertRequest, write
+
+    request = CertRequest(output_dir=output_dir, service=service, namespace=namespace, days=days)
+    for path in write(request):
+        click.echo(f"wrote {path}")
+    click.echo(f"serving certificate for {', '.join(request.dns_names())}, valid {days} days; "
+               f"apply with: kubectl apply -k {output_dir}")
