@@ -103,8 +103,8 @@ def annotated(result: Any, finding: Any) -> bool:
     if finding.baseline == "existing":
         return False
     diff = result.extras.get("comparison", {}).get("diff_base")
-    if not diff or finding.span is None:
-        return True
+    if not diff or finding.span is None or (not finding.baseline and finding.outcome.value == "error"):
+        return True  # unclassified errors are problems of this run (an expired waiver or baseline)
     return os.path.normpath(finding.span.file) in {os.path.normpath(name) for name in diff["changed_files"]}
 
 
