@@ -93,3 +93,26 @@ def test_a_base_commit_that_cannot_be_had_fails_closed_with_exit_2(tmp_path: Pat
     _, gate = _gate(workspace, tmp_path, missing)
     assert gate.returncode == 2 and f"`{missing}` is not a commit" in gate.stderr and "fetch-depth" in gate.stderr
     assert "Traceback" not in gate.stderr and not gate.outputs.get("verdict")
+
+
+def test_annotations_only_for_new_findings_in_changed_files_and_for_run_problems() -> None:
+    from dataclasses import replace
+
+    from soc2gate.commands.github import annotations
+    from soc2gate.model import Finding, Outcome, Result, SourceSpan, Verdict
+
+    def finding(resource: str, file: str, baseline: str, policy: str = "TF-002",
+                outcome: Outcome = Outcome.FAIL) -> Finding:
+        return Finding(policy, outcome, "high", ("CC6.1",), resource, "x", f"{resource}: bad",
+                       SourceSpan(file, 1, 1), baseline=baseline)
+
+    findings = (finding("a", "infra/changed.tf", "new"), finding("b", "infra/changed.tf", "existing"),
+                finding("c", "infra/untouched.tf", "new"),
+                finding(".soc2gate-baseline.json", ".soc2gate-baseline.json", "", "SYS-004", Outcome.ERROR))
+    result = Result("0", "sha256:0", "sha256:0", findings, (), (), verdict=Verdict(gate="new"),
+                    extras={"comparison": {"diff_base": {"changed_files": ["infra/changed.tf"]}}})
+    shown = [(a.file, a.message) for a in annotations(result, result.verdict.blocks)]
+    assert shown == [("infra/changed.tf", "a: bad [SOC 2: CC6.1]"),
+                     (".soc2gate-baseline.json", "error: .soc2gate-baseline.json: bad [SOC 2: CC6.1]")]
+    plain = replace(result, extras={})  # not compared with a base revision: every file
+    assert len(annotations(plain, plain.verdict.blocks)) == 3
