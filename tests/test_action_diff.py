@@ -78,9 +78,9 @@ def test_a_shallow_checkout_fetches_the_base_commit(tmp_path: Path) -> None:
     assert subprocess.run(["git", "cat-file", "-e", f"{base}^{{commit}}"], cwd=workspace, check=False).returncode != 0
     _, gate = _gate(workspace, tmp_path, base)
     assert gate.returncode == 1, gate.stderr
-    assert f"fetched the base commit {base}" in gate.stderr
     assert (gate.outputs["new"], gate.outputs["existing"], gate.outputs["fixed"]) == ("1", "11", "1")
     report = json.loads((workspace / "soc2gate-reports" / "soc2gate.json").read_text())
+    assert f"fetched the base commit {base} into this shallow clone" in report["notes"]
     assert any("no merge base" in note for note in report["notes"])
     shutil.rmtree(workspace / "soc2gate-reports")
     assert subprocess.run(["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True,

@@ -19,6 +19,7 @@ import pytest
 
 from soc2gate.errors import InputError
 from soc2gate.evidence import EvidenceSettings, record_run, verify_ledger
+from soc2gate.evidence.store import StoreOptions
 from soc2gate.evidence.chain import seal, to_line
 from soc2gate.model import Result
 
@@ -121,7 +122,7 @@ def test_lock_held_by_another_run_times_out_with_a_clear_error(tmp_path: Path) -
     directory = tmp_path / "ev"
     _append(directory, "r1")
     with FileLock(str(directory / "ledger.lock")):
-        chosen = EvidenceSettings(str(directory), lock_timeout=0.2)
+        chosen = EvidenceSettings(str(directory), store=StoreOptions(lock_timeout=0.2))
         with pytest.raises(InputError, match="could not lock the evidence ledger within 0.2 s"):
             record_run(_empty_result(), chosen, MOMENT, {}, run_id="r2")
     assert verify_ledger(str(directory)).records == 1

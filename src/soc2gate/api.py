@@ -21,7 +21,7 @@ from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
-from soc2gate.model import GATE_MODES, SEVERITIES, Finding, Policy, Resource, Result, Verdict
+from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.waivers import WaiverSet
 
@@ -59,6 +59,7 @@ class ScanOptions:
     diff_base: str | None = None
     gate: str | None = None
     baseline_file: str | None = None
+    fetch_base: bool = False
 
 
 class Gate:
@@ -82,8 +83,6 @@ class Gate:
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
         self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors, options.gate or config.get("gate", "all"))
-        if self.verdict.gate not in GATE_MODES:
-            raise UsageError(f"--gate must be one of {', '.join(GATE_MODES)}")
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -171,8 +170,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    result = finish_checkov(result, checkov, gate) if checkov is not None else result
-    return compare_with_base(result, options, gate)
+    return compare_with_base(finish_checkov(result, checkov, gate) if checkov is not None else result, options, gate)
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
@@ -235,86 +233,85 @@ def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[lis
     return gate.waivers.listing(resources, gate.clock(now))
 
 
-def record_evidence(result: Result, options: ScanOptions, directory: str | None = None, key: str | None = None,
-                    now: datetime | None = None) -> Any:
-    """Append ``result`` to the evidence ledger (``--evidence``/``evidence.dir``); None when none is set."""
+def record_evidence(result: Result, options: ScanOptions, url: str | None = None, key: str | None = None,
+                    now: datetime | None = None, password_env: str | None = None) -> Any:
+    """Append ``result`` to the evidence store (``--evidence``/``evidence.url``); None when none is set.
+
+    A store that cannot be reached or written is an error (exit 2): no success without its evidence.
+    """
     import os
 
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(options.config_path), directory, key)
+    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
 
 
-def verify_evidence(directory: str, public_key: str | None = None, config_path: str | None = None) -> Any:
-    """Check the ledger in ``directory``: chain, order, deletions, signatures (with a public key)."""
+def _store(url: str, config_path: str | None, public_key: str | None, password_env: str | None) -> Any:
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.verify_ledger(directory, chosen.public_key if chosen else public_key)
+    chosen = evidence.settings(load_config(config_path), url, public_key=public_key, password_env=password_env)
+    assert chosen is not None
+    return chosen
 
 
-def evidence_report(directory: str, start: str | None, end: str | None, public_key: str | None = None,
-                    config_path: str | None = None, branch: str | None = None, repo: str | None = None) -> dict:
+def verify_evidence(url: str, public_key: str | None = None, config_path: str | None = None,
+                    password_env: str | None = None) -> Any:
+    """Check every chain of the store at ``url``: order, links, deletions, signatures (with a public key)."""
+    from soc2gate import evidence
+
+    chosen = _store(url, config_path, public_key, password_env)
+    store = evidence.open_store(chosen.url, chosen.store)
+    try:
+        return evidence.verify_store(store, chosen.public_key)
+    finally:
+        store.close()
+
+
+def evidence_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                    config_path: str | None = None, branch: str | None = None, repo: str | None = None,
+                    password_env: str | None = None) -> dict:
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(config_path), directory, public_key=public_key)
-    return evidence.period_report(directory, start, end, chosen.public_key if chosen else public_key, branch, repo)
+    chosen = _store(url, config_path, public_key, password_env)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
 
 
-# --- new findings only: comparison with a base revision or a baseline file (docs/adopting.md) ---
+def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
+    """Create or migrate a PostgreSQL evidence store's schema: (versions applied, current version)."""
+    from soc2gate.evidence.admin import init_store
+
+    return init_store(url, password_env)
+
+
+def copy_evidence(source: str, target: str, chain: str | None = None, public_key: str | None = None,
+                  password_env: str | None = None) -> dict[str, int]:
+    """Copy every chain of ``source`` into ``target`` after verifying it; hashes are preserved."""
+    from soc2gate.evidence.admin import copy_store
+
+    return copy_store(source, target, chain, public_key, password_env)
+
 
 def compare_with_base(result: Result, options: ScanOptions, gate: Gate) -> Result:
-    """Label findings new/existing against ``--diff-base`` and the baseline file, list the fixed ones."""
-    from soc2gate.baseline import compare, governance
-
-    settings, document = governance.settings_and_file(gate.config, options.baseline_file)
-    if options.diff_base:
-        result = _against_revision(result, options, gate)
-    return compare.against_file(result, document, settings, gate.clock(), bool(options.diff_base))
-
-
-def _against_revision(result: Result, options: ScanOptions, gate: Gate) -> Result:
+    """Label findings new/existing against ``--diff-base`` and the baseline file; list the fixed ones."""
     from soc2gate.baseline import compare, gitbase
 
-    if options.stdin is not None:
-        raise UsageError("--diff-base compares files in a git repository: it cannot be used with `-`")
-    started = time.perf_counter()
-    with gitbase.checkout(options.diff_base or "", options.paths) as base:
-        config = replace(gate.config, data={**gate.config.data, "exclude": base.excludes(gate.config.get("exclude", []))})
-        collected = _collect(replace(options, paths=base.paths, change_records=()), config) if base.paths else Collected()
-        result = compare.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
-    return replace(result, timings={**result.timings, "base_s": round(time.perf_counter() - started, 4)})
+    if options.diff_base:
+        with gitbase.checkout(options.diff_base, options.paths, options.stdin is not None, options.fetch_base) as base:
+            config = replace(gate.config, data={**gate.config.data, "exclude": base.excludes(gate.config.get("exclude", []))})
+            collected = _collect(replace(options, paths=base.paths, change_records=()), config) if base.paths else Collected()
+            result = compare.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return compare.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
 
 
-def fetch_base(ref: str) -> bool:
-    """Fetch the commit ``ref`` into a shallow clone that lacks it (the Action's pull-request base)."""
-    from soc2gate.baseline.gitbase import fetch_missing
+def baseline(action: str, options: ScanOptions, **fields: str) -> tuple[dict[str, Any], Result]:
+    """On a plain scan: ``create`` (owner, review_by, created_by, ticket, reason) or ``status`` (file)."""
+    from soc2gate.baseline.actions import run
 
-    return fetch_missing(ref)
-
-
-def baseline_scan(options: ScanOptions) -> tuple[Result, Any]:
-    """A plain scan (no comparison) and the baseline settings, for ``baseline create`` and ``status``."""
-    from soc2gate.baseline.governance import Settings
     plain = replace(options, gate="all", baseline_file="", diff_base=None)
     gate = Gate.load(plain)
-    return scan(plain, gate), Settings.from_config(gate.config, gate.clock())
-
-
-def create_baseline(options: ScanOptions, **fields: str) -> tuple[dict[str, Any], Result]:
-    """Record today's failing and inconclusive findings (owner, review_by, created_by, ticket, reason)."""
-    from soc2gate.baseline.document import build
-    result, settings = baseline_scan(options)
-    return build(result, options.paths, settings, **fields), result
-
-
-def baseline_status(options: ScanOptions, baseline_file: str | None) -> tuple[dict[str, Any], Result]:
-    """Per baseline entry: still open, fixed since, or no longer matched; the new problems; the review state."""
-    from soc2gate.baseline.governance import listing
-
-    result, settings = baseline_scan(options)
-    return listing(result, settings, baseline_file), result
+    result = scan(plain, gate)
+    return run(action, result, gate.config, gate.clock(), options.paths, fields), result

@@ -58,8 +58,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--opa-token", envvar="SOC2GATE_OPA_TOKEN", default=None,
               help="Bearer token for the OPA server (env SOC2GATE_OPA_TOKEN).")
 @click.option("--opa-ca-bundle", default=None, help="CA certificate(s) that sign the OPA server's TLS certificate.")
-@click.option("--evidence", "evidence_dir", default=None, metavar="DIR",
-              help="Append a tamper-evident record of this run to the evidence ledger in DIR (or evidence.dir).")
+@click.option("--evidence", "evidence_dir", envvar="SOC2GATE_EVIDENCE_URL", default=None, metavar="STORE",
+              help="Append a tamper-evident record of this run to the evidence store: a ledger folder (file:DIR) "
+                   "or postgresql://… (env SOC2GATE_EVIDENCE_URL; or evidence.url).")
+@click.option("--evidence-password-env", default=None, metavar="NAME",
+              help="Environment variable holding the PostgreSQL evidence store's password.")
 @click.option("--evidence-key", default=None, metavar="PEM", help="Ed25519 private key that signs the evidence record.")
 @click.option("--diff-base", default=None, metavar="REF",
               help="Compare with this git revision (its merge base with HEAD): findings are new or existing, "
@@ -78,6 +81,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
     options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
+    password_env = options.pop("evidence_password_env")
     targets = output_targets(formats, outputs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     scan_options = api.ScanOptions(
@@ -89,10 +93,10 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     )
     result = api.scan(scan_options)
     write_reports(result, targets)
-    receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key)
+    receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key, password_env=password_env)
     if receipt is not None:
         click.echo(f"soc2gate: evidence record #{receipt.seq} (run {receipt.run_id}, {receipt.hash}) "
-                   f"appended to {receipt.path}", err=True)
+                   f"appended to chain {receipt.chain!r} of {receipt.path}", err=True)
     ctx.exit(result.exit_code)
 
 

@@ -7,16 +7,18 @@ and list what was fixed: whether anything blocks is the verdict's decision alone
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from soc2gate.baseline.classify import EXISTING, NEW, classify
-from soc2gate.baseline.document import Document
 from soc2gate.baseline.gitbase import Base, changed_files
-from soc2gate.baseline.governance import Settings, apply, review, utc_day
-from soc2gate.model import Finding, Result, SourceSpan
+from soc2gate.baseline.governance import apply, review, settings_and_file, utc_day
+from soc2gate.config import Config
+from soc2gate.errors import UsageError
+from soc2gate.model import GATE_MODES, Finding, Result, SourceSpan
 
 
 def to_head(finding: Finding, base: Base) -> Finding:
@@ -34,13 +36,19 @@ def against_base(result: Result, base_findings: Sequence[Finding], base: Base) -
         notes.append(f"no merge base of {base.ref} and HEAD (a shallow clone?): compared with {base.ref} itself, "
                      "so changes made on the base branch since may show as new or fixed")
     notes += [f"base revision: not extracted: {name}" for name in base.skipped]
+    if base.fetched:
+        notes.append(f"fetched the base commit {base.ref} into this shallow clone")
     summary = {"diff_base": {**base.describe(), "changed_files": changed_files(base)}}
-    return _done(replace(result, findings=tuple(findings), fixed=tuple(fixed), notes=tuple(notes)), summary)
+    timings = {**result.timings, "base_s": round(time.perf_counter() - base.started, 4)}
+    return _done(replace(result, findings=tuple(findings), fixed=tuple(fixed), notes=tuple(notes), timings=timings),
+                 summary)
 
 
-def against_file(result: Result, document: Document | None, settings: Settings, now: datetime,
-                 diffed: bool) -> Result:
-    """Label the findings the baseline file holds as existing; govern its review date."""
+def against_file(result: Result, config: Config, given: str | None, now: datetime, diffed: bool) -> Result:
+    """Label the findings the baseline file in force holds as existing; govern its review date."""
+    if result.verdict.gate not in GATE_MODES:
+        raise UsageError(f"--gate must be one of {', '.join(GATE_MODES)}")
+    settings, document = settings_and_file(config, given)
     if document is None:
         note = unclassified_note(result.verdict.gate, diffed)
         return replace(result, notes=result.notes + (note,)) if note else result

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class Base:
     copy: Path               # the extracted base tree
     paths: tuple[str, ...] = ()
     skipped: list[str] = field(default_factory=list)
+    fetched: bool = False    # the commit was fetched into a shallow clone first
+    started: float = 0.0     # perf_counter() when the comparison began
 
     @property
     def copy_cwd(self) -> Path:
@@ -162,14 +165,19 @@ def extract(commit: str, root: Path, into: Path) -> list[str]:
 
 
 @contextmanager
-def checkout(ref: str, paths: Sequence[str]) -> Iterator[Base]:
-    """The base revision extracted to a temporary directory, removed afterwards."""
+def checkout(ref: str, paths: Sequence[str], stdin: bool = False, fetch: bool = False) -> Iterator[Base]:
+    """The base revision extracted to a temporary directory, removed afterwards; with ``fetch``, a
+    commit missing from a shallow clone is fetched first (the Action's pull-request base)."""
+    if stdin:
+        raise UsageError("--diff-base compares files in a git repository: it cannot be used with `-`")
+    started = time.perf_counter()
+    fetched = fetch and fetch_missing(ref)
     root = repository_root()
     commit, merge_base = resolve(ref, root)
     copy = Path(tempfile.mkdtemp(prefix="soc2gate-base-")).resolve()
     try:
         refused = extract(commit, root, copy)
-        yield Base(ref, commit, merge_base, root, copy, map_paths(paths, root, copy), refused)
+        yield Base(ref, commit, merge_base, root, copy, map_paths(paths, root, copy), refused, fetched, started)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 

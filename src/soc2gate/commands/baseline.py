@@ -50,7 +50,7 @@ def create(paths: tuple[str, ...], output: str, created_by: str | None, config_p
     if not who:
         raise UsageError("--created-by is required (no user name in the environment)")
     options = api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs, var_files=var_files)
-    data, result = api.create_baseline(options, created_by=who, **fields)
+    data, result = api.baseline("create", options, created_by=who, **fields)
     _write(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     errors = result.counts()["error"]
     click.echo(f"soc2gate: baseline of {len(data['entries'])} findings written to {output} "
@@ -98,7 +98,7 @@ def status(ctx: click.Context, paths: tuple[str, ...], baseline_file: str | None
     from soc2gate import api
 
     options = api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs, var_files=var_files)
-    listing, _ = api.baseline_status(options, baseline_file)
+    listing, _ = api.baseline("status", options, file=baseline_file or "")
     click.echo(json.dumps(listing, indent=2) if fmt == "json" else _text(listing), nl=fmt == "json")
     ctx.exit(1 if listing["expired"] else 0)
 

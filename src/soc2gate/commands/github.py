@@ -213,7 +213,7 @@ def command() -> None:
 @click.option("--github-api-url", default=None, envvar="GITHUB_API_URL", help="REST API base URL (set by the runner).")
 @click.option("--diff-base", default=None, envvar="SOC2GATE_DIFF_BASE",
               help="Compare with this git revision (the pull request's base): findings are new or existing.")
-@click.option("--gate", type=click.Choice(["all", "new", ""]), default=None, envvar="SOC2GATE_GATE",
+@click.option("--gate", "gate_mode", type=click.Choice(["all", "new", ""]), default=None, envvar="SOC2GATE_GATE",
               help="new: only findings the change introduces fail the gate; all: every failure does.")
 @click.option("--baseline", "baseline_file", default=None, envvar="SOC2GATE_BASELINE",
               help="Baseline file (soc2gate baseline create): its failures are existing.")
@@ -221,11 +221,17 @@ def command() -> None:
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
               help="Exit 0 even when the gate failed (usage and configuration errors still exit 2).")
+@click.option("--evidence", "evidence_url", default="", envvar="SOC2GATE_EVIDENCE_URL",
+              help="Evidence store to append this run's record to (postgresql://…, password from PGPASSWORD).")
+@click.option("--evidence-key", default="", envvar="SOC2GATE_EVIDENCE_KEY", help="Ed25519 key (PEM file) that signs it.")
+@click.option("--evidence-password", default="", envvar="SOC2GATE_EVIDENCE_PASSWORD", hidden=True,
+              help="Password of the PostgreSQL evidence store (env only; handed to libpq as PGPASSWORD).")
 @click.pass_context
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
-        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, diff_base: str | None,
-        gate: str | None, baseline_file: str | None, **files: str) -> None:
+        github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, evidence_url: str,
+        evidence_key: str, evidence_password: str, diff_base: str | None, gate_mode: str | None,
+        baseline_file: str | None, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -234,14 +240,18 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
-                              github_api_url=github_api_url or None, diff_base=diff_base or None, gate=gate or None,
-                              baseline_file=baseline_file or None)
-    if diff_base and api.fetch_base(diff_base):
-        click.echo(f"soc2gate: fetched the base commit {diff_base} (shallow checkout)", err=True)
+                              github_api_url=github_api_url or None, diff_base=diff_base or None, gate=gate_mode or None,
+                              baseline_file=baseline_file or None, fetch_base=True)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)
     _publish(result, gate, targets, annotate, step_summary)
+    if evidence_password:
+        os.environ["PGPASSWORD"] = evidence_password  # libpq's own variable; never printed
+    receipt = api.record_evidence(result, options, evidence_url or None, evidence_key or None)
+    if receipt is not None:
+        click.echo(f"soc2gate: evidence record #{receipt.seq} ({receipt.hash}) appended to chain "
+                   f"{receipt.chain!r} of {receipt.path}", err=True)
     ctx.exit(0 if soft_fail else result.exit_code)
 
 

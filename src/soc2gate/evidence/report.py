@@ -10,15 +10,12 @@ overlap the period.
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable
 
 from soc2gate.errors import UsageError
-from soc2gate.evidence.verify import Verification
 
 TESTED = ("passed", "failed", "inconclusive")
 
@@ -51,20 +48,6 @@ def _moment(text: str | None, option: str, end: bool) -> datetime | None:
     except ValueError:
         raise UsageError(f"{option} {text!r}: expected YYYY-MM-DD or an ISO 8601 timestamp") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def records(path: Path) -> Iterator[dict[str, Any]]:
-    """Every complete, parseable record, in ledger order (damage is reported by verify)."""
-    with path.open("rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                return
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and isinstance(record.get("time"), str):
-                yield record
 
 
 def when(record: dict[str, Any]) -> datetime:
@@ -140,14 +123,15 @@ class ControlStats:
                 "max_time_to_fix_seconds": max(fixes) if fixes else None}
 
 
-def build_report(path: Path, period: Period, integrity: Verification, branch: str | None = None,
-                 repo: str | None = None) -> dict[str, Any]:
-    history = [r for r in records(path) if _selected(r, branch, repo) and (period.end is None or when(r) < period.end)]
+def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
+                 branch: str | None = None, repo: str | None = None) -> dict[str, Any]:
+    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification."""
+    history = [r for r in all_records if _selected(r, branch, repo) and (period.end is None or when(r) < period.end)]
     sampled = [r for r in history if period.contains(when(r))]
     found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
     stats = _control_stats(sampled, found)
     return {
-        "ledger": str(path),
+        "ledger": location,
         "period": {"from": _text(period.start), "to": _text(period.end - timedelta(seconds=1)) if period.end else None},
         "filters": {"branch": branch, "repo": repo},
         "integrity": {"ok": integrity.ok, "problems": [p.message for p in integrity.problems],

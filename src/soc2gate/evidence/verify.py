@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from soc2gate.errors import InputError, UsageError
 from soc2gate.evidence.chain import GENESIS, canonical, record_hash
@@ -65,30 +65,50 @@ class Verification:
 
 
 def verify(directory: str, checker: Checker | None = None) -> Verification:
+    """Verify the folder ledger in ``directory``."""
     paths = LedgerPaths(Path(directory))
     if not paths.ledger.is_file():
         raise UsageError(f"{directory}: no evidence ledger here ({LEDGER_NAME} not found)")
-    report = Verification(str(paths.ledger), key_id=checker.key_id if checker else "")
-    entries = read_entries(paths.ledger, checker, report)
+    try:
+        head, head_problem = read_head(paths.head), ""
+    except InputError as exc:
+        head, head_problem = None, str(exc)
+    with paths.ledger.open("rb") as handle:
+        return verify_lines(str(paths.ledger), enumerate(handle, start=1), Head(head, head_problem), checker)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The separately kept chain head (seq, hash) that detects deletions from the end."""
+
+    record: dict[str, Any] | None
+    problem: str = ""
+    name: str = HEAD_NAME
+    atomic: bool = False  # written in the record's own transaction: it can never lag behind
+
+
+def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, checker: Checker | None = None) -> Verification:
+    """Verify one chain given as (position, canonical line with newline) in storage order, and its head."""
+    report = Verification(name, key_id=checker.key_id if checker else "")
+    entries = read_entries(lines, checker, report)
     unique = _check_order(entries, report)
     _check_chain(unique, report)
-    _check_head(paths, unique, report)
+    _check_head(head, unique, report)
     report.records, report.last_seq = len(entries), max(unique, default=0)
     _signature_warnings(report, checker)
     return report
 
 
-def read_entries(path: Path, checker: Checker | None, report: Verification) -> list[Entry]:
+def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification) -> list[Entry]:
     entries: list[Entry] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.endswith(b"\n"):
-                report.add("torn", number, None, f"line {number}: the last line is incomplete ({len(raw)} bytes, "
-                           "no newline): a run crashed while writing it, or the file was truncated")
-                break
-            entry = _entry(number, raw[:-1], checker, report)
-            if entry is not None:
-                entries.append(entry)
+    for number, raw in lines:
+        if not raw.endswith(b"\n"):
+            report.add("torn", number, None, f"line {number}: the last line is incomplete ({len(raw)} bytes, "
+                       "no newline): a run crashed while writing it, or the file was truncated")
+            break
+        entry = _entry(number, raw[:-1], checker, report)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
@@ -151,33 +171,33 @@ def _check_chain(unique: dict[int, Entry], report: Verification) -> None:
                        f"(line {previous.line}): one of them was replaced or forged")
 
 
-def _check_head(paths: LedgerPaths, unique: dict[int, Entry], report: Verification) -> None:
-    try:
-        head = read_head(paths.head)
-    except InputError as exc:
-        report.add("head", 0, None, str(exc))
+def _check_head(kept: Head, unique: dict[int, Entry], report: Verification) -> None:
+    if kept.problem:
+        report.add("head", 0, None, kept.problem)
         return
+    head, head_name = kept.record, kept.name
     last = max(unique, default=0)
     if head is None:
         if last >= 2:
-            report.add("head", 0, None, f"{HEAD_NAME} is missing: records deleted from the end cannot be detected")
+            report.add("head", 0, None, f"{head_name} is missing: records deleted from the end cannot be detected")
         elif last == 1:
-            report.warnings.append(f"{HEAD_NAME} is missing (a first run stopped before writing it?)")
+            report.warnings.append(f"{head_name} is missing (a first run stopped before writing it?)")
         return
     seq, recorded = head["seq"], head["hash"]
     if seq > last:
         missing = f"#{seq}" if seq == last + 1 else f"#{last + 1}–#{seq}"
-        report.add("deleted", 0, None, f"the ledger ends at record #{last} but {HEAD_NAME} records #{seq}: "
+        report.add("deleted", 0, None, f"the ledger ends at record #{last} but {head_name} records #{seq}: "
                    f"record(s) {missing} were deleted from the end")
     elif seq in unique and unique[seq].hash != recorded:
         report.add("head", unique[seq].line, unique[seq], f"{unique[seq].label()} does not match the hash "
-                   f"{HEAD_NAME} recorded for it: it was replaced")
-    elif seq == last - 1:
-        report.warnings.append(f"{HEAD_NAME} is one record behind (a run stopped between writing its record "
+                   f"{head_name} recorded for it: it was replaced")
+    elif seq == last - 1 and not kept.atomic:
+        report.warnings.append(f"{head_name} is one record behind (a run stopped between writing its record "
                                "and the head); the next run updates it")
-    elif seq < last - 1:
-        report.add("inserted", unique[last].line, unique[last], f"records #{seq + 2}–#{last} were appended "
-                   f"without updating {HEAD_NAME}: they were not written by soc2gate")
+    elif seq < last:
+        first = seq + 1 if kept.atomic else seq + 2
+        report.add("inserted", unique[last].line, unique[last], f"records #{first}–#{last} were appended "
+                   f"without updating {head_name}: they were not written by soc2gate")
 
 
 def _signature_warnings(report: Verification, checker: Checker | None) -> None:
