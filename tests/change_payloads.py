@@ -86,7 +86,7 @@ def gitlab_event(source: str, **attributes: Any) -> dict[str, Any]:
 
 def record(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """The generic record soc2gate makes of ``event``, completed with API-shaped ``fields``."""
-    from soc2gate.change.records import normalize
+    from soc2gate.parsers.change.records import normalize
 
     document = normalize(event)
     document["spec"].update(fields)
@@ -98,8 +98,18 @@ def approval(user: str, commit: str = HEAD, at: str = "2019-05-15T15:22:00+00:00
     return {"user": user, "user_type": user_type, "state": state, "submitted_at": at, "commit": commit}
 
 
-def check(name: str, conclusion: str = "success", commit: str = HEAD) -> dict[str, Any]:
-    return {"name": name, "conclusion": conclusion, "commit": commit, "kind": "check_run"}
+def check(name: str, conclusion: str = "success", commit: str = HEAD, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "conclusion": conclusion, "commit": commit, "kind": "check_run", **extra}
+
+
+def gitlab_record(source: str = "go-gitlab", **fields: Any) -> dict[str, Any]:
+    """A merged GitLab merge request as the API enrichment completes it (approvals with approved_at)."""
+    event = gitlab_event(source, action="merge", state="merged", merged_at="2019-03-01 10:00:00 UTC")
+    return record(event, **{"author": "root", "commit_authors": ["root"], **fields})
+
+
+GITLAB_HEAD = real(GITLAB / "go-gitlab" / "testdata" / "webhooks" / "merge_request.json")["object_attributes"]["last_commit"]["id"]
+LOOKALIKE_AUTHOR = "\u00a0ＣｏｄｅｒＴｏｃａｔ\u200b"  # NFKC + zero-width + case: the author Codertocat
 
 
 MERGED_BY_OTHER = pr_event("closed", merged_by="octocat")
@@ -115,6 +125,19 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("approvals", "fail", "review-changes-requested.json"): lambda: review_event("octocat", "changes_requested"),
     ("approvals", "fail", "pr-opened-no-reviews.json"): lambda: pr_event("opened"),
     ("approvals", "fail", "gitlab-approved-by-author.json"): lambda: gitlab_event("atlantis-ready", action="approved"),
+    ("approvals", "fail", "record-approved-after-merge.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-15T15:30:00+00:00")]}),
+    ("approvals", "fail", "record-approval-without-time-merged.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval("octocat", at=None)]}),
+    ("approvals", "fail", "record-no-head-commit.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "head_commit": None, "approvals": [approval("octocat", commit=None)]}),
+    ("approvals", "fail", "record-lookalike-self-approval.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [approval(LOOKALIKE_AUTHOR)]}),
+    ("approvals", "fail", "gitlab-approved-after-merge.json"):
+        lambda: gitlab_record(approvals=[approval("reviewer1", commit=GITLAB_HEAD, at="2019-03-01T11:00:00+00:00")]),
+    ("approvals", "pass", "gitlab-approved-before-merge.json"):
+        lambda: gitlab_record(approvals=[approval("reviewer1", commit=GITLAB_HEAD, at="2019-03-01T09:00:00+00:00")]),
+    ("approvals", "pass", "record-approved-before-merge.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
     ("approvals", "inconclusive", "pr-emergency-merged-unreviewed.json"):
         lambda: pr_event("closed", merged_by="Codertocat", labels=["bug", "emergency"]),
     ("ci-checks", "pass", "record-checks-succeeded.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
@@ -123,6 +146,21 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("ci-checks", "fail", "record-check-on-old-commit.json"):
         lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build", commit=BASE)]}),
     ("ci-checks", "fail", "pr-closed-no-check-data.json"): lambda: pr_event("closed", merged_by="octocat"),
+    ("ci-checks", "pass", "record-gate-own-check-in-progress.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test"),
+                       check("soc2gate", "in_progress", id=4, suite=3, app="github-actions", gate=True),
+                       check("soc2gate", "failure", id=2, suite=1, app="github-actions", gate=True)]}),
+    ("ci-checks", "pass", "record-ignored-check-failed.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("docs preview", "failure")]}),
+    ("ci-checks", "fail", "record-only-the-gate-reported.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("soc2gate", "in_progress", gate=True)]}),
+    ("ci-checks", "inconclusive", "record-check-in-progress.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test", "in_progress")]}),
+    ("ci-checks", "inconclusive", "record-check-queued.json"):
+        lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "checks": [check("build"), check("test", "queued")]}),
+    ("ci-checks", "inconclusive", "gitlab-pipeline-running.json"):
+        lambda: gitlab_record(checks=[{"name": "pipeline", "conclusion": "running", "kind": "pipeline",
+                                       "commit": GITLAB_HEAD}]),
     ("ticket", "pass", "pr-ticket-in-title.json"):
         lambda: pr_event("opened", title="DOCS-42: Update the README with new information."),
     ("ticket", "pass", "pr-ticket-in-branch.json"): lambda: pr_event("opened", head_ref="DOCS-42-readme"),
@@ -134,6 +172,11 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
     ("separation-of-duties", "fail", "pr-merged-by-author.json"): lambda: pr_event("closed", merged_by="Codertocat"),
     ("separation-of-duties", "fail", "record-deployed-by-author.json"):
         lambda: record(MERGED_BY_OTHER, **{**ENRICHED, "approvals": [], "deployer": "Codertocat"}),
+    ("separation-of-duties", "fail", "pr-merged-by-author-lookalike.json"):
+        lambda: pr_event("closed", merged_by="Codertocat", user={**github_user("Codertocat"), "login": "codertocat "}),
+    ("separation-of-duties", "fail", "record-merged-by-author-approved-after-merge.json"):
+        lambda: record(pr_event("closed", merged_by="Codertocat"),
+                       **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-15T16:00:00+00:00")]}),
     ("separation-of-duties", "fail", "gitlab-merged-by-author.json"):
         lambda: gitlab_event("atlantis-ready", action="merge", state="merged"),
     ("sensitive-paths", "pass", "record-readme-only.json"): lambda: record(MERGED_BY_OTHER, **ENRICHED),
@@ -161,6 +204,97 @@ FIXTURES: dict[tuple[str, str, str], Callable[[], dict[str, Any]]] = {
         lambda: record(pr_event("closed", merged_by="Codertocat", labels=["emergency"]),
                        **{**ENRICHED, "approvals": [approval("octocat", at="2019-05-17T09:00:00+00:00")]}),
 }
+
+
+# ---- GitHub REST API responses (documented shapes, built from the octokit examples) -------------------
+
+REST_REPO = "/repos/Codertocat/Hello-World"
+REST_PULL = f"{REST_REPO}/pulls/2"
+GATE_RUN_ID, GATE_SUITE_ID, GATE_JOB_ID = 7100000001, 7200000002, 7300000003
+GATE_RUNNER = "GitHub Actions 5"
+
+
+def rest_user(login: str, kind: str = "User") -> dict[str, Any]:
+    return {**github_user("octocat"), "login": login, "type": kind}
+
+
+def rest_review(login: str, state: str = "APPROVED", at: str = "2019-05-15T15:22:00Z", commit: str = HEAD,
+                number: int = 1) -> dict[str, Any]:
+    return {"id": 80000000 + number, "node_id": f"PRR_{number}", "user": rest_user(login), "body": "",
+            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-{number}",
+            "pull_request_url": f"https://api.github.com{REST_PULL}", "author_association": "MEMBER",
+            "submitted_at": at, "commit_id": commit}
+
+
+def rest_check_run(name: str, status: str = "completed", conclusion: str | None = "success", run_id: int = 1,
+                   suite: int = 118578147, app: str = "github-actions") -> dict[str, Any]:
+    """A check run as ``GET /repos/{repo}/commits/{ref}/check-runs`` lists it (octokit's example reshaped)."""
+    item = copy.deepcopy(real(GITHUB / "check_run" / "completed.payload.json")["check_run"])
+    item.update(id=run_id, name=name, status=status, conclusion=conclusion, head_sha=HEAD,
+                completed_at=item["completed_at"] if status == "completed" else None)
+    item["check_suite"] = {**item["check_suite"], "id": suite}
+    item["app"] = {**item["app"], "slug": app, "name": "GitHub Actions" if app == "github-actions" else app}
+    return item
+
+
+def rest_status(context: str = "ci/jenkins", state: str = "success") -> dict[str, Any]:
+    """One entry of ``GET /repos/{repo}/commits/{ref}/status`` ``statuses`` (octokit's status example)."""
+    event = real(GITHUB / "status" / "payload.json")
+    keep = ("id", "node_id", "description", "target_url", "created_at", "updated_at")
+    return {**{k: event[k] for k in keep if k in event}, "url": f"https://api.github.com{REST_REPO}/statuses/{HEAD}",
+            "avatar_url": event["sender"]["avatar_url"], "context": context, "state": state}
+
+
+def rest_workflow_run(run_id: int = GATE_RUN_ID, suite: int = GATE_SUITE_ID) -> dict[str, Any]:
+    """``GET /repos/{repo}/actions/runs/{run_id}``: the workflow run of the gate, still in progress."""
+    run = copy.deepcopy(real(GITHUB / "workflow_run" / "completed.with-pull-requests.payload.json")["workflow_run"])
+    run.update(id=run_id, check_suite_id=suite, status="in_progress", conclusion=None, head_sha=HEAD,
+               path=".github/workflows/soc2gate.yml", name="soc2gate", event="pull_request")
+    return run
+
+
+def rest_job(name: str, job_id: int, runner: str | None, status: str = "in_progress",
+             run_id: int = GATE_RUN_ID) -> dict[str, Any]:
+    """One item of ``GET /repos/{repo}/actions/runs/{run_id}/jobs`` (octokit's workflow_job example)."""
+    job = copy.deepcopy(real(GITHUB / "workflow_job" / "in_progress.payload.json")["workflow_job"])
+    job.update(id=job_id, run_id=run_id, name=name, status=status, head_sha=HEAD, runner_name=runner,
+               check_run_url=f"https://api.github.com{REST_REPO}/check-runs/{job_id}", workflow_name="soc2gate")
+    return job
+
+
+def _pages(replay: Any, path: str, items: list[Any], key: str | None = None) -> None:
+    """``items`` one per page, linked with ``Link: rel="next"`` as GitHub paginates."""
+    items = items or []
+    for number in range(1, max(len(items), 1) + 1):
+        target = f"{path}?per_page=100" + (f"&page={number}" if number > 1 else "")
+        page = items[number - 1:number]
+        links = {"Link": f'<{{base}}{path}?per_page=100&page={number + 1}>; rel="next"'} if number < len(items) else {}
+        replay.add(target, {"total_count": len(items), key: page} if key else page, headers=links)
+
+
+def github_rest(replay: Any, pr: dict[str, Any], reviews: list[dict[str, Any]], check_runs: list[dict[str, Any]],
+                files: list[dict[str, Any]] | None = None, statuses: list[dict[str, Any]] | None = None,
+                jobs: list[dict[str, Any]] | None = None) -> None:
+    """The REST answers for pull request #2: the pull, reviews, commits and files (paginated), the head's
+    check runs and combined status, and (``jobs``) the gate's workflow run with its jobs."""
+    replay.add(REST_PULL, pr)
+    _pages(replay, f"{REST_PULL}/reviews", reviews)
+    commit = {"sha": HEAD, "node_id": "C_x", "commit": {"author": {"name": "Codertocat", "email": "c@example.com",
+              "date": "2019-05-15T15:19:00Z"}, "committer": {"name": "GitHub", "email": "noreply@github.com",
+              "date": "2019-05-15T15:19:00Z"}, "message": "Update README.md"},
+              "author": rest_user("Codertocat"), "committer": rest_user("web-flow"), "parents": [{"sha": BASE}]}
+    _pages(replay, f"{REST_PULL}/commits", [commit])
+    default_files = [{"sha": "a" * 40, "filename": "README.md", "status": "modified", "additions": 1, "deletions": 1,
+                      "changes": 2}]
+    _pages(replay, f"{REST_PULL}/files", files if files is not None else default_files)
+    _pages(replay, f"{REST_REPO}/commits/{HEAD}/check-runs", check_runs, key="check_runs")
+    statuses = statuses or []
+    state = "success" if all(x.get("state") == "success" for x in statuses) else "pending"
+    replay.add(f"{REST_REPO}/commits/{HEAD}/status?per_page=100",
+               {"state": state, "sha": HEAD, "total_count": len(statuses), "statuses": statuses})
+    if jobs is not None:
+        replay.add(f"{REST_REPO}/actions/runs/{GATE_RUN_ID}", rest_workflow_run())
+        _pages(replay, f"{REST_REPO}/actions/runs/{GATE_RUN_ID}/jobs", jobs, key="jobs")
 
 
 def fixture_path(key: tuple[str, str, str]) -> Path:

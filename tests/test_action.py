@@ -18,12 +18,14 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import change_payloads as cp
 import pytest
 import yaml
-
 from conftest import CORPORA, require_shared
+from rest_standin import Replay, serve
+
 from soc2gate.model import SEVERITIES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -299,6 +301,14 @@ def test_every_input_and_output_referenced_is_declared() -> None:
 def test_example_workflow_uses_declared_inputs_and_uploads_reports() -> None:
     workflow = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    # pending checks: the gate runs again when checks complete, never on its own completion
+    assert workflow[True]["check_suite"]["types"] == ["completed"] == workflow[True]["check_run"]["types"]
+    assert workflow[True]["workflow_run"]["types"] == ["completed"]
+    from soc2gate.commands.github import PR_EVENTS
+
+    assert {"check_suite", "check_run", "workflow_run"} <= PR_EVENTS
+    assert "github.event.check_run.app.slug != 'github-actions'" in workflow["jobs"]["soc2gate"]["if"]
+    assert workflow["permissions"]["actions"] == "read"  # the gate finds its own job through the Actions API
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["soc2gate"]["steps"]
     gate = next(s for s in steps if s.get("id") == "soc2gate")
@@ -309,3 +319,126 @@ def test_example_workflow_uses_declared_inputs_and_uploads_reports() -> None:
     assert upload["if"].startswith("always()") and upload["with"]["sarif_file"] == "soc2gate-reports/soc2gate.sarif"
     junit = next(s for s in steps if "junit" in str(s.get("uses", "")))
     assert junit["if"].startswith("always()") and junit["with"]["report_paths"].endswith("soc2gate-junit.xml")
+
+
+# ---- CC8.1 end to end: the Action against a loopback server answering like GitHub's REST API ---------
+
+GATE_ENV = {"GITHUB_RUN_ID": str(cp.GATE_RUN_ID), "GITHUB_RUN_ATTEMPT": "1", "GITHUB_JOB": "soc2gate",
+            "RUNNER_NAME": cp.GATE_RUNNER, "GITHUB_REPOSITORY": "Codertocat/Hello-World",
+            "GITHUB_WORKFLOW_REF": "Codertocat/Hello-World/.github/workflows/soc2gate.yml@refs/pull/2/merge"}
+TITLE = "DOCS-42: Update the README with new information."
+WORKFLOW = ".github/workflows/soc2gate.yml"
+
+
+@pytest.fixture
+def github() -> Iterator[Replay]:
+    with serve(Replay(auth_header="authorization")) as replay:
+        yield replay
+
+
+def _checks(test: tuple[str, str | None] = ("completed", "success")) -> list[dict[str, Any]]:
+    """build and test from another workflow, and the gate's own check run, still in progress."""
+    return [cp.rest_check_run("build", run_id=11), cp.rest_check_run("test", *test, run_id=12),
+            cp.rest_check_run("soc2gate", "in_progress", None, run_id=cp.GATE_JOB_ID, suite=cp.GATE_SUITE_ID)]
+
+
+def _jobs() -> list[dict[str, Any]]:
+    return [cp.rest_job("lint", cp.GATE_JOB_ID + 1, "GitHub Actions 7", status="completed"),
+            cp.rest_job("soc2gate", cp.GATE_JOB_ID, cp.GATE_RUNNER)]
+
+
+def _cc81(installed: dict[str, Any], root: Path, github: Replay, event_name: str, event: dict[str, Any],
+          env: dict[str, str] | None = None) -> tuple[ActionRunner, StepRun, dict[str, Any]]:
+    """Run the gate step as the runner would, on ``event``, with the REST API at ``github``."""
+    workspace = _workspace(root, {"main.tf": NOTHING_TO_FLAG, WORKFLOW: EXAMPLE.read_text(encoding="utf-8")})
+    event_path = root / "runner-temp" / "event.json"
+    event_path.parent.mkdir(parents=True, exist_ok=True)
+    event_path.write_text(json.dumps(event), encoding="utf-8")
+    runner_env = {**GATE_ENV, "GITHUB_API_URL": github.base, **(env or {})}
+    runner = ActionRunner(workspace, event_path.parent, event_name, event_path,
+                          {"paths": "main.tf", "github-token": "ghs_loopback", "diff-base": ""},  # not a git checkout
+                          runner_env=runner_env)
+    runner.outputs["install"] = dict(installed["runner"].outputs["install"])
+    gate = runner.run(only="gate")["gate"]
+    report = json.loads((workspace / "soc2gate-reports" / "soc2gate.json").read_text())
+    return runner, gate, {f["policy"]: f for f in report["findings"] if f["policy"].startswith("CHG-")}
+
+
+def _review_pull(reviewer: str, state: str = "approved") -> dict[str, Any]:
+    event = cp.review_event(reviewer, state)
+    event["pull_request"]["title"] = TITLE
+    return event
+
+
+@pytest.mark.parametrize("event_name", ["pull_request_review", "check_suite"])
+def test_action_passes_cc81_on_an_approved_pull_request(installed: dict[str, Any], tmp_path: Path, github: Replay,
+                                                        event_name: str) -> None:
+    event = _review_pull("octocat")
+    pr = {**cp.pr_event("opened")["pull_request"], "title": TITLE}
+    reviews = [cp.rest_review("Codertocat", "COMMENTED", "2019-05-15T15:21:00Z"), cp.rest_review("octocat", number=2)]
+    cp.github_rest(github, pr, reviews, _checks(), statuses=[cp.rest_status()], jobs=_jobs())
+    if event_name == "check_suite":  # the re-run when another check suite completes: the real payload names PR #2
+        event = cp.real(EVENTS / "check_suite" / "completed.payload.json")
+    runner, gate, chg = _cc81(installed, tmp_path, github, event_name, event)
+    assert gate.returncode == 0, gate.stdout[-3000:] + gate.stderr
+    assert {p: f["outcome"] for p, f in chg.items()} == {f"CHG-00{i}": "pass" for i in range(1, 9)}
+    assert f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}/jobs?per_page=100&page=2" in github.paths()
+    assert f"{cp.REST_PULL}/reviews?per_page=100&page=2" in github.paths()
+    assert all(h.get("authorization") == "Bearer ghs_loopback" for _, h in github.requests)
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith("## ✅ soc2gate: gate passed") and "- [x] ci-checks (CHG-002)" in summary
+    assert summary.index("### Change-management checklist") < summary.index("### SOC 2 criteria")
+    assert gate.outputs["verdict"] == "passed" and "::error" not in gate.stdout
+    assert f"{cp.REST_REPO}/commits/{cp.HEAD}/status?per_page=100" in github.paths()
+    reports = "".join(p.read_text() for p in (runner.workspace / "soc2gate-reports").iterdir())
+    assert "ghs_loopback" not in gate.stdout + gate.stderr + summary + reports
+
+
+def test_without_the_run_context_the_gates_own_check_is_pending(installed: dict[str, Any], tmp_path: Path,
+                                                                github: Replay) -> None:
+    """What the shipped workflow did before: the gate's own in-progress check run is never a failure,
+    and with the run context (the test above) it is not even pending."""
+    pr = {**cp.pr_event("opened")["pull_request"], "title": TITLE}
+    cp.github_rest(github, pr, [cp.rest_review("octocat")], _checks(), jobs=_jobs())
+    runner, gate, chg = _cc81(installed, tmp_path, github, "pull_request_review", _review_pull("octocat"),
+                              env={"GITHUB_RUN_ID": "", "GITHUB_JOB": ""})
+    assert chg["CHG-002"]["outcome"] == "inconclusive" and "soc2gate (in_progress)" in chg["CHG-002"]["message"]
+    assert gate.returncode == 0 and gate.outputs["inconclusive"] == "1"
+
+
+def test_a_required_check_still_running_is_pending_not_failed(installed: dict[str, Any], tmp_path: Path,
+                                                              github: Replay) -> None:
+    pr = {**cp.pr_event("opened")["pull_request"], "title": TITLE}
+    cp.github_rest(github, pr, [cp.rest_review("octocat")], _checks(test=("in_progress", None)), jobs=_jobs())
+    runner, gate, chg = _cc81(installed, tmp_path, github, "pull_request_review", _review_pull("octocat"))
+    assert chg["CHG-002"]["outcome"] == "inconclusive"
+    assert chg["CHG-002"]["message"].endswith("pending: checks not finished on the head commit ec26c3e57ca3: test (in_progress)")
+    assert gate.returncode == 0 and "::warning file=.github/workflows/soc2gate.yml,line=1" in gate.stdout
+
+
+@pytest.mark.parametrize("case", ["self-approved", "approved-after-merge"])
+def test_action_fails_cc81_on_self_or_post_merge_approval(installed: dict[str, Any], tmp_path: Path, github: Replay,
+                                                          case: str) -> None:
+    if case == "self-approved":
+        event_name, event = "pull_request_review", _review_pull("Codertocat")
+        pr = {**cp.pr_event("opened")["pull_request"], "title": TITLE}
+        reviews = [cp.rest_review("Codertocat")]
+        reason = "Codertocat: the author"
+    else:  # merged at 15:25 by octocat, who approved at 15:30
+        event_name, event = "pull_request", cp.pr_event("closed", merged_by="octocat", title=TITLE)
+        pr = event["pull_request"]
+        reviews = [cp.rest_review("octocat", at="2019-05-15T15:30:00Z")]
+        reason = "octocat: submitted at 2019-05-15T15:30:00+00:00, after the merge at 2019-05-15T15:25:00+00:00"
+    cp.github_rest(github, pr, reviews, _checks(), jobs=_jobs())
+    runner, gate, chg = _cc81(installed, tmp_path, github, event_name, event)
+    assert gate.returncode == 1 and gate.outputs["verdict"] == "failed"
+    assert chg["CHG-001"]["outcome"] == "fail" and reason in chg["CHG-001"]["message"]
+    assert chg["CHG-002"]["outcome"] == "pass"
+    sarif = json.loads((runner.workspace / "soc2gate-reports" / "soc2gate.sarif").read_text())
+    alert = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CHG-001")
+    assert alert["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == WORKFLOW
+    assert "CC8.1" in alert["properties"]["soc2.controls"]
+    assert f"::error file={WORKFLOW},line=1,endLine=1,title=CHG-001 (high)" in gate.stdout
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith("## ❌ soc2gate: gate failed")
+    assert summary.index("- [ ] approvals (CHG-001) — fail") < summary.index("### SOC 2 criteria")

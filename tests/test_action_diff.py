@@ -108,11 +108,13 @@ def test_annotations_only_for_new_findings_in_changed_files_and_for_run_problems
 
     findings = (finding("a", "infra/changed.tf", "new"), finding("b", "infra/changed.tf", "existing"),
                 finding("c", "infra/untouched.tf", "new"),
-                finding(".soc2gate-baseline.json", ".soc2gate-baseline.json", "", "SYS-004", Outcome.ERROR))
+                finding(".soc2gate-baseline.json", ".soc2gate-baseline.json", "", "SYS-004", Outcome.ERROR),
+                replace(finding("github:acme/app#7", "/runner/event.json", "new", "CHG-001"), surface="change"))
     result = Result("0", "sha256:0", "sha256:0", findings, (), (), verdict=Verdict(gate="new"),
                     extras={"comparison": {"diff_base": {"changed_files": ["infra/changed.tf"]}}})
     shown = [(a.file, a.message) for a in annotations(result, result.verdict.blocks)]
     assert shown == [("infra/changed.tf", "a: bad [SOC 2: CC6.1]"),
-                     (".soc2gate-baseline.json", "error: .soc2gate-baseline.json: bad [SOC 2: CC6.1]")]
+                     (".soc2gate-baseline.json", "error: .soc2gate-baseline.json: bad [SOC 2: CC6.1]"),
+                     ("/runner/event.json", "github:acme/app#7: bad [SOC 2: CC6.1]")]
     plain = replace(result, extras={})  # not compared with a base revision: every file
-    assert len(annotations(plain, plain.verdict.blocks)) == 3
+    assert len(annotations(plain, plain.verdict.blocks)) == 4

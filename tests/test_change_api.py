@@ -8,111 +8,40 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
+import change_payloads as cp
 import pytest
 from click.testing import CliRunner
-
-import change_payloads as cp
 from conftest import CORPORA
-from soc2gate.change import records
+from rest_standin import Replay, serve
+
 from soc2gate.change.enrich import enrich_record
 from soc2gate.errors import InputError
+from soc2gate.parsers.change import records
 
 REPO = "/repos/Codertocat/Hello-World"
 PULL = f"{REPO}/pulls/2"
 
 
-class Replay:
-    """Routes ``path?query`` (or ``path``) to a queue of (status, headers, body); the last one repeats."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, list[tuple[int, dict[str, str], Any]]] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.base = ""
-
-    def add(self, path: str, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
-        self.routes.setdefault(path, []).append((status, headers or {}, body))
-
-    def respond(self, target: str) -> tuple[int, dict[str, str], Any]:
-        path = target.split("?")[0]
-        queue = self.routes.get(target) or self.routes.get(path)
-        if not queue:
-            return 404, {}, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
-        return queue.pop(0) if len(queue) > 1 else queue[0]
-
-
 @pytest.fixture
 def server() -> Iterator[Replay]:
-    replay = Replay()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
-            replay.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            status, headers, body = replay.respond(self.path)
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for key, value in headers.items():
-                self.send_header(key, value.replace("{base}", replay.base))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield replay
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def _github_user(login: str, kind: str = "User") -> dict[str, Any]:
-    user = cp.github_user("octocat")
-    return {**user, "login": login, "type": kind}
-
-
-def _review(login: str, state: str, commit: str, at: str) -> dict[str, Any]:
-    return {"id": abs(hash(login + state)) % 10**8, "node_id": "PRR_x", "user": _github_user(login), "body": "",
-            "state": state, "html_url": f"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1",
-            "pull_request_url": f"https://api.github.com{PULL}", "author_association": "MEMBER",
-            "submitted_at": at, "commit_id": commit}
+    with serve(Replay()) as replay:
+        yield replay
 
 
 def github_api(replay: Replay) -> None:
     """The documented REST shapes for pull request #2, reviews and files over two pages."""
     pr = copy.deepcopy(cp.pr_event("closed", merged_by="octocat")["pull_request"])
     pr["title"] = "DOCS-42: Update the README with new information."
-    replay.add(PULL, pr)
-    link = '<{base}%s?per_page=100&page=2>; rel="next", <{base}%s?per_page=100&page=2>; rel="last"'
-    replay.add(f"{PULL}/reviews?per_page=100", [_review("Codertocat", "COMMENTED", cp.HEAD, "2019-05-15T15:21:00Z")],
-               headers={"Link": link % (f"{PULL}/reviews", f"{PULL}/reviews")})
-    replay.add(f"{PULL}/reviews?per_page=100&page=2", [_review("octocat", "APPROVED", cp.HEAD, "2019-05-15T15:22:00Z")],
-               headers={"Link": f'<{{base}}{PULL}/reviews?per_page=100&page=1>; rel="prev"'})
-    commit = {"sha": cp.HEAD, "node_id": "C_x", "commit": {"author": {"name": "Codertocat", "email": "c@example.com",
-              "date": "2019-05-15T15:19:00Z"}, "committer": {"name": "GitHub", "email": "noreply@github.com",
-              "date": "2019-05-15T15:19:00Z"}, "message": "Update README.md"},
-              "author": _github_user("Codertocat"), "committer": _github_user("web-flow"), "parents": [{"sha": cp.BASE}]}
-    replay.add(f"{PULL}/commits", [commit])
-    replay.add(f"{PULL}/files?per_page=100", [{"sha": "a" * 40, "filename": "README.md", "status": "modified",
-                                               "additions": 1, "deletions": 1, "changes": 2}],
-               headers={"Link": f'<{{base}}{PULL}/files?per_page=100&page=2>; rel="next"'})
-    replay.add(f"{PULL}/files?per_page=100&page=2", [{"sha": "b" * 40, "filename": "docs/usage.md", "status": "renamed",
-                                                      "previous_filename": "docs/use.md", "additions": 0, "deletions": 0,
-                                                      "changes": 0}])
-    runs = [{"id": 1, "head_sha": cp.HEAD, "name": "build", "status": "completed", "conclusion": "success"},
-            {"id": 2, "head_sha": cp.HEAD, "name": "test", "status": "completed", "conclusion": "success"}]
-    replay.add(f"{REPO}/commits/{cp.HEAD}/check-runs", {"total_count": 2, "check_runs": runs})
-    replay.add(f"{REPO}/commits/{cp.HEAD}/status", {"state": "success", "sha": cp.HEAD, "total_count": 1,
-                                                     "statuses": [{"context": "ci/jenkins", "state": "success"}]})
+    reviews = [cp.rest_review("Codertocat", "COMMENTED", "2019-05-15T15:21:00Z"), cp.rest_review("octocat", number=2)]
+    files = [{"sha": "a" * 40, "filename": "README.md", "status": "modified", "additions": 1, "deletions": 1, "changes": 2},
+             {"sha": "b" * 40, "filename": "docs/usage.md", "status": "renamed", "previous_filename": "docs/use.md",
+              "additions": 0, "deletions": 0, "changes": 0}]
+    runs = [cp.rest_check_run("build", run_id=1), cp.rest_check_run("test", run_id=2)]
+    cp.github_rest(replay, pr, reviews, runs, files, statuses=[{"context": "ci/jenkins", "state": "success"}])
 
 
 def _event(tmp_path: Path) -> Path:
@@ -255,7 +184,91 @@ def test_gitlab_enrichment_from_merge_request_approvals_pipelines_and_diffs(serv
     assert spec["merged"] is True and spec["merged_by"] == "reviewer1"
     assert spec["approvals"] == [{"user": "reviewer1", "user_type": "User", "state": "approved",
                                   "submitted_at": "2018-12-13T09:00:00+00:00", "commit": None}]
-    assert spec["checks"] == [{"name": "pipeline", "conclusion": "success", "commit": "fa3b1a2c" * 5, "kind": "pipeline"},
-                              {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline"}]
+    assert spec["checks"] == [{"name": "pipeline", "conclusion": "success", "commit": "fa3b1a2c" * 5, "kind": "pipeline", "id": 9},
+                              {"name": "pipeline", "conclusion": "failure", "commit": "0ld" * 10, "kind": "pipeline", "id": 7}]
     assert spec["changed_files"] == ["main.tf"]
     assert all(h.get("private-token") == "glpat" for _, h in server.requests)
+
+
+def _ci_enrich(replay: Replay, tmp_path: Path) -> dict[str, Any]:
+    record = records.normalize(json.loads(_event(tmp_path).read_text()))
+    ci_run = {"platform": "github", "run_id": str(cp.GATE_RUN_ID), "job": "soc2gate", "runner_name": cp.GATE_RUNNER}
+    return enrich_record(record, {"github_token": "t", "github_api_url": replay.base, "ci_run": ci_run}, "e.json")["spec"]
+
+
+def _gate_marks(spec: dict[str, Any]) -> dict[tuple[str, int], bool]:
+    return {(c["name"], c["id"]): c.get("gate", False) for c in spec["checks"] if c["kind"] == "check_run"}
+
+
+def test_without_actions_read_the_gate_is_matched_by_check_suite_and_job_name(server: Replay, tmp_path: Path) -> None:
+    github_api(server)
+    runs = [cp.rest_check_run("build", run_id=1),
+            cp.rest_check_run("soc2gate", "in_progress", None, run_id=5, suite=cp.GATE_SUITE_ID),
+            cp.rest_check_run("lint", "in_progress", None, run_id=6, suite=cp.GATE_SUITE_ID),
+            cp.rest_check_run("soc2gate (matrix)", "queued", None, run_id=7, suite=999)]
+    server.routes.pop(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100")
+    server.add(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100", {"total_count": 4, "check_runs": runs})
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}", cp.rest_workflow_run())
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}/jobs", {"message": "Resource not accessible by integration"},
+               status=403)
+    marks = _gate_marks(_ci_enrich(server, tmp_path))
+    assert marks == {("build", 1): False, ("soc2gate", 5): True, ("lint", 6): False, ("soc2gate (matrix)", 7): False}
+
+
+def test_earlier_runs_of_the_gate_job_on_the_head_are_the_gate_too(server: Replay, tmp_path: Path) -> None:
+    """Run on a check_suite event (default branch), the gate's job is not on the PR head; the PR's
+    own earlier gate run there (failed) must not fail CHG-002."""
+    github_api(server)
+    runs = [cp.rest_check_run("build", run_id=1), cp.rest_check_run("soc2gate", "completed", "failure", run_id=3),
+            cp.rest_check_run("soc2gate", "completed", "failure", run_id=4, app="circleci-checks")]
+    server.routes.pop(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100")
+    server.add(f"{cp.REST_REPO}/commits/{cp.HEAD}/check-runs?per_page=100", {"total_count": 3, "check_runs": runs})
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}", cp.rest_workflow_run())
+    server.add(f"{cp.REST_REPO}/actions/runs/{cp.GATE_RUN_ID}/jobs?per_page=100",
+               {"total_count": 1, "jobs": [cp.rest_job("soc2gate", cp.GATE_JOB_ID, cp.GATE_RUNNER)]})
+    marks = _gate_marks(_ci_enrich(server, tmp_path))
+    assert marks == {("build", 1): False, ("soc2gate", 3): True, ("soc2gate", 4): False}
+
+
+GITLAB_PIPELINE = CORPORA / "gitlab-events/go-gitlab/testdata/webhooks/pipeline.json"
+
+
+def test_gitlab_own_pipeline_is_judged_by_its_other_jobs(server: Replay, tmp_path: Path) -> None:
+    """In GitLab CI the gate runs inside the merge request's pipeline: that pipeline is replaced by its
+    jobs (from the real pipeline webhook's builds), the gate's own job (CI_JOB_ID) marked."""
+    event = json.loads(GITLAB_EVENT.read_text())
+    base = "/api/v4/projects/lkysow%2Fatlantis-example/merge_requests/12"
+    mr = {**json.loads(GITLAB_MR.read_text()), "iid": 12, "sha": "fa3b1a2c" * 5}
+    server.add(base, mr)
+    server.add(f"{base}/approvals", {"approved_by": []})
+    server.add(f"{base}/pipelines", [{"id": 31, "sha": "fa3b1a2c" * 5, "status": "running"}])
+    server.add(f"{base}/diffs", [])
+    builds = json.loads(GITLAB_PIPELINE.read_text())["builds"]
+    jobs = [{"id": b["id"], "name": b["name"], "status": b["status"], "allow_failure": b.get("allow_failure", False),
+             "commit": {"id": "fa3b1a2c" * 5}} for b in builds]
+    jobs.append({**jobs[1], "id": 999, "name": "flaky", "status": "failed", "allow_failure": True})
+    server.add("/api/v4/projects/lkysow%2Fatlantis-example/pipelines/31/jobs", jobs)
+    own = next(j["id"] for j in jobs if j["name"] == "test-build")
+    settings = {"gitlab_token": "glpat", "gitlab_api_url": f"{server.base}/api/v4",
+                "ci_run": {"platform": "gitlab", "pipeline_id": "31", "job_id": str(own)}}
+    spec = enrich_record(records.normalize(event), settings, "mr.json")["spec"]
+    counted = [j for j in jobs if j["status"] != "skipped" and not j["allow_failure"]]  # GitLab's own rule
+    assert [c["kind"] for c in spec["checks"]] == ["job"] * len(counted) and len(counted) < len(jobs)
+    assert {c["id"]: c.get("gate", False) for c in spec["checks"]} == {j["id"]: j["id"] == own for j in counted}
+    assert {c["name"]: c["conclusion"] for c in spec["checks"]}["staging"] == "created"  # pending for CHG-002
+
+
+@pytest.mark.parametrize("name, conclusion", [
+    ("created.payload.json", "queued"), ("completed.payload.json", "success"), ("rerequested.payload.json", "neutral"),
+])
+def test_real_check_run_payloads_normalize_to_pending_or_final(name: str, conclusion: str) -> None:
+    """The defaults on octokit's check_run examples: a run not completed carries its status, which
+    `checks.pending_conclusions` lists (pending, not failed); a completed one its conclusion."""
+    from soc2gate.change.github_api import check_runs
+    from soc2gate.change.params import defaults
+
+    run = json.loads((cp.GITHUB / "check_run" / name).read_text())["check_run"]
+    check = check_runs([run], cp.HEAD)[0]
+    assert check["conclusion"] == conclusion and check["suite"] == run["check_suite"]["id"]
+    pending = defaults()["checks"]["pending_conclusions"]
+    assert (run["status"] != "completed") == (check["conclusion"] in pending)

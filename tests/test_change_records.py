@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import change_payloads as cp
+import pytest
 from conftest import CORPORA, require_shared
+
 from soc2gate.api import ScanOptions, scan
-from soc2gate.change import records
 from soc2gate.errors import InputError
 from soc2gate.model import Outcome
+from soc2gate.parsers.change import records
 
 PR_EXAMPLES = sorted((cp.GITHUB / "pull_request").glob("*.json")) + sorted((cp.GITHUB / "pull_request_review").glob("*.json"))
 GITLAB_MR = sorted((CORPORA / "gitlab-events").rglob("*merge-request-event*.json")) + [
@@ -69,7 +69,7 @@ def test_gitlab_timestamps_are_normalized() -> None:
     ("github-events/payload-examples/api.github.com/push/payload.json", "unsupported GitHub event"),
     ("github-events/payload-examples/api.github.com/pull_request_review_comment/created.payload.json",
      "unsupported GitHub event `pull_request_review_comment`"),
-    ("github-events/payload-examples/api.github.com/check_run/completed.payload.json", "looks like check_run"),
+    ("github-events/payload-examples/api.github.com/status/payload.json", "looks like commit"),
     ("github-events/payload-examples/api.github.com/push/payload.json", "looks like push"),
     ("gitlab-events/go-gitlab/testdata/webhooks/note_merge_request.json", "unsupported GitLab event `note`"),
     ("gitlab-events/go-gitlab/testdata/webhooks/pipeline.json", "unsupported GitLab event `pipeline`"),
@@ -165,3 +165,83 @@ def test_committed_fixtures_are_what_the_builder_derives() -> None:
     stale = [str(cp.fixture_path(k)) for k, build in cp.FIXTURES.items()
              if not cp.fixture_path(k).is_file() or cp.fixture_path(k).read_text() != cp.render(build())]
     assert not stale, f"run `python tests/change_payloads.py` to regenerate: {stale}"
+
+
+def test_yaml_records_are_read_as_yaml_not_round_tripped_through_json(tmp_path: Path) -> None:
+    """Unquoted YAML timestamps become RFC 3339 strings; a value JSON cannot hold is an error naming its key;
+    the finding's line is the record's, and the input's digest is the YAML file's own."""
+    text = (cp.REPO / "policies/change/protected-branch/fixtures/pass/record.yaml").read_text()
+    unquoted = text.replace('merged_at: "2024-03-04T11:00:00Z"', "merged_at: 2024-03-04 11:00:00Z")
+    assert unquoted != text
+    (tmp_path / "record.yaml").write_text(unquoted)
+    result = scan(ScanOptions(change_records=(str(tmp_path / "record.yaml"),), use_cache=False))
+    outcomes = {f.policy_id: f.outcome for f in result.findings}
+    assert outcomes["CHG-001"] is Outcome.PASS and outcomes["CHG-007"] is Outcome.PASS, result.findings
+    import hashlib
+
+    assert result.inputs[0].sha256 == hashlib.sha256(unquoted.encode()).hexdigest()
+    binary = text.replace("  changed_files:", "  tickets: [!!binary aGVsbG8=]\n  changed_files:")
+    (tmp_path / "binary.yaml").write_text(binary)
+    bad = scan(ScanOptions(change_records=(str(tmp_path / "binary.yaml"),), use_cache=False))
+    assert [f.policy_id for f in bad.findings] == ["SYS-001"]
+    assert "`spec.tickets[0]`: a YAML bytes is not a JSON value" in bad.findings[0].message
+
+
+def test_logins_compare_in_one_canonical_form() -> None:
+    from soc2gate.parsers.change.logins import canonical_login
+
+    same = ["Codertocat", " codertocat", "CODERTOCAT\u200b", "Ｃｏｄｅｒｔｏｃａｔ", "Coder\u2060tocat", "\ufeffcodertocat\u00a0"]
+    assert {canonical_login(name) for name in same} == {"codertocat"}
+    assert canonical_login("Straße") == canonical_login("STRASSE")
+    assert canonical_login("octocat") != canonical_login("octocat2")
+    spec = cp.record(cp.pr_event("closed", merged_by="octocat"), approvals=[cp.approval(cp.LOOKALIKE_AUTHOR)])["spec"]
+    resource = records.resource_of({"spec": spec}, "r.json", 1)
+    assert resource.attributes["canonical_logins"][cp.LOOKALIKE_AUTHOR] == "codertocat"
+    assert resource.attributes["canonical_logins"]["Codertocat"] == "codertocat"
+
+
+def test_config_account_lists_use_the_canonical_form(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("change_management:\n  bot_accounts: [' OCTOCAT\u200b']\n"
+                      "  approvals:\n    exclude_commit_authors: false\n")
+    event = tmp_path / "e.json"
+    event.write_text(cp.render(cp.review_event("octocat")))
+    result = scan(ScanOptions(change_records=(str(event),), config_path=str(config), use_cache=False))
+    chg1 = next(f for f in result.findings if f.policy_id == "CHG-001")
+    assert chg1.outcome is Outcome.FAIL and "octocat: a bot or app" in chg1.message
+
+
+@pytest.mark.parametrize("kind, name", [("check_suite", "completed.payload.json"), ("check_run", "completed.payload.json"),
+                                        ("workflow_run", "completed.with-pull-requests.payload.json")])
+def test_check_events_name_their_pull_requests(kind: str, name: str) -> None:
+    """The events that re-run the gate when a check completes: a skeleton record per pull request,
+    completed from the REST API (without it, the CC8.1 policies fail on the unknown data)."""
+    event = cp.real(cp.GITHUB / kind / name)
+    found = records.normalize_all(event)
+    listed = event[kind]["pull_requests"]
+    assert [r["spec"]["number"] for r in found] == [p["number"] for p in listed] and found
+    spec = found[0]["spec"]
+    assert spec["head_commit"] == listed[0]["head"]["sha"] and spec["source"]["event"] == kind
+    assert spec["author"] is None and "approvals" not in spec
+
+
+def test_check_event_without_a_token_fails_closed(tmp_path: Path) -> None:
+    event = cp.GITHUB / "check_suite" / "completed.payload.json"
+    result = scan(ScanOptions(change_records=(str(event),), use_cache=False))
+    assert not result.passed
+    outcomes = {f.policy_id: f.outcome for f in result.findings}
+    assert outcomes["CHG-001"] is Outcome.FAIL and outcomes["CHG-002"] is Outcome.FAIL
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_deeply_nested_record_is_a_finding_not_a_crash(tmp_path: Path, suffix: str) -> None:
+    labels: object = "leaf"
+    for _ in range(900):
+        labels = [labels]
+    document = {"apiVersion": "soc2gate.io/v1", "kind": "ChangeRecord",
+                "spec": {"id": "x", "title": "t", "author": "a", "labels": labels}}
+    path = tmp_path / f"record{suffix}"
+    path.write_text(json.dumps(document))  # JSON is YAML too
+    result = scan(ScanOptions(change_records=(str(path),), use_cache=False))
+    assert [f.policy_id for f in result.findings] == ["SYS-001"] and not result.passed
+    assert "nested too deeply" in result.findings[0].message

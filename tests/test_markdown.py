@@ -103,11 +103,15 @@ def test_change_management_checklist(tmp_path: Path) -> None:
     span = SourceSpan("event.json", 1, 1)
     record = "change/github/acme/infra#12"
     common = dict(surface="change", resource=record, resource_type="change_record", span=span, controls=("CC8.1",))
-    findings = (replace(failure, policy_id="CHG-901", outcome=Outcome.PASS, message="approved by bob", **common),
+    findings = (failure, replace(failure, policy_id="CHG-901", outcome=Outcome.PASS, message="approved by bob", **common),
                 replace(failure, policy_id="CHG-902", outcome=Outcome.FAIL, message="no ticket id in the title",
                         **common))
     text = render(replace(result, findings=findings, policies=result.policies + (review, ticket)))
     assert "### Change-management checklist" in text and f"**{record}**" in text
+    # CC8.1 comes first: the checklist right after the verdict, change failures before the others
+    assert text.index("### Change-management checklist") < text.index("### SOC 2 criteria")
+    failures = text[text.index("### Failures"):]
+    assert failures.index("#### CHG-902") < failures.index(f"#### {failure.policy_id}")
     assert "- [x] Peer review approved (CHG-901)" in text
     assert "- [ ] Linked change ticket (CHG-902) — fail: no ticket id in the title" in text
     plain = render(result)

@@ -131,7 +131,8 @@ def test_server_error_on_query_is_a_clear_error_and_still_cleans_up() -> None:
     assert opa.url in text and "HTTP 503" in text and "storage unavailable" in text
 
 
-def test_policy_the_server_rejects_names_the_policy_file(tmp_path: Path) -> None:
+def test_policy_that_does_not_parse_is_refused_before_upload_naming_the_file(tmp_path: Path) -> None:
+    """The sandbox parses every user policy at load, so a syntax error never reaches the server."""
     bad = tmp_path / "terraform" / "broken"
     bad.mkdir(parents=True)
     source = (Path(FIXTURES[0].policy.path).read_text(encoding="utf-8")
@@ -143,7 +144,7 @@ def test_policy_the_server_rejects_names_the_policy_file(tmp_path: Path) -> None
         with pytest.raises(PolicyLoadError) as caught:
             _scan(str(FIXTURES[0].path), opa_url=opa.url, policy_dirs=(str(tmp_path),))
         assert opa.policies == {}
-    assert str(bad / "policy.rego") in str(caught.value) and "rego_parse_error" in str(caught.value)
+    assert f"{bad / 'policy.rego'}:" in str(caught.value) and "Rego does not compile" in str(caught.value)
 
 
 @pytest.mark.parametrize("url", ["ftp://opa:8181", "http://opa:8181/v1", "opa:8181", "http://:8181"])

@@ -218,15 +218,42 @@ def test_cli_writes_sarif(tmp_path: Path) -> None:
 def test_findings_without_a_repository_file_become_notifications(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "repo").mkdir()
     result, failure = _tf001(tmp_path / "repo", monkeypatch)
-    event = replace(failure, policy_id="TF-001", surface="change", resource="change/github/acme/infra#12",
-                    span=SourceSpan(str(tmp_path / "runner" / "event.json"), 1, 1), message="no approving review")
     stdin = replace(failure, resource="aws_s3_bucket.piped", span=SourceSpan("<stdin>", 2, 4))
-    text = get_renderer("sarif")(replace(result, findings=(failure, event, stdin)))
+    text = get_renderer("sarif")(replace(result, findings=(failure, stdin)))
     run = _valid(text)["runs"][0]
     assert len(run["results"]) == 1  # GitHub rejects the whole file if any result lacks an artifact URI
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"])
     notes = run["invocations"][0]["toolExecutionNotifications"]
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert [n["properties"]["resource"] for n in notes] == ["change/github/acme/infra#12", "aws_s3_bucket.piped"]
+    assert [n["properties"]["resource"] for n in notes] == ["aws_s3_bucket.piped"]
     assert all(n["associatedRule"] == {"id": "TF-001", "index": rules.index("TF-001")} for n in notes)
-    assert notes[0]["level"] == "error" and "no approving review" in notes[0]["message"]["text"]
+    assert notes[0]["level"] == "error"
+
+
+def _change_finding(failure: Finding, event: Path, **related: object) -> Finding:
+    return replace(failure, policy_id="TF-001", surface="change", resource="change/github/acme/infra#12",
+                   resource_type="change_record", span=SourceSpan(str(event), 1, 1), message="no approving review",
+                   related=related)
+
+
+def test_change_record_findings_are_alerts_on_the_workflow_file(tmp_path: Path, monkeypatch) -> None:
+    """CC8.1 findings read from the CI event are code-scanning results, located on the workflow that ran
+    the gate (from the change record, not from the environment) or on the documented pseudo-location."""
+    (tmp_path / "repo").mkdir()
+    result, failure = _tf001(tmp_path / "repo", monkeypatch)
+    workflow = {"file": ".github/workflows/soc2gate.yml", "line": 1}
+    placed = _change_finding(failure, tmp_path / "runner" / "event.json", location=workflow)
+    loose = _change_finding(failure, tmp_path / "runner2" / "event.json")
+    monkeypatch.setenv("GITHUB_WORKFLOW_REF", "acme/infra/.github/workflows/other.yml@refs/heads/main")
+    for change, uri in ((placed, ".github/workflows/soc2gate.yml"),
+                        (loose, ".soc2gate/change-records/github/acme/infra%2312")):
+        run = _valid(get_renderer("sarif")(replace(result, findings=(failure, change))))["runs"][0]
+        assert "toolExecutionNotifications" not in run["invocations"][0]
+        located = run["results"][1]["locations"][0]
+        assert located["physicalLocation"]["artifactLocation"] == {"uri": uri, "uriBaseId": "%SRCROOT%"}
+        assert located["physicalLocation"]["region"]["startLine"] == 1
+        assert located["logicalLocations"] == [{"fullyQualifiedName": "change/github/acme/infra#12", "kind": "resource"}]
+    # the record's identity does not depend on where the runner stored the event
+    first = sarif_log(replace(result, findings=(placed,)))["runs"][0]["results"][0]["partialFingerprints"]
+    second = sarif_log(replace(result, findings=(loose,)))["runs"][0]["results"][0]["partialFingerprints"]
+    assert first == second

@@ -37,7 +37,11 @@ has_text(r, name) if {
 	attr(r, name) != ""
 }
 
-author(r) := lower(attr(r, "author")) if has_text(r, "author")
+# Logins are compared only in their canonical form (NFKC, zero-width characters removed, trimmed,
+# case folded), computed once by soc2gate (parsers/change/logins.py) for every login of the record.
+login(r, name) := object.get(object.get(r.attributes, "canonical_logins", {}), name, lower(trim_space(name))) if is_string(name)
+
+author(r) := login(r, attr(r, "author")) if has_text(r, "author")
 
 merged(r) if attr(r, "merged") == true
 
@@ -66,15 +70,15 @@ emergency(r) if {
 
 # ---- bots and apps never count as approvers
 
-bot_login(name) if endswith(lower(name), "[bot]")
+bot_login(name) if endswith(name, "[bot]")
 
-bot_login(name) if lower(name) in setting(["bot_accounts"])
+bot_login(name) if name in setting(["bot_accounts"])
 
-bot_login(name) if regex.match(`^(project|group)_[0-9]+_bot`, lower(name))
+bot_login(name) if regex.match(`^(project|group)_[0-9]+_bot`, name)
 
-bot_approval(a) if bot_login(a.user)
+bot_approval(r, a) if bot_login(login(r, a.user))
 
-bot_approval(a) if lower(object.get(a, "user_type", "")) == "bot"
+bot_approval(_, a) if lower(object.get(a, "user_type", "")) == "bot"
 
 # ---- approvals
 
@@ -82,13 +86,19 @@ approvals(r) := items(r, "approvals")
 
 state(a) := lower(object.get(a, "state", ""))
 
-commit_authors(r) := {lower(u) | some u in items(r, "commit_authors")} if has_list(r, "commit_authors")
+commit_authors(r) := {login(r, u) | some u in items(r, "commit_authors")} if has_list(r, "commit_authors")
 
-is_author(r, a) if lower(a.user) == author(r)
+is_author(r, a) if login(r, a.user) == author(r)
 
 is_commit_author(r, a) if {
 	setting(["approvals", "exclude_commit_authors"]) == true
-	lower(a.user) in commit_authors(r)
+	login(r, a.user) in commit_authors(r)
+}
+
+# Without a known head commit no approval can be shown to be on it.
+stale(r, a) if {
+	setting(["approvals", "dismiss_stale"]) == true
+	not has_text(r, "head_commit")
 }
 
 stale(r, a) if {
@@ -96,28 +106,63 @@ stale(r, a) if {
 	object.get(a, "commit", null) != head(r)
 }
 
+stale_text(r, _) := "the head commit is unknown, so it cannot be shown to approve the head commit" if not has_text(r, "head_commit")
+
+stale_text(r, a) := sprintf("given on %s, not on the head commit %s", [short(object.get(a, "commit", null)), short(head(r))]) if has_text(r, "head_commit")
+
 # A later "changes requested" or "dismissed" review by the same user withdraws an approval.
 superseded(r, a) if {
 	some b in approvals(r)
-	lower(b.user) == lower(a.user)
+	login(r, b.user) == login(r, a.user)
 	state(b) in {"changes_requested", "dismissed"}
 	time_ns(b.submitted_at) > time_ns(a.submitted_at)
 }
 
-# Why an approval does not count; "" when it counts.
-objection(r, a) := "the author" if is_author(r, a)
+# Why an approval does not count regardless of when it came; "" when it counts.
+base_objection(r, a) := "the author" if is_author(r, a)
 else := "a commit author" if is_commit_author(r, a)
-else := "a bot or app" if bot_approval(a)
-else := sprintf("given on %s, not on the head commit %s", [short(object.get(a, "commit", null)), short(head(r))]) if stale(r, a)
+else := "a bot or app" if bot_approval(r, a)
+else := stale_text(r, a) if stale(r, a)
 else := "withdrawn by a later review" if superseded(r, a)
 else := ""
+
+# A merged change counts only approvals submitted before its merge (submitted_at <= merged_at).
+merge_objection(r, _) := "the merge time is unknown, so it cannot be shown to precede the merge" if {
+	merged(r)
+	not has_text(r, "merged_at")
+}
+
+merge_objection(r, a) := "no submission time, so it cannot be shown to precede the merge" if {
+	merged(r)
+	has_text(r, "merged_at")
+	not is_string(object.get(a, "submitted_at", null))
+}
+
+merge_objection(r, a) := sprintf("submitted at %s, after the merge at %s", [a.submitted_at, attr(r, "merged_at")]) if {
+	merged(r)
+	has_text(r, "merged_at")
+	time_ns(a.submitted_at) > time_ns(attr(r, "merged_at"))
+}
+
+objection(r, a) := o if {
+	o := base_objection(r, a)
+	o != ""
+} else := o if {
+	o := merge_objection(r, a)
+} else := ""
 
 counted(r, a) if {
 	state(a) == "approved"
 	objection(r, a) == ""
 }
 
-independent_approvers(r) := {lower(a.user) | some a in approvals(r); counted(r, a)}
+# An independent approval at any time (the retroactive review of an emergency change, CHG-008).
+counted_retroactively(r, a) if {
+	state(a) == "approved"
+	base_objection(r, a) == ""
+}
+
+independent_approvers(r) := {login(r, a.user) | some a in approvals(r); counted(r, a)}
 
 not_counted(r) := [sprintf("%s: %s", [a.user, objection(r, a)]) |
 	some a in approvals(r)

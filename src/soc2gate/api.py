@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from soc2gate import __version__
+from soc2gate.baseline import against_base, against_file, checkout, run as baseline_action
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
@@ -56,10 +57,10 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
     diff_base: str | None = None
     gate: str | None = None
     baseline_file: str | None = None
-    fetch_base: bool = False
 
 
 class Gate:
@@ -138,19 +139,22 @@ class Gate:
 
 
 def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one nested too deeply."""
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
     from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import MAX_DEPTH, too_deep
+    from soc2gate.engine.input_doc import unreadable
+    from soc2gate.engine.outcomes import line_for
 
     kept, problems = [], []
     for resource in resources:
-        if too_deep(resource):
-            problems.append(sys_finding("SYS-001", resource.span.file, resource.span.start_line,
-                                        f"{resource.span.location()}: {resource.address} is nested more than "
-                                        f"{MAX_DEPTH} levels deep; the policy engine cannot read it",
-                                        resource=resource.address))
-        else:
+        why = unreadable(resource)
+        if why is None:
             kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
     return kept, problems
 
 
@@ -170,25 +174,29 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return compare_with_base(finish_checkov(result, checkov, gate) if checkov is not None else result, options, gate)
+    return _compared(finish_checkov(result, checkov, gate) if checkov is not None else result, options, gate)
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
     """The engine and its settings: ``--opa-url`` (or ``opa.url`` in the configuration) selects OPA."""
     if options.engine != "opa" and not (options.opa_url or config.section("opa").get("url")):
-        return options.engine, {}
+        return options.engine, dict(config.section("limits"))
     given = {"url": options.opa_url, "token": options.opa_token, "ca_bundle": options.opa_ca_bundle}
     return "opa", {**config.section("opa"), **{k: v for k, v in given.items() if v}, "base_dir": str(config.base_dir)}
 
 
 def _collect(options: ScanOptions, config: Config) -> Collected:
+    from soc2gate.change.enrich import completer
+
     collect_options = CollectOptions(
         var_files=tuple(options.var_files) + tuple(config.relative(v) for v in config.get("var_files", [])),
         excludes=tuple(config.get("exclude", [])),
         use_cache=options.use_cache and config.get("cache", True),
         change_records=options.change_records,
-        change_api={"github_token": options.github_token, "github_api_url": options.github_api_url,
-                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url},
+        complete_record=completer({"github_token": options.github_token, "github_api_url": options.github_api_url,
+                                   "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
+                                   "ci_run": dict(options.ci_run)}),
+        change_location=options.ci_run.get("workflow_file", ""),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -197,6 +205,14 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
     if not options.paths and not options.change_records:
         raise UsageError("nothing to scan: give at least one PATH")
     return collect(list(options.paths), collect_options)
+
+
+def ci_run(environ: Any) -> dict[str, str]:
+    """The CI job running the gate (GitHub Actions / GitLab CI variables in ``environ``), for
+    ``ScanOptions.ci_run``: its own check is never counted, its workflow file locates CC8.1 findings."""
+    from soc2gate.change.ci_run import from_environ
+
+    return from_environ(environ)
 
 
 def _categories(config: Config) -> tuple[str, ...]:
@@ -295,23 +311,9 @@ def copy_evidence(source: str, target: str, chain: str | None = None, public_key
     return copy_store(source, target, chain, public_key, password_env)
 
 
-def compare_with_base(result: Result, options: ScanOptions, gate: Gate) -> Result:
-    """Label findings new/existing against ``--diff-base`` and the baseline file; list the fixed ones."""
-    from soc2gate.baseline import compare, gitbase
-
-    if options.diff_base:
-        with gitbase.checkout(options.diff_base, options.paths, options.stdin is not None, options.fetch_base) as base:
-            config = replace(gate.config, data={**gate.config.data, "exclude": base.excludes(gate.config.get("exclude", []))})
-            collected = _collect(replace(options, paths=base.paths, change_records=()), config) if base.paths else Collected()
-            result = compare.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
-    return compare.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
-
-
-def baseline(action: str, options: ScanOptions, **fields: str) -> tuple[dict[str, Any], Result]:
-    """On a plain scan: ``create`` (owner, review_by, created_by, ticket, reason) or ``status`` (file)."""
-    from soc2gate.baseline.actions import run
-
-    plain = replace(options, gate="all", baseline_file="", diff_base=None)
-    gate = Gate.load(plain)
-    result = scan(plain, gate)
-    return run(action, result, gate.config, gate.clock(), options.paths, fields), result
+def _compared(result: Result, options: ScanOptions, gate: Gate) -> Result:
+    if options.diff_base:  # the same gate on the base revision's files (docs/adopting.md)
+        with checkout(options.diff_base, options.paths, gate.config) as base:
+            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
+            result = against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))

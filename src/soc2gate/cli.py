@@ -5,6 +5,7 @@ Exit codes: 0 passed, 1 gate failed, 2 usage/config/policy-load error, 3 interna
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import click
 from soc2gate import __version__
 from soc2gate.errors import Soc2gateError, UsageError
 
-FORMATS = ("text", "json", "junit", "sarif", "markdown")
+FORMATS = ("text", "json", "junit", "sarif", "markdown", "policyreport")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +90,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
         stdin=stdin,
         controls=tuple(c.strip() for c in controls.split(",") if c.strip()),
         use_cache=not options.pop("no_cache"),
+        ci_run=api.ci_run(os.environ) if options.get("change_records") else {},
         **{k: v for k, v in options.items()},
     )
     result = api.scan(scan_options)

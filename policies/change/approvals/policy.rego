@@ -4,7 +4,10 @@
 #   Every change needs at least `approvals.min` (default 1) approvals by users who are not
 #   its author, did not author or commit any of its commits (`approvals.exclude_commit_authors`),
 #   are not bots or apps (logins ending in [bot], accounts of type Bot, GitLab project/group
-#   bot users, `bot_accounts`), and approved the head commit (`approvals.dismiss_stale`).
+#   bot users, `bot_accounts`), and approved the head commit (`approvals.dismiss_stale`; a
+#   record without a head commit has no such approval). For a merged change only approvals
+#   submitted before the merge count. Logins are compared in one canonical form (NFKC,
+#   zero-width characters removed, trimmed, case folded).
 #   A later "changes requested" or "dismissed" review by the same user withdraws an approval.
 #   Missing review, author or commit-author data is a failure, never a pass. Emergency
 #   changes may merge without prior approval: they are reported inconclusive here and must

@@ -3,8 +3,12 @@
 # description: >-
 #   The change was tested: every check named in `checks.required` (default: every check
 #   reported for the head commit) concluded with one of `checks.success_conclusions`
-#   (default: success) on the head commit. A check that ran on an older commit does not
-#   count; missing check data, or no check at all on the head commit, is a failure.
+#   (default: success) on the head commit. The gate's own check run (and earlier runs of it,
+#   marked `gate: true` when the record is completed from the API inside the CI job) and
+#   checks named in `checks.ignore` are never counted. A check still queued or in progress
+#   (`checks.pending_conclusions`) is pending: inconclusive with its name, not a failure; the
+#   gate runs again when it completes. A check that ran on an older commit does not count;
+#   missing check data, or no counted check at all on the head commit, is a failure.
 # custom:
 #   id: CHG-002
 #   severity: high
@@ -15,10 +19,11 @@
 #     CC7.1: Automated checks on every change detect configuration changes that introduce vulnerabilities.
 #   remediation: |
 #     Make the failing or missing checks pass on the latest commit, or list the checks that
-#     must pass in .soc2gate.yaml:
+#     must pass (and those never to count) in .soc2gate.yaml:
 #       change_management:
 #         checks:
-#           required: [build, test, soc2gate]
+#           required: [build, test]
+#           ignore: ["docs preview"]
 package soc2gate.policies.change.ci_checks
 
 import data.soc2gate.lib.change
@@ -28,9 +33,41 @@ required := change.setting(["checks", "required"])
 
 success := {lower(c) | some c in change.setting(["checks", "success_conclusions"])}
 
-on_head(r) := [c | some c in change.items(r, "checks"); object.get(c, "commit", null) == change.head(r)]
+waiting := {lower(c) | some c in change.setting(["checks", "pending_conclusions"])}
+
+ignored(c) if object.get(c, "gate", false) == true
+
+ignored(c) if {
+	some pattern in change.setting(["checks", "ignore_regexes"])
+	regex.match(pattern, c.name)
+}
+
+# The checks on the head commit that count (not the gate's own, not ignored).
+on_head(r) := [c |
+	some c in change.items(r, "checks")
+	object.get(c, "commit", null) == change.head(r)
+	not ignored(c)
+]
 
 passed(c) if lower(c.conclusion) in success
+
+unfinished(c) if lower(c.conclusion) in waiting
+
+failed(c) if {
+	not passed(c)
+	not unfinished(c)
+}
+
+# The checks judged: every counted one, or the required ones.
+judged(r) := on_head(r) if count(required) == 0
+
+judged(r) := [c | some c in on_head(r); c.name in required] if count(required) > 0
+
+judged_kind := "checks" if count(required) == 0
+
+judged_kind := "required checks" if count(required) > 0
+
+sha(r) := change.short(change.head(r))
 
 deny contains change.fail(r, "checks", "the record has no CI check data: an untested change is a failure, not a pass") if {
 	some r in change.records
@@ -49,17 +86,15 @@ deny contains change.fail(r, "checks", msg) if {
 	change.has_text(r, "head_commit")
 	count(required) == 0
 	count(on_head(r)) == 0
-	msg := sprintf("no CI check was reported for the head commit %s", [change.short(change.head(r))])
+	msg := sprintf("no CI check other than the gate itself was reported for the head commit %s", [sha(r)])
 }
 
 deny contains change.fail(r, "checks", msg) if {
 	some r in change.records
-	change.has_list(r, "checks")
 	change.has_text(r, "head_commit")
-	count(required) == 0
-	bad := [sprintf("%s (%s)", [c.name, c.conclusion]) | some c in on_head(r); not passed(c)]
+	bad := [sprintf("%s (%s)", [c.name, c.conclusion]) | some c in judged(r); failed(c)]
 	count(bad) > 0
-	msg := concat(": ", [sprintf("checks did not succeed on the head commit %s", [change.short(change.head(r))]), change.list_text(bad)])
+	msg := concat(": ", [sprintf("%s did not succeed on the head commit %s", [judged_kind, sha(r)]), change.list_text(bad)])
 }
 
 deny contains change.fail(r, "checks", msg) if {
@@ -68,15 +103,15 @@ deny contains change.fail(r, "checks", msg) if {
 	change.has_text(r, "head_commit")
 	missing := [name | some name in required; not reported(r, name)]
 	count(missing) > 0
-	msg := concat(": ", [sprintf("required checks not reported for the head commit %s", [change.short(change.head(r))]), change.list_text(missing)])
+	msg := concat(": ", [sprintf("required checks not reported for the head commit %s", [sha(r)]), change.list_text(missing)])
 }
 
-deny contains change.fail(r, "checks", msg) if {
+inconclusive contains change.pending(r, "checks", msg) if {
 	some r in change.records
 	change.has_text(r, "head_commit")
-	bad := [sprintf("%s (%s)", [c.name, c.conclusion]) | some name in required; some c in on_head(r); c.name == name; not passed(c)]
-	count(bad) > 0
-	msg := concat(": ", [sprintf("required checks did not succeed on the head commit %s", [change.short(change.head(r))]), change.list_text(bad)])
+	waits := [sprintf("%s (%s)", [c.name, c.conclusion]) | some c in judged(r); unfinished(c)]
+	count(waits) > 0
+	msg := concat(": ", [sprintf("pending: checks not finished on the head commit %s", [sha(r)]), change.list_text(waits)])
 }
 
 reported(r, name) if {

@@ -28,7 +28,7 @@ due_ns(r) := change.time_ns(change.attr(r, "merged_at")) + ((hours * 3600) * 100
 
 reviewed_in_time(r) if {
 	some a in change.approvals(r)
-	change.counted(r, a)
+	change.counted_retroactively(r, a)
 	change.time_ns(a.submitted_at) <= due_ns(r)
 }
 

@@ -25,12 +25,12 @@ import rego.v1
 
 approved_by_other(r, actor) if {
 	some user in change.independent_approvers(r)
-	user != lower(actor)
+	user != change.login(r, actor)
 }
 
 self_release(r, role, actor) if {
 	change.setting(["separation_of_duties", role]) == true
-	lower(actor) == change.author(r)
+	change.login(r, actor) == change.author(r)
 	not approved_by_other(r, actor)
 }
 

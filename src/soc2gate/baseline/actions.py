@@ -8,18 +8,19 @@ from typing import Any
 
 from soc2gate.baseline.document import build
 from soc2gate.baseline.governance import Settings, listing
-from soc2gate.config import Config
+from soc2gate.config import load_config
 from soc2gate.errors import UsageError
 from soc2gate.model import Result
 
 ACTIONS = ("create", "status")
 
 
-def run(action: str, result: Result, config: Config, now: datetime, paths: Sequence[str],
+def run(action: str, result: Result, config_path: str | None, now: datetime | None, paths: Sequence[str],
         fields: Mapping[str, str]) -> dict[str, Any]:
-    """``create``: the new baseline document (owner, review_by, created_by, ticket, reason);
-    ``status``: the listing of the baseline ``file`` (default ``baseline.file``)."""
-    settings = Settings.from_config(config, now)
+    """On the result of a plain scan (``gate: all``, no baseline): ``create`` gives the new baseline
+    document (owner, review_by, created_by, ticket, reason); ``status`` the listing of the baseline
+    ``file`` (default ``baseline.file``)."""
+    settings = Settings.from_config(load_config(config_path), now)
     if action == "create":
         return build(result, paths, settings, **fields)
     if action == "status":

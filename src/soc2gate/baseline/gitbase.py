@@ -21,9 +21,10 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from soc2gate.config import Config
 from soc2gate.errors import UsageError
 
 TIMEOUT = 300
@@ -57,6 +58,7 @@ class Base:
     skipped: list[str] = field(default_factory=list)
     fetched: bool = False    # the commit was fetched into a shallow clone first
     started: float = 0.0     # perf_counter() when the comparison began
+    config: Config = field(default_factory=Config)  # the head's configuration, excludes anchored in the copy
 
     @property
     def copy_cwd(self) -> Path:
@@ -136,6 +138,9 @@ def map_paths(paths: Sequence[str], root: Path, copy: Path) -> tuple[str, ...]:
         target = copy / resolved.relative_to(root)
         if target.exists() or target.is_symlink():
             mapped.append(str(target))
+    if not mapped:  # every scanned path is new: the base has nothing there
+        (copy / ".soc2gate-empty").mkdir()
+        mapped.append(str(copy / ".soc2gate-empty"))
     return tuple(mapped)
 
 
@@ -165,19 +170,21 @@ def extract(commit: str, root: Path, into: Path) -> list[str]:
 
 
 @contextmanager
-def checkout(ref: str, paths: Sequence[str], stdin: bool = False, fetch: bool = False) -> Iterator[Base]:
-    """The base revision extracted to a temporary directory, removed afterwards; with ``fetch``, a
-    commit missing from a shallow clone is fetched first (the Action's pull-request base)."""
-    if stdin:
-        raise UsageError("--diff-base compares files in a git repository: it cannot be used with `-`")
+def checkout(ref: str, paths: Sequence[str], config: Config) -> Iterator[Base]:
+    """The base revision extracted to a temporary directory, removed afterwards.  A full commit
+    SHA missing from a shallow clone (the Action's pull-request base) is fetched first."""
+    if not paths:
+        raise UsageError("--diff-base compares files in a git repository: give PATHs (it cannot read `-`)")
     started = time.perf_counter()
-    fetched = fetch and fetch_missing(ref)
+    fetched = fetch_missing(ref)
     root = repository_root()
     commit, merge_base = resolve(ref, root)
     copy = Path(tempfile.mkdtemp(prefix="soc2gate-base-")).resolve()
     try:
         refused = extract(commit, root, copy)
-        yield Base(ref, commit, merge_base, root, copy, map_paths(paths, root, copy), refused, fetched, started)
+        base = Base(ref, commit, merge_base, root, copy, map_paths(paths, root, copy), refused, fetched, started)
+        base.config = replace(config, data={**config.data, "exclude": base.excludes(config.get("exclude", []))})
+        yield base
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 

@@ -1,18 +1,18 @@
 """Complete a change record from the platform's REST API when a token is given.
 
-``settings`` keys: ``github_token``, ``github_api_url``, ``gitlab_token``, ``gitlab_api_url``.
+``settings`` keys: ``github_token``, ``github_api_url``, ``gitlab_token``, ``gitlab_api_url`` and
+``ci_run`` (the CI job running the gate, ``soc2gate.change.ci_run``: its own check is marked).
 Without the platform's token a record is returned as the event described it.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from soc2gate.change import github_api, gitlab_api, records
-from soc2gate.change.schema import validate, wrap
+from soc2gate.change import github_api, gitlab_api
 from soc2gate.errors import InputError
+from soc2gate.parsers.change.schema import validate, wrap
 
 
 def wants(settings: Mapping[str, Any] | None) -> bool:
@@ -30,11 +30,11 @@ def enrich_record(record: dict[str, Any], settings: Mapping[str, Any], path: str
     try:
         if platform == "github" and settings.get("github_token"):
             api = github_api.client(settings["github_token"], settings.get("github_api_url"), **client_options)
-            spec = github_api.enrich(_needs(spec, ("repository", "number")), api)
+            spec = github_api.enrich(_needs(spec, ("repository", "number")), api, _ci(settings, "github"))
         elif platform == "gitlab" and settings.get("gitlab_token"):
             url = gitlab_api.api_url_for(spec.get("url"), settings.get("gitlab_api_url"))
             api = gitlab_api.client(settings["gitlab_token"], url, **client_options)
-            spec = gitlab_api.enrich(_needs(spec, ("repository", "number")), api)
+            spec = gitlab_api.enrich(_needs(spec, ("repository", "number")), api, _ci(settings, "gitlab"))
         else:
             return record
         stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -44,6 +44,12 @@ def enrich_record(record: dict[str, Any], settings: Mapping[str, Any], path: str
         raise InputError(f"{path}: {exc}") from None
 
 
+def _ci(settings: Mapping[str, Any], platform: str) -> dict[str, Any]:
+    """The CI run context (``change.ci_run``) when it describes a job on ``platform``."""
+    run = settings.get("ci_run") or {}
+    return dict(run) if run.get("platform") == platform else {}
+
+
 def _needs(spec: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     for key in keys:
         if spec.get(key) in (None, ""):
@@ -51,16 +57,10 @@ def _needs(spec: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return spec
 
 
-def enriched_json(text: str, settings: Mapping[str, Any], path: str) -> str | None:
-    """The enriched record as JSON, or None when ``text`` is not a record the API can complete.
-
-    Documents that do not parse or normalize are left to the normal path, which reports them.
-    """
-    try:
-        document = json.loads(text)
-        record = records.normalize(document) if records.detect(document) else None
-    except (json.JSONDecodeError, InputError):
+def completer(settings: Mapping[str, Any] | None) -> Callable[[dict[str, Any], str], dict[str, Any]] | None:
+    """``enrich_record`` bound to ``settings`` (what the parsers call on a named record), or None
+    when no token is given."""
+    if not wants(settings):
         return None
-    if record is None:
-        return None
-    return json.dumps(enrich_record(record, settings, path))
+    chosen = dict(settings or {})
+    return lambda record, path: enrich_record(record, chosen, path)

@@ -3,7 +3,9 @@
 Endpoints (all documented REST v3, paginated with Link headers where they list):
 ``GET /repos/{repo}/pulls/{n}``, ``.../pulls/{n}/reviews``, ``.../pulls/{n}/commits``,
 ``.../pulls/{n}/files``, ``/repos/{repo}/commits/{sha}/check-runs`` and
-``/repos/{repo}/commits/{sha}/status``.
+``/repos/{repo}/commits/{sha}/status``; with the CI run context (``ci_run``, see
+``soc2gate.change.ci_run``) also ``/repos/{repo}/actions/runs/{run_id}`` and ``.../jobs`` to find the
+gate's own check run (marked ``gate: true``, never counted by CHG-002).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from soc2gate.change.api_client import ApiClient
-from soc2gate.change.github import login, review
+from soc2gate.change.own_checks import mark_own_check_runs
+from soc2gate.parsers.change.github import login, review
 
 DEFAULT_API_URL = "https://api.github.com"
 IGNORED_COMMITTERS = frozenset({"web-flow"})
@@ -24,7 +27,7 @@ def client(token: str, api_url: str | None = None, **options: Any) -> ApiClient:
     return ApiClient("GitHub API", api_url or DEFAULT_API_URL, headers, hint=TOKEN_HINT, **options)
 
 
-def enrich(spec: dict[str, Any], api: ApiClient) -> dict[str, Any]:
+def enrich(spec: dict[str, Any], api: ApiClient, ci_run: dict[str, Any] | None = None) -> dict[str, Any]:
     """A copy of ``spec`` completed with what the API knows about the pull request now."""
     repo, number = spec["repository"], spec["number"]
     base = f"/repos/{repo}/pulls/{number}"
@@ -37,7 +40,8 @@ def enrich(spec: dict[str, Any], api: ApiClient) -> dict[str, Any]:
     if head:
         runs = api.get_all(f"/repos/{repo}/commits/{head}/check-runs", key="check_runs")
         statuses = api.get_all(f"/repos/{repo}/commits/{head}/status", key="statuses")
-        out["checks"] = check_runs(runs, head) + commit_statuses(statuses, head)
+        own = mark_own_check_runs(check_runs(runs, head), api, repo, ci_run or {})
+        out["checks"] = own + commit_statuses(statuses, head)
     source = dict(out.get("source") or {})
     source["enriched_from"] = [f"{api.base_url.rstrip('/')}{base}"]
     out["source"] = source
@@ -86,9 +90,23 @@ def changed_files(files: list[Any]) -> list[str]:
 
 
 def check_runs(runs: list[Any], head: str) -> list[dict[str, Any]]:
-    return [{"name": str(run.get("name")), "conclusion": str(run.get("conclusion") or run.get("status") or "unknown"),
-             "commit": run.get("head_sha") or head, "kind": "check_run"}
-            for run in runs if isinstance(run, dict) and run.get("name")]
+    """Check runs; one not completed yet has its status (queued, in_progress, ...) as conclusion."""
+    return [_check_run(run, head) for run in runs if isinstance(run, dict) and run.get("name")]
+
+
+def _check_run(run: dict[str, Any], head: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": str(run.get("name")),
+                            "conclusion": str(run.get("conclusion") or run.get("status") or "unknown"),
+                            "commit": run.get("head_sha") or head, "kind": "check_run"}
+    suite = run.get("check_suite") if isinstance(run.get("check_suite"), dict) else {}
+    app = run.get("app") if isinstance(run.get("app"), dict) else {}
+    if isinstance(run.get("id"), int):
+        item["id"] = run["id"]
+    if isinstance(suite.get("id"), int):
+        item["suite"] = suite["id"]
+    if app.get("slug"):
+        item["app"] = str(app["slug"])
+    return item
 
 
 def commit_statuses(statuses: list[Any], head: str) -> list[dict[str, Any]]:

@@ -31,14 +31,14 @@ def client(token: str, api_url: str, **options: Any) -> ApiClient:
     return ApiClient("GitLab API", api_url, {"PRIVATE-TOKEN": token}, hint=TOKEN_HINT, **options)
 
 
-def enrich(spec: dict[str, Any], api: ApiClient) -> dict[str, Any]:
+def enrich(spec: dict[str, Any], api: ApiClient, ci_run: dict[str, Any] | None = None) -> dict[str, Any]:
     """A copy of ``spec`` completed with the merge request's state, approvals, pipelines and diffs."""
     project = urllib.parse.quote(str(spec["repository"]), safe="")
     base = f"/projects/{project}/merge_requests/{spec['number']}"
     out = dict(spec)
     out.update(_merge_request(api.get(base)))
     out["approvals"] = approvals(api.get(f"{base}/approvals"))
-    out["checks"] = pipelines(api.get_all(f"{base}/pipelines"))
+    out["checks"] = own_pipeline_jobs(pipelines(api.get_all(f"{base}/pipelines")), api, project, ci_run or {})
     out["changed_files"] = diffs(api.get_all(f"{base}/diffs"))
     source = dict(out.get("source") or {})
     source["enriched_from"] = [f"{api.base_url.rstrip('/')}{base}"]
@@ -92,9 +92,40 @@ def pipelines(items: list[Any]) -> list[dict[str, Any]]:
             continue
         seen.add(sha)
         status = str(item.get("status") or "unknown")
-        checks.append({"name": "pipeline", "conclusion": PIPELINE_CONCLUSIONS.get(status, status),
-                       "commit": sha, "kind": "pipeline"})
+        check = {"name": "pipeline", "conclusion": PIPELINE_CONCLUSIONS.get(status, status), "commit": sha,
+                 "kind": "pipeline"}
+        checks.append({**check, "id": item["id"]} if isinstance(item.get("id"), int) else check)
     return checks
+
+
+def own_pipeline_jobs(checks: list[dict[str, Any]], api: ApiClient, project: str,
+                      ci_run: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pipeline running the gate (``CI_PIPELINE_ID``) cannot have succeeded yet: it is replaced by
+    its jobs (``GET /projects/:id/pipelines/:pipeline_id/jobs``) that count toward its status, the
+    gate's own job (``CI_JOB_ID``) marked ``gate: true``, so the other jobs are judged (running or
+    created ones are pending)."""
+    pipeline = str(ci_run.get("pipeline_id") or "")
+    if not pipeline.isdigit() or not any(c.get("id") == int(pipeline) for c in checks):
+        return checks
+    jobs = api.get_all(f"/projects/{project}/pipelines/{pipeline}/jobs")
+    rest = [c for c in checks if c.get("id") != int(pipeline)]
+    return rest + [_job(job, str(ci_run.get("job_id") or "")) for job in jobs if _counts_for_pipeline(job)]
+
+
+def _counts_for_pipeline(job: Any) -> bool:
+    """Jobs GitLab counts toward the pipeline's status: not manual or skipped, not allowed to fail."""
+    return (isinstance(job, dict) and bool(job.get("name")) and job.get("allow_failure") is not True
+            and job.get("status") not in ("manual", "skipped"))
+
+
+def _job(job: dict[str, Any], own: str) -> dict[str, Any]:
+    status = str(job.get("status") or "unknown")
+    commit = (job.get("commit") or {}).get("id") if isinstance(job.get("commit"), dict) else None
+    check = {"name": str(job["name"]), "conclusion": PIPELINE_CONCLUSIONS.get(status, status), "commit": commit,
+             "kind": "job", "id": job.get("id") if isinstance(job.get("id"), int) else None}
+    if own and str(job.get("id")) == own:
+        check["gate"] = True
+    return {k: v for k, v in check.items() if v is not None}
 
 
 def diffs(items: list[Any]) -> list[str]:

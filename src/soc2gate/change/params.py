@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from soc2gate.change.timestamps import TimestampError, normalize_timestamp
 from soc2gate.errors import ConfigError
+from soc2gate.parsers.change.logins import canonical_logins
+from soc2gate.parsers.change.timestamps import TimestampError, normalize_timestamp
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "config" / "change_management.json"
 SECTION = "change_management"
@@ -62,8 +63,10 @@ def resolve(section: Mapping[str, Any], overrides: Mapping[str, Any] | None = No
     params["sensitive_paths"]["regexes"] = [glob_regex(g) for g in params["sensitive_paths"]["globs"]]
     params["freeze_windows"] = [_window(w, i, origin) for i, w in enumerate(params["freeze_windows"])]
     params["emergency"]["labels"] = [label.lower() for label in params["emergency"]["labels"]]
-    params["bot_accounts"] = [name.lower() for name in params["bot_accounts"]]
-    params["sensitive_paths"]["owners"] = [name.lower() for name in params["sensitive_paths"]["owners"]]
+    params["bot_accounts"] = canonical_logins(params["bot_accounts"])
+    params["sensitive_paths"]["owners"] = canonical_logins(params["sensitive_paths"]["owners"])
+    params["checks"]["ignore_regexes"] = [glob_regex(g) for g in params["checks"]["ignore"]]
+    params["checks"]["pending_conclusions"] = [c.lower() for c in params["checks"]["pending_conclusions"]]
     return params
 
 

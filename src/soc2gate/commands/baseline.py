@@ -29,6 +29,15 @@ def _who() -> str:
         return ""
 
 
+def _plain(paths: tuple[str, ...], config_path: str | None, policy_dirs: tuple[str, ...],
+           var_files: tuple[str, ...]) -> Any:
+    """A scan without any comparison (``gate: all``, no baseline file): what is there today."""
+    from soc2gate import api
+
+    return api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs, var_files=var_files,
+                           gate="all", baseline_file="")
+
+
 @command.command("create")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--output", default=".soc2gate-baseline.json", show_default=True, help="Baseline file to write.")
@@ -49,8 +58,9 @@ def create(paths: tuple[str, ...], output: str, created_by: str | None, config_p
     who = (created_by or _who()).strip()
     if not who:
         raise UsageError("--created-by is required (no user name in the environment)")
-    options = api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs, var_files=var_files)
-    data, result = api.baseline("create", options, created_by=who, **fields)
+    options = _plain(paths, config_path, policy_dirs, var_files)
+    result = api.scan(options)
+    data = api.baseline_action("create", result, config_path, None, paths, {"created_by": who, **fields})
     _write(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     errors = result.counts()["error"]
     click.echo(f"soc2gate: baseline of {len(data['entries'])} findings written to {output} "
@@ -97,8 +107,8 @@ def status(ctx: click.Context, paths: tuple[str, ...], baseline_file: str | None
     """
     from soc2gate import api
 
-    options = api.ScanOptions(paths=paths, config_path=config_path, policy_dirs=policy_dirs, var_files=var_files)
-    listing, _ = api.baseline("status", options, file=baseline_file or "")
+    result = api.scan(_plain(paths, config_path, policy_dirs, var_files))
+    listing = api.baseline_action("status", result, config_path, None, paths, {"file": baseline_file or ""})
     click.echo(json.dumps(listing, indent=2) if fmt == "json" else _text(listing), nl=fmt == "json")
     ctx.exit(1 if listing["expired"] else 0)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from soc2gate.parsers import json_strict
+
 TOKEN_OPTIONS = (
     click.option("--github-token", envvar="GITHUB_TOKEN", default=None,
                  help="Complete GitHub records from the REST API (env GITHUB_TOKEN)."),
@@ -39,8 +41,8 @@ def command() -> None:
 def normalize(event: str, fmt: str, output: str | None, **settings: Any) -> None:
     """Print the generic change record of EVENT (a GitHub/GitLab event body or a record)."""
     from soc2gate.change.enrich import enrich_record
-    from soc2gate.change.records import normalize as to_record
     from soc2gate.errors import InputError
+    from soc2gate.parsers.change.records import normalize as to_record
 
     document = _load(event)
     try:
@@ -77,7 +79,7 @@ def _load(name: str) -> Any:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"{name}:{mark.line + 1 if mark else 0}: invalid YAML: {exc}") from None
     try:
-        return json.loads(text)
+        return json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
 
@@ -116,8 +118,8 @@ def overdue(ctx: click.Context, paths: tuple[str, ...], hours: float | None, now
 def _now(text: str | None) -> Any:
     from datetime import datetime, timezone
 
-    from soc2gate.change.timestamps import TimestampError, parse_timestamp
     from soc2gate.errors import UsageError
+    from soc2gate.parsers.change.timestamps import TimestampError, parse_timestamp
 
     if text is None:
         return datetime.now(timezone.utc)

@@ -19,7 +19,8 @@ from typing import Any, Sequence
 
 import click
 
-PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
+PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review",
+                       "check_run", "check_suite", "workflow_run"})  # check events re-run the gate per PR
 FORMAT_FILES = {"sarif": "soc2gate.sarif", "junit": "soc2gate-junit.xml", "json": "soc2gate.json",
                 "markdown": "soc2gate.md"}
 MAX_ANNOTATIONS = 10
@@ -62,7 +63,8 @@ def split_list(value: str) -> tuple[str, ...]:
 
 
 def pull_request_event(evaluate: bool) -> tuple[str, ...]:
-    """``$GITHUB_EVENT_PATH`` when this run was triggered by a pull request event."""
+    """``$GITHUB_EVENT_PATH`` when this run was triggered by a pull request event (or by a check that
+    completed on one: check_run, check_suite, workflow_run name their pull requests)."""
     event = os.environ.get("GITHUB_EVENT_NAME", "")
     path = os.environ.get("GITHUB_EVENT_PATH", "")
     return (path,) if evaluate and event in PR_EVENTS and path else ()
@@ -103,7 +105,9 @@ def annotated(result: Any, finding: Any) -> bool:
     if finding.baseline == "existing":
         return False
     diff = result.extras.get("comparison", {}).get("diff_base")
-    if not diff or finding.span is None or (not finding.baseline and finding.outcome.value == "error"):
+    if not diff or finding.span is None or finding.surface == "change":
+        return True  # the change record (CC8.1) is about the pull request itself: always new
+    if not finding.baseline and finding.outcome.value == "error":
         return True  # unclassified errors are problems of this run (an expired waiver or baseline)
     return os.path.normpath(finding.span.file) in {os.path.normpath(name) for name in diff["changed_files"]}
 
@@ -133,12 +137,21 @@ def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> lis
 
 
 def _annotation(finding: Any, level: str, title: str) -> Annotation:
-    span = finding.span
     label = f"{finding.policy_id} ({finding.severity})" + (f": {title}" if title else "")
     controls = f" [SOC 2: {', '.join(finding.controls)}]" if finding.controls else ""
     outcome = "" if finding.outcome.value == "fail" else f"{finding.outcome.value}: "
-    return Annotation(level, _workspace_relative(span.file) if span else "", span.start_line if span else 0,
-                      span.end_line if span else 0, label, f"{outcome}{finding.message}{controls}")
+    file, line, end = _placed(finding)
+    return Annotation(level, file, line, end, label, f"{outcome}{finding.message}{controls}")
+
+
+def _placed(finding: Any) -> tuple[str, int, int]:
+    """File and lines of an annotation; a change record's findings go on the workflow file that ran the gate."""
+    location = finding.related.get("location") if finding.surface == "change" else None
+    if isinstance(location, dict) and location.get("file"):
+        line = int(location.get("line") or 1)
+        return _workspace_relative(str(location["file"])), line, line
+    span = finding.span
+    return (_workspace_relative(span.file), span.start_line, span.end_line) if span else ("", 0, 0)
 
 
 def _workspace_relative(file: str) -> str:
@@ -240,8 +253,8 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
-                              github_api_url=github_api_url or None, diff_base=diff_base or None, gate=gate_mode or None,
-                              baseline_file=baseline_file or None, fetch_base=True)
+                              github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ),
+                              diff_base=diff_base or None, gate=gate_mode or None, baseline_file=baseline_file or None)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)

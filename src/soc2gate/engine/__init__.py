@@ -11,7 +11,10 @@ from soc2gate.errors import UsageError
 def _regorus(settings: Mapping[str, Any]) -> Engine:
     from soc2gate.engine.regorus_engine import RegorusEngine
 
-    return RegorusEngine()
+    from soc2gate.engine.regorus_engine import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
+
+    return RegorusEngine(timeout_s=float(settings.get("eval_timeout_s", DEFAULT_TIMEOUT_S)),
+                         memory_mb=int(settings.get("eval_memory_mb", DEFAULT_MEMORY_MB)))
 
 
 def _opa(settings: Mapping[str, Any]) -> Engine:

@@ -13,6 +13,7 @@ Shape (documented in docs/writing-policies.md)::
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 from soc2gate.model import Resource
@@ -75,15 +76,32 @@ def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[s
 MAX_DEPTH = 100  # regorus reads JSON input up to 128 levels; the envelope adds a few
 
 
-def too_deep(resource: Resource, limit: int = MAX_DEPTH) -> bool:
-    """Is the resource's data nested deeper than the engine can read?  (Iterative: no recursion.)"""
+def unreadable(resource: Resource, limit: int = MAX_DEPTH) -> str | None:
+    """Why the engine cannot read the resource's data, or None: nested deeper than it reads, or a
+    NaN/Infinity (JSON has neither; ``1e999`` in HCL evaluates to one).  Iterative: no recursion."""
     stack = [(resource.attributes, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > limit:
-            return True
+            return f"is nested more than {limit} levels deep"
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
-    return False
+        elif isinstance(value, float) and not math.isfinite(value):
+            return f"holds {value} at `{non_finite_path(resource.attributes)}`, a number JSON cannot carry"
+    return None
+
+
+def non_finite_path(data: Any) -> str:
+    """Key path of the first NaN/Infinity in ``data`` (walked only once one is known to be there)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return path
+        if isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return ""

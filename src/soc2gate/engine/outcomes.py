@@ -141,4 +141,12 @@ def _make(policy: Policy, resource: Resource, outcome: Outcome, item: dict[str, 
         attribute_path=path,
         unknown_expression=expression,
         engine=engine,
+        related=_located(resource),
     )
+
+
+def _located(resource: Resource) -> dict[str, Any]:
+    """Where reports show the findings of a resource whose own file is not in the repository (a change
+    record read from a CI event: the workflow file running the gate, ``meta["location"]``)."""
+    location = resource.meta.get("location")
+    return {"location": {"file": str(location), "line": 1}} if location else {}

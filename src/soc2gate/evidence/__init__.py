@@ -81,10 +81,10 @@ def record_run(result: Result, chosen: EvidenceSettings, now: datetime, env: Map
         store.close()
 
 
-def verify_store(store: EvidenceStore, public_key: str | None = None) -> Any:
+def verify_store(store: EvidenceStore, public_key: str | None = None, keep: Any = None) -> Any:
     from soc2gate.evidence.signing import Checker
 
-    return store.verify(Checker(public_key) if public_key else None)
+    return store.verify(Checker(public_key) if public_key else None, keep)
 
 
 def period_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
@@ -95,8 +95,10 @@ def period_report(url: str, start: str | None, end: str | None, public_key: str 
     period = parse_period(start, end)
     store = open_store(url, options)
     try:
-        integrity = verify_store(store, public_key)
-        return build_report(store.records(), store.location, period, integrity, branch, repo)
+        kept: list[dict[str, Any]] = []  # one pass: the records verification parsed feed the report
+        integrity = verify_store(store, public_key, kept.append)
+        kept.sort(key=lambda record: record["time"])  # stable: ledger order within the same second
+        return build_report(kept, store.location, period, integrity, branch, repo)
     finally:
         store.close()
 

@@ -21,6 +21,21 @@ def canonical(value: Any) -> bytes:
                       allow_nan=False).encode("ascii")
 
 
+def hash_and_line(record: Mapping[str, Any]) -> tuple[str, bytes]:
+    """``record_hash(record)`` and ``canonical(record)`` from one encoding pass (verification's hot path).
+
+    Canonical JSON is compositional: the top-level members, each encoded on its own and joined in key
+    order, are byte for byte what encoding the whole object gives.
+    """
+    members = [(key, _member(key, record[key])) for key in sorted(record)]
+    body = b"{" + b",".join(m for key, m in members if key not in UNHASHED) + b"}"
+    return "sha256:" + hashlib.sha256(body).hexdigest(), b"{" + b",".join(m for _, m in members) + b"}"
+
+
+def _member(key: str, value: Any) -> bytes:
+    return canonical(key) + b":" + canonical(value)
+
+
 def record_hash(record: Mapping[str, Any]) -> str:
     body = {key: value for key, value in record.items() if key not in UNHASHED}
     return "sha256:" + hashlib.sha256(canonical(body)).hexdigest()

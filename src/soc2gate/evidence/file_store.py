@@ -11,7 +11,7 @@ from soc2gate.evidence.chain import record_hash
 from soc2gate.evidence.ledger import LEDGER_NAME, LedgerPaths, append, read_head
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification
-from soc2gate.evidence.verify import verify
+from soc2gate.evidence.verify import Keep, verify
 
 CHAIN = "ledger"
 
@@ -52,8 +52,8 @@ class FileStore:
     def head(self, chain: str = CHAIN) -> dict[str, Any] | None:
         return read_head(self.paths.head)
 
-    def verify(self, checker: Checker | None) -> StoreVerification:
-        return StoreVerification(self.location, {CHAIN: verify(self.location, checker)})
+    def verify(self, checker: Checker | None, keep: Keep | None = None) -> StoreVerification:
+        return StoreVerification(self.location, {CHAIN: verify(self.location, checker, keep)})
 
     def import_lines(self, chain: str, lines: list[bytes]) -> int:
         """Write a verified chain into an empty folder ledger, byte for byte, then its head."""

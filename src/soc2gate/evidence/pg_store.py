@@ -20,7 +20,7 @@ from soc2gate.evidence.chain import GENESIS, canonical, record_hash, seal
 from soc2gate.evidence.pg_schema import LATEST, current_version
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification, redact
-from soc2gate.evidence.verify import Head, Verification, verify_lines
+from soc2gate.evidence.verify import Head, Keep, Verification, verify_lines
 
 T = TypeVar("T")
 HEADS = "evidence_heads"
@@ -160,14 +160,14 @@ class PostgresStore:
         return {"seq": int(row[0]), "hash": row[1]} if row else None
 
     # -- verification and copy --------------------------------------------------------------
-    def verify(self, checker: Checker | None) -> StoreVerification:
+    def verify(self, checker: Checker | None, keep: Keep | None = None) -> StoreVerification:
         self._ready(self.connection())
         result = StoreVerification(self.location)
         for chain in self.chains():
-            result.chains[chain] = self._verify_chain(chain, checker)
+            result.chains[chain] = self._verify_chain(chain, checker, keep)
         return result
 
-    def _verify_chain(self, chain: str, checker: Checker | None) -> Verification:
+    def _verify_chain(self, chain: str, checker: Checker | None, keep: Keep | None) -> Verification:
         mismatched: list[tuple[int, int, str]] = []
 
         def lines() -> Iterator[tuple[int, bytes]]:
@@ -177,7 +177,7 @@ class PostgresStore:
                 yield row_id, line.encode("utf-8") + b"\n"
 
         report = verify_lines(f"{self.location} chain {chain!r}", lines(), Head(self.head(chain), name=HEADS,
-                                                                                    atomic=True), checker)
+                                                                                    atomic=True), checker, keep)
         for row_id, seq, hashed in mismatched:
             report.add("modified", row_id, None, f"row {row_id}: the columns seq={seq} hash={hashed[:19]}… do not "
                        "match the record they index: the row was edited")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, canonical, record_hash
+from soc2gate.evidence.chain import GENESIS, hash_and_line
 from soc2gate.evidence.ledger import HEAD_NAME, LEDGER_NAME, LedgerPaths, read_head
 from soc2gate.evidence.signing import Checker
 
@@ -64,7 +64,10 @@ class Verification:
                 "problems": [asdict(p) for p in self.problems]}
 
 
-def verify(directory: str, checker: Checker | None = None) -> Verification:
+Keep = Callable[[dict[str, Any]], None]
+
+
+def verify(directory: str, checker: Checker | None = None, keep: Keep | None = None) -> Verification:
     """Verify the folder ledger in ``directory``."""
     paths = LedgerPaths(Path(directory))
     if not paths.ledger.is_file():
@@ -74,7 +77,7 @@ def verify(directory: str, checker: Checker | None = None) -> Verification:
     except InputError as exc:
         head, head_problem = None, str(exc)
     with paths.ledger.open("rb") as handle:
-        return verify_lines(str(paths.ledger), enumerate(handle, start=1), Head(head, head_problem), checker)
+        return verify_lines(str(paths.ledger), enumerate(handle, start=1), Head(head, head_problem), checker, keep)
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,14 @@ class Head:
     atomic: bool = False  # written in the record's own transaction: it can never lag behind
 
 
-def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, checker: Checker | None = None) -> Verification:
-    """Verify one chain given as (position, canonical line with newline) in storage order, and its head."""
+def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, checker: Checker | None = None,
+                 keep: Keep | None = None) -> Verification:
+    """Verify one chain given as (position, canonical line with newline) in storage order, and its head.
+
+    ``keep`` receives every record that parsed (the period report reads them in the same pass).
+    """
     report = Verification(name, key_id=checker.key_id if checker else "")
-    entries = read_entries(lines, checker, report)
+    entries = read_entries(lines, checker, report, keep)
     unique = _check_order(entries, report)
     _check_chain(unique, report)
     _check_head(head, unique, report)
@@ -99,32 +106,37 @@ def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, chec
     return report
 
 
-def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification) -> list[Entry]:
+def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification,
+                 keep: Keep | None = None) -> list[Entry]:
     entries: list[Entry] = []
     for number, raw in lines:
         if not raw.endswith(b"\n"):
             report.add("torn", number, None, f"line {number}: the last line is incomplete ({len(raw)} bytes, "
                        "no newline): a run crashed while writing it, or the file was truncated")
             break
-        entry = _entry(number, raw[:-1], checker, report)
+        entry = _entry(number, raw[:-1], checker, report, keep)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
-def _entry(number: int, text: bytes, checker: Checker | None, report: Verification) -> Entry | None:
+def _entry(number: int, text: bytes, checker: Checker | None, report: Verification,
+           keep: Keep | None = None) -> Entry | None:
     try:
         record = json.loads(text)
         entry = Entry(number, record["seq"], str(record.get("run_id", "")), record["hash"], record["prev_hash"])
         if not (isinstance(entry.seq, int) and isinstance(entry.hash, str) and isinstance(entry.prev_hash, str)):
             raise TypeError
-    except (ValueError, KeyError, TypeError, AttributeError):
+        hashed, line = hash_and_line(record)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         what = "an empty line" if not text.strip() else "not a ledger record (invalid JSON or missing seq/hash)"
         report.add("corrupt", number, None, f"line {number}: {what}: the ledger was edited or corrupted")
         return None
-    if record_hash(record) != entry.hash:
+    if keep is not None and isinstance(record.get("time"), str):
+        keep(record)
+    if hashed != entry.hash:
         report.add("modified", number, entry, f"{entry.label()}: its content does not match its hash: the record was modified")
-    elif canonical(record) != text:
+    elif line != text:
         report.add("modified", number, entry, f"{entry.label()}: the line was rewritten (it is not in the form "
                    "soc2gate writes), although its fields match its hash")
     if "signature" in record:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from soc2gate.discovery import Candidate, discover
 from soc2gate.model import Resource, Skipped
+from soc2gate.parsers.change import records
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
+from soc2gate.parsers import json_strict
 from soc2gate.parsers.hcl_file import HclSyntaxError
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
@@ -31,20 +33,23 @@ INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
 
 @dataclass(frozen=True)
 class CollectOptions:
+    """``complete_record`` completes a named change record (the API layer passes the REST enrichment;
+    its errors propagate); ``change_location`` is the repository file reports place those records'
+    findings on (the workflow that ran the gate)."""
+
     var_files: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     use_cache: bool = True
     change_records: tuple[str, ...] = ()
-    change_api: dict[str, Any] = field(default_factory=dict)
+    complete_record: records.Complete | None = None
+    change_location: str = ""
 
 
 def json_routes() -> dict[str, tuple[Callable[[Any], bool], Callable[[Any, TextFile], list[Resource]]]]:
     """JSON document kinds: detector and converter.  Order matters: first match wins."""
-    from soc2gate.change import records
-
     return {
         "plan": (is_plan, lambda doc, tf: plan_resources(doc, tf.path, tf.text)),
-        "change": (records.detect, lambda doc, tf: [records.to_resource(doc, tf.path, 1)]),
+        "change": (records.detect, lambda doc, tf: records.to_resources(doc, tf.path)),
         "kubernetes": (_is_manifest_json, lambda doc, tf: manifest_resources(tf.text, tf.path)[0]),
     }
 
@@ -67,7 +72,7 @@ def collect(paths: list[str], options: CollectOptions) -> Collected:
         elif candidate.kind == "yaml":
             _collect_yaml(candidate, text, out)
     for name in options.change_records:
-        _collect_change_record(name, out, options.change_api)
+        _collect_change_record(name, out, options)
     return out
 
 
@@ -146,7 +151,7 @@ def _auto_tfvars(directory: str, texts, out: Collected) -> dict[str, Any]:
 
 def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required: str | None = None) -> None:
     try:
-        document = json.loads(text.text)
+        document = json_strict.loads(text.text)
     except json.JSONDecodeError as exc:
         out.error("SYS-001", text.path, exc.lineno, f"{text.path}:{exc.lineno}: invalid JSON: {exc.msg}")
         return
@@ -180,10 +185,10 @@ def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) 
 
 
 def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
-    from soc2gate.change import records
-
     if records.looks_like_yaml_record(text.text):
-        _collect_change_yaml(candidate, text, out)
+        document = _change_yaml(text, out)
+        if document is not None:
+            _convert("change", json_routes()["change"][1], document, text, out)
         return
     try:
         resources, skipped = manifest_resources(text.text, text.path)
@@ -198,32 +203,51 @@ def _collect_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
     record(out, text, "kubernetes", len(resources))
 
 
-def _collect_change_record(name: str, out: Collected, change_api: dict[str, Any] | None = None) -> None:
-    path = Path(name)
+def _collect_change_record(name: str, out: Collected, options: CollectOptions) -> None:
+    """A change record named explicitly (JSON or YAML), completed by ``options.complete_record``."""
+    from soc2gate.errors import InputError
+
     try:
-        text = read_text(path, name)
+        text = read_text(Path(name), name)
     except UnreadableInput as exc:
         out.error("SYS-002", name, 0, str(exc))
         return
-    candidate = Candidate(path, name, "json", True)
-    if name.endswith((".yaml", ".yml")):
-        _collect_change_yaml(candidate, text, out)
+    document = _change_yaml(text, out) if name.endswith((".yaml", ".yml")) else _change_json(text, out)
+    if document is None:
         return
-    from soc2gate.change import enrich
+    try:
+        found = records.normalize_all(document)
+    except InputError as exc:
+        out.error("SYS-001", text.path, 1, f"{text.path}: {exc}")
+        record(out, text, "change", 0)
+        return
+    if options.complete_record is not None:
+        found = [options.complete_record(r, name) for r in found]
+    resources = [records.resource_of(r, text.path, 1, options.change_location) for r in found]
+    out.resources.extend(resources)
+    record(out, text, "change", len(resources))
 
-    if enrich.wants(change_api):
-        enriched = enrich.enriched_json(text.text, change_api or {}, name)
-        text = TextFile(text.path, enriched, text.sha256) if enriched is not None else text
-    _collect_json(candidate, text, out, required="change")
+
+def _change_json(text: TextFile, out: Collected) -> Any:
+    try:
+        return json_strict.loads(text.text)
+    except json.JSONDecodeError as exc:
+        out.error("SYS-001", text.path, exc.lineno, f"{text.path}:{exc.lineno}: invalid JSON: {exc.msg}")
+    except RecursionError:
+        out.error("SYS-001", text.path, 1, f"{text.path}: JSON is nested too deeply to read")
+    return None
 
 
-def _collect_change_yaml(candidate: Candidate, text: TextFile, out: Collected) -> None:
+def _change_yaml(text: TextFile, out: Collected) -> Any:
+    """The YAML document as Python values (read once; records.plain turns dates into strings)."""
     import yaml
 
     try:
-        document = load_yaml(text.text)
+        return load_yaml(text.text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        out.error("SYS-001", text.path, mark.line + 1 if mark else 0, f"{text.path}: invalid YAML: {exc}")
-        return
-    _collect_json(candidate, TextFile(text.path, json.dumps(document, default=str), text.sha256), out, required="change")
+        line = getattr(exc, "line", None) or (mark.line + 1 if mark else 0)
+        out.error("SYS-001", text.path, line, f"{text.path}: invalid YAML: {exc}")
+    except RecursionError:
+        out.error("SYS-001", text.path, 1, f"{text.path}: YAML is nested too deeply to read")
+    return None

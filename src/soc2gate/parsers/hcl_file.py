@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from soc2gate.parsers import json_strict
+
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 _COMMENT = re.compile(r"^\s*(?:#|//)\s?(.*)$")
@@ -135,7 +137,7 @@ def _comments(text: str) -> list[list[Any]]:
 def load_json_object(text: str, what: str) -> dict[str, Any]:
     """A JSON object from ``text``; HclSyntaxError with a line for bad, too deep or non-object JSON."""
     try:
-        data = json.loads(text)
+        data = json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:

@@ -21,9 +21,10 @@ class ManifestError(Exception):
 
 
 def _loader_class() -> Any:
-    import yaml
+    """go-yaml v2's scalar resolution (``y`` is true for kubectl), NaN/Infinity refused."""
+    from soc2gate.parsers.yaml_scalars import KubernetesLoader
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return KubernetesLoader
 
 
 _TEMPLATE_ACTION = re.compile(

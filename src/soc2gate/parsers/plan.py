@@ -11,6 +11,7 @@ import re
 from typing import Any, Iterator
 
 from soc2gate.model import Resource, SourceSpan
+from soc2gate.parsers.plan_drift import drift_resources
 
 AFTER_APPLY = "(known after apply)"
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -43,6 +44,11 @@ def plan_resources(document: dict[str, Any], path: str, text: str) -> list[Resou
             entry = {k: change.get(k) for k in ("address", "type", "name", "mode")}
             entry["values"] = (change.get("change") or {}).get("before") or {}
             resources.append(_resource(entry, change, expressions, path, lines))
+    try:
+        resources += drift_resources(document, path, text,
+                                     lambda entry: _resource(entry, None, expressions, path, lines))
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
     return resources
 
 

@@ -55,8 +55,11 @@ def _children(node: Any) -> list[Any]:
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` of one document, refusing alias bombs (YamlTooLarge) before constructing."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    """``yaml.safe_load`` of one document, refusing alias bombs (YamlTooLarge) before constructing,
+    and NaN/Infinity (a YAML error at their line: ``yaml_scalars.SafeLoader``)."""
+    from soc2gate.parsers.yaml_scalars import SafeLoader
+
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -16,6 +16,7 @@ REPORTERS: dict[str, str] = {
     "junit": "soc2gate.reporters.junit",
     "sarif": "soc2gate.reporters.sarif",
     "markdown": "soc2gate.reporters.markdown",
+    "policyreport": "soc2gate.reporters.policyreport",
 }
 
 

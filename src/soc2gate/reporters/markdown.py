@@ -1,8 +1,9 @@
 """Markdown summary for a pull-request reviewer (GitHub step summary, MR comment).
 
-Verdict, one table row per SOC 2 criterion with outcomes, failures grouped by policy with
-file:line, message and remediation, problems, inconclusive outcomes, exceptions (waived
-findings) and the change-management checklist when a change record was evaluated.
+Verdict, then the change-management (CC8.1) checklist first when a change record was evaluated,
+one table row per SOC 2 criterion with outcomes, failures grouped by policy (change-record
+policies first) with file:line, message and remediation, problems, inconclusive outcomes
+(change records first) and exceptions (waived findings).
 The text stays under ``MAX_BYTES`` (GitHub's 1 MiB step-summary limit): once the budget is
 spent, the remaining findings are counted in a closing note instead of being shown.
 """
@@ -98,7 +99,7 @@ def _control_table(result: Result) -> str:
 
 def _by_policy(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
     grouped: OrderedDict[str, list[Finding]] = OrderedDict()
-    ordered = sorted(findings, key=lambda f: (-severity_rank(f.severity), f.policy_id))
+    ordered = sorted(findings, key=lambda f: (f.surface != "change", -severity_rank(f.severity), f.policy_id))
     for finding in ordered:
         grouped.setdefault(finding.policy_id, []).append(finding)
     return grouped
@@ -222,11 +223,12 @@ def render(result: Result, limit: int = MAX_BYTES) -> str:
     budget = Budget(max(limit - RESERVE, 0))
     budget.add(_verdict(result))
     _introduced(result, budget)
+    _checklist(result, budget)
     budget.add(_control_table(result))
     _failures(result, budget)
     _listing("Problems with the inputs or policies", diagnostics(result), budget)
-    _listing("Inconclusive", result.by_outcome(Outcome.INCONCLUSIVE), budget)
-    _checklist(result, budget)
+    inconclusive = result.by_outcome(Outcome.INCONCLUSIVE)
+    _listing("Inconclusive", sorted(inconclusive, key=lambda f: f.surface != "change"), budget)
     _exceptions(result, budget)
     if budget.full:
         budget.parts.append(f"\n> **Truncated:** {budget.omitted} more findings are not shown to stay under "

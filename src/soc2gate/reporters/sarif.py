@@ -8,10 +8,14 @@
   external suppression (the waiver's reason as justification); passes are not emitted;
 * ``partialFingerprints`` hash policy, file, resource and attribute path (never a line
   number), so a finding keeps its identity when code above it moves;
-* GitHub rejects a whole file when one result has no artifact URI, so a finding without a
-  file in the repository (no span, standard input, an absolute path outside the working
-  directory such as the pull-request event) is written as a tool execution notification
-  naming its rule instead of a result;
+* change-record (CC8.1) findings are code-scanning results like any other: located on the
+  workflow file that ran the gate (``related.location``, from ``GITHUB_WORKFLOW_REF`` through the
+  change record), else on the pseudo-location ``.soc2gate/change-records/<record id>`` (a path that is
+  not a file of the repository; code scanning lists the alert without a code snippet), with the
+  record's address as logical location;
+* GitHub rejects a whole file when one result has no artifact URI, so any other finding without
+  a file in the repository (no span, standard input, an absolute path outside the working
+  directory) is written as a tool execution notification naming its rule instead of a result;
 * compared with a base revision or baseline file (``--diff-base``, ``--baseline``), results carry
   ``baselineState``: ``new``, ``unchanged`` (existing), and ``absent`` for a finding of the base
   that the change fixed (``Result.fixed``, written with ``kind: pass``, ``level: none``);
@@ -25,12 +29,12 @@ import hashlib
 import json
 import os
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from soc2gate.diagnostics import SYS_CODES
 from soc2gate.model import Finding, Outcome, Policy, Result, severity_rank
+from soc2gate.reporters.locations import path_and_lines, repo_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2gate/soc2gate"
@@ -117,41 +121,30 @@ def _fenced(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
-def repo_path(file: str) -> str | None:
-    """The finding's file as a repository-relative POSIX path, or None when it is not a file in the
-    repository (no file, standard input, an absolute path outside the working directory such as
-    the pull-request event at $GITHUB_EVENT_PATH)."""
-    if not file or file.startswith("<"):
-        return None
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            path = path.resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            return None
-    return path.as_posix()
-
-
 def anchored(finding: Finding) -> bool:
     """GitHub rejects a whole SARIF file if one result has no artifact URI: only these become results."""
-    return finding.span is not None and repo_path(finding.span.file) is not None
+    return path_and_lines(finding) is not None
 
 
 def _location(finding: Finding) -> list[dict[str, Any]]:
-    span = finding.span
-    path = repo_path(span.file) if span is not None else None
-    if span is None or path is None:
+    placed = path_and_lines(finding)
+    if placed is None:
         return []
+    path, start, end = placed
     physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"}}
-    if span.start_line > 0:
-        physical["region"] = {"startLine": span.start_line, "endLine": max(span.end_line, span.start_line)}
+    if start > 0:
+        physical["region"] = {"startLine": start, "endLine": end}
     return [{"physicalLocation": physical,
              "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}]}]
 
 
 def fingerprint(finding: Finding) -> str:
-    """Stable identity of a finding: policy, file, resource and attribute path, no line numbers."""
-    file = (repo_path(finding.span.file) or finding.span.file) if finding.span else ""
+    """Stable identity of a finding: policy, file, resource and attribute path, no line numbers
+    (a change record's identity is its address: the event file differs on every run)."""
+    if finding.surface == "change":
+        file = "change"
+    else:
+        file = (repo_path(finding.span.file) or finding.span.file) if finding.span else ""
     key = "\x1f".join((finding.policy_id, file, finding.resource, finding.attribute_path))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 

@@ -73,7 +73,8 @@ def thread_gate(template: Gate) -> Gate:
     local = copy.copy(template)
     local.policies = [p for p in template.policies if p.surface == "kubernetes"]
     if template.engine is None:
-        local.engine = get_engine("regorus")
+        # no child process per evaluation: the worker pool's deadline_ms already kills a runaway worker
+        local.engine = get_engine("regorus", {"eval_timeout_s": 0})
         local.engine.prepare(admission_bundle(template.bundle))
         _warm(local)
     return local

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from soc2gate.parsers import json_strict
+
 API_VERSION = "admission.k8s.io/v1"
 OPERATIONS = ("CREATE", "UPDATE", "DELETE", "CONNECT")
 
@@ -59,7 +61,7 @@ def _object_name(obj: Mapping[str, Any] | None) -> str:
 def parse_review(body: bytes) -> AdmissionRequest:
     """The request of an AdmissionReview body, or ReviewError naming what is wrong."""
     try:
-        document = json.loads(body.decode("utf-8"))
+        document = json_strict.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ReviewError("body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:

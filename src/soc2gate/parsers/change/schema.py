@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from soc2gate.change.timestamps import TimestampError, normalize_timestamp
 from soc2gate.errors import InputError
+from soc2gate.parsers.change.timestamps import TimestampError, normalize_timestamp
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "change-record.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "change-record.schema.json"
 API_VERSION = "soc2gate.io/v1"
 KIND = "ChangeRecord"
 TIME_FIELDS = ("merged_at", "created_at", "deployed_at")

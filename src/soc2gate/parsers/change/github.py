@@ -3,6 +3,11 @@
 These are the bodies GitHub Actions stores at ``$GITHUB_EVENT_PATH``.  A webhook body does
 not list reviews (except the one a review event carries), commits, check results or changed
 files: those fields stay absent (unknown) unless the REST API enrichment fills them in.
+
+``check_run``, ``check_suite`` and ``workflow_run`` bodies (the events that re-run the gate when
+another check completes) name their pull requests by number, branch and head only: each becomes
+a skeleton record (empty title, unknown author) that only the REST API enrichment completes;
+without a token the CC8.1 policies fail on it, as on any record with unknown data.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 from soc2gate.errors import InputError
 
 SUPPORTED = ("pull_request", "pull_request_review")
+CHECK_EVENTS = ("check_run", "check_suite", "workflow_run")
 REVIEW_STATES = {"approved": "approved", "changes_requested": "changes_requested", "commented": "commented",
                  "dismissed": "dismissed", "pending": "pending"}
 
@@ -100,3 +106,34 @@ def review(item: Any) -> dict[str, Any]:
         "submitted_at": item.get("submitted_at"),
         "commit": item.get("commit_id"),
     }
+
+
+def check_event_name(document: Any) -> str | None:
+    """``check_run``, ``check_suite`` or ``workflow_run`` for such a GitHub webhook body, else None."""
+    if not isinstance(document, dict) or not isinstance(document.get("repository"), dict):
+        return None
+    return next((k for k in CHECK_EVENTS if isinstance(document.get(k), dict)
+                 and isinstance(document[k].get("pull_requests"), list)), None)
+
+
+def detect_check_event(document: Any) -> bool:
+    return check_event_name(document) is not None
+
+
+def check_event_specs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """A skeleton spec per pull request a check event names (REST enrichment completes each one)."""
+    event = str(check_event_name(document))
+    repo = str(_required(document["repository"], "full_name", "event field `repository`"))
+    specs: list[dict[str, Any]] = []
+    for item in document[event]["pull_requests"]:
+        if not isinstance(item, dict) or item.get("number") is None:
+            raise InputError(f"GitHub {event} event: a `pull_requests` entry has no `number`")
+        head, base = item.get("head") or {}, item.get("base") or {}
+        number = int(item["number"])
+        specs.append({
+            "id": f"github/{repo}#{number}", "platform": "github", "repository": repo, "number": number,
+            "title": "", "author": None, "head_commit": head.get("sha"), "source_branch": head.get("ref"),
+            "target_branch": base.get("ref"),
+            "source": {"platform": "github", "event": event, "action": document.get("action"), "enriched_from": []},
+        })
+    return specs
