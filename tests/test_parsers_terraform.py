@@ -112,19 +112,21 @@ def test_link_through_conditional_reference_and_nested_dynamic(tmp_path: Path) -
     res = _scan(tmp_path, files)["by_address"]
     bucket = res["aws_s3_bucket.this"]
     linked = bucket.links["aws_s3_bucket_server_side_encryption_configuration"][0]["attributes"]
-    assert linked["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"]
-    assert "rule.apply_server_side_encryption_by_default.sse_algorithm" in \
-        res["aws_s3_bucket_server_side_encryption_configuration.this"].unknown
+    assert linked["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
+    assert "rule.apply_server_side_encryption_by_default.sse_algorithm" not in \
+        res["aws_s3_bucket_server_side_encryption_configuration.this"].unknown, "the iterator value is known"
 
 
 def test_expression_evaluator_cases() -> None:
     from soc2gate.parsers.expressions import resolve_string
-    from soc2gate.parsers.expressions_types import Reference, Unknown
+    from soc2gate.parsers.expressions_types import UNBOUND, Reference, Unknown
 
     values = {"a": True, "n": 3, "m": {"k": "v"}}
 
     def lookup(root: str, name: str):
-        return values.get(name, Unknown(f"{root}.{name}")) if root == "var" else Unknown(f"{root}.{name}")
+        if root in ("var", "local"):
+            return values.get(name, Unknown(f"{root}.{name}"))
+        return UNBOUND  # not a symbol of this scope: a reference to a resource (or unknown)
 
     assert resolve_string("${var.a ? 1 : 0}", lookup) == 1
     assert resolve_string("x-${var.n}-${var.m.k}", lookup) == "x-3-v"
@@ -134,6 +136,10 @@ def test_expression_evaluator_cases() -> None:
     assert resolve_string("${false && var.unset}", lookup) is False
     assert isinstance(resolve_string("${var.unset ? 1 : 0}", lookup), Unknown)
     assert isinstance(resolve_string("${[for s in var.l : s]}", lookup), Unknown)
+    assert resolve_string('${[for k, v in var.m : "${k}=${v}"]}', lookup) == ["k=v"]
+    assert resolve_string("${{for i in range(3) : tostring(i) => i * 2 if i > 0}}", lookup) == {"1": 2, "2": 4}
+    assert resolve_string("${try(var.m.missing, jsondecode(var.m), \"d\")}", lookup) == "d"
+    assert isinstance(resolve_string("${try(var.unset, 1)}", lookup), Unknown), "unknown is not an error"
     reference = resolve_string("${aws_kms_key.k.arn}", lookup)
     assert isinstance(reference, Reference) and reference.address == "aws_kms_key.k"
     assert not isinstance(resolve_string("${each.value}", lookup), Reference)

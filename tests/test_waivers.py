@@ -110,6 +110,27 @@ def test_central_waiver_turns_failure_into_waived_and_gate_passes(workdir: Path)
     assert state["state"] == "active" and state["applied_to"] == ["aws_s3_bucket.data"] and state["used"] is True
 
 
+INSTANCES = ('resource "aws_s3_bucket" "web" {\n  for_each = toset(["a", "b"])\n  bucket = "acme-${each.key}"\n}\n'
+             'resource "aws_s3_bucket" "logs" {\n  count = 2\n  bucket = "logs-${count.index}"\n}\n')
+
+
+@pytest.mark.parametrize("pattern, waived", [
+    ('aws_s3_bucket.web[*]', {'aws_s3_bucket.web["a"]', 'aws_s3_bucket.web["b"]'}),
+    ('aws_s3_bucket.web*', {'aws_s3_bucket.web["a"]', 'aws_s3_bucket.web["b"]'}),
+    ('aws_s3_bucket.web["b"]', {'aws_s3_bucket.web["b"]'}),
+    ('aws_s3_bucket.logs[1]', {"aws_s3_bucket.logs[1]"}),
+    ('aws_s3_bucket.*[0]', {"aws_s3_bucket.logs[0]"}),
+])
+def test_waiver_selects_instances_by_address_glob(workdir: Path, pattern: str, waived: set[str]) -> None:
+    config = CENTRAL.format(selector=json.dumps({"address": pattern}), expires="2025-03-31")
+    result = _run({"main.tf": INSTANCES}, config)
+    outcomes = {f.resource: f.outcome for f in _of(result, "TF-001")}
+    assert set(outcomes) == {'aws_s3_bucket.web["a"]', 'aws_s3_bucket.web["b"]', "aws_s3_bucket.logs[0]",
+                             "aws_s3_bucket.logs[1]"}, "one finding per instance, under its Terraform address"
+    assert {r for r, o in outcomes.items() if o is Outcome.WAIVED} == waived
+    assert all(o is Outcome.FAIL for r, o in outcomes.items() if r not in waived)
+
+
 def test_expired_central_waiver_no_longer_applies_and_is_reported(workdir: Path) -> None:
     config = CENTRAL.format(selector='{address: "aws_s3_bucket.data"}', expires="2025-02-28")
     result = _run({"main.tf": BUCKET.format(name="data")}, config)

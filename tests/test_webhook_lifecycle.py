@@ -15,7 +15,7 @@ import yaml
 
 from admission_reviews import first_object, review
 from conftest import CORPORA, require_shared
-from webhook_harness import WebhookProcess, write_test_policies
+from webhook_harness import WebhookProcess, worker_pids, write_test_policies
 
 PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
 GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
@@ -163,7 +163,7 @@ def test_evaluation_deadline_answers_per_failure_mode(tmp_path: Path, start) -> 
 def test_a_killed_worker_is_replaced(tmp_path: Path, start) -> None:
     server = start(tmp_path, write_config(tmp_path / "c.yaml", {"mode": "enforce"}))
     for _ in range(600):  # workers start in the background; a loaded machine may be slow
-        workers = _children(server.process.pid)
+        workers = worker_pids(server.process.pid)
         if len(workers) == 2:
             break
         time.sleep(0.1)
@@ -173,27 +173,12 @@ def test_a_killed_worker_is_replaced(tmp_path: Path, start) -> None:
     answers = [server.post(review(privileged))[1]["response"] for _ in range(6)]
     assert all(a["allowed"] is False and a["status"]["code"] == 403 for a in answers)
     for _ in range(600):  # the replacement starts in the background
-        if "exited: replacing it" in server.stderr.read_text() and len(_children(server.process.pid)) == 2:
+        if "exited: replacing it" in server.stderr.read_text() and len(worker_pids(server.process.pid)) == 2:
             break
         time.sleep(0.1)
     assert "exited: replacing it" in server.stderr.read_text()
-    assert workers[0] not in _children(server.process.pid) and len(_children(server.process.pid)) == 2
+    assert workers[0] not in worker_pids(server.process.pid) and len(worker_pids(server.process.pid)) == 2
     assert server.get("/readyz")[0] == 200
-
-
-def _children(pid: int) -> list[int]:
-    """Evaluation worker processes of ``pid`` (multiprocessing spawn children)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
-                found.append(int(entry.name))
-    return sorted(found)
 
 
 def _read_http(sock: socket.socket) -> bytes:

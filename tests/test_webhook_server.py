@@ -125,7 +125,8 @@ def test_delete_is_outside_the_default_operations(server: WebhookProcess) -> Non
 ])
 def test_malformed_bodies_get_400_with_a_reason(server: WebhookProcess, body: bytes, reason: str) -> None:
     status, answer = server.post(body)
-    assert status == 400 and reason in answer["error"]
+    assert status == 400 and answer["kind"] == "AdmissionReview" and answer["response"]["allowed"] is False
+    assert reason in answer["response"]["status"]["message"]
 
 
 def test_oversized_body_gets_413_and_the_server_keeps_serving(server: WebhookProcess) -> None:

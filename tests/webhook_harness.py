@@ -147,6 +147,21 @@ class WebhookProcess:
         return code
 
 
+def worker_pids(pid: int) -> list[int]:
+    """Evaluation worker processes of the server ``pid`` (multiprocessing spawn children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
 TEST_POLICIES = {
     # Reads NetworkPolicy objects: cannot be decided on one admitted object.
     "netpol-coverage": ("K8S-990", '["@workload"]', "CC6.6", """

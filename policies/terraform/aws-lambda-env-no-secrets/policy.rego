@@ -35,13 +35,13 @@ literal(v) if {
 	not contains(v, "${")
 }
 
-deny contains tf.fail(r, "environment.variables", sprintf("environment variable %s holds an AWS access key id", [k])) if {
+deny contains tf.fail(r, sprintf("environment.variables.%s", [k]), sprintf("environment variable %s holds an AWS access key id", [k])) if {
 	some r in tf.resources("aws_lambda_function")
 	some k, v in object.get(tf.block(r.attributes, "environment"), "variables", {})
 	regex.match(`(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}`, sprintf("%v", [v]))
 }
 
-deny contains tf.fail(r, "environment.variables", sprintf("environment variable %s holds a literal secret", [k])) if {
+deny contains tf.fail(r, sprintf("environment.variables.%s", [k]), sprintf("environment variable %s holds a literal secret", [k])) if {
 	some r in tf.resources("aws_lambda_function")
 	some k, v in object.get(tf.block(r.attributes, "environment"), "variables", {})
 	secret_name(k)

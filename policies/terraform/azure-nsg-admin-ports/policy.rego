@@ -58,9 +58,9 @@ deny contains tf.fail(r, "destination_port_range", sprintf("allows %s (TCP %d) f
 	covers_any(port_specs(r.attributes), port)
 }
 
-deny contains tf.fail(r, "security_rule", sprintf("rule `%v` allows %s (TCP %d) from %s", [name, service, port, source])) if {
+deny contains tf.fail(r, sprintf("security_rule[%d]", [i]), sprintf("rule `%v` allows %s (TCP %d) from %s", [name, service, port, source])) if {
 	some r in tf.resources("azurerm_network_security_group")
-	some rule in tf.blocks(r.attributes, "security_rule")
+	some i, rule in tf.blocks(r.attributes, "security_rule")
 	some port, service in admin_ports
 	allows_tcp_inbound(rule)
 	source := internet_source(rule)

@@ -1,6 +1,7 @@
 """Turn raw deny/inconclusive items into one Finding per (policy, resource) outcome.
 
 * a deny whose path touches an unknown value becomes ``inconclusive`` with the expression;
+  so does a deny on a block whose ``count``/``for_each`` is unknown (one result per block);
 * a resource the policy applies to with no deny passes, unless a path the policy declares
   in ``inconclusive_if_unknown`` is unknown (then ``inconclusive``);
 * a policy that crashed yields one SYS-003 error naming its file.
@@ -107,6 +108,8 @@ def _deny(policy: Policy, resource: Resource, item: dict[str, Any], engine: str)
     path = str(item.get("path") or "")
     certain = item.get("certain") is True
     expression = overlapping_unknown(path, resource.unknown) if path and not certain else None
+    if expression is None and resource.meta.get("instances_unknown"):
+        expression = str(resource.meta["instances_unknown"])  # whether (and how often) it exists is unknown
     if expression is not None:
         return _make(policy, resource, Outcome.INCONCLUSIVE, item, engine, expression)
     return _make(policy, resource, Outcome.FAIL, item, engine, "")

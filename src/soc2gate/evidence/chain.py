@@ -32,6 +32,29 @@ def hash_and_line(record: Mapping[str, Any]) -> tuple[str, bytes]:
     return "sha256:" + hashlib.sha256(body).hexdigest(), b"{" + b",".join(m for _, m in members) + b"}"
 
 
+def verified_line(line: bytes, record: Mapping[str, Any]) -> bool:
+    """True when ``line`` is exactly ``canonical(record)`` and ``record["hash"]`` is its body's hash,
+    decided without re-encoding the body (verification's fast path; False means: ask the slow path).
+
+    The unhashed members are cut out of the line where canonical order puts them (each directly
+    before the next key in sorted order); what remains is the body as the writer encoded it, so
+    its SHA-256 equals the recorded hash exactly when nothing else changed.
+    """
+    keys = sorted(record)
+    body, position = line, 0
+    for key in UNHASHED:
+        if key not in record:
+            continue
+        member = b"," + canonical(key) + b":" + canonical(record[key])
+        later = [k for k in keys if k > key and k not in UNHASHED[:UNHASHED.index(key)]]
+        follower = b',"' + later[0].encode("ascii") + b'":' if later else b"}"
+        position = body.find(member + follower)
+        if position <= 0:
+            return False
+        body = body[:position] + body[position + len(member):]
+    return isinstance(record.get("hash"), str) and "sha256:" + hashlib.sha256(body).hexdigest() == record["hash"]
+
+
 def _member(key: str, value: Any) -> bytes:
     return canonical(key) + b":" + canonical(value)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, hash_and_line
+from soc2gate.evidence.chain import GENESIS, hash_and_line, verified_line
 from soc2gate.evidence.ledger import HEAD_NAME, LEDGER_NAME, LedgerPaths, read_head
 from soc2gate.evidence.signing import Checker
 
@@ -127,8 +127,9 @@ def _entry(number: int, text: bytes, checker: Checker | None, report: Verificati
         entry = Entry(number, record["seq"], str(record.get("run_id", "")), record["hash"], record["prev_hash"])
         if not (isinstance(entry.seq, int) and isinstance(entry.hash, str) and isinstance(entry.prev_hash, str)):
             raise TypeError
-        hashed, line = hash_and_line(record)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        intact = verified_line(text, record)
+        hashed, line = (record["hash"], text) if intact else hash_and_line(record)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, UnicodeEncodeError):
         what = "an empty line" if not text.strip() else "not a ledger record (invalid JSON or missing seq/hash)"
         report.add("corrupt", number, None, f"line {number}: {what}: the ledger was edited or corrupted")
         return None

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = "hcl-1"
+CACHE_VERSION = "hcl-3"
 
 
 def cache_root() -> Path:

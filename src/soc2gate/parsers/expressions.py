@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from soc2gate.parsers.expressions_types import Reference, Unknown
+from soc2gate.parsers.expressions_types import Reference, Unknown, partial_or
 
-__all__ = ["Unknown", "evaluate", "resolve_string", "resolve_value", "references", "template_parts"]
+__all__ = ["Unknown", "evaluate", "evaluate_value", "resolve_string", "resolve_value", "references", "template_parts"]
 
 
 Lookup = Callable[[str, str], Any]
@@ -90,6 +90,17 @@ def evaluate(expr: str, lookup: Lookup) -> Any:
     from soc2gate.parsers.hcl_expr import evaluate_expression
 
     return evaluate_expression(expr, lookup, lambda text: resolve_string(text, lookup))
+
+
+def evaluate_value(value: Any, lookup: Lookup) -> Any:
+    """A JSON value with every string evaluated; Partial where some elements are unknown."""
+    if isinstance(value, str):
+        return resolve_string(value, lookup)
+    if isinstance(value, dict):
+        return partial_or("object", {k: evaluate_value(v, lookup) for k, v in value.items()})
+    if isinstance(value, list):
+        return partial_or("list", [evaluate_value(v, lookup) for v in value])
+    return value
 
 
 def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str],

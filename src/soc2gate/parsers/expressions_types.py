@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,52 @@ class Unknown:
 
 @dataclass(frozen=True)
 class Reference(Unknown):
-    """An unknown value known to come from another resource (``address``, without indexes)."""
+    """An unknown value known to come from another resource (``address``; with the instance key
+    when it is known: ``aws_s3_bucket.b["a"]``)."""
 
     address: str = ""
+
+
+@dataclass(frozen=True)
+class Failed(Unknown):
+    """An evaluation error Terraform would report (missing attribute, bad function argument):
+    unknown to every consumer except ``try``/``can``, which skip it as Terraform does."""
+
+
+@dataclass(frozen=True)
+class Partial(Unknown):
+    """A list or map whose shape is known but some elements are not (``{a = module.x.arn}``).
+
+    Unknown to every consumer, except those that need only the shape: ``length``, ``keys``,
+    ``for`` expressions, ``for_each`` (known keys give known instances) and indexing.
+    ``value`` holds the elements, Unknown where unknown.
+    """
+
+    value: Any = field(default=None, compare=False, hash=False)
+
+
+def partial_or(text: str, value: Any) -> Any:
+    """``value`` itself when no element is unknown, else Partial(text, value)."""
+    items = value.values() if isinstance(value, dict) else value
+    return Partial(text, value) if any(isinstance(v, Unknown) for v in items) else value
+
+
+def shape(value: Any) -> Any:
+    """The elements of a known or Partial collection (None when the shape is unknown)."""
+    if isinstance(value, Partial):
+        return value.value
+    return None if isinstance(value, Unknown) else value
+
+
+class _Unbound:
+    """What a lookup answers for a name it does not define (then the name is a reference)."""
+
+    def __repr__(self) -> str:
+        return "UNBOUND"
+
+
+UNBOUND = _Unbound()
+
+
+class NotCovered(Exception):
+    """The expression uses syntax or values the evaluator does not cover (the result is Unknown)."""

@@ -35,7 +35,7 @@ def module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache
 def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[tuple[str, dict[str, Any]]]:
     if not directory.is_dir():
         return []
-    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted(directory.glob("*.tf"))]
+    candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])]
     texts = read_all(candidates, out)
     parsed = parse_hcl_files(texts, use_cache, out)
     return [(t.path, parsed[t.path]) for _, t in texts if t.path in parsed]

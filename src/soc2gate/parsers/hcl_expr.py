@@ -9,10 +9,21 @@ expressions, splats, unknown functions) evaluates to :class:`Unknown`, never a g
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Reference, Unknown
+from soc2gate.parsers.expressions import template_parts
+from soc2gate.parsers.expressions_types import (
+    UNBOUND,
+    Failed,
+    NotCovered,
+    Partial,
+    Unknown,
+    partial_or,
+)
+from soc2gate.parsers.hcl_for import for_expression
 from soc2gate.parsers.hcl_functions import FUNCTIONS
+from soc2gate.parsers.hcl_refs import reference
 
 Lookup = Callable[[str, str], Any]
 _TOKEN = re.compile(r"""
@@ -23,15 +34,19 @@ _TOKEN = re.compile(r"""
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%<>!?:.,()\[\]{}=])
 """, re.VERBOSE)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_NOT_RESOURCES = frozenset({"each", "count", "self", "path", "terraform", "var", "local"})
 _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
 
 
-class _Fail(Exception):
-    """The expression uses syntax this evaluator does not cover."""
+_Fail = NotCovered
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[tuple[str, str], ...]:
+    """The tokens of an expression (cached: the same text is evaluated once per instance)."""
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
     tokens, index = [], 0
     while index < len(text):
         match = _TOKEN.match(text, index)
@@ -50,6 +65,7 @@ class Parser:
         self.position = 0
         self.lookup = lookup
         self.template = template
+        self.bindings: dict[str, Any] = {}
 
     def peek(self, offset: int = 0) -> str:
         index = self.position + offset
@@ -125,7 +141,7 @@ class Parser:
         if kind == "number":
             return float(text) if "." in text or "e" in text.lower() else int(text)
         if kind == "string":
-            return self.template(_unescape(text[1:-1]))
+            return self.string(_unescape(text[1:-1]))
         if text == "(":
             value = self.conditional()
             self.take(")")
@@ -138,20 +154,41 @@ class Parser:
             return self.name(text)
         raise _Fail(text)
 
+    def string(self, text: str) -> Any:
+        """A quoted template; inside a ``for`` body its interpolations see the loop symbols."""
+        if not self.bindings or "${" not in text:
+            return self.template(text)
+        parts = list(template_parts(text))
+        if len(parts) == 1 and parts[0][0]:
+            return self.nested(parts[0][1])
+        pieces = []
+        for is_expr, part in parts:
+            value = self.nested(part) if is_expr else part
+            if isinstance(value, (Unknown, dict, list)):
+                return Unknown(text)
+            pieces.append({True: "true", False: "false", None: ""}.get(value, str(value))
+                          if isinstance(value, (bool, type(None))) else str(value))
+        return "".join(pieces)
+
+    def nested(self, text: str) -> Any:
+        parser = Parser(text, self.lookup, self.template)
+        parser.bindings = dict(self.bindings)
+        return parser.parse()
+
     def sequence(self, close: str, item: Callable[[], Any]) -> Any:
         values = []
         if self.peek() == "for":
-            raise _Fail("for expression")
+            return for_expression(self, close)
         while self.peek() != close:
             values.append(item())
             if self.peek() == ",":
                 self.take(",")
         self.take(close)
-        return Unknown(self.text) if any(isinstance(v, Unknown) for v in values) else values
+        return partial_or(self.text, values)
 
     def object(self) -> Any:
         if self.peek() == "for":
-            raise _Fail("for expression")
+            return for_expression(self, "}")
         result: dict[str, Any] = {}
         while self.peek() != "}":
             kind, key = self.take()
@@ -163,7 +200,7 @@ class Parser:
             if self.peek() == ",":
                 self.take(",")
         self.take("}")
-        return Unknown(self.text) if any(isinstance(v, Unknown) for v in result.values()) else result
+        return partial_or(self.text, result)
 
     def name(self, text: str) -> Any:
         if text in ("true", "false"):
@@ -172,22 +209,14 @@ class Parser:
             return None
         if self.peek() == "(":
             return self.call(text)
-        if text in ("var", "local") and self.peek() == ".":
-            self.take(".")
-            return self.lookup(text, self.take()[1])
-        return self.reference(text)
-
-    def reference(self, text: str) -> Any:
-        """``TYPE.NAME``, ``data.TYPE.NAME`` or ``module.NAME``: a Reference to that address."""
-        parts = [text]
-        wanted = 3 if text == "data" else 2
-        while len(parts) < wanted and self.peek() == "." and self.position + 1 < len(self.tokens) \
-                and self.tokens[self.position + 1][0] == "name":
-            self.take(".")
-            parts.append(self.take()[1])
-        if len(parts) < wanted or text in _NOT_RESOURCES or parts[-1] in ("value", "key"):
-            return Unknown(self.text)
-        return Reference(self.text, ".".join(parts))
+        if text in self.bindings:
+            return self.bindings[text]
+        if self.peek() == "." and self.position + 1 < len(self.tokens) and self.tokens[self.position + 1][0] == "name":
+            value = self.lookup(text, self.tokens[self.position + 1][1])
+            if value is not UNBOUND:
+                self.position += 2
+                return value
+        return reference(self, text)
 
     def call(self, name: str) -> Any:
         self.take("(")
@@ -208,13 +237,15 @@ def _unescape(text: str) -> str:
 
 
 def step(value: Any, key: Any) -> Any:
+    if isinstance(value, Partial) and not isinstance(key, Unknown):
+        value = value.value
     if isinstance(value, Unknown) or isinstance(key, Unknown):
         return value if isinstance(value, Unknown) else key
     if isinstance(value, dict) and str(key) in value:
         return value[str(key)]
     if isinstance(value, list) and isinstance(key, (int, str)) and str(key).isdigit() and int(key) < len(value):
         return value[int(key)]
-    raise _Fail("missing attribute")
+    return Failed("missing attribute")
 
 
 def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
@@ -222,6 +253,9 @@ def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
         return False
     if operator == "||" and (left is True or right is True):
         return True
+    for value in (left, right):
+        if isinstance(value, Failed):
+            return value
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return Unknown(text)
     try:
@@ -242,6 +276,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 def evaluate_expression(text: str, lookup: Lookup, template: Callable[[str], Any]) -> Any:
     """Evaluate ``text``; Unknown(text) for anything not covered."""
     try:
-        return Parser(text, lookup, template).parse()
+        value = Parser(text, lookup, template).parse()
     except (_Fail, RecursionError):
         return Unknown(text)
+    return Unknown(text) if isinstance(value, Failed) else value

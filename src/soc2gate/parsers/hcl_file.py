@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from soc2gate.parsers import json_strict
+from soc2gate.parsers.hcl_lines import line_map
 
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
@@ -93,7 +94,7 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             "body": block_body,
             "start": node.meta.line,
             "end": node.meta.end_line,
-            "lines": _line_map(node),
+            "lines": line_map(node),
         })
     return blocks
 
@@ -106,23 +107,6 @@ def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:
         (label, entry), = entry.items()
         labels.append(label)
     return labels, entry
-
-
-def _line_map(block: Any, prefix: str = "") -> dict[str, int]:
-    lines: dict[str, int] = {}
-    body = next((c for c in block.children if getattr(c, "data", None) == "body"), None)
-    if body is None:
-        return lines
-    for node in body.children:
-        kind = getattr(node, "data", None)
-        if kind not in ("attribute", "block"):
-            continue
-        name = str(node.children[0].children[0])
-        path = f"{prefix}{name}"
-        lines.setdefault(path, node.meta.line)
-        if kind == "block":
-            lines.update({k: v for k, v in _line_map(node, path + ".").items() if k not in lines})
-    return lines
 
 
 def _comments(text: str) -> list[list[Any]]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Unknown
+from soc2gate.parsers.expressions_types import Failed, Partial, Unknown, partial_or
 
 Function = Callable[[list[Any]], Any]
+MAX_RANGE = 10_000
 
 
 def _strict(function: Callable[..., Any]) -> Function:
@@ -21,8 +22,18 @@ def _strict(function: Callable[..., Any]) -> Function:
                 return argument
         try:
             return function(*arguments)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            return Unknown("function call")
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
+            return Failed("function call")
+    return call
+
+
+def _shaped(function: Callable[..., Any]) -> Function:
+    """Like _strict, but a Partial argument (known shape) counts: ``length``, ``keys``, ``merge``..."""
+    strict = _strict(function)
+
+    def call(arguments: list[Any]) -> Any:
+        result = strict([a.value if isinstance(a, Partial) else a for a in arguments])
+        return partial_or("function call", result) if isinstance(result, (dict, list)) else result
     return call
 
 
@@ -36,8 +47,48 @@ def _first_usable(arguments: list[Any]) -> Any:
 
 
 def _try(arguments: list[Any]) -> Any:
-    """``try(a, b)``: a when it evaluated (an unknown a stays unknown: no guessing)."""
-    return arguments[0] if arguments else Unknown("try()")
+    """``try(a, b)``: the first argument that evaluated without error (an unknown one stays unknown)."""
+    for argument in arguments:
+        if not isinstance(argument, Failed):
+            return argument
+    return Failed("try()")
+
+
+def _can(arguments: list[Any]) -> Any:
+    if not arguments or isinstance(arguments[0], Failed):
+        return False
+    return Unknown("can()") if isinstance(arguments[0], Unknown) else True
+
+
+def _range(*bounds: Any) -> list:
+    if len(bounds) == 1:
+        bounds = (0, bounds[0])
+    start, end, step = (list(bounds) + [1 if bounds[1] >= bounds[0] else -1])[:3]
+    values: list[Any] = []
+    value = start
+    while value < end if step > 0 else value > end:
+        if len(values) >= MAX_RANGE:
+            raise ValueError("range() too long to evaluate")
+        values.append(value)
+        value += step
+    return values
+
+
+def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
+    import ipaddress
+
+    network = ipaddress.ip_network(prefix, strict=False)
+    return str(list(network.subnets(prefixlen_diff=int(newbits)))[int(netnum)]) if newbits <= 16 else _raise()
+
+
+def _raise() -> Any:
+    raise ValueError("too many subnets")
+
+
+def _one(items: list) -> Any:
+    if len(items) > 1:
+        raise ValueError("more than one element")
+    return items[0] if items else None
 
 
 def _lookup(mapping: dict, key: str, *default: Any) -> Any:
@@ -52,8 +103,12 @@ def _merge(*maps: dict) -> dict:
 
 
 def _flatten(items: list) -> list:
+    """Nested lists flattened; a Partial list counts by its elements, an unknown item may be a list."""
     flat: list = []
     for item in items:
+        item = item.value if isinstance(item, Partial) and isinstance(item.value, list) else item
+        if isinstance(item, Unknown) and not isinstance(item, Partial):
+            raise ValueError("flatten() of an unknown element")
         flat.extend(_flatten(item) if isinstance(item, list) else [item])
     return flat
 
@@ -75,24 +130,24 @@ def _tostring(value: Any) -> str:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "length": _strict(len),
+    "length": _shaped(len),
     "lower": _strict(str.lower),
     "upper": _strict(str.upper),
     "trimspace": _strict(str.strip),
     "tostring": _strict(_tostring),
     "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
     "tobool": _strict(_tobool),
-    "tolist": _strict(list),
+    "tolist": _shaped(list),
     "toset": _strict(lambda v: sorted(set(v), key=str)),
-    "tomap": _strict(dict),
-    "concat": _strict(lambda *lists: [x for item in lists for x in item]),
-    "merge": _strict(_merge),
+    "tomap": _shaped(dict),
+    "concat": _shaped(lambda *lists: [x for item in lists for x in item]),
+    "merge": _shaped(_merge),
     "lookup": _strict(_lookup),
     "contains": _strict(lambda items, value: value in items),
-    "keys": _strict(lambda m: sorted(m)),
+    "keys": _shaped(lambda m: sorted(m)),
     "values": _strict(lambda m: [m[k] for k in sorted(m)]),
     "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
-    "flatten": _strict(_flatten),
+    "flatten": _shaped(_flatten),
     "distinct": _strict(lambda items: [x for i, x in enumerate(items) if x not in items[:i]]),
     "join": _strict(lambda sep, items: sep.join(_tostring(i) for i in items)),
     "split": _strict(lambda sep, text: text.split(sep)),
@@ -105,4 +160,18 @@ FUNCTIONS: dict[str, Function] = {
     "jsondecode": _strict(json.loads),
     "coalesce": _first_usable,
     "try": _try,
+    "can": _can,
+    "range": _strict(_range),
+    "zipmap": _strict(lambda keys, values: dict(zip(keys, values, strict=True))),
+    "setunion": _strict(lambda *sets: sorted({x for item in sets for x in item}, key=str)),
+    "one": _strict(_one),
+    "sum": _strict(sum),
+    "reverse": _strict(lambda items: list(reversed(items))),
+    "sort": _strict(lambda items: sorted(items, key=str)),
+    "slice": _strict(lambda items, start, end: items[int(start):int(end)]),
+    "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
+    "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
+    "alltrue": _strict(lambda items: all(i is True for i in items)),
+    "anytrue": _strict(lambda items: any(i is True for i in items)),
+    "cidrsubnet": _strict(_cidrsubnet),
 }

@@ -60,6 +60,7 @@ def link_resources(resources: list[Resource]) -> list[Resource]:
 
 def _link_module(members, rules_by_child, links, unknown) -> None:
     by_address = {_INDEX.sub("", r.address): i for i, r in members}
+    by_address.update({r.address: i for i, r in members})  # instance addresses: aws_s3_bucket.b["a"]
     for _, child in members:
         for rule in rules_by_child.get(child.type, ()):
             parents = [(i, r) for i, r in members if r.type in rule.parents]
@@ -78,15 +79,16 @@ def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list
     if referenced and referenced.split(".")[0] in rule.parents:
         prefix = child.meta.get("module", "")
         address = (prefix + "." if prefix else "") + referenced
-        if address in by_address:
-            return [by_address[address]], ""
+        for candidate in (address, _INDEX.sub("", address)):
+            if candidate in by_address:
+                return [by_address[candidate]], ""
     raw = child.meta.get("raw", {}).get(rule.attribute)
     if isinstance(raw, str) and "${" in raw:
         parts = [p for is_expr, p in template_parts(raw) if is_expr]
         match = _REFERENCE.match(parts[0]) if len(parts) == 1 else None
         if match:
             prefix = child.meta.get("module", "")
-            address = (prefix + "." if prefix else "") + f"{match.group(1)}.{match.group(2)}"
+            address = _INDEX.sub("", (prefix + "." if prefix else "") + f"{match.group(1)}.{match.group(2)}")
             if address in by_address and match.group(1) in rule.parents:
                 return [by_address[address]], ""
             if match.group(1) not in _known_types(parents) and rule.attribute not in child.unknown:

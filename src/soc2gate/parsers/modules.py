@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown
+from soc2gate.parsers.expressions_types import partial_or
+from soc2gate.parsers.terraform import MODULE_META as META_ARGUMENTS
 from soc2gate.parsers.terraform import ModuleSource, module_resources
 
-META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 MAX_DEPTH = 8
 
 Files = list[tuple[str, dict[str, Any]]]
@@ -70,12 +71,29 @@ def instance_resources(source: ModuleSource, load_dir: LoadDir, site: CallSite, 
 
 
 def _inputs(call: Resource) -> dict[str, Any]:
+    """The call's arguments as the child's variables; partly unknown values stay Partial."""
+    if isinstance(call.meta.get("inputs"), dict):
+        return dict(call.meta["inputs"])
     values = {}
     for key, value in call.attributes.items():
-        if key in META_ARGUMENTS:
-            continue
-        values[key] = Unknown(call.unknown[key]) if key in call.unknown else value
+        if key not in META_ARGUMENTS:
+            values[key] = _marked(value, _below(call.unknown, key)) if key not in call.unknown \
+                else Unknown(call.unknown[key])
     return values
+
+
+def _below(unknown: Mapping[str, str], key: str) -> dict[str, str]:
+    return {path[len(key) + 1:]: expression for path, expression in unknown.items() if path.startswith(key + ".")}
+
+
+def _marked(value: Any, unknown: dict[str, str]) -> Any:
+    """``value`` with its unknown paths as Unknown (a list with an unknown path is unknown as a whole)."""
+    if not unknown:
+        return value
+    if not isinstance(value, dict):
+        return Unknown(next(iter(unknown.values())))
+    return partial_or("object", {k: Unknown(unknown[k]) if k in unknown else _marked(v, _below(unknown, k))
+                                 for k, v in value.items()})
 
 
 def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: CallSite, depth: int) -> list[Resource]:
@@ -86,9 +104,16 @@ def _expand_call(call: Resource, parent: ModuleSource, load_dir: LoadDir, site: 
     if directory:
         files = load_dir(directory)
         if files:
-            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root)
+            child = ModuleSource(directory, files, _inputs(call), prefix=call.address + ".", root=site.root,
+                                 call_sites=(*parent.call_sites, call_site(call)),
+                                 undecided=str(call.meta.get("instances_unknown") or ""))
             return instance_resources(child, load_dir, site, depth + 1)
     return described_resources(call, source)
+
+
+def call_site(call: Resource) -> dict[str, Any]:
+    """Where a module instance is called: ``module.vpc`` at ``main.tf:12`` (outermost first in meta)."""
+    return {"address": call.address, "file": call.span.file, "line": call.span.start_line}
 
 
 def _downloaded(site: CallSite) -> str | None:
@@ -146,7 +171,7 @@ def _described(call: Resource, spec: dict[str, Any]) -> Resource:
         links={k: v for k, v in links.items() if v[0]["attributes"]},
         line_of=line_of,
         meta={**call.meta, "kind": "resource", "module": call.address, "module_source": call.attributes.get("source"),
-              "raw": {}},
+              "raw": {}, "call_sites": [*call.meta.get("call_sites", []), call_site(call)]},
     )
 
 

@@ -12,11 +12,19 @@ given must match.  Keys:
 * ``change``    – change-record id.
 A key that does not apply to the finding's surface (``kind`` on a Terraform finding) does
 not match.
+
+In ``address`` patterns brackets are Terraform instance keys, not character classes:
+``aws_instance.web["a"]`` is literal, ``aws_instance.web[*]`` selects every instance of the
+block, ``module.db[*].aws_db_instance.this`` every instance of a module call, and ``*``
+inside a key globs within it (``aws_instance.web["prod-*"]``).  ``aws_instance.web*``
+selects the block's instances (and any block whose name starts with ``web``).
 """
 
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any, Mapping
 
 from soc2gate.model import Finding, Resource
@@ -44,7 +52,9 @@ def _name(address: str, surface: str) -> str:
     """The resource name, read back from an address when the resource itself is not at hand."""
     if surface == "change":
         return address.removeprefix("change/")
-    return address.rsplit("/", 1)[-1] if surface == "kubernetes" else address.rsplit(".", 1)[-1]
+    if surface == "kubernetes":
+        return address.rsplit("/", 1)[-1]
+    return re.sub(r"\[[^\]]*\]$", "", address).rsplit(".", 1)[-1]
 
 
 def _namespace(finding: Finding, resource: Resource | None) -> str:
@@ -65,9 +75,35 @@ def selector_matches(selector: Mapping[str, str], facts: Mapping[str, Any], exac
     for key, pattern in selector.items():
         value = facts.get(key)
         wanted = _plain(pattern) if key == "file" else pattern
-        if value is None or not (str(value) == wanted if exact else fnmatchcase(str(value), wanted)):
+        if value is None or not (str(value) == wanted if exact else _glob(key, str(value), wanted)):
             return False
     return True
+
+
+def _glob(key: str, value: str, pattern: str) -> bool:
+    if key == "address":
+        return address_pattern(pattern).match(value) is not None
+    return fnmatchcase(value, pattern)
+
+
+@lru_cache(maxsize=512)
+def address_pattern(pattern: str) -> re.Pattern[str]:
+    """An address glob as a regex: ``*``/``?`` glob, ``[...]`` is an instance key (``[*]``: any)."""
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        end = pattern.find("]", index) if char == "[" else -1
+        if end > index:
+            out.append(r"\[" + _wildcards(pattern[index + 1:end], r"[^\]]") + r"\]")
+            index = end + 1
+            continue
+        out.append(_wildcards(char, "."))
+        index += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def _wildcards(text: str, any_char: str) -> str:
+    return "".join(any_char + "*" if c == "*" else any_char if c == "?" else re.escape(c) for c in text)
 
 
 def describe(selector: Mapping[str, str]) -> str:

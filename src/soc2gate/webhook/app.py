@@ -26,6 +26,7 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 JSON = b"application/json"
+STATUS_REASONS = {400: "BadRequest", 413: "RequestEntityTooLarge", 500: "InternalError"}
 decisions_log = logging.getLogger("soc2gate.webhook.decisions")
 log = logging.getLogger("soc2gate.webhook")
 
@@ -82,8 +83,8 @@ class AdmissionApp:
                 "generation": loaded.generation}
         if self.draining:
             await _reply(send, 503, {"status": "shutting down", **body})
-        elif not self.pool.ready():
-            await _reply(send, 503, {"status": "compiling policies", **body})
+        elif not self.pool.ready():  # starting, or every worker failed and is being replaced
+            await _reply(send, 503, {"status": "no evaluation worker ready", **body})
         else:
             await _reply(send, 200, {"status": "ready", **body})
 
@@ -94,8 +95,19 @@ class AdmissionApp:
     async def _validate(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         self.metrics.in_flight.inc()
+        answered: list[bool] = []
+
+        async def tracked(message: dict[str, Any]) -> None:
+            answered.append(True)
+            await send(message)
+
         try:
-            await self._review(scope, receive, send, started)
+            await self._review(scope, receive, tracked, started)
+        except Exception as exc:  # noqa: BLE001 - a bug must still get a logged, closed answer
+            log.exception("answering an admission request failed")
+            self.metrics.internal_errors.labels("exception").inc()
+            if not answered:
+                await self._invalid(send, 500, "internal", f"internal error: {type(exc).__name__}", started)
         finally:
             self.metrics.in_flight.dec()
 
@@ -106,7 +118,8 @@ class AdmissionApp:
             await self._invalid(send, 413, "too_large", f"body exceeds the limit of {MAX_BODY_BYTES} bytes", started)
             return
         except ReviewError as exc:
-            await self._invalid(send, 400, "malformed", f"not an admission.k8s.io/v1 AdmissionReview: {exc}", started)
+            await self._invalid(send, 400, "malformed", f"not an admission.k8s.io/v1 AdmissionReview: {exc}", started,
+                                exc.uid)
             return
         except ClientGone:
             return
@@ -136,13 +149,18 @@ class AdmissionApp:
             self.metrics.internal_errors.labels("exception").inc()
             return failure(settings, f"internal error: {type(exc).__name__}: {exc}", target_name(request))
 
-    async def _invalid(self, send: Send, status: int, reason: str, message: str, started: float) -> None:
-        await _reply(send, status, {"error": message}, close=status == 413)
-        self.metrics.invalid.labels(reason).inc()
-        self.metrics.requests.labels("invalid", "", "", "false").inc()
-        self.metrics.latency.labels("invalid").observe(time.perf_counter() - started)
-        decisions_log.info(json.dumps({"ts": _now(), "event": "admission", "decision": "invalid",
-                                       "http_status": status, "reason": message}))
+    async def _invalid(self, send: Send, status: int, reason: str, message: str, started: float,
+                       uid: str = "") -> None:
+        """A request that cannot be evaluated: denied, in an AdmissionReview, and logged."""
+        answer = review_response(uid, False, code=status, reason=STATUS_REASONS[status], message=message)
+        await _reply(send, status, answer, close=status != 400)
+        decision = "invalid" if status < 500 else "error"
+        if status < 500:
+            self.metrics.invalid.labels(reason).inc()
+        self.metrics.requests.labels(decision, "", "", "false").inc()
+        self.metrics.latency.labels(decision).observe(time.perf_counter() - started)
+        decisions_log.info(json.dumps({"ts": _now(), "event": "admission", "uid": uid, "decision": decision,
+                                       "allowed": False, "http_status": status, "reason": message}))
 
     def _record(self, request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> None:
         dry_run = "true" if request.dry_run else "false"

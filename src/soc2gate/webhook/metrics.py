@@ -22,6 +22,9 @@ class Metrics:
         self.internal_errors = Counter("soc2gate_webhook_internal_errors",
                                        "Requests answered per failure_mode (deadline, exception).", ["reason"], registry=r)
         self.invalid = Counter("soc2gate_webhook_invalid_requests", "Bodies rejected with 400/413.", ["reason"], registry=r)
+        self.closed = Counter("soc2gate_webhook_connections_closed", "Connections closed by a timeout (idle, slow).",
+                              ["reason"], registry=r)
+        self.workers = Gauge("soc2gate_webhook_workers_ready", "Evaluation workers that can take work.", registry=r)
         self.reloads = Counter("soc2gate_webhook_reloads", "Policy/config reloads on SIGHUP.", ["result"], registry=r)
         self.policies = Gauge("soc2gate_webhook_policies_loaded", "Policies in the serving bundle.", registry=r)
         self.in_flight = Gauge("soc2gate_webhook_in_flight_requests", "Admission requests being answered.", registry=r)

@@ -1,16 +1,19 @@
-"""Evaluation worker processes: a deadline that holds, and reloads that drop nothing.
+"""Evaluation worker processes: a deadline that holds, workers that cannot be wedged, reloads
+that drop nothing (docs/webhook.md, "Evaluation workers").
 
-Why processes: the regorus engine does not reliably release the GIL while it evaluates, so
-an evaluation on a thread can stall the event loop that answers every connection, and with
-it the deadline.  Each worker is a process with its own engine, fed one job at a time over a
-pipe the event loop watches; the loop never waits for a worker.
+Processes, because the regorus engine does not reliably release the GIL while it evaluates:
+on a thread, a slow evaluation stalls the event loop and with it the deadline.  Each worker
+(``worker.py``) is fed one job at a time in frames (``frames.py``) over a socket the loop
+reads and writes through asyncio streams, so a request of any size up to the body limit is
+written whole and the loop never waits for a worker.
 
-* Deadline: a job past ``deadline_ms`` is answered per failure_mode and its worker is
-  terminated and replaced, so a runaway evaluation cannot hold a worker either.
-* Reload: ``swap`` starts workers for the new generation (they receive the validated
-  ``Loaded`` pickled, so no file is re-read) and switches once one is ready; requests that
-  arrived earlier finish on the old workers, which then exit.
-* A worker that dies fails its job (per failure_mode) and is replaced.
+One task drives each worker (``_drive``).  Every way a worker can fail -- a write that breaks
+(reset, broken pipe), an answer cut short or garbled, the process exiting or being killed,
+the job's deadline passing -- ends that task in one place (``_ended``): the worker is killed,
+its job answered (then per failure_mode), and another started; one that cannot compile the
+policies is not replaced (another would fail alike).  ``ready()`` is true while a worker of
+the serving generation is compiled and alive.  ``swap`` (reload) starts the new generation's
+workers and switches once one is ready; earlier requests finish on the old workers.
 """
 
 from __future__ import annotations
@@ -20,70 +23,41 @@ import collections
 import logging
 import multiprocessing
 import pickle
-import signal
+import socket
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Callable, TypeVar
 
 from soc2gate.api import Gate
-from soc2gate.webhook.evaluator import Loaded, thread_gate
+from soc2gate.webhook.evaluator import Loaded
+from soc2gate.webhook.link import (
+    DeadlineExceeded,
+    Failed,
+    Job,
+    Worker,
+    WorkersUnavailable,
+    close,
+    connect,
+    exchange,
+    io,
+    reap,
+    wake,
+)
+from soc2gate.webhook.worker import worker_main
 
 T = TypeVar("T")
 START_TIMEOUT_S = 300.0
+RESTART_DELAY_S = 1.0  # before replacing a worker that died before it was ready: no restart storm
 log = logging.getLogger("soc2gate.webhook")
-
-
-class DeadlineExceeded(Exception):
-    """The evaluation did not finish within ``webhook.deadline_ms``."""
-
-
-class WorkersUnavailable(Exception):
-    """The evaluation worker died or could not start."""
-
-
-def worker_main(connection: Any, payload: bytes) -> None:
-    """A worker process: compile once, then answer ``(work)`` jobs until told to stop."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the server process decides when to stop
-        signal.signal(sig, signal.SIG_IGN)
-    try:
-        loaded: Loaded = pickle.loads(payload)
-        gate = thread_gate(loaded.gate)
-    except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its generation
-        connection.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
-        return
-    connection.send_bytes(pickle.dumps(("ready", None)))
-    while True:
-        try:
-            work = pickle.loads(connection.recv_bytes())
-        except EOFError:  # the server went away
-            return
-        if work is None:
-            return
-        try:
-            answer = ("ok", work(gate, loaded))
-        except Exception as exc:  # noqa: BLE001 - handed to the waiting request
-            answer = ("error", exc)
-        connection.send_bytes(pickle.dumps(answer))
-
-
-@dataclass(eq=False)
-class _Worker:
-    loaded: Loaded
-    process: Any
-    connection: Any
-    started: asyncio.Future
-    job: asyncio.Future | None = None
-    deadline_timer: asyncio.TimerHandle | None = None
-    retiring: bool = False
-    killed: bool = False
 
 
 @dataclass
 class _Generation:
     loaded: Loaded
-    workers: list[_Worker] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
     queue: collections.deque = field(default_factory=collections.deque)
     payload: bytes = b""
+    failure: Exception | None = None  # a worker could not compile the policies: none will
 
     def __post_init__(self) -> None:
         self.payload = pickle.dumps(self.loaded)
@@ -94,27 +68,35 @@ class EvaluatorPool:
         self._size = workers
         self._serving = _Generation(loaded)
         self._old: list[_Generation] = []
+        self._stopped = False
+        self._starting: _Generation | None = None  # being swapped in
+        self._tasks: set[asyncio.Task] = set()
 
     @property
     def current(self) -> Loaded:
         return self._serving.loaded
 
+    def alive(self) -> int:
+        """Workers of the serving generation that have compiled the policies and are alive."""
+        return sum(w.can_work() for w in self._serving.workers)
+
     def ready(self) -> bool:
-        """A worker of the serving generation has compiled the policies."""
-        return any(w.started.done() and w.started.exception() is None for w in self._serving.workers)
+        return self.alive() > 0
 
     def start(self) -> None:
-        self._serving.workers = [self._spawn(self._serving) for _ in range(self._size)]
+        for _ in range(self._size):
+            self._spawn(self._serving)
 
     def stop(self, timeout: float = 5.0) -> None:
-        for generation in [self._serving, *self._old]:
-            for worker in generation.workers:
-                self._retire(worker, kill=False)
+        """End every worker: idle ones exit when their socket closes, busy ones are killed."""
+        self._stopped = True
+        workers = [w for g in [self._serving, *self._old] for w in g.workers]
+        for worker in workers:
+            worker.retiring = True
+            close(worker, kill=worker.job is not None)
         end = time.monotonic() + timeout
-        for generation in [self._serving, *self._old]:
-            for worker in generation.workers:
-                if worker.process.pid is None:
-                    continue
+        for worker in workers:
+            if worker.process.pid is not None:
                 worker.process.join(max(0.0, end - time.monotonic()))
                 if worker.process.is_alive():
                     worker.process.kill()
@@ -122,147 +104,157 @@ class EvaluatorPool:
     async def swap(self, loaded: Loaded) -> None:
         """Serve ``loaded`` once one of its workers is ready; raises (keeping the serving
         generation) if its workers cannot start."""
-        fresh = _Generation(loaded)
-        fresh.workers = [self._spawn(fresh) for _ in range(self._size)]
-        done, _ = await asyncio.wait([w.started for w in fresh.workers], timeout=START_TIMEOUT_S,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        failure = next((f.exception() for f in done if f.exception() is not None), None)
-        if not done or failure is not None:
-            for worker in fresh.workers:
-                self._retire(worker, kill=True)
-            raise WorkersUnavailable(str(failure) if failure else "workers did not start in time")
+        fresh = self._starting = _Generation(loaded)
+        for _ in range(self._size):
+            self._spawn(fresh)
+        try:
+            await _first_ready(fresh)
+        except WorkersUnavailable:
+            self._retire(fresh)
+            raise
+        finally:
+            self._starting = None
         old, self._serving = self._serving, fresh
         self._old = [g for g in self._old if g.workers] + [old]
-        self._drain(old)
+        self._retire(old)
 
     async def run(self, work: Callable[[Gate, Loaded], T], timeout: float) -> T:
         """``work(gate, loaded)`` on a worker of the serving generation; DeadlineExceeded after
         ``timeout`` seconds, queueing included."""
+        loop = asyncio.get_running_loop()
         generation = self._serving
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        generation.queue.append((pickle.dumps(work), future, time.monotonic() + timeout))
-        self._dispatch(generation)
+        job = Job(pickle.dumps(work), loop.create_future(), loop.time() + timeout)
+        generation.queue.append(job)
+        _wake_one(generation)
         try:
-            return await asyncio.wait_for(future, timeout)  # type: ignore[no-any-return]
-        except asyncio.TimeoutError:
+            return await asyncio.wait_for(job.future, timeout)  # type: ignore[no-any-return]
+        except TimeoutError:
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
-    def _spawn(self, generation: _Generation) -> _Worker:
-        """A new worker; the process starts on a helper thread, as starting it writes the
-        pickled generation to the child, which must not hold up the event loop."""
-        loop = asyncio.get_running_loop()
+    def _spawn(self, generation: _Generation) -> None:
         context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe(duplex=True)
-        process = context.Process(target=worker_main, args=(child, generation.payload),
+        parent, child = socket.socketpair()
+        process = context.Process(target=worker_main, args=(child,),
                                   name=f"soc2gate-eval-g{generation.loaded.generation}", daemon=True)
-        worker = _Worker(generation.loaded, process, parent, loop.create_future())
+        worker = Worker(process, parent, asyncio.get_running_loop().create_future())
         worker.started.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved: no warning
-        launch = loop.run_in_executor(None, process.start)
-        launch.add_done_callback(lambda f: self._launched(generation, worker, child, f))
-        return worker
+        generation.workers.append(worker)
+        task = asyncio.get_running_loop().create_task(self._drive(generation, worker, child))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    def _launched(self, generation: _Generation, worker: _Worker, child: Any, launch: asyncio.Future) -> None:
-        child.close()
-        if launch.exception() is not None:
-            worker.started.set_exception(WorkersUnavailable(f"cannot start a worker: {launch.exception()}"))
-            return
-        if worker.killed:  # ended while it was starting
-            worker.process.kill()
-            return
-        asyncio.get_running_loop().add_reader(worker.connection.fileno(), self._on_readable, generation, worker)
-
-    def _dispatch(self, generation: _Generation) -> None:
-        loop = asyncio.get_running_loop()
-        for worker in generation.workers:
-            if worker.job is not None or not worker.started.done() or worker.started.exception() is not None:
-                continue
-            while generation.queue and worker.job is None:
-                payload, future, deadline = generation.queue.popleft()
-                if future.done():  # its deadline passed while it waited
-                    continue
-                worker.job = future
-                worker.connection.send_bytes(payload)
-                worker.deadline_timer = loop.call_later(max(0.0, deadline - time.monotonic()),
-                                                        self._on_deadline, generation, worker)
-            if worker.job is None and worker.retiring:
-                self._stop_worker(worker)
-
-    def _on_readable(self, generation: _Generation, worker: _Worker) -> None:
+    async def _drive(self, generation: _Generation, worker: Worker, child: socket.socket) -> None:
+        """The whole life of one worker; whatever ends it ends here."""
+        failure: Failed | None = None
         try:
-            status, value = pickle.loads(worker.connection.recv_bytes())
-        except (EOFError, OSError):
-            self._died(generation, worker, "the evaluation worker exited")
-            return
-        if status in ("ready", "failed"):
-            if status == "ready":
-                worker.started.set_result(True)
-            else:  # not replaced: a replacement would fail the same way
-                log.error("an evaluation worker could not compile the policies: %s", value)
-                worker.retiring = True
-                worker.started.set_exception(WorkersUnavailable(f"policies do not compile in a worker: {value}"))
-            self._dispatch(generation)
-            return
-        job, worker.job = worker.job, None
-        if worker.deadline_timer is not None:
-            worker.deadline_timer.cancel()
-        if job is not None and not job.done():
-            job.set_result(value) if status == "ok" else job.set_exception(value)
-        self._dispatch(generation)
+            await self._launch(worker, child, generation.payload)
+            while (job := await _next_job(generation, worker)) is not None:
+                await exchange(worker, job)
+        except Failed as exc:
+            failure = exc
+        except Exception as exc:  # noqa: BLE001 - a bug here must not leave a worker half-alive
+            log.exception("evaluation worker %s failed", worker.pid)
+            failure = Failed(f"failed: {type(exc).__name__}: {exc}", WorkersUnavailable(str(exc)))
+        self._ended(generation, worker, failure)
+        await reap(worker)
 
-    def _on_deadline(self, generation: _Generation, worker: _Worker) -> None:
-        """The job outlived its deadline (already answered): end the worker, start another."""
-        log.warning("evaluation worker %s passed the deadline: replacing it", worker.process.pid)
-        worker.job = None
-        self._kill(worker)
-        self._replace(generation, worker)
+    async def _launch(self, worker: Worker, child: socket.socket, payload: bytes) -> None:
+        """Start the process (off the event loop: it forks), send it the generation and wait
+        until it has compiled the policies."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, worker.process.start)
+        except Exception as exc:  # noqa: BLE001 - no process: nothing to replace it with either
+            raise Failed(f"cannot start: {exc}", WorkersUnavailable(f"cannot start a worker: {exc}"), False) from None
+        finally:
+            child.close()
+        worker.pid = worker.process.pid
+        if worker.retiring or self._stopped:
+            raise Failed("ended while starting", WorkersUnavailable("the worker was ended"), False)
+        await connect(worker)
+        status, value = await io(worker, payload, loop.time() + START_TIMEOUT_S)
+        if status != "ready":  # not replaced: a replacement would fail the same way
+            raise Failed(f"could not compile the policies: {value}",
+                          WorkersUnavailable(f"policies do not compile in a worker: {value}"), False)
+        worker.started.set_result(True)
 
-    def _died(self, generation: _Generation, worker: _Worker, reason: str) -> None:
-        asyncio.get_running_loop().remove_reader(worker.connection.fileno())
-        worker.connection.close()
-        if worker.retiring:  # told to stop: this is its normal end
-            if worker in generation.workers:
-                generation.workers.remove(worker)
-            return
-        if worker.job is not None and not worker.job.done():
-            worker.job.set_exception(WorkersUnavailable(reason))
-        if not worker.started.done():
-            worker.started.set_exception(WorkersUnavailable(reason))
-        worker.job = None
-        if worker in generation.workers:
-            log.error("evaluation worker %s exited: replacing it", worker.process.pid)
-            self._replace(generation, worker)
-
-    def _replace(self, generation: _Generation, worker: _Worker) -> None:
-        multiprocessing.active_children()  # reap ended workers
+    def _ended(self, generation: _Generation, worker: Worker, failure: Failed | None) -> None:
+        was_ready = worker.started.done() and not worker.started.cancelled() and worker.started.exception() is None
+        close(worker, kill=failure is not None)
         if worker in generation.workers:
             generation.workers.remove(worker)
-        if generation is self._serving or generation.queue:
-            generation.workers.append(self._spawn(generation))
+        reason = failure or Failed("stopped", WorkersUnavailable("the evaluation worker was stopped"), False)
+        if worker.job is not None and not worker.job.future.done():
+            worker.job.future.set_exception(reason.error)
+        if not worker.started.done():
+            worker.started.set_exception(reason.error)
+        if failure is None or self._stopped:
+            return
+        if not failure.replace:
+            generation.failure = failure.error
+        replace = failure.replace and self._wanted(generation)
+        log.log(logging.WARNING if isinstance(failure.error, DeadlineExceeded) else logging.ERROR,
+                "evaluation worker %s %s%s", worker.pid, failure, ": replacing it" if replace else "")
+        if replace:
+            delay = 0.0 if was_ready else RESTART_DELAY_S
+            asyncio.get_running_loop().call_later(delay, self._replace, generation)
 
-    def _drain(self, generation: _Generation) -> None:
+    def _wanted(self, generation: _Generation) -> bool:
+        """Does ``generation`` still need its workers (serving, being swapped in, or owed answers)?"""
+        return not self._stopped and (generation is self._serving or generation is self._starting
+                                      or bool(generation.queue))
+
+    def _replace(self, generation: _Generation) -> None:
+        if self._wanted(generation):
+            self._spawn(generation)
+
+    def _retire(self, generation: _Generation) -> None:
+        """Workers of ``generation`` finish its queue, then exit."""
         for worker in generation.workers:
             worker.retiring = True
-        self._dispatch(generation)
+            wake(worker)
 
-    def _retire(self, worker: _Worker, kill: bool) -> None:
-        worker.retiring = True
-        if kill or worker.job is not None:
-            self._kill(worker)
-        else:
-            self._stop_worker(worker)
 
-    def _stop_worker(self, worker: _Worker) -> None:
-        try:
-            worker.connection.send_bytes(pickle.dumps(None))
-        except OSError:
-            pass
+async def _first_ready(generation: _Generation) -> None:
+    """Until a worker of ``generation`` is ready; WorkersUnavailable if none can be."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + START_TIMEOUT_S
+    while not any(w.can_work() for w in generation.workers):
+        if generation.failure is not None:
+            raise WorkersUnavailable(str(generation.failure))
+        if loop.time() > end:
+            raise WorkersUnavailable("workers did not start in time")
+        starting = [w.started for w in generation.workers if not w.started.done()]
+        if starting:
+            await asyncio.wait(starting, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+        else:  # all died while starting: their replacements are due
+            await asyncio.sleep(0.1)
 
-    def _kill(self, worker: _Worker) -> None:
-        worker.killed = True
-        try:
-            asyncio.get_running_loop().remove_reader(worker.connection.fileno())
-        except (OSError, ValueError):
-            pass
-        if worker.process.pid is not None:
-            worker.process.kill()  # workers ignore SIGTERM: the server decides when they stop
-        worker.connection.close()
+
+async def _next_job(generation: _Generation, worker: Worker) -> Job | None:
+    """The next job of the generation for this worker; None once it is retiring and idle."""
+    while True:
+        while generation.queue:
+            job = generation.queue.popleft()
+            if job.future.done():  # answered at its deadline while it waited
+                continue
+            if worker.exited or not worker.process.is_alive():  # it died idle: the job goes to another
+                generation.queue.appendleft(job)
+                _wake_one(generation, besides=worker)
+                raise Failed("exited", WorkersUnavailable("the evaluation worker exited"))
+            return job
+        if worker.retiring:
+            return None
+        if worker.exited:
+            raise Failed("exited", WorkersUnavailable("the evaluation worker exited"))
+        worker.wake = asyncio.get_running_loop().create_future()
+        await worker.wake
+        worker.wake = None
+
+
+def _wake_one(generation: _Generation, besides: Worker | None = None) -> None:
+    for worker in generation.workers:
+        if worker is not besides and wake(worker):
+            return
+
+

@@ -1,7 +1,10 @@
 """admission.k8s.io/v1 AdmissionReview: read a request, write a response.
 
 Anything that is not a well-formed v1 AdmissionReview is a ``ReviewError`` whose message
-names the offending key; the app answers it with HTTP 400.
+names the offending key; the app answers it with HTTP 400 and an AdmissionReview denying it.
+That includes what Python's JSON reader would accept or choke on but Kubernetes never sends
+(NaN, Infinity, numbers that overflow, integers longer than Python converts: ``json_strict``)
+and nesting deeper than ``MAX_DEPTH`` (the policy engine reads objects up to 100 levels).
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ from soc2gate.parsers import json_strict
 
 API_VERSION = "admission.k8s.io/v1"
 OPERATIONS = ("CREATE", "UPDATE", "DELETE", "CONNECT")
+MAX_DEPTH = 102  # AdmissionReview > request > object, and 100 levels of object
 
 
 class ReviewError(Exception):
-    """The body is not a usable AdmissionReview; the message is the reason."""
+    """The body is not a usable AdmissionReview; the message is the reason, ``uid`` the
+    request's uid when the body has one (the answer then carries it)."""
+
+    def __init__(self, message: str, uid: str = "") -> None:
+        super().__init__(message)
+        self.uid = uid
 
 
 @dataclass(frozen=True)
@@ -60,14 +69,7 @@ def _object_name(obj: Mapping[str, Any] | None) -> str:
 
 def parse_review(body: bytes) -> AdmissionRequest:
     """The request of an AdmissionReview body, or ReviewError naming what is wrong."""
-    try:
-        document = json_strict.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ReviewError("body is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ReviewError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise ReviewError("body is nested too deeply") from None
+    document = _json(body)
     if not isinstance(document, dict):
         raise ReviewError("body is not a JSON object")
     if document.get("kind") != "AdmissionReview":
@@ -78,7 +80,42 @@ def parse_review(body: bytes) -> AdmissionRequest:
     request = document.get("request")
     if not isinstance(request, dict):
         raise ReviewError("`request` is missing or not an object")
-    return _request(request)
+    try:
+        return _request(request)
+    except ReviewError as exc:
+        uid = request.get("uid")
+        raise ReviewError(str(exc), uid if isinstance(uid, str) else "") from None
+
+
+def _json(body: bytes) -> Any:
+    try:
+        document = json_strict.loads(body.decode("utf-8"))  # NaN, Infinity, overflow, 4,300+ digits refused
+    except UnicodeDecodeError:
+        raise ReviewError("body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReviewError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ReviewError(f"body is nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # anything else the reader refuses
+        raise ReviewError(f"body is not valid JSON: {exc}") from None
+    if _deeper_than(document, MAX_DEPTH):
+        raise ReviewError(f"body is nested more than {MAX_DEPTH} levels deep (the policy engine reads 100 levels "
+                          "of an object)")
+    return document
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Is ``document`` nested more than ``limit`` levels?  (Iterative: no recursion.)"""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 def _request(request: dict[str, Any]) -> AdmissionRequest:

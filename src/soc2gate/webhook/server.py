@@ -1,7 +1,7 @@
 """Run the webhook under uvicorn: TLS, SIGTERM drain, SIGHUP reload of policies, config and certificate.
 
 * SIGTERM/SIGINT: /readyz turns 503, the listener closes, requests in flight complete
-  (up to ``graceful_timeout`` seconds), then the evaluation threads stop.
+  (up to ``graceful_timeout`` seconds), then the evaluation workers stop.
 * SIGHUP: config, policies and settings are loaded and validated off the event loop, then
   swapped in atomically; a bad reload is logged and the previous generation keeps
   serving.  The TLS certificate and key are re-read into the live SSL context, so a
@@ -26,6 +26,9 @@ from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
 from soc2gate.webhook.evaluator import Loaded, load
 from soc2gate.webhook.pool import EvaluatorPool
+from soc2gate.webhook.transport import guarded
+
+KEEP_ALIVE_CEILING_S = 3600
 
 log = logging.getLogger("soc2gate.webhook")
 
@@ -72,10 +75,12 @@ def serve(options: ServeOptions) -> int:
     metrics = Metrics()
     pool = EvaluatorPool(loaded, loaded.settings.workers)
     app = AdmissionApp(pool, metrics)
+    metrics.workers.set_function(pool.alive)
     config = uvicorn.Config(
         app, host=options.host, port=options.port, ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key,
         lifespan="on", access_log=False, log_config=None, log_level=options.log_level,
-        timeout_graceful_shutdown=int(options.graceful_timeout), timeout_keep_alive=30,
+        timeout_graceful_shutdown=int(options.graceful_timeout), http=_protocol(pool, metrics),
+        timeout_keep_alive=KEEP_ALIVE_CEILING_S,  # our idle timeout closes first (transport.py)
     )
     server = _Server(config, app)
     reloader = _Reloader(options, pool, metrics, server)
@@ -90,6 +95,17 @@ def serve(options: ServeOptions) -> int:
             signal.signal(sig, handler)
         listener.close()
     return 0
+
+
+def _protocol(pool: EvaluatorPool, metrics: Any) -> type:
+    """uvicorn's HTTP protocol with the idle and read timeouts of the serving settings."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    def timeouts() -> tuple[float, float]:
+        settings = pool.current.settings
+        return settings.idle_timeout_s, settings.read_timeout_s
+
+    return guarded(AutoHTTPProtocol, timeouts, lambda reason: metrics.closed.labels(reason).inc())
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -55,6 +55,8 @@ class WebhookSettings:
     failure_mode: str = "deny"
     deadline_ms: int = 2000
     workers: int = 2
+    idle_timeout_s: float = 30.0
+    read_timeout_s: float = 10.0
     skip_policies: tuple[str, ...] = ()
     evaluate_policies: tuple[str, ...] = ()
 
@@ -79,6 +81,8 @@ def webhook_settings(section: Mapping[str, Any], mode_override: str | None = Non
         failure_mode=section.get("failure_mode", "deny"),
         deadline_ms=int(section.get("deadline_ms", 2000)),
         workers=int(section.get("workers", max(2, os.cpu_count() or 1))),
+        idle_timeout_s=float(section.get("idle_timeout_s", 30.0)),
+        read_timeout_s=float(section.get("read_timeout_s", 10.0)),
         skip_policies=tuple(context.get("skip", [])),
         evaluate_policies=tuple(context.get("evaluate", [])),
     )
