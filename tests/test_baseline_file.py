@@ -39,7 +39,7 @@ def infra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _create(review_by: str = "2026-05-01", now: datetime = CREATED) -> dict:
     result = api.scan(api.ScanOptions(paths=("infra",), now=now, use_cache=False, gate="all", baseline_file=""))
-    data = api.baseline_action("create", result, None, now, ("infra",),
+    data = api.baseline.run("create", result, None, now, ("infra",),
                                {"owner": "platform-team", "review_by": review_by, "created_by": "alice"})
     Path(".soc2gate-baseline.json").write_text(json.dumps(data))
     return data

@@ -12,8 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from soc2gate import __version__
-from soc2gate.baseline import against_base, against_file, checkout, run as baseline_action
+from soc2gate import __version__, baseline  # baseline: new findings only; faces call api.baseline.run
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
@@ -24,6 +23,8 @@ from soc2gate.engine.outcomes import to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -42,6 +43,7 @@ class ScanOptions:
     fail_on: str | None = None
     strict: bool | None = None
     allow_parse_errors: bool | None = None
+    allow_empty: bool | None = None
     var_files: tuple[str, ...] = ()
     change_records: tuple[str, ...] = ()
     use_cache: bool = True
@@ -167,6 +169,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
+        require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
+                        else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
     except BaseException:
@@ -174,7 +178,12 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return _compared(finish_checkov(result, checkov, gate) if checkov is not None else result, options, gate)
+    result = finish_checkov(result, checkov, gate) if checkov is not None else result
+    if options.diff_base:  # the same gate on the base revision's files; the verdict decides (docs/adopting.md)
+        with baseline.checkout(options.diff_base, options.paths, gate.config) as base:
+            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
+            result = baseline.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return baseline.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
@@ -309,11 +318,3 @@ def copy_evidence(source: str, target: str, chain: str | None = None, public_key
     from soc2gate.evidence.admin import copy_store
 
     return copy_store(source, target, chain, public_key, password_env)
-
-
-def _compared(result: Result, options: ScanOptions, gate: Gate) -> Result:
-    if options.diff_base:  # the same gate on the base revision's files (docs/adopting.md)
-        with checkout(options.diff_base, options.paths, gate.config) as base:
-            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
-            result = against_base(result, gate.evaluate(collected.resources, collected).findings, base)
-    return against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))

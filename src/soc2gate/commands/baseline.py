@@ -53,6 +53,7 @@ def create(paths: tuple[str, ...], output: str, created_by: str | None, config_p
            policy_dirs: tuple[str, ...], var_files: tuple[str, ...], **fields: str) -> None:
     """Record today's failing and inconclusive findings in PATHS as a baseline file."""
     from soc2gate import api
+    from soc2gate.commands.output import write_file
     from soc2gate.errors import UsageError
 
     who = (created_by or _who()).strip()
@@ -60,34 +61,14 @@ def create(paths: tuple[str, ...], output: str, created_by: str | None, config_p
         raise UsageError("--created-by is required (no user name in the environment)")
     options = _plain(paths, config_path, policy_dirs, var_files)
     result = api.scan(options)
-    data = api.baseline_action("create", result, config_path, None, paths, {"created_by": who, **fields})
-    _write(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    data = api.baseline.run("create", result, config_path, None, paths, {"created_by": who, **fields})
+    write_file(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n", "the baseline")
     errors = result.counts()["error"]
     click.echo(f"soc2gate: baseline of {len(data['entries'])} findings written to {output} "
                f"(owner {data['owner']}, review by {data['review_by']})", err=True)
     if errors:
         click.echo(f"soc2gate: {errors} errors (unparsable inputs, policy or configuration problems) are not "
                    "baselined: they keep failing the gate until fixed", err=True)
-
-
-def _write(output: str, text: str) -> None:
-    """Write through a temporary file and a rename: never through a symbolic link planted at ``output``."""
-    import tempfile
-    from pathlib import Path
-
-    from soc2gate.errors import UsageError
-
-    target, temporary = Path(output), ""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".soc2gate-", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except OSError as exc:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"{output}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
 @command.command("status")
@@ -108,7 +89,7 @@ def status(ctx: click.Context, paths: tuple[str, ...], baseline_file: str | None
     from soc2gate import api
 
     result = api.scan(_plain(paths, config_path, policy_dirs, var_files))
-    listing = api.baseline_action("status", result, config_path, None, paths, {"file": baseline_file or ""})
+    listing = api.baseline.run("status", result, config_path, None, paths, {"file": baseline_file or ""})
     click.echo(json.dumps(listing, indent=2) if fmt == "json" else _text(listing), nl=fmt == "json")
     ctx.exit(1 if listing["expired"] else 0)
 

@@ -85,18 +85,14 @@ def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str
 def write_reports(result: Any, targets: dict[str, str]) -> None:
     from dataclasses import replace
 
-    from soc2gate.errors import UsageError
+    from soc2gate.commands.output import write_file
     from soc2gate.reporters import get_renderer
 
     for fmt, path in targets.items():
         # code scanning turns every SARIF result into an alert, whatever its baselineState:
         # the fixed ones (absent) stay in the JSON and Markdown reports instead
         text = get_renderer(fmt)(replace(result, fixed=()) if fmt == "sarif" else result)
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}") from None
+        write_file(path, text, f"the {fmt} report")
 
 
 def annotated(result: Any, finding: Any) -> bool:

@@ -16,6 +16,26 @@ GENESIS = "sha256:" + "0" * 64
 UNHASHED = ("hash", "signature")
 
 
+MAX_RECORD_DEPTH = 64  # a record soc2gate writes is a few levels deep
+
+
+def parse_line(raw: bytes | str) -> Any:
+    """One ledger line (or the head) as JSON; ValueError when it is not JSON or is nested deeper than
+    ``MAX_RECORD_DEPTH`` (so that hashing, verifying and reporting never recurse without bound)."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a ledger record") from None
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_RECORD_DEPTH:
+            raise ValueError(f"nested more than {MAX_RECORD_DEPTH} levels deep: not a ledger record")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value
+
+
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
