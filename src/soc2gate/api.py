@@ -16,11 +16,13 @@ from soc2gate import __version__, baseline  # baseline: new findings only; faces
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.catalog.run_extras import run_extras
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
-from soc2gate.engine.outcomes import to_findings
+from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
+from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
@@ -96,7 +98,7 @@ class Gate:
         """Evaluate resources; ``collected`` carries inputs, skipped paths and SYS findings."""
         collected = collected or Collected()
         started = time.perf_counter()
-        resources, deep = _readable(resources)
+        resources, deep = readable(resources)
         document = build_input(resources, self.params(now))
         raw = self.engine.evaluate(document)
         findings = collected.findings + deep + to_findings(self.policies, resources, raw, self.engine.name)
@@ -104,7 +106,8 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources)}  # controls_map, changes
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -138,26 +141,6 @@ class Gate:
             verdict=self.verdict,
             timings=timings,
         )
-
-
-def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
-    from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import unreadable
-    from soc2gate.engine.outcomes import line_for
-
-    kept, problems = [], []
-    for resource in resources:
-        why = unreadable(resource)
-        if why is None:
-            kept.append(resource)
-            continue
-        path = why.split("`")[1] if "`" in why else ""
-        line = line_for(resource, path) if path else resource.span.start_line
-        problems.append(sys_finding("SYS-001", resource.span.file, line,
-                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
-                                    "the policy engine cannot read it", resource=resource.address))
-    return kept, problems
 
 
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
@@ -302,7 +285,7 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     from soc2gate import evidence
 
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
