@@ -135,7 +135,7 @@ def test_cli_create_requires_owner_and_review_date_and_writes_the_file(infra):
     data = json.loads(target.read_text())
     assert data["created_by"] == "bob" and len(data["entries"]) == 3
     code, out = _invoke("scan", "infra", "--baseline", str(target), "--gate", "new")
-    assert code == 0 and "[existing]" in out
+    assert code == 0 and "FAIL existing" in out
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -104,8 +104,10 @@ def test_markdown_starts_with_what_the_change_introduces_and_fixes():
 
 def test_text_marks_new_existing_and_fixed():
     text = get_renderer("text")(_result())
-    assert "[new] aws_ebs_volume.added" in text and "[existing] aws_ebs_volume.old" in text
-    assert "FIXED        TF-002" in text and "Compared with abcdef123456: 1 new, 1 existing, 1 fixed (gate: new)" in text
+    rows = {line.split()[-2]: line.split()[:2] for line in text.splitlines() if "aws_ebs_volume." in line
+            and line.split()[0] == "FAIL"}
+    assert rows == {"aws_ebs_volume.added": ["FAIL", "new"], "aws_ebs_volume.old": ["FAIL", "existing"]}
+    assert "FIXED  high     TF-002" in text and "Compared with abcdef123456: 1 new, 1 existing, 1 fixed (gate: new)" in text
 
 
 def test_junit_says_which_failures_are_new_or_existing():
