@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from soc2gate import __version__
+from soc2gate import __version__, baseline  # baseline: new findings only; faces call api.baseline.run
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
@@ -21,7 +21,7 @@ from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.coverage import run_context
 from soc2gate.engine.input_doc import build_input
-from soc2gate.engine.outcomes import to_findings
+from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
 from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
@@ -64,6 +64,9 @@ class ScanOptions:
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
     ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
+    diff_base: str | None = None
+    gate: str | None = None
+    baseline_file: str | None = None
 
 
 class Gate:
@@ -86,7 +89,7 @@ class Gate:
             else config.get("allow_parse_errors", False))
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
-        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors)
+        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors, options.gate or config.get("gate", "all"))
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -97,7 +100,7 @@ class Gate:
         """Evaluate resources; ``collected`` carries inputs, skipped paths and SYS findings."""
         collected = collected or Collected()
         started = time.perf_counter()
-        resources, deep = _readable(resources)
+        resources, deep = readable(resources)
         document = build_input(resources, self.params(now))
         raw = self.engine.evaluate(document)
         findings = collected.findings + deep + to_findings(self.policies, resources, raw, self.engine.name)
@@ -143,26 +146,6 @@ class Gate:
         )
 
 
-def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
-    from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import unreadable
-    from soc2gate.engine.outcomes import line_for
-
-    kept, problems = [], []
-    for resource in resources:
-        why = unreadable(resource)
-        if why is None:
-            kept.append(resource)
-            continue
-        path = why.split("`")[1] if "`" in why else ""
-        line = line_for(resource, path) if path else resource.span.start_line
-        problems.append(sys_finding("SYS-001", resource.span.file, line,
-                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
-                                    "the policy engine cannot read it", resource=resource.address))
-    return kept, problems
-
-
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     """Read the inputs, evaluate every selected policy, return the Result."""
     from soc2gate.engine.checkov_merge import finish_checkov, start_checkov
@@ -181,7 +164,12 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return finish_checkov(result, checkov, gate) if checkov is not None else result
+    result = finish_checkov(result, checkov, gate) if checkov is not None else result
+    if options.diff_base:  # the same gate on the base revision's files; the verdict decides (docs/adopting.md)
+        with baseline.checkout(options.diff_base, options.paths, gate.config) as base:
+            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
+            result = baseline.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return baseline.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:

@@ -203,6 +203,7 @@ class Result:
     notes: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
     extras: Mapping[str, Any] = field(default_factory=dict)
+    fixed: tuple[Finding, ...] = ()  # problems of the base revision the change removed (baseline "fixed")
 
     @property
     def passed(self) -> bool:
