@@ -24,7 +24,7 @@ LAYER_OF: dict[str, str] = {
     "waivers": "capabilities", "evidence": "capabilities", "change": "capabilities", "baseline": "capabilities",
     "adapters": "capabilities", "staged": "capabilities",
     "api": "api",
-    "cli": "faces", "commands": "faces", "webhook": "faces", "audit": "faces",
+    "cli": "faces", "commands": "faces", "webhook": "faces", "audit": "faces", "monitor": "faces",
 }
 _CORE = {"model", "errors"}  # every layer may import these
 # layer -> the layers it may import (besides itself and the core)
@@ -42,8 +42,9 @@ ALLOWED: dict[str, set[str]] = {
     "faces": {"api"},
 }
 # the faces in front of other faces: the CLI registers the commands; `soc2gate audit` and
-# `soc2gate webhook serve` are commands
-FACE_FRONTS: dict[str, set[str]] = {"cli": {"commands"}, "commands": {"audit", "webhook"}}
+# `soc2gate webhook serve` and `soc2gate monitor` are commands; the monitor re-audits the cluster
+FACE_FRONTS: dict[str, set[str]] = {"cli": {"commands"}, "commands": {"audit", "webhook", "monitor"},
+                                    "monitor": {"audit"}}
 # an import from a module of one layer into another that the layers do not allow, with the reason
 EXCEPTIONS: dict[tuple[str, str], str] = {}
 # third-party modules imported inside functions, and why they are not imported at module level

@@ -14,22 +14,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from soc2gate import __version__
+from soc2gate import __version__, baseline  # baseline: new findings only (docs/adopting.md)
 from soc2gate.adapters import checkov
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
 from soc2gate.change.enrich import completer
 from soc2gate.change.params import resolve as change_params
+from soc2gate.change.run_extras import run_extras
 from soc2gate.config import Config, load_config
-from soc2gate.diagnostics import sys_finding
 from soc2gate.engine import Engine, get_engine
-from soc2gate.engine.input_doc import build_input, unreadable
-from soc2gate.engine.outcomes import line_for, to_findings
+from soc2gate.engine.coverage import run_context
+from soc2gate.engine.input_doc import build_input
+from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import INPUT_TYPES, SEVERITIES, Control, Finding, Policy, Resource, Result, Verdict, control_order
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.render_collect import RenderSettings
 from soc2gate.parsers.textio import MAX_FILE_BYTES
 from soc2gate.waivers import WaiverSet
 
@@ -70,6 +72,9 @@ class ScanOptions:
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
     ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
+    diff_base: str | None = None  # git revision: report only findings the change introduces
+    gate: str | None = None  # which findings decide the verdict: all | new
+    baseline_file: str | None = None  # accepted findings (soc2gate baseline)
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +95,7 @@ class Gate:
     @classmethod
     def load(cls, options: ScanOptions) -> Gate:
         """The gate of ``options``, with the configuration file it names (or ./.soc2gate.yaml)."""
-        return cls.build(load_config(options.config_path), options)
+        return cls.build(load_config(options.config_path, options.paths), options)
 
     @classmethod
     def build(cls, config: Config, options: ScanOptions) -> Gate:
@@ -112,12 +117,14 @@ class Gate:
             raise RuntimeError("an admission template has no engine: evaluate with api.admission_gate(template)")
         collected = collected or Collected()
         started = time.perf_counter()
-        resources, deep = _readable(resources)
+        resources, deep = readable(resources)
         raw = self.engine.evaluate(build_input(resources, self.params(now)))
         findings = collected.findings + deep + to_findings(list(self.policies), resources, raw, self.engine.name)
         waived = self.waivers.apply([self.scoped(f) for f in findings], resources, self.clock(now))
         result = self._result(waived.findings, collected, {"engine_s": round(time.perf_counter() - started, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources),  # controls_map, changes
+                  **run_context(self.config.path, self.bundle, resources)}  # config file used, uncovered types
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def scoped(self, finding: Finding) -> Finding:
         """The finding as this gate reports it: criteria in scope only, severity as configured."""
@@ -155,22 +162,6 @@ class Gate:
         )
 
 
-def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
-    kept, problems = [], []
-    for resource in resources:
-        why = unreadable(resource)
-        if why is None:
-            kept.append(resource)
-            continue
-        path = why.split("`")[1] if "`" in why else ""
-        line = line_for(resource, path) if path else resource.span.start_line
-        problems.append(sys_finding("SYS-001", resource.span.file, line,
-                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
-                                    "the policy engine cannot read it", resource=resource.address))
-    return kept, problems
-
-
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     """Read the inputs, evaluate every selected policy, return the Result."""
     gate = gate or Gate.load(options)
@@ -188,7 +179,12 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             pending.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
-    return gate.with_checkov(result, pending.finish()) if pending is not None else result
+    result = gate.with_checkov(result, pending.finish()) if pending is not None else result
+    if options.diff_base:  # the same gate on the base revision's files; the verdict decides (docs/adopting.md)
+        with baseline.checkout(options.diff_base, options.paths, gate.config) as base:
+            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
+            result = baseline.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return baseline.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
 
 
 def _verdict(config: Config, options: ScanOptions) -> Verdict:
@@ -197,7 +193,7 @@ def _verdict(config: Config, options: ScanOptions) -> Verdict:
         raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
     strict = options.strict if options.strict is not None else config.get("strict", False)
     allow = options.allow_parse_errors if options.allow_parse_errors is not None else config.get("allow_parse_errors")
-    return Verdict(fail_on, bool(strict), bool(allow))
+    return Verdict(fail_on, bool(strict), bool(allow), options.gate or config.get("gate", "all"))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
@@ -218,6 +214,7 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
                                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
                                    "ci_run": dict(options.ci_run)}),
         change_location=options.ci_run.get("workflow_file", ""),
+        render=RenderSettings.from_config(config.section("kubernetes"), config.relative),
     )
     if options.stdin is not None:
         if options.input_type is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from soc2gate import evidence, staged
+from soc2gate import baseline, evidence, staged
 from soc2gate.api.gate import Gate, ScanOptions, _collect, scan
 from soc2gate.change.ci_run import from_environ
 from soc2gate.change.enrich import enrich_record
@@ -24,13 +24,6 @@ from soc2gate.parsers import json_strict
 from soc2gate.parsers.change.records import normalize
 from soc2gate.parsers.change.timestamps import TimestampError, parse_timestamp
 from soc2gate.parsers.yaml_guard import load_yaml
-from soc2gate.reporters import get_renderer
-
-
-def render(result: Result, fmt: str, color: bool = False) -> str:
-    """``result`` in output format ``fmt`` (one of ``FORMATS``); ``color`` for the text format."""
-    renderer = get_renderer(fmt)
-    return renderer(result, color=True) if fmt == "text" and color else renderer(result)  # type: ignore[call-arg]
 
 
 def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:
@@ -46,7 +39,7 @@ def record_evidence(result: Result, options: ScanOptions, url: str | None = None
 
     A store that cannot be reached or written is an error (exit 2): no success without its evidence.
     """
-    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
+    chosen = evidence.settings(load_config(options.config_path, options.paths), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
@@ -75,7 +68,7 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
                     password_env: str | None = None) -> dict[str, Any]:
     """Per-control runs, pass rate, failures and time to fix, and exceptions over a period."""
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:
@@ -113,7 +106,7 @@ def ci_run(environ: Any) -> dict[str, str]:
 def check_staged(options: ScanOptions, filenames: tuple[str, ...],
                  whole_module: bool) -> tuple[staged.HookPlan, Result | None]:
     """pre-commit: plan, scan and filter; the Result is None when every file is excluded by configuration."""
-    gate = Gate.load(options)
+    gate = Gate.load(replace(options, paths=tuple(filenames)))  # config found from the staged files up
     plan = staged.plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
     if not plan.scan:
         return plan, None
@@ -176,3 +169,10 @@ def _read_event(name: str) -> Any:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{name}: invalid JSON: nested too deeply to read") from None
+
+
+def baseline_action(action: str, result: Result, config_path: str | None, now: datetime | None,
+                    paths: tuple[str, ...], fields: dict[str, str]) -> dict[str, Any]:
+    """``soc2gate baseline create|status`` on the result of a plain scan: the new baseline document, or the
+    listing of the baseline file (docs/adopting.md)."""
+    return baseline.run(action, result, config_path, now, paths, fields)

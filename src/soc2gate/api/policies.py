@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from soc2gate.api.gate import Gate
+from soc2gate.catalog import org_controls
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.docs import catalog_markdown, policy_markdown
 from soc2gate.catalog.locate import policies_dir
@@ -42,3 +44,9 @@ def export_bundle(output: str, policy_dirs: Sequence[str] = ()) -> tuple[int, Po
         return write_bundle(bundle, _roots(policy_dirs), Path(output)), bundle
     except OSError as exc:
         raise UsageError(f"{output}: cannot write the bundle: {exc.strerror or exc}") from None
+
+
+def coverage_matrix(gate: Gate) -> list[dict[str, Any]]:
+    """For every in-scope criterion of ``gate``: the policies that evidence it, the organisation's own
+    controls (``controls_map``) and its manual evidence (``manual_evidence``), with the coverage state."""
+    return org_controls.coverage_matrix(gate.controls, gate.policies, gate.config)

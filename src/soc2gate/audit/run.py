@@ -31,7 +31,7 @@ def audit(options: AuditOptions, gate: api.Gate | None = None) -> Result:
     cluster = connect(options.target)
     collected = api.Collected()
     listings = _list_all(cluster, collected)
-    resources = _resources(cluster, listings, options.exclude_namespaces, collected)
+    resources = resources_of(cluster, listings, options.exclude_namespaces, collected)
     result = gate.evaluate(resources, collected)
     target = {"context": cluster.name, "server": cluster.server, "namespace": options.target.namespace or "*"}
     return replace(result, extras={**result.extras, "cluster": target})
@@ -55,8 +55,8 @@ def _list_all(cluster: Cluster, collected: api.Collected) -> list[Listing]:
     return listings
 
 
-def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
-               collected: api.Collected) -> list[Resource]:
+def resources_of(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
+                 collected: api.Collected) -> list[Resource]:
     present = {(listing.rtype.kind, _namespace(o), _name(o)) for listing in listings for o in listing.items}
     resources: list[Resource] = []
     for listing in listings:

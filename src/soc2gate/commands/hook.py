@@ -1,7 +1,7 @@
 """``soc2gate hook FILE...``: the pre-commit entry point.
 
 pre-commit passes the staged files; ``api.check_staged`` evaluates each Terraform file within
-its module and reports only the findings located in the given files (``soc2gate/staged.py``),
+its module and reports only the findings located in the given files (``soc2gate/staged/``),
 the verdict following the findings kept.  ``--whole-module`` reports every finding of the
 touched modules.
 """

@@ -7,11 +7,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import click
 
 from soc2gate import api
+from soc2gate.commands.report_targets import output_targets as pair
 from soc2gate.errors import UsageError
 from soc2gate.model import Result
 
@@ -19,23 +20,23 @@ FORMAT_CHOICE = click.Choice(api.FORMATS)
 
 
 def output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """``--format``/``--output`` pairs; a format without a file goes to standard output (one at most)."""
-    if len(outputs) > max(len(formats), 1):
-        raise UsageError("more --output than --format options: pair each --output with a --format")
-    formats = formats or ("text",)
-    targets = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
-    if sum(1 for _, out in targets if out is None) > 1:
-        raise UsageError("only one format can go to standard output: give --output for the others")
-    return targets
+    """``--format``/``--output`` pairs (``--output FORMAT=FILE``, or a bare FILE by position where that is
+    unambiguous); a format without a file goes to standard output (one at most)."""
+    return pair(formats, outputs, api.FORMATS)
 
 
-def write_reports(result: Result, targets: Iterable[tuple[str, str | None]]) -> None:
-    """Render ``result`` in each format, to its file or (``None``) to standard output."""
+def write_reports(result: Result, targets: Iterable[tuple[str, str | None]],
+                  text_options: dict[str, Any] | None = None) -> None:
+    """Render ``result`` in each format, to its file or (``None``) to standard output; ``text_options``
+    (color, layout, snippets) shape the text report, colour only on standard output."""
+    settings = dict(text_options or {"color": sys.stdout.isatty()})
+    color = bool(settings.pop("color", False))
     for fmt, output in targets:
+        text = api.render(result, fmt, color=color and output is None, **settings)
         if output is None:
-            click.echo(api.render(result, fmt, color=fmt == "text" and sys.stdout.isatty()), nl=False)
+            click.echo(text, nl=False, color=color or None)
         else:
-            write_file(output, api.render(result, fmt), f"the {fmt} report")
+            write_file(output, text, f"the {fmt} report")
 
 
 def write_file(output: str, text: str, what: str = "report") -> None:

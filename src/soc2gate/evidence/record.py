@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from soc2gate.evidence.chain import SCHEMA
+from soc2gate.evidence.comparable import fingerprint, scope_of
 from soc2gate.model import Finding, Outcome, Result
 from soc2gate.reporters.summary import control_summaries
 
@@ -42,7 +43,30 @@ def build_record(result: Result, run_id: str, moment: datetime, ci: Mapping[str,
         "summary": result.counts(),
         "verdict": "passed" if result.passed else "failed",
         "exit_code": result.exit_code,
+        **_additions(result),
+        **_comparison(result),
     }
+
+
+def _additions(result: Result) -> dict[str, Any]:
+    """Fields added after ``soc2gate-evidence/1`` first shipped (additive: older records lack them)."""
+    inputs = [{"path": i.path, "kind": i.kind} for i in result.inputs]
+    scope = {"categories": list(result.categories), "fail_on": result.fail_on, "strict": result.strict}
+    extra: dict[str, Any] = {"scope_fingerprint": fingerprint(scope_of(inputs, scope))}
+    changes = result.extras.get("changes")
+    if changes:
+        extra["changes"] = [{**c, "cc81": _cc81(result, c.get("address", ""))} for c in changes]
+    return extra
+
+
+def _cc81(result: Result, address: str) -> str:
+    """The change's CC8.1 verdict: failed, inconclusive, waived, passed, or not tested."""
+    outcomes = {f.outcome for f in result.findings if f.resource == address and "CC8.1" in f.controls}
+    for verdict, among in (("failed", (Outcome.FAIL, Outcome.ERROR)), ("inconclusive", (Outcome.INCONCLUSIVE,)),
+                           ("waived", (Outcome.WAIVED,)), ("passed", (Outcome.PASS,))):
+        if outcomes.intersection(among):
+            return verdict
+    return "not tested"
 
 
 def _controls(result: Result) -> dict[str, dict[str, Any]]:
@@ -55,8 +79,22 @@ def _where(finding: Finding) -> tuple[str, int]:
 
 def _failure(finding: Finding) -> dict[str, Any]:
     file, line = _where(finding)
-    return {"policy": finding.policy_id, "controls": list(finding.controls), "outcome": finding.outcome.value,
-            "severity": finding.severity, "resource": finding.resource, "file": file, "line": line}
+    entry = {"policy": finding.policy_id, "controls": list(finding.controls), "outcome": finding.outcome.value,
+             "severity": finding.severity, "resource": finding.resource, "file": file, "line": line}
+    return {**entry, "baseline": finding.baseline} if finding.baseline else entry
+
+
+def _comparison(result: Result) -> dict[str, Any]:
+    """With --diff-base or a baseline file: the gate mode, what was compared, and what the change fixed.
+    Existing findings stay in ``failures`` (labelled), so the ledger shows every open problem."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return {}
+    base = {k: v for k, v in comparison.get("diff_base", {}).items() if k != "changed_files"}
+    described = {k: v for k, v in comparison.get("baseline_file", {}).items()}
+    return {"comparison": {"gate": result.verdict.gate, "diff_base": base, "baseline_file": described,
+                           "counts": dict(comparison.get("counts", {})),
+                           "fixed": [_failure(f) for f in result.fixed]}}
 
 
 def _applied(finding: Finding) -> dict[str, Any]:

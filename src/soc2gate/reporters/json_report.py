@@ -12,7 +12,8 @@ SCHEMA = "https://soc2gate.dev/schemas/report/v1"
 SCHEMA_VERSION = "1.0"
 
 
-def finding_dict(finding: Finding, titles: dict[str, str], verdict: Verdict) -> dict[str, Any]:
+def finding_dict(finding: Finding, titles: dict[str, str], verdict: Verdict | None) -> dict[str, Any]:
+    """One finding; ``blocking`` as ``verdict`` decides (a fixed finding, ``verdict`` None, blocks nothing)."""
     span = finding.span
     data: dict[str, Any] = {
         "policy": finding.policy_id,
@@ -31,10 +32,12 @@ def finding_dict(finding: Finding, titles: dict[str, str], verdict: Verdict) -> 
         "unknown_expression": finding.unknown_expression,
         "engine": finding.engine,
         "waiver": _waiver(finding),
-        "blocking": verdict.blocks(finding),
+        "blocking": verdict.blocks(finding) if verdict is not None else False,
     }
     if finding.related:
         data["related"] = dict(finding.related)
+    if finding.baseline:
+        data["baseline"] = finding.baseline  # new | existing | fixed (docs/adopting.md)
     return data
 
 
@@ -59,7 +62,11 @@ def report_dict(result: Result) -> dict[str, Any]:
         "policy_bundle_digest": result.bundle_digest,
         "config_digest": result.config_digest,
         "scope": {"categories": list(result.categories)},
+        "config_file": result.extras.get("config_file") or "defaults",
         "summary": result.counts(),
+        "unit": "finding: one (policy, resource) outcome",
+        "blocking": len(result.blocking()),
+        "uncovered_resource_types": list(result.extras.get("uncovered") or []),
         "inputs": [{"path": i.path, "sha256": i.sha256, "kind": i.kind, "resources": i.resources}
                    for i in result.inputs],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
@@ -69,13 +76,30 @@ def report_dict(result: Result) -> dict[str, Any]:
         "findings": [finding_dict(f, titles, result.verdict) for f in result.findings],
         "notes": list(result.notes),
         "timings": dict(result.timings),
-        **({"extras": dict(result.extras)} if result.extras else {}),
+        **_comparison(result, titles),
+        **_extras(result),
     }
+
+
+def _extras(result: Result) -> dict[str, Any]:
+    extras = {k: v for k, v in result.extras.items() if k not in _TOP_LEVEL}
+    return {"extras": extras} if extras else {}
+
+
+_TOP_LEVEL = frozenset({"config_file", "uncovered"})
+
+
+def _comparison(result: Result, titles: dict[str, str]) -> dict[str, Any]:
+    """``gate`` and ``fixed`` (base findings the change removed) when the run was compared."""
+    if "comparison" not in result.extras:
+        return {}
+    return {"gate": result.verdict.gate, "fixed": [finding_dict(f, titles, None) for f in result.fixed]}
 
 
 def _control(summary: Any) -> dict[str, Any]:
     return {"id": summary.control.id, "title": summary.control.title, "category": summary.control.category,
-            "status": summary.status, "policies": summary.policies, **summary.counts}
+            "status": summary.status, "policies": summary.policies, **summary.counts,
+            **({"org_controls": summary.org} if summary.org else {})}
 
 
 def render(result: Result) -> str:

@@ -74,10 +74,13 @@ def _verdict(result: Result) -> str:
     counts = result.counts()
     icon, word = ("✅", "passed") if result.passed else ("❌", "failed")
     strict = ", strict" if result.strict else ""
+    config = result.extras.get("config_file") or "defaults"
     return (f"## {icon} soc2gate: gate {word}\n\n"
-            f"**{counts['fail']} failed** · {counts['error']} errors · {counts['inconclusive']} inconclusive · "
+            f"**{len(result.blocking())} blocking** · {counts['fail']} failed · {counts['error']} errors · "
+            f"{counts['inconclusive']} inconclusive · "
             f"{counts['waived']} waived · {counts['pass']} passed — fail-on `{result.fail_on}`{strict}, "
-            f"{len(result.policies)} policies, {len(result.inputs)} files\n")
+            f"{len(result.policies)} policies, {len(result.inputs)} files, config `{config}` "
+            f"(one finding = one (policy, resource) outcome)\n")
 
 
 def _control_table(result: Result) -> str:
@@ -89,7 +92,8 @@ def _control_table(result: Result) -> str:
             quiet += 1
             continue
         counts = summary.counts
-        rows.append(f"| {summary.control.id} | {inline(summary.control.title)} | {counts['pass']} | "
+        title = summary.control.title + (f" ({summary.org_label})" if summary.org else "")
+        rows.append(f"| {summary.control.id} | {inline(title)} | {counts['pass']} | "
                     f"{counts['fail'] + counts['error']} | {counts['inconclusive']} | {counts['waived']} | "
                     f"{ICON.get(summary.status, '')} {summary.status} |")
     if len(rows) == 2:
@@ -115,15 +119,49 @@ def _failures(result: Result, budget: Budget) -> None:
     for policy_id, findings in _by_policy(failures).items():
         policy = policies.get(policy_id)
         title = inline(policy.title) if policy else ""
-        below = not any(result.verdict.blocks(f) for f in findings)
-        note = f" — below fail-on `{result.fail_on}`, does not fail the gate" if below else ""
+        note = _quiet_note(result, findings)
         criteria = ", ".join(findings[0].controls)
         budget.add(f"#### {policy_id} · {findings[0].severity} · {title}\n\nCriteria: {criteria}{note}\n")
         for finding in findings:
-            budget.add(f"- {where(finding)} {inline(finding.message)}", findings=1)
+            mark = f"*{finding.baseline}* " if finding.baseline else ""
+            budget.add(f"- {where(finding)} {mark}{inline(finding.message)}", findings=1)
         if policy is not None and policy.remediation:
             budget.add(f"\n<details><summary>Remediation for {policy_id}</summary>\n\n"
                        f"{block(policy.remediation)}\n\n</details>\n")
+
+
+def _quiet_note(result: Result, findings: list[Finding]) -> str:
+    """Why a group of failures does not fail the gate, if it does not."""
+    if any(result.verdict.blocks(f) for f in findings):
+        return ""
+    if all(f.baseline == "existing" for f in findings) and result.verdict.gate == "new":
+        return " — existing before this change, does not fail the gate (gate `new`)"
+    return f" — below fail-on `{result.fail_on}`, does not fail the gate"
+
+
+def _introduced(result: Result, budget: Budget) -> None:
+    """What the change introduces and what it fixes, first (when compared with a base)."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return
+    new = [f for f in result.findings if f.baseline == "new"]
+    existing = sum(1 for f in result.findings if f.baseline == "existing")
+    base = comparison.get("diff_base", {}).get("commit", "")[:12] or "the baseline file"
+    budget.add(
+        f"### Introduced by this change ({len(new)})\n\nCompared with {code(base)}, gate `{result.verdict.gate}`: "
+        f"{len(new)} new, {existing} existing (still reported below and in the evidence), "
+        f"{len(result.fixed)} fixed.\n"
+    )
+    for finding in sorted(new, key=lambda f: -severity_rank(f.severity)):
+        state = "❌" if result.verdict.blocks(finding) else "⚠️"
+        budget.add(f"- {state} {where(finding)} **{finding.policy_id}** ({finding.severity}) "
+                   f"{inline(finding.message)}", findings=1)
+    if result.fixed:
+        budget.add(f"\n### Fixed by this change ({len(result.fixed)})\n")
+        for finding in result.fixed:
+            budget.add(f"- ✅ {where(finding)} **{finding.policy_id}** ({finding.severity}) "
+                       f"{inline(finding.message)}", findings=1)
+    budget.add("")
 
 
 def _listing(title: str, findings: list[Finding], budget: Budget) -> None:
@@ -192,6 +230,7 @@ def _footer(result: Result) -> str:
 def render(result: Result, limit: int = MAX_BYTES) -> str:
     budget = Budget(max(limit - RESERVE, 0))
     budget.add(_verdict(result))
+    _introduced(result, budget)
     _checklist(result, budget)
     budget.add(_control_table(result))
     _failures(result, budget)

@@ -16,6 +16,9 @@
 * GitHub rejects a whole file when one result has no artifact URI, so any other finding without
   a file in the repository (no span, standard input, an absolute path outside the working
   directory) is written as a tool execution notification naming its rule instead of a result;
+* compared with a base revision or baseline file (``--diff-base``, ``--baseline``), results carry
+  ``baselineState``: ``new``, ``unchanged`` (existing), and ``absent`` for a finding of the base
+  that the change fixed (``Result.fixed``, written with ``kind: pass``, ``level: none``);
 * within GitHub's limits: at most ``MAX_RESULTS`` results (most severe first) and
   ``MAX_TAGS`` tags per rule; anything dropped is reported as a tool notification.
 """
@@ -42,6 +45,7 @@ MAX_TAGS = 10  # GitHub accepts 20 tags per rule but shows only 10
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 EMITTED = (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE, Outcome.WAIVED)
+BASELINE_STATE = {"new": "new", "existing": "unchanged", "fixed": "absent"}
 
 
 def docs_url() -> str:
@@ -161,6 +165,10 @@ def sarif_result(finding: Finding, rule_index: int, occurrence: int) -> dict[str
     }
     if finding.attribute_path:
         result["properties"]["attributePath"] = finding.attribute_path
+    if finding.baseline in BASELINE_STATE:
+        result["baselineState"] = BASELINE_STATE[finding.baseline]
+    if finding.baseline == "fixed":  # in the base revision, gone now: not a problem of this run
+        result.update(kind="pass", level="none")
     if finding.outcome is Outcome.WAIVED:
         result["suppressions"] = [_suppression(finding)]
     return result
@@ -201,10 +209,19 @@ def _rules(result: Result, findings: list[Finding]) -> tuple[list[dict[str, Any]
     effective = {f.policy_id: f.severity for f in result.findings}
     in_scope = {c.id for c in result.controls}
     rules = [policy_rule(p, base_url, effective.get(p.id, ""), in_scope) for p in result.policies]
+    _org_tags(rules, result.extras.get("controls_map") or {})
     known = {p.id for p in result.policies}
     for code in sorted({f.policy_id for f in findings} - known):
         rules.append(diagnostic_rule(code) if code in SYS_CODES else _unknown_rule(code))
     return rules, {rule["id"]: index for index, rule in enumerate(rules)}
+
+
+def _org_tags(rules: list[dict[str, Any]], mapped: dict[str, list[dict[str, str]]]) -> None:
+    """The organisation's control ids (``controls_map``) as tags beside the criteria they map."""
+    for rule in rules:
+        tags = rule["properties"]["tags"]
+        extra = [c["id"] for criterion in tags if criterion in mapped for c in mapped[criterion]]
+        rule["properties"]["tags"] = (tags + [t for t in dict.fromkeys(extra) if t not in tags])[:MAX_TAGS]
 
 
 def _unknown_rule(code: str) -> dict[str, Any]:
@@ -249,6 +266,7 @@ def sarif_log(result: Result, limit: int = MAX_RESULTS) -> dict[str, Any]:
     emitted = [f for f in result.findings if f.outcome in EMITTED]
     findings, dropped = selected_findings([f for f in emitted if anchored(f)], limit)
     unanchored = [f for f in emitted if not anchored(f)]
+    findings += [f for f in result.fixed if anchored(f)][:max(limit - len(findings), 0)]
     rules, index = _rules(result, findings + unanchored)
     driver = {"name": "soc2gate", "version": result.tool_version, "semanticVersion": result.tool_version,
               "informationUri": INFORMATION_URI, "rules": rules}
@@ -259,7 +277,9 @@ def sarif_log(result: Result, limit: int = MAX_RESULTS) -> dict[str, Any]:
         "columnKind": "utf16CodeUnits",
         "properties": {"verdict": "passed" if result.passed else "failed", "failOn": result.fail_on,
                        "strict": result.strict, "counts": result.counts(),
-                       "policyBundleDigest": result.bundle_digest, "configDigest": result.config_digest},
+                       "policyBundleDigest": result.bundle_digest, "configDigest": result.config_digest,
+                       "configFile": result.extras.get("config_file") or "defaults",
+                       "unit": "result = one (policy, resource) finding", "blocking": len(result.blocking())},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from soc2gate import api
 from soc2gate.api import Gate, ScanOptions
@@ -28,6 +28,7 @@ class Loaded:
     settings: WebhookSettings
     context: Mapping[str, str]  # policy id -> why it is not evaluated at admission
     judges: Mapping[str, frozenset[str]]  # policy id -> kinds it judges
+    evidence: Any = None  # the evidence store's settings (soc2gate.evidence.EvidenceSettings) when batches are on
 
     def skipped_for(self, kind: str) -> dict[str, str]:
         return {pid: why for pid, why in self.context.items() if kind in self.judges.get(pid, ())}
@@ -48,7 +49,8 @@ def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
     libraries = [source for path, source in gate.bundle.modules if Path(path).name != "policy.rego"]
     context = context_policies(gate.policies, libraries, settings.skip_policies, settings.evaluate_policies)
     judges = {p.id: api.judged_kinds(p) for p in gate.policies}
-    return Loaded(generation, gate, settings, context, judges)
+    evidence = api.evidence_store_settings(gate.config, where) if settings.evidence is not None else None
+    return Loaded(generation, gate, settings, context, judges, evidence)
 
 
 def worker_gate(template: Gate) -> Gate:

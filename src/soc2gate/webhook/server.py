@@ -22,13 +22,14 @@ from typing import Any
 
 import uvicorn
 
-from soc2gate import __version__
+from soc2gate import __version__, api
 from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
 from soc2gate.webhook.app import AdmissionApp, _now
 from soc2gate.webhook.evaluator import Loaded, load
 from soc2gate.webhook.metrics import Metrics
 from soc2gate.webhook.pool import EvaluatorPool
+from soc2gate.webhook.recorder import EvidenceRecorder
 from soc2gate.webhook.transport import guarded
 
 KEEP_ALIVE_CEILING_S = 3600
@@ -72,7 +73,8 @@ def serve(options: ServeOptions) -> int:
     port = listener.getsockname()[1]
     metrics = Metrics()
     pool = EvaluatorPool(loaded, loaded.settings.workers)
-    app = AdmissionApp(pool, metrics)
+    recorder = EvidenceRecorder(lambda: pool.current, metrics, _now)
+    app = AdmissionApp(pool, metrics, observe=recorder.observe)
     metrics.workers.set_function(pool.alive)
     config = uvicorn.Config(
         app, host=options.host, port=options.port, ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key,
@@ -82,8 +84,8 @@ def serve(options: ServeOptions) -> int:
     )
     server = _Server(config, app)
     reloader = _Reloader(options, pool, metrics, server)
-    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install]
-    app.on_shutdown.append(pool.stop)
+    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install, recorder.start]
+    app.on_shutdown += [pool.stop, recorder.stop]  # after the drain: the last batch holds every answer
     # uvicorn re-raises the signal it shut down on once it has drained; a graceful stop exits 0.
     previous = {sig: signal.signal(sig, _drained) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -199,7 +201,16 @@ def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) 
     metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
     _event(event, result="ok", **extra, generation=loaded.generation, policies=len(gate.policies),
            bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
-           not_evaluated_at_admission=dict(loaded.context))
+           not_evaluated_at_admission=dict(loaded.context), evidence=_evidence_summary(loaded))
+
+
+def _evidence_summary(loaded: Loaded) -> dict[str, Any] | None:
+    """Where batch records go (the store without its password), or None when they are off."""
+    batches = loaded.settings.evidence
+    if batches is None or loaded.evidence is None:
+        return None
+    return {"store": api.redact_url(loaded.evidence.url), "interval_s": batches.interval_s,
+            "signed": bool(loaded.evidence.key)}
 
 
 def _event(event: str, **fields: Any) -> None:
