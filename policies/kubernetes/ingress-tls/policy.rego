@@ -36,7 +36,7 @@ cert_annotations := {
 	"networking.gke.io/managed-certificates",
 }
 
-deny contains k8s.fail(r, "spec", sprintf("the Ingress has no spec.tls, so it serves HTTP in clear text", [])) if {
+deny contains k8s.fail(r, "spec", "the Ingress has no spec.tls, so it serves HTTP in clear text") if {
 	some r in k8s.resources("Ingress")
 	count(tls(r)) == 0
 	not annotated_certificate(r)

@@ -35,7 +35,7 @@ import rego.v1
 
 policies := k8s.resources("NetworkPolicy")
 
-deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)", [])) if {
+deny contains k8s.fail(r, labels_path(r), "no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)") if {
 	some r in k8s.workloads
 	count(policies) == 0
 }

@@ -32,7 +32,7 @@ package soc2gate.policies.kubernetes.service_account_token_automount
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-deny contains k8s.fail(r, sprintf("%s.automountServiceAccountToken", [r.pod.path]), sprintf("the pod sets automountServiceAccountToken: true, so every container gets an API token", [])) if {
+deny contains k8s.fail(r, sprintf("%s.automountServiceAccountToken", [r.pod.path]), "the pod sets automountServiceAccountToken: true, so every container gets an API token") if {
 	some r in k8s.workloads
 	r.pod.spec.automountServiceAccountToken == true
 }

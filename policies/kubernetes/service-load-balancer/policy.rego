@@ -43,7 +43,7 @@ internal := {
 	"service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": {"intranet"},
 }
 
-deny contains k8s.fail(r, "spec.type", sprintf("type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges", [])) if {
+deny contains k8s.fail(r, "spec.type", "type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges") if {
 	some r in k8s.resources("Service")
 	spec := k8s.as_object(object.get(r.attributes, "spec", {}))
 	spec.type == "LoadBalancer"

@@ -35,7 +35,7 @@ servers contains r if {
 	some r in tf.resources(type)
 }
 
-deny contains tf.fail(r, sprintf("links.%s", [audit_type]), sprintf("server has no auditing policy (extended_auditing_policy)", [])) if {
+deny contains tf.fail(r, sprintf("links.%s", [audit_type]), "server has no auditing policy (extended_auditing_policy)") if {
 	some r in servers
 	not audited(r)
 	not disabled_link(r)
