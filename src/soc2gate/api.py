@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -15,11 +16,13 @@ from typing import Any, Sequence
 from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
+from soc2gate.catalog import verify
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
-from soc2gate.engine.outcomes import to_findings
+from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
@@ -90,7 +93,7 @@ class Gate:
         """Evaluate resources; ``collected`` carries inputs, skipped paths and SYS findings."""
         collected = collected or Collected()
         started = time.perf_counter()
-        resources, deep = _readable(resources)
+        resources, deep = readable(resources)
         document = build_input(resources, self.params(now))
         raw = self.engine.evaluate(document)
         findings = collected.findings + deep + to_findings(self.policies, resources, raw, self.engine.name)
@@ -132,26 +135,6 @@ class Gate:
             verdict=self.verdict,
             timings=timings,
         )
-
-
-def _readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
-    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
-    from soc2gate.diagnostics import sys_finding
-    from soc2gate.engine.input_doc import unreadable
-    from soc2gate.engine.outcomes import line_for
-
-    kept, problems = [], []
-    for resource in resources:
-        why = unreadable(resource)
-        if why is None:
-            kept.append(resource)
-            continue
-        path = why.split("`")[1] if "`" in why else ""
-        line = line_for(resource, path) if path else resource.span.start_line
-        problems.append(sys_finding("SYS-001", resource.span.file, line,
-                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
-                                    "the policy engine cannot read it", resource=resource.address))
-    return kept, problems
 
 
 def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
@@ -236,6 +219,28 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls
             continue
         selected.append(policy)
     return selected
+
+
+def policy_fixtures(dirs: Sequence[str]) -> list[Fixture]:
+    """The fixtures of every policy under ``dirs`` (the built-in pack, your own policy folders, or both)."""
+    roots = verify.user_roots(dirs)
+    return verify.discover(dirs, load_bundle([policies_dir(), *map(Path, roots)], load_controls()).policies, roots)
+
+
+def check_fixture(fixture: Fixture) -> FixtureCheck:
+    """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
+    gate = _fixture_gate(fixture.config, fixture.policy_dirs)
+    return verify.judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate).findings)
+
+
+def verify_policies(dirs: Sequence[str]) -> VerifyReport:
+    """``soc2gate policies test DIR...``: every fixture of every policy under ``dirs``."""
+    return VerifyReport(tuple(check_fixture(f) for f in policy_fixtures(dirs)))
+
+
+@lru_cache(maxsize=32)
+def _fixture_gate(config: str | None, policy_dirs: tuple[str, ...]) -> Gate:
+    return Gate.load(ScanOptions(config_path=config, policy_dirs=policy_dirs))
 
 
 def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:

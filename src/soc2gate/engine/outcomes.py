@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from soc2gate.diagnostics import sys_finding
 from soc2gate.engine.base import RawVerdicts
-from soc2gate.engine.input_doc import expand_types, judges
+from soc2gate.engine.input_doc import expand_types, judges, unreadable
 from soc2gate.model import Finding, Outcome, Policy, Resource, SourceSpan
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -153,3 +153,19 @@ def _located(resource: Resource) -> dict[str, Any]:
     record read from a CI event: the workflow file running the gate, ``meta["location"]``)."""
     location = resource.meta.get("location")
     return {"location": {"file": str(location), "line": 1}} if location else {}
+
+
+def readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:
+    """Resources the engine can read, and a SYS-001 finding for each one it cannot (too deep, NaN)."""
+    kept, problems = [], []
+    for resource in resources:
+        why = unreadable(resource)
+        if why is None:
+            kept.append(resource)
+            continue
+        path = why.split("`")[1] if "`" in why else ""
+        line = line_for(resource, path) if path else resource.span.start_line
+        problems.append(sys_finding("SYS-001", resource.span.file, line,
+                                    f"{resource.span.file}:{line}: {resource.address} {why}; "
+                                    "the policy engine cannot read it", resource=resource.address))
+    return kept, problems
