@@ -134,6 +134,7 @@ class Gate:
             categories=self.categories,
             verdict=self.verdict,
             timings=timings,
+            notes=self.bundle.notes,
         )
 
 
@@ -230,7 +231,9 @@ def policy_fixtures(dirs: Sequence[str]) -> list[Fixture]:
 def check_fixture(fixture: Fixture) -> FixtureCheck:
     """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
     gate = _fixture_gate(fixture.config, fixture.policy_dirs)
-    return verify.judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate).findings)
+    selected = any(p.id == fixture.policy.id for p in gate.policies)
+    return verify.judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate).findings,
+                        selected)
 
 
 def verify_policies(dirs: Sequence[str]) -> VerifyReport:

@@ -106,8 +106,12 @@ EXPECTED = {
 }
 
 
-def judge(fixture: Fixture, findings: Sequence[Finding]) -> FixtureCheck:
-    """Compare what a scan of the fixture gave with what its kind expects."""
+def judge(fixture: Fixture, findings: Sequence[Finding], selected: bool = True) -> FixtureCheck:
+    """Compare what a scan of the fixture gave with what its kind expects (``selected``: the
+    configuration runs the policy at all)."""
+    if not selected:
+        return FixtureCheck(fixture, "the policy is not selected by the configuration (a criterion out of "
+                            "scope.categories, or disabled): set it in the folder's fixtures/config.yaml", ())
     errors = [f for f in findings if f.outcome is Outcome.ERROR]
     if errors:
         got = tuple((f.outcome.value, f.policy_id, f.message) for f in errors)
