@@ -10,6 +10,7 @@
 # `unknown` is true when the effect or any of these lists holds one.
 package soc2gate.lib.aws_iam
 
+import data.soc2gate.lib.values
 import rego.v1
 
 # Statements of a policy attribute value `v` of resource `r` (undefined when undecodable).
@@ -89,10 +90,10 @@ json_statements(d) := d.Statement if {
 normalize(s) := n if {
 	n0 := {
 		"effect": object.get(s, "Effect", "Allow"),
-		"actions": as_list(object.get(s, "Action", [])),
-		"not_actions": as_list(object.get(s, "NotAction", [])),
-		"resources": as_list(object.get(s, "Resource", [])),
-		"not_resources": as_list(object.get(s, "NotResource", [])),
+		"actions": values.as_list(object.get(s, "Action", [])),
+		"not_actions": values.as_list(object.get(s, "NotAction", [])),
+		"resources": values.as_list(object.get(s, "Resource", [])),
+		"not_resources": values.as_list(object.get(s, "NotResource", [])),
 		"principals": json_principals(object.get(s, "Principal", [])),
 		"not_principals": json_principals(object.get(s, "NotPrincipal", [])),
 		"conditional": tf_set(object.get(s, "Condition", null)),
@@ -104,10 +105,10 @@ normalize(s) := n if {
 block_statement(s) := n if {
 	n0 := {
 		"effect": object.get(s, "effect", "Allow"),
-		"actions": as_list(object.get(s, "actions", [])),
-		"not_actions": as_list(object.get(s, "not_actions", [])),
-		"resources": as_list(object.get(s, "resources", [])),
-		"not_resources": as_list(object.get(s, "not_resources", [])),
+		"actions": values.as_list(object.get(s, "actions", [])),
+		"not_actions": values.as_list(object.get(s, "not_actions", [])),
+		"resources": values.as_list(object.get(s, "resources", [])),
+		"not_resources": values.as_list(object.get(s, "not_resources", [])),
 		"principals": [id | some p in blocks(s, "principals"); some id in block_identifiers(p)],
 		"not_principals": [id | some p in blocks(s, "not_principals"); some id in block_identifiers(p)],
 		"conditional": count(blocks(s, "condition")) > 0,
@@ -124,7 +125,7 @@ json_condition_keys(c) := [lower(k) |
 	c[op][k]
 ]
 
-block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in as_list(object.get(p, "identifiers", []))]
+block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in values.as_list(object.get(p, "identifiers", []))]
 
 # Principal "*" -> ["*"]; {"AWS": ["*", "arn"], "Service": "x"} -> ["AWS:*", "AWS:arn", "Service:x"].
 json_principals(p) := ["*"] if {
@@ -132,16 +133,10 @@ json_principals(p) := ["*"] if {
 } else := [sprintf("%v:%v", [k, id]) |
 	some k
 	v := p[k]
-	some id in as_list(v)
+	some id in values.as_list(v)
 ] if {
 	is_object(p)
-} else := [sprintf("%v", [x]) | some x in as_list(p)]
-
-as_list(x) := x if {
-	is_array(x)
-} else := [] if {
-	x == null
-} else := [x]
+} else := [sprintf("%v", [x]) | some x in values.as_list(p)]
 
 # true when x holds something, false otherwise (never undefined).
 tf_set(x) := true if {
@@ -165,7 +160,7 @@ statement_unknown(n) := count(unknown_parts(n)) > 0
 
 unknown_parts(n) := [x |
 	some key in ["effect", "actions", "not_actions", "resources", "not_resources", "principals", "not_principals"]
-	some x in as_list(n[key])
+	some x in values.as_list(n[key])
 	marked(x)
 ]
 

@@ -31,6 +31,7 @@
 package soc2gate.policies.kubernetes.network_policy_coverage
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 policies := k8s.resources("NetworkPolicy")
@@ -49,7 +50,7 @@ deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy in namespace
 covered(r) if {
 	some np in policies
 	k8s.namespace(np) == k8s.namespace(r)
-	spec := k8s.as_object(object.get(np.attributes, "spec", {}))
+	spec := values.as_object(object.get(np.attributes, "spec", {}))
 	k8s.selector_matches(object.get(spec, "podSelector", {}), k8s.pod_labels(r))
 }
 

@@ -24,7 +24,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "enable", "GuardDuty detector is disabled") if {
-	some type in ["aws_guardduty_detector"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_guardduty_detector"])
 	tf.is_false(tf.attr(r, "enable"))
 }

@@ -30,8 +30,7 @@ import rego.v1
 device_blocks := ["root_block_device", "ebs_block_device"]
 
 deny contains tf.fail(r, sprintf("%s.encrypted", [name]), sprintf("%s is not encrypted: set encrypted = true", [name])) if {
-	some type in ["aws_instance", "aws_launch_configuration"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_instance", "aws_launch_configuration"])
 	some name in device_blocks
 	some b in tf.blocks(r.attributes, name)
 	not tf.is_true(object.get(b, "encrypted", null))

@@ -26,14 +26,12 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "domain_endpoint_options", "domain does not enforce HTTPS: add domain_endpoint_options { enforce_https = true }") if {
-	some type in ["aws_opensearch_domain", "aws_elasticsearch_domain"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
 	count(tf.blocks(r.attributes, "domain_endpoint_options")) == 0
 }
 
 deny contains tf.fail(r, "domain_endpoint_options.enforce_https", "domain allows plain HTTP (enforce_https = false)") if {
-	some type in ["aws_opensearch_domain", "aws_elasticsearch_domain"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
 	some o in tf.blocks(r.attributes, "domain_endpoint_options")
 	tf.is_false(object.get(o, "enforce_https", null))
 }

@@ -51,7 +51,6 @@ app_types := [
 ]
 
 deny contains tf.fail(r, "https_only", "the app also serves plain HTTP (https_only is not true)") if {
-	some type in app_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(app_types)
 	not tf.is_true(tf.attr(r, "https_only"))
 }

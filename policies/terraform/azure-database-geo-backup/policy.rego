@@ -43,7 +43,6 @@ server_types := [
 ]
 
 deny contains tf.fail(r, "geo_redundant_backup_enabled", "backups are not geo-redundant") if {
-	some type in server_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(server_types)
 	not tf.is_true(tf.attr(r, "geo_redundant_backup_enabled"))
 }

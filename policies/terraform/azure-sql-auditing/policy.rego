@@ -31,8 +31,7 @@ import rego.v1
 audit_type := "azurerm_mssql_server_extended_auditing_policy"
 
 servers contains r if {
-	some type in ["azurerm_mssql_server", "azurerm_sql_server"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["azurerm_mssql_server", "azurerm_sql_server"])
 }
 
 deny contains tf.fail(r, sprintf("links.%s", [audit_type]), "server has no auditing policy (extended_auditing_policy)") if {

@@ -48,8 +48,7 @@ deny contains tf.fail(r, "value", "project metadata turns OS Login off (enable-o
 }
 
 deny contains tf.fail(r, "metadata.enable-oslogin", "instance metadata turns OS Login off (enable-oslogin)") if {
-	some type in instance_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(instance_types)
 	metadata := tf.attr(r, "metadata")
 	is_object(metadata)
 	tf.is_false(object.get(metadata, "enable-oslogin", null))

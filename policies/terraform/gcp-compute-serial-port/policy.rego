@@ -43,8 +43,7 @@ metadata_types := [
 ]
 
 deny contains tf.fail(r, "metadata.serial-port-enable", "metadata enables the interactive serial console (serial-port-enable)") if {
-	some type in metadata_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(metadata_types)
 	metadata := tf.attr(r, "metadata")
 	is_object(metadata)
 	tf.is_true(object.get(metadata, "serial-port-enable", false))
