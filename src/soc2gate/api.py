@@ -59,6 +59,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    docs_url: str | None = None  # where reports link policy documentation (--docs-url / SOC2GATE_DOCS_URL)
     ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
 
 
@@ -153,7 +154,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
         if checkov is not None:
             checkov.cancel()
         raise
-    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
+    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings},
+                     docs_url=options.docs_url or "")
     return finish_checkov(result, checkov, gate) if checkov is not None else result
 
 

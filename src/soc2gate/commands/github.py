@@ -226,7 +226,8 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
     options = api.ScanOptions(paths=split_list(paths), config_path=config_path or None, fail_on=fail_on,
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
-                              github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ))
+                              github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ),
+                              docs_url=os.environ.get("SOC2GATE_DOCS_URL") or None)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)
