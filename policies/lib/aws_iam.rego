@@ -10,6 +10,7 @@
 # `unknown` is true when the effect or any of these lists holds one.
 package soc2gate.lib.aws_iam
 
+import data.soc2gate.lib.terraform as tf
 import data.soc2gate.lib.values
 import rego.v1
 
@@ -21,7 +22,7 @@ statements(r, v) := [normalize(s) | some s in json_statements(d)] if {
 }
 
 # Statements of a `data "aws_iam_policy_document"` resource.
-block_statements(doc) := [block_statement(s) | some s in blocks(doc.attributes, "statement")]
+block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attributes, "statement")]
 
 # Is the value an expression the document cannot be read from?
 undecodable(r, v) if {
@@ -109,10 +110,10 @@ block_statement(s) := n if {
 		"not_actions": values.as_list(object.get(s, "not_actions", [])),
 		"resources": values.as_list(object.get(s, "resources", [])),
 		"not_resources": values.as_list(object.get(s, "not_resources", [])),
-		"principals": [id | some p in blocks(s, "principals"); some id in block_identifiers(p)],
-		"not_principals": [id | some p in blocks(s, "not_principals"); some id in block_identifiers(p)],
-		"conditional": count(blocks(s, "condition")) > 0,
-		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in blocks(s, "condition")],
+		"principals": [id | some p in tf.blocks(s, "principals"); some id in block_identifiers(p)],
+		"not_principals": [id | some p in tf.blocks(s, "not_principals"); some id in block_identifiers(p)],
+		"conditional": count(tf.blocks(s, "condition")) > 0,
+		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in tf.blocks(s, "condition")],
 	}
 	n := object.union(n0, {"unknown": statement_unknown(n0)})
 }
@@ -163,14 +164,6 @@ unknown_parts(n) := [x |
 	some x in values.as_list(n[key])
 	marked(x)
 ]
-
-blocks(obj, name) := b if {
-	b := obj[name]
-	is_array(b)
-} else := [b] if {
-	b := obj[name]
-	is_object(b)
-} else := []
 
 # --- predicates over one normalized statement ---
 

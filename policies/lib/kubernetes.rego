@@ -17,15 +17,6 @@ text(obj, key) := sprintf("%v", [obj[key]]) if {
 	obj[key] != null
 } else := ""
 
-# The same string, for a sprintf argument.  rego-cpp (regopy 1.5.2) prints strings returned
-# by concat, lower, upper, replace or format_int wrapped in double quotes when they are
-# formatted with sprintf %s/%v; trim() returns a plain string.  Only for text without '"'
-# (rego-cpp does not escape a '"' inside trim's result).  The same engine also quotes a string
-# literal that reaches sprintf as a function argument, an object.get default or a variable
-# bound in a rule body: build every message and path with sprintf over input-derived values,
-# or with concat when the result is used as it is.
-plain(s) := trim(s, "")
-
 containers(r) := r.pod.containers
 
 labels(obj) := object.get(object.get(obj, "metadata", {}), "labels", {})

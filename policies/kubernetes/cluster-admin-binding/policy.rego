@@ -36,7 +36,7 @@ deny contains k8s.fail(r, "roleRef.name", sprintf("the binding grants cluster-ad
 
 subjects(r) := "no subjects" if {
 	count(values.list_or_empty(object.get(r.attributes, "subjects", []))) == 0
-} else := k8s.plain(concat(", ", [sprintf("%s %s", [k8s.text(s, "kind"), k8s.text(s, "name")]) |
+} else := concat(", ", [sprintf("%s %s", [k8s.text(s, "kind"), k8s.text(s, "name")]) |
 	some s in values.list_or_empty(object.get(r.attributes, "subjects", []))
 	is_object(s)
-]))
+])

@@ -39,6 +39,6 @@ deny contains k8s.fail(r, sprintf("%s.securityContext.capabilities.add[%d]", [c.
 	some r in k8s.workloads
 	some c in k8s.containers(r)
 	some j, cap in values.list_or_empty(object.get(values.as_object(k8s.container_context(c).capabilities), "add", []))
-	name := k8s.plain(trim_prefix(upper(sprintf("%v", [cap])), "CAP_"))
+	name := trim_prefix(upper(sprintf("%v", [cap])), "CAP_")
 	not name in baseline
 }

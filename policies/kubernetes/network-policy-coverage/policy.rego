@@ -58,4 +58,4 @@ labels_path(r) := concat("", [k8s.pod_metadata_path(r), ".labels"])
 
 label_text(r) := "none" if {
 	count(k8s.pod_labels(r)) == 0
-} else := k8s.plain(concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null])))
+} else := concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null]))
