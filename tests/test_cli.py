@@ -72,6 +72,10 @@ def test_parse_error_fails_closed_unless_allowed(tmp_path: Path) -> None:
     (tmp_path / "bad.tf").write_text('resource "x" "y" {\n')
     code, out, _ = _run("scan", str(tmp_path))
     assert code == 1 and "SYS-001" in out
+    code, out, _ = _run("scan", str(tmp_path), "--allow-parse-errors")  # nothing else was evaluated: not a pass
+    assert code == 1 and "SYS-005" in out and "nothing was evaluated" in out
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "main.tf").write_text('resource "null_resource" "n" {}\n')
     code, _, _ = _run("scan", str(tmp_path), "--allow-parse-errors")
     assert code == 0
 

@@ -274,3 +274,18 @@ def test_bad_keys_and_missing_ledger_are_usage_errors(tmp_path: Path) -> None:
         verify_ledger(str(tmp_path / "nothing"))
     with pytest.raises(UsageError, match="missing.pem: cannot read"):
         verify_ledger(str(tmp_path), str(tmp_path / "missing.pem"))
+
+
+def test_fast_path_accepts_exactly_the_canonical_lines(five: Path) -> None:
+    """verified_line (verify's fast path) agrees with full re-encoding, and refuses any other form."""
+    from soc2gate.evidence.chain import canonical, hash_and_line, verified_line
+
+    for line in (five / "ledger.jsonl").read_bytes().splitlines():
+        record = json.loads(line)
+        assert verified_line(line, record) and hash_and_line(record) == (record["hash"], line)
+        edited = {**record, "verdict": "passed" if record["verdict"] == "failed" else "failed"}
+        assert not verified_line(canonical(edited), edited)
+        moved = canonical({k: v for k, v in record.items() if k != "hash"})[:-1] + b',"hash":' + \
+            canonical(record["hash"]) + b"}"
+        assert not verified_line(moved, json.loads(moved))  # fields intact, form not canonical
+        assert not verified_line(line.replace(b",", b", ", 1), record)

@@ -240,7 +240,7 @@ def test_unknown_policy_and_bad_settings_are_config_errors(workdir: Path) -> Non
         _run({"main.tf": BUCKET.format(name="data")}, "waivers:\n  file: w.yaml\n")
     Path("w.yaml").write_text("entries:\n  - {policy: TF-001, selector: {address: x}, reason: r, approved_by: a, "
                               "expires: 2025-02-30}\n")
-    with pytest.raises(ConfigError, match=r"w.yaml: waiver file holds an invalid date: day is out of range"):
+    with pytest.raises(ConfigError, match=r"w.yaml:1: waiver file is not valid YAML: invalid value: day is out of range"):
         _run({"main.tf": BUCKET.format(name="data")}, "waivers:\n  file: w.yaml\n")
     with pytest.raises(ConfigError, match=r"`waivers.file`: .*missing.yaml not found"):
         _run({"main.tf": BUCKET.format(name="data")}, "waivers:\n  file: missing.yaml\n")

@@ -26,6 +26,8 @@ from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
+from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -44,6 +46,7 @@ class ScanOptions:
     fail_on: str | None = None
     strict: bool | None = None
     allow_parse_errors: bool | None = None
+    allow_empty: bool | None = None
     var_files: tuple[str, ...] = ()
     change_records: tuple[str, ...] = ()
     use_cache: bool = True
@@ -148,6 +151,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
     try:
         started = time.perf_counter()
         collected = _collect(options, gate.config)
+        require_inputs(collected, gate.verdict, options.allow_empty if options.allow_empty is not None
+                        else bool(gate.config.get("allow_empty", False)))
         parse_seconds = time.perf_counter() - started
         result = gate.evaluate(collected.resources, collected)
     except BaseException:
@@ -233,9 +238,8 @@ def policy_fixtures(dirs: Sequence[str]) -> list[Fixture]:
 def check_fixture(fixture: Fixture) -> FixtureCheck:
     """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
     gate = _fixture_gate(fixture.config, fixture.policy_dirs)
-    selected = any(p.id == fixture.policy.id for p in gate.policies)
-    return verify.judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate).findings,
-                        selected)
+    result = scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate)
+    return verify.judge(fixture, result.findings, any(p.id == fixture.policy.id for p in result.policies))
 
 
 def verify_policies(dirs: Sequence[str]) -> VerifyReport:
@@ -243,9 +247,7 @@ def verify_policies(dirs: Sequence[str]) -> VerifyReport:
     return VerifyReport(tuple(check_fixture(f) for f in policy_fixtures(dirs)))
 
 
-@lru_cache(maxsize=32)
-def _fixture_gate(config: str | None, policy_dirs: tuple[str, ...]) -> Gate:
-    return Gate.load(ScanOptions(config_path=config, policy_dirs=policy_dirs))
+_fixture_gate = lru_cache(maxsize=32)(lambda config, dirs: Gate.load(ScanOptions(config_path=config, policy_dirs=dirs)))
 
 
 def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:

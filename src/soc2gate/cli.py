@@ -37,6 +37,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the gate.")
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
+@click.option("--allow-empty", is_flag=True, default=None, help="A run that evaluated nothing passes (default: SYS-005).")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
 @click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
@@ -79,7 +80,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
     password_env = options.pop("evidence_password_env")
     targets = output_targets(formats, outputs)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer.read(api.MAX_STDIN_BYTES + 1) if "-" in paths else None  # bounded: refused past it
     scan_options = api.ScanOptions(
         paths=tuple(p for p in paths if p != "-"),
         stdin=stdin,
@@ -123,11 +124,10 @@ def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
 
 
 def write_file(output: str, text: str) -> None:
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    """Write a report to ``output`` through a temporary file and a rename (never through a symlink)."""
+    from soc2gate.commands.output import write_file as replace_file
+
+    replace_file(output, text)
 
 
 def main() -> None:

@@ -56,19 +56,22 @@ def load_config(path: str | None) -> Config:
     """Load ``path``, or ``.soc2gate.yaml`` in the current directory when it exists."""
     if path is None:
         default = Path.cwd() / DEFAULT_NAME
-        if not default.is_file():
+        if not default.is_file() and not default.is_symlink():  # a link to a device is read, and refused
             return Config()
         path = str(default)
     return parse_config(_read(path), path)
 
 
 def _read(path: str) -> str:
+    """The configuration text: a regular file of at most 1 MiB (never blocks on a FIFO, never reads a device)."""
+    from soc2gate.parsers.textio import Limit, UnreadableInput, read_text
+
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise ConfigError(f"{path}: configuration file not found")
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        return read_text(Path(path), path, Limit(1024 * 1024, None)).text
+    except UnreadableInput as exc:
+        raise ConfigError(f"cannot read configuration: {exc}") from None
 
 
 def parse_config(text: str, path: str) -> Config:

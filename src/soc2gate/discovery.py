@@ -1,18 +1,23 @@
 """Turn the paths a user gave into candidate input files, classified by name.
 
-Directories are walked (skipping .git, .terraform, node_modules); every file that is
-not taken is listed with its reason, and an explicitly named file that cannot be used
-is an error, never a silent skip.
+Directories are walked (skipping .git, .terraform, node_modules and symbolic links to
+directories); every path that is not taken is listed with its reason, an explicitly named
+path that cannot be used is an error, and a directory that cannot be listed is an error:
+never a silent skip.  Only regular files become candidates (a FIFO or a link to a device
+is listed, never opened).
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from soc2gate.model import Skipped
+from soc2gate.parsers.textio import file_type
 
 SKIP_DIRS = frozenset({".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"})
 KIND_BY_SUFFIX: tuple[tuple[str, str], ...] = (
@@ -44,58 +49,118 @@ def classify(name: str) -> str | None:
 
 def display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.realpath(path)).relative_to(os.path.realpath(os.getcwd())))
+    except (ValueError, OSError):
         return str(path)
 
 
-def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> tuple[list[Candidate], list[Skipped], list[Skipped]]:
-    """Return (candidates, skipped, missing) for the given files and directories."""
-    candidates: list[Candidate] = []
-    skipped: list[Skipped] = []
-    missing: list[Skipped] = []
+@dataclass
+class Discovered:
+    """What the paths named: files to read, paths not evaluated (with why), and problems that fail the run."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    missing: list[Skipped] = field(default_factory=list)       # named explicitly and unusable: SYS-005
+    unreadable: list[Skipped] = field(default_factory=list)    # a directory that cannot be listed: SYS-002
+
+
+def link_display(path: Path) -> str:
+    """The path as named (a symbolic link itself, not its target), relative to the working directory."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(os.getcwd())))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> Discovered:
+    """Classify the given files and walk the given directories; nothing is dropped without a reason."""
+    found = Discovered()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            _walk(path, excludes, candidates, skipped)
-        elif path.is_file():
-            _explicit(path, candidates, skipped, missing)
+        what, problem = kind_of(path)
+        if what == "dir":
+            _walk(path, excludes, found)
+        elif what == "file":
+            _explicit(path, found)
         else:
-            missing.append(Skipped(given, "no such file or directory"))
-    return _unique(candidates), skipped, missing
+            found.missing.append(Skipped(given, problem))
+    found.candidates = _unique(found.candidates)
+    return found
 
 
-def _explicit(path: Path, candidates: list[Candidate], skipped: list[Skipped], missing: list[Skipped]) -> None:
+def kind_of(path: Path) -> tuple[str, str]:
+    """("dir"|"file", "") or ("", why the path cannot be read), following symbolic links safely."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "", "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "", "symbolic link loop"
+        return "", f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "dir", ""
+    if stat.S_ISREG(mode):
+        return "file", ""
+    return "", f"{file_type(mode)}, not a regular file: only regular files are read"
+
+
+def _explicit(path: Path, found: Discovered) -> None:
     kind = classify(path.name)
     if kind is None:
-        missing.append(Skipped(display_path(path), "unsupported file type: expected .tf, .tf.json, .tfvars, .yaml, .yml or .json"))
+        found.missing.append(Skipped(display_path(path), "unsupported file type: expected .tf, .tf.json, .tfvars, "
+                                                         ".yaml, .yml or .json"))
         return
-    candidates.append(Candidate(path, display_path(path), kind, True))
+    found.candidates.append(Candidate(path, display_path(path), kind, True))
 
 
-def _walk(root: Path, excludes: tuple[str, ...], candidates: list[Candidate], skipped: list[Skipped]) -> None:
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in sorted(files):
-            path = Path(directory) / name
-            display = display_path(path)
-            if any(fnmatch.fnmatch(display, pattern) for pattern in excludes):
-                skipped.append(Skipped(display, "excluded by configuration"))
-                continue
-            kind = classify(name)
-            if kind is None:
-                skipped.append(Skipped(display, "not an input type soc2gate reads"))
-            elif path.is_symlink() and not path.exists():
-                skipped.append(Skipped(display, "broken symbolic link"))
+def _walk(root: Path, excludes: tuple[str, ...], found: Discovered) -> None:
+    def unreadable(exc: OSError) -> None:
+        name = display_path(Path(exc.filename)) if exc.filename else str(root)
+        found.unreadable.append(Skipped(name, f"cannot read directory: {exc.strerror or exc}"))
+
+    for directory, dirs, files in os.walk(root, onerror=unreadable):
+        kept = []
+        for name in sorted(dirs):
+            reason = _skip_dir_reason(Path(directory) / name)
+            if reason:
+                found.skipped.append(Skipped(link_display(Path(directory) / name), reason))
             else:
-                candidates.append(Candidate(path, display, kind, False))
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            _walked_file(Path(directory) / name, excludes, found)
+
+
+def _skip_dir_reason(path: Path) -> str:
+    if path.name in SKIP_DIRS:
+        return f"directory not scanned: {path.name} is skipped by default"
+    if path.is_symlink():
+        return "symbolic link to a directory, not followed: name the target directory to scan it"
+    return ""
+
+
+def _walked_file(path: Path, excludes: tuple[str, ...], found: Discovered) -> None:
+    display = display_path(path)
+    if any(fnmatch.fnmatch(display, pattern) for pattern in excludes):
+        found.skipped.append(Skipped(display, "excluded by configuration"))
+        return
+    kind = classify(path.name)
+    if kind is None:
+        found.skipped.append(Skipped(display, "not an input type soc2gate reads"))
+        return
+    what, problem = kind_of(path)
+    if what == "file":
+        found.candidates.append(Candidate(path, display, kind, False))
+    else:
+        found.skipped.append(Skipped(link_display(path), problem or "a directory with an input's name"))
 
 
 def _unique(candidates: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     unique = []
     for candidate in candidates:
-        key = str(candidate.path.resolve())
+        key = os.path.realpath(candidate.path)
         if key not in seen:
             seen.add(key)
             unique.append(candidate)

@@ -29,22 +29,35 @@ secret_name(k) if regex.match(`(passw(or)?d|secret|token|api_?key|private_?key|a
 
 not_secret_name(k) if regex.match(`(_arn|_id|_name|_path|_file|_url|_region)$`, lower(k))
 
+# The variables map when it is known; an unresolved map (`variables = var.env`) is inconclusive below.
+variables(r) := vars if {
+	vars := object.get(tf.block(r.attributes, "environment"), "variables", {})
+	is_object(vars)
+}
+
 literal(v) if {
 	is_string(v)
 	count(v) >= 4
 	not contains(v, "${")
 }
 
+# Each value is judged on its own path, so an unknown sibling variable does not make a literal secret inconclusive.
 deny contains tf.fail(r, sprintf("environment.variables.%s", [k]), sprintf("environment variable %s holds an AWS access key id", [k])) if {
 	some r in tf.resources("aws_lambda_function")
-	some k, v in object.get(tf.block(r.attributes, "environment"), "variables", {})
+	some k, v in variables(r)
 	regex.match(`(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}`, sprintf("%v", [v]))
 }
 
 deny contains tf.fail(r, sprintf("environment.variables.%s", [k]), sprintf("environment variable %s holds a literal secret", [k])) if {
 	some r in tf.resources("aws_lambda_function")
-	some k, v in object.get(tf.block(r.attributes, "environment"), "variables", {})
+	some k, v in variables(r)
 	secret_name(k)
 	not not_secret_name(k)
 	literal(v)
+}
+
+inconclusive contains {"resource": r.id, "path": "environment.variables", "message": sprintf("%s: environment variables are unresolved", [r.address]), "expression": vars} if {
+	some r in tf.resources("aws_lambda_function")
+	vars := object.get(tf.block(r.attributes, "environment"), "variables", {})
+	is_string(vars)
 }

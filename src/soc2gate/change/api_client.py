@@ -1,10 +1,14 @@
 """A small JSON-over-HTTPS client for the GitHub and GitLab REST APIs (stdlib urllib).
 
-* follows ``Link: <...>; rel="next"`` pagination, only to the same origin (the token
-  never leaves the configured API host), and refuses to truncate silently;
+* follows ``Link: <...>; rel="next"`` pagination and HTTP redirects only to the same origin
+  (scheme, host and port of the configured API URL): the token never leaves that host, and a
+  redirect elsewhere is an error; refuses to truncate silently;
 * waits on rate limiting (``Retry-After`` or ``X-RateLimit-Reset``), in total at most
   ``max_wait`` seconds, then fails with the reset time;
-* turns 401/403/404 and transport errors into InputErrors that say what to fix.
+* turns 401/403/404 and transport errors into InputErrors that say what to fix; the
+  server's own error text is quoted only from a JSON ``message``, shortened, stripped of
+  control characters and of every header value soc2gate sent (a server that reflects
+  headers cannot make soc2gate print the token).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from soc2gate.errors import InputError
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([^";]+)"?')
 RATE_LIMIT_STATUSES = (403, 429)
+MAX_ERROR_BODY = 64 * 1024
 
 
 def next_link(header: str | None) -> str | None:
@@ -74,14 +79,24 @@ class ApiClient:
                              "evaluate an incomplete list")
         return items
 
-    def _same_origin(self, url: str | None) -> str | None:
+    def _same_origin(self, url: str | None, what: str = "pagination link") -> str | None:
         if url is None:
             return None
-        base, target = urllib.parse.urlsplit(self.base_url), urllib.parse.urlsplit(url)
-        if (base.scheme, base.netloc) != (target.scheme, target.netloc):
-            raise InputError(f"{self.service}: pagination link points to another host ({target.netloc}); "
-                             "not sending the token there")
+        if _origin(url) != _origin(self.base_url):
+            raise InputError(f"{self.service}: {what} points to another host "
+                             f"({urllib.parse.urlsplit(url).netloc or url[:80]}); not sending the token there")
         return url
+
+    def _open(self, request: urllib.request.Request) -> Any:
+        client = self
+
+        class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+                client._same_origin(urllib.parse.urljoin(req.full_url, newurl), f"HTTP {code} redirect")
+                return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        opener = urllib.request.build_opener(SameOriginRedirects)
+        return opener.open(request, timeout=self.timeout)
 
     def _request(self, url: str) -> tuple[Any, Message]:
         waited = 0.0
@@ -89,7 +104,7 @@ class ApiClient:
             self.calls.append(url)
             try:
                 request = urllib.request.Request(url, headers={"User-Agent": f"soc2gate/{__version__}", **self.headers})
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https/http API only
+                with self._open(request) as response:
                     return _json(response.read(), url, self.service), response.headers
             except urllib.error.HTTPError as exc:
                 wait = self._rate_limit_wait(exc)
@@ -126,7 +141,7 @@ class ApiClient:
                 f"{wait:.0f} s, more than the {self.max_wait:.0f} s soc2gate waits{when}")
 
     def _http_error(self, exc: urllib.error.HTTPError, url: str) -> InputError:
-        detail = _error_detail(exc)
+        detail = _error_detail(exc, tuple(self.headers.values()))
         advice = {
             401: f"the token is missing, expired or invalid{self.hint}",
             403: f"the token lacks permission for this resource{self.hint}",
@@ -138,17 +153,39 @@ class ApiClient:
 def _json(raw: bytes, url: str, service: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{service}: {_redact(url)} did not return JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, a 5,000-digit number, nested too deeply
+        raise InputError(f"{service}: {_redact(url)} did not return JSON: {str(exc).split(';')[0][:200]}") from None
 
 
-def _error_detail(exc: urllib.error.HTTPError) -> str:
+def _error_detail(exc: urllib.error.HTTPError, secrets: tuple[str, ...] = ()) -> str:
+    """The server's JSON ``message``, at most 200 printable characters, without anything soc2gate sent."""
     try:
-        body = json.loads(exc.read().decode("utf-8", "replace"))
-    except (ValueError, OSError):
+        body = json.loads(exc.read(MAX_ERROR_BODY).decode("utf-8", "replace"))
+    except (ValueError, OSError, RecursionError):
         return ""
     message = body.get("message") if isinstance(body, dict) else None
-    return f" (server says: {str(message)[:200]})" if message else ""
+    if not isinstance(message, str) or not message:
+        return ""
+    return f" (server says: {scrub(message, secrets)})"
+
+
+def scrub(text: str, secrets: tuple[str, ...], limit: int = 200) -> str:
+    """``text`` without control characters or any of ``secrets`` (or their parts), shortened to ``limit``."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    for secret in secrets:
+        for part in sorted({secret, *secret.split()}, key=len, reverse=True):
+            if len(part) >= 8:
+                text = text.replace(part, "[redacted]")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme.lower())
+    except ValueError:
+        return parts.scheme.lower(), parts.netloc  # a malformed port: compared verbatim
+    return parts.scheme.lower(), f"{(parts.hostname or '').lower()}:{port}"
 
 
 def _redact(url: str) -> str:

@@ -82,6 +82,8 @@ def _load(name: str) -> Any:
         return json_strict.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{name}: invalid JSON: nested too deeply to read") from None
 
 
 def _yaml(record: dict[str, Any]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -88,7 +87,7 @@ def report(ctx: click.Context, directory: str, start: str | None, end: str | Non
     Exit status 1 when the ledger fails verification (the report says so at the top).
     """
     from soc2gate import api
-    from soc2gate.errors import UsageError
+    from soc2gate.commands.output import write_file
     from soc2gate.evidence.report_markdown import render
 
     data = api.evidence_report(directory, start, end, public_key, config_path, branch, repo, password_env)
@@ -96,8 +95,5 @@ def report(ctx: click.Context, directory: str, start: str | None, end: str | Non
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+        write_file(output, text)
     ctx.exit(0 if data["integrity"]["ok"] else 1)

@@ -83,16 +83,11 @@ def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str
 
 
 def write_reports(result: Any, targets: dict[str, str]) -> None:
-    from soc2gate.errors import UsageError
+    from soc2gate.commands.output import write_file
     from soc2gate.reporters import get_renderer
 
     for fmt, path in targets.items():
-        text = get_renderer(fmt)(result)
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}") from None
+        write_file(path, get_renderer(fmt)(result), f"the {fmt} report")
 
 
 def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:

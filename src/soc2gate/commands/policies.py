@@ -67,6 +67,7 @@ def docs(output: str, check: bool) -> None:
     from pathlib import Path
 
     from soc2gate.catalog.docs import catalog_markdown
+    from soc2gate.commands.output import write_file
 
     text = catalog_markdown(list(_bundle(()).policies))
     target = Path(output)
@@ -77,8 +78,7 @@ def docs(output: str, check: bool) -> None:
             raise SystemExit(1)
         click.echo(f"{output} is up to date")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_file(output, text, "the policy catalog")
     click.echo(f"wrote {output}")
 
 

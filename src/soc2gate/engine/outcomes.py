@@ -1,7 +1,8 @@
 """Turn raw deny/inconclusive items into one Finding per (policy, resource) outcome.
 
-* a deny whose path touches an unknown value becomes ``inconclusive`` with the expression;
-  so does a deny on a block whose ``count``/``for_each`` is unknown (one result per block);
+* a deny whose path touches an unknown value becomes ``inconclusive`` with the expression
+  (its string literals masked: engine/redaction.py); so does a deny on a block whose
+  ``count``/``for_each`` is unknown (one result per block);
 * a resource the policy applies to with no deny passes, unless a path the policy declares
   in ``inconclusive_if_unknown`` is unknown (then ``inconclusive``);
 * a policy that crashed yields one SYS-003 error naming its file.
@@ -15,6 +16,7 @@ from typing import Any, Sequence
 from soc2gate.diagnostics import sys_finding
 from soc2gate.engine.base import RawVerdicts
 from soc2gate.engine.input_doc import expand_types, judges, unreadable
+from soc2gate.engine.redaction import redact_literals
 from soc2gate.model import Finding, Outcome, Policy, Resource, SourceSpan
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -128,6 +130,9 @@ def _make(policy: Policy, resource: Resource, outcome: Outcome, item: dict[str, 
           expression: str) -> Finding:
     path = str(item.get("path") or "")
     message = str(item.get("message") or policy.title)
+    if expression:  # the one place unknown expressions enter findings: their string literals never do
+        shown = redact_literals(expression)
+        message, expression = message.replace(expression, shown), shown
     if outcome is Outcome.INCONCLUSIVE and expression and expression not in message:
         message = f"{message} (inconclusive: depends on `{expression}`)"
     line = int(item["line"]) if isinstance(item.get("line"), int) else line_for(resource, path)

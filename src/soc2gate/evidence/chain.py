@@ -16,6 +16,26 @@ GENESIS = "sha256:" + "0" * 64
 UNHASHED = ("hash", "signature")
 
 
+MAX_RECORD_DEPTH = 64  # a record soc2gate writes is a few levels deep
+
+
+def parse_line(raw: bytes | str) -> Any:
+    """One ledger line (or the head) as JSON; ValueError when it is not JSON or is nested deeper than
+    ``MAX_RECORD_DEPTH`` (so that hashing, verifying and reporting never recurse without bound)."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a ledger record") from None
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_RECORD_DEPTH:
+            raise ValueError(f"nested more than {MAX_RECORD_DEPTH} levels deep: not a ledger record")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value
+
+
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
@@ -30,6 +50,29 @@ def hash_and_line(record: Mapping[str, Any]) -> tuple[str, bytes]:
     members = [(key, _member(key, record[key])) for key in sorted(record)]
     body = b"{" + b",".join(m for key, m in members if key not in UNHASHED) + b"}"
     return "sha256:" + hashlib.sha256(body).hexdigest(), b"{" + b",".join(m for _, m in members) + b"}"
+
+
+def verified_line(line: bytes, record: Mapping[str, Any]) -> bool:
+    """True when ``line`` is exactly ``canonical(record)`` and ``record["hash"]`` is its body's hash,
+    decided without re-encoding the body (verification's fast path; False means: ask the slow path).
+
+    The unhashed members are cut out of the line where canonical order puts them (each directly
+    before the next key in sorted order); what remains is the body as the writer encoded it, so
+    its SHA-256 equals the recorded hash exactly when nothing else changed.
+    """
+    keys = sorted(record)
+    body, position = line, 0
+    for key in UNHASHED:
+        if key not in record:
+            continue
+        member = b"," + canonical(key) + b":" + canonical(record[key])
+        later = [k for k in keys if k > key and k not in UNHASHED[:UNHASHED.index(key)]]
+        follower = b',"' + later[0].encode("ascii") + b'":' if later else b"}"
+        position = body.find(member + follower)
+        if position <= 0:
+            return False
+        body = body[:position] + body[position + len(member):]
+    return isinstance(record.get("hash"), str) and "sha256:" + hashlib.sha256(body).hexdigest() == record["hash"]
 
 
 def _member(key: str, value: Any) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import record_hash
+from soc2gate.evidence.chain import parse_line, record_hash
 from soc2gate.evidence.ledger import LEDGER_NAME, LedgerPaths, append, read_head
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification
@@ -43,8 +43,8 @@ class FileStore:
             if not raw.endswith(b"\n"):
                 return
             try:
-                record = json.loads(raw)
-            except (ValueError, RecursionError):
+                record = parse_line(raw)  # bounded nesting: hashing and reporting never recurse without limit
+            except ValueError:
                 continue
             if isinstance(record, dict) and isinstance(record.get("time"), str):
                 yield record

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, record_hash, seal, to_line
+from soc2gate.evidence.chain import GENESIS, parse_line, record_hash, seal, to_line
 from soc2gate.evidence.signing import Signer
 
 LEDGER_NAME, HEAD_NAME, LOCK_NAME = "ledger.jsonl", "ledger.head.json", "ledger.lock"
@@ -103,7 +103,7 @@ def read_tail(path: Path) -> Tail | None:
                          "then move the incomplete line out of the ledger to continue")
     last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
     try:
-        record = json.loads(last)
+        record = parse_line(last)
         tail = Tail(int(record["seq"]), str(record["hash"]), str(record["prev_hash"]))
     except (ValueError, KeyError, TypeError):
         raise InputError(f"{path}: the last record is not a valid ledger record; {advice}") from None
@@ -131,7 +131,7 @@ def _last_lines(path: Path) -> bytes:
 
 def read_head(path: Path) -> dict[str, Any] | None:
     try:
-        head = json.loads(path.read_text(encoding="utf-8"))
+        head = parse_line(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:

@@ -10,13 +10,12 @@ match its hash, or the line was rewritten), ``signature`` / ``unsigned``, ``reor
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, hash_and_line
+from soc2gate.evidence.chain import GENESIS, hash_and_line, parse_line, verified_line
 from soc2gate.evidence.ledger import HEAD_NAME, LEDGER_NAME, LedgerPaths, read_head
 from soc2gate.evidence.signing import Checker
 
@@ -123,12 +122,13 @@ def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, re
 def _entry(number: int, text: bytes, checker: Checker | None, report: Verification,
            keep: Keep | None = None) -> Entry | None:
     try:
-        record = json.loads(text)
+        record = parse_line(text)
         entry = Entry(number, record["seq"], str(record.get("run_id", "")), record["hash"], record["prev_hash"])
         if not (isinstance(entry.seq, int) and isinstance(entry.hash, str) and isinstance(entry.prev_hash, str)):
             raise TypeError
-        hashed, line = hash_and_line(record)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        intact = verified_line(text, record)
+        hashed, line = (record["hash"], text) if intact else hash_and_line(record)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, UnicodeEncodeError):
         what = "an empty line" if not text.strip() else "not a ledger record (invalid JSON or missing seq/hash)"
         report.add("corrupt", number, None, f"line {number}: {what}: the ledger was edited or corrupted")
         return None

@@ -7,6 +7,7 @@ themselves stay independent of each other.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,9 @@ from soc2gate.parsers.links import link_resources
 from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
 from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
 from soc2gate.parsers.terraform import ModuleSource
-from soc2gate.parsers.textio import TextFile, UnreadableInput, read_text, text_from_bytes
-from soc2gate.parsers.tfvars import is_auto_tfvars, load_tfvars
+from soc2gate.parsers.textio import (DEFAULT_LIMIT, HCL_LIMIT, MAX_SCALAR_CHARS, YAML_LIMIT, TextFile, UnreadableInput,
+                                     oversized_string, read_text, text_from_bytes)
+from soc2gate.parsers.tfvars import directory_values, var_file_values
 from soc2gate.parsers.yaml_guard import load_yaml
 
 INPUT_TYPES = ("terraform", "plan", "kubernetes", "change")
@@ -60,11 +62,13 @@ def _is_manifest_json(document: Any) -> bool:
 
 def collect(paths: list[str], options: CollectOptions) -> Collected:
     out = Collected()
-    candidates, skipped, missing = discover(paths, options.excludes)
-    out.skipped.extend(skipped)
-    for item in missing:
+    found = discover(paths, options.excludes)
+    out.skipped.extend(found.skipped)
+    for item in found.missing:
         out.error("SYS-005", item.path, 0, f"{item.path}: {item.reason}")
-    texts = read_all(candidates, out)
+    for item in found.unreadable:
+        out.error("SYS-002", item.path, 0, f"{item.path}: {item.reason}")
+    texts = read_all(found.candidates, out)
     _collect_terraform(texts, options, out)
     for candidate, text in texts:
         if candidate.kind == "json":
@@ -79,12 +83,12 @@ def collect(paths: list[str], options: CollectOptions) -> Collected:
 def collect_stdin(data: bytes, input_type: str, options: CollectOptions) -> Collected:
     """Read one input from standard input, typed explicitly."""
     out = Collected()
+    kind = {"terraform": "terraform", "plan": "json", "kubernetes": "yaml", "change": "json"}[input_type]
     try:
-        text = text_from_bytes(data, "<stdin>")
+        text = text_from_bytes(data, "<stdin>", {"terraform": HCL_LIMIT, "yaml": YAML_LIMIT}.get(kind, DEFAULT_LIMIT))
     except UnreadableInput as exc:
         out.error("SYS-002", "<stdin>", 0, str(exc))
         return out
-    kind = {"terraform": "terraform", "plan": "json", "kubernetes": "yaml", "change": "json"}[input_type]
     candidate = Candidate(Path("<stdin>"), "<stdin>", kind, True)
     if kind == "terraform":
         _collect_terraform([(candidate, text)], options, out)
@@ -104,14 +108,15 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
         if text.path in parsed:
             by_dir[str(candidate.path.parent)].append((text.path, parsed[text.path]))
             counts[text.path] = text
-    shared_vars = _load_var_files(options.var_files, out)
+    shared_vars = var_file_values(options.var_files, out)
     resources: list[Resource] = []
     called = called_directories(by_dir)
+    auto_vars = directory_values(texts, {str(c.path.parent) for c, _ in tf_files}, called, out)
     load_dir = module_loader(by_dir, options.use_cache, out)
     for directory, files in sorted(by_dir.items()):
-        if str(Path(directory).resolve()) in called:
+        if os.path.realpath(directory) in called:
             continue
-        variables = {**_auto_tfvars(directory, texts, out), **shared_vars}
+        variables = {**auto_vars.get(directory, {}), **shared_vars}
         source = ModuleSource(directory, files, variables)
         resources.extend(instance_resources(source, load_dir, CallSite(directory, "")))
     per_file: dict[str, int] = defaultdict(int)
@@ -122,33 +127,6 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
     out.resources.extend(link_resources(resources))
 
 
-def _load_var_files(var_files: tuple[str, ...], out: Collected) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in var_files:
-        try:
-            values.update(load_tfvars(Path(name), name))
-        except UnreadableInput as exc:
-            out.error("SYS-002", name, 0, str(exc))
-        except HclSyntaxError as exc:
-            out.error("SYS-001", name, exc.line, f"{name}:{exc.line}: {exc}")
-    return values
-
-
-def _auto_tfvars(directory: str, texts, out: Collected) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    names = sorted((c for c, _ in texts if c.kind == "tfvars" and str(c.path.parent) == directory),
-                   key=lambda c: (c.path.name != "terraform.tfvars", c.path.name))
-    for candidate in names:
-        if not is_auto_tfvars(candidate.path.name):
-            out.skipped.append(Skipped(candidate.display, "variable file is not loaded automatically: pass it with --var-file"))
-            continue
-        try:
-            values.update(load_tfvars(candidate.path, candidate.display))
-        except HclSyntaxError as exc:
-            out.error("SYS-001", candidate.display, exc.line, f"{candidate.display}:{exc.line}: {exc}")
-    return values
-
-
 def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required: str | None = None) -> None:
     try:
         document = json_strict.loads(text.text)
@@ -157,6 +135,12 @@ def _collect_json(candidate: Candidate, text: TextFile, out: Collected, required
         return
     except RecursionError:
         out.error("SYS-001", text.path, 1, f"{text.path}: JSON is nested too deeply to read")
+        return
+    too_long = oversized_string(document)
+    if too_long is not None:
+        out.error("SYS-001", text.path, 1, f"{text.path}: the value at {too_long} is longer than "
+                                           f"{MAX_SCALAR_CHARS} characters, the limit for one value (docs/security.md)")
+        record(out, text, "json", 0)
         return
     for kind, (detect, convert) in json_routes().items():
         if (required is None and detect(document)) or required == kind:
@@ -176,6 +160,10 @@ def _convert(kind: str, convert, document: Any, text: TextFile, out: Collected) 
         resources = convert(document, text)
     except (PlanError, InputError, ManifestError) as exc:
         out.error("SYS-001", text.path, getattr(exc, "line", 1) or 1, f"{text.path}: {exc}")
+        record(out, text, kind, 0)
+        return
+    except RecursionError:
+        out.error("SYS-001", text.path, 1, f"{text.path}: nested too deeply to read")
         record(out, text, kind, 0)
         return
     if kind == "plan":

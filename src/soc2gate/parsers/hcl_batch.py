@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from soc2gate.discovery import Candidate, display_path
+from soc2gate.discovery import Candidate, display_path, kind_of, link_display
 from soc2gate.parsers.cache import ParseCache
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
@@ -19,7 +19,7 @@ Files = list[tuple[str, dict[str, Any]]]
 def module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache: bool,
                   out: Collected) -> Callable[[str], Files]:
     """Files of a module directory: already parsed when scanned, else read from disk once."""
-    resolved = {str(Path(d).resolve()): files for d, files in by_dir.items()}
+    resolved = {os.path.realpath(d): files for d, files in by_dir.items()}
     loaded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
 
     def load(directory: str) -> list[tuple[str, dict[str, Any]]]:
@@ -33,7 +33,11 @@ def module_loader(by_dir: dict[str, list[tuple[str, dict[str, Any]]]], use_cache
 
 
 def _parse_directory(directory: Path, use_cache: bool, out: Collected) -> list[tuple[str, dict[str, Any]]]:
-    if not directory.is_dir():
+    what, problem = kind_of(directory)
+    if what != "dir":  # Terraform refuses a module it cannot read: so does soc2gate, instead of dropping it
+        shown = link_display(directory)
+        out.error("SYS-005", shown, 0, f"{shown}: module directory cannot be read ({problem or 'not a directory'}): "
+                                       "the resources of the module calls that use it are not evaluated")
         return []
     candidates = [Candidate(p, display_path(p), "terraform", False) for p in sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])]
     texts = read_all(candidates, out)

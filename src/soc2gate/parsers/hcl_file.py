@@ -82,6 +82,7 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
         if getattr(node, "data", None) != "block":
             continue
         kind = str(node.children[0].children[0])
+        _check_labels(node, kind)
         index = seen.get(kind, 0)
         seen[kind] = index + 1
         entries = data.get(kind) or []
@@ -97,6 +98,15 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             "lines": line_map(node),
         })
     return blocks
+
+
+def _check_labels(node: Any, kind: str) -> None:
+    """A top-level block has exactly the labels Terraform requires (``resource "type" "name"``)."""
+    wanted = LABELS.get(kind)
+    given = sum(1 for child in node.children[1:] if getattr(child, "data", None) in ("string", "identifier"))
+    if wanted is not None and given != wanted:
+        raise HclSyntaxError(f"a {kind} block needs {wanted} label{'s' if wanted > 1 else ''}, found {given}",
+                             node.meta.line)
 
 
 def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:

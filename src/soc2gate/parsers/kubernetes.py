@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from soc2gate.model import Resource, Skipped, SourceSpan
 from soc2gate.parsers.podspec import normalized_pod
-from soc2gate.parsers.yaml_guard import YamlTooLarge, check_expansion
+from soc2gate.parsers.yaml_guard import YamlTooLarge, check_expansion, construct
 
 TEMPLATE_MESSAGE = "template, not plain YAML: render it with `helm template` first"
 
@@ -61,7 +61,7 @@ def load_documents(text: str, path: str) -> Iterator[tuple[Any, int, int, dict[s
             if node is None:
                 continue
             check_expansion(node)
-            document = loader.construct_document(node)
+            document = construct(loader, node)
             yield document, node.start_mark.line + 1, node.end_mark.line + 1, _lines(node, "")
     except YamlTooLarge as exc:
         raise ManifestError(str(exc), exc.line) from None

@@ -13,6 +13,7 @@ as a root module (Terraform applies only roots).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ from soc2gate.parsers.expressions import Unknown
 from soc2gate.parsers.expressions_types import partial_or
 from soc2gate.parsers.terraform import MODULE_META as META_ARGUMENTS
 from soc2gate.parsers.terraform import ModuleSource, module_resources
+from soc2gate.parsers.textio import UnreadableInput, read_text
 
 MAX_DEPTH = 8
 
@@ -41,7 +43,7 @@ class CallSite:
 
 def local_child(directory: str, source: str) -> str | None:
     if source.startswith(("./", "../")) or source in (".", ".."):
-        return str((Path(directory) / source).resolve())
+        return os.path.realpath(Path(directory) / source)  # never raises on a symlink loop
     return None
 
 
@@ -53,7 +55,7 @@ def called_directories(by_dir: dict[str, Files]) -> set[str]:
             for block in parsed["blocks"]:
                 source = block["body"].get("source") if block["kind"] == "module" and isinstance(block["body"], dict) else None
                 child = local_child(directory, source) if isinstance(source, str) else None
-                if child and child != str(Path(directory).resolve()):
+                if child and child != os.path.realpath(directory):
                     called.add(child)
     return called
 
@@ -120,15 +122,15 @@ def _downloaded(site: CallSite) -> str | None:
     manifest = Path(site.root) / ".terraform" / "modules" / "modules.json"
     for entry in _manifest(str(manifest)):
         if entry.get("Key") == site.key and entry.get("Dir"):
-            return str((Path(site.root) / entry["Dir"]).resolve())
+            return os.path.realpath(Path(site.root) / str(entry["Dir"]))
     return None
 
 
 @lru_cache(maxsize=64)
 def _manifest(path: str) -> tuple[dict[str, Any], ...]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text(Path(path), path).text)  # a regular file, bounded: the PR controls .terraform/
+    except (UnreadableInput, ValueError, RecursionError):
         return ()
     modules = data.get("Modules") if isinstance(data, dict) else None
     return tuple(m for m in modules or [] if isinstance(m, dict))

@@ -52,16 +52,45 @@ def plan_resources(document: dict[str, Any], path: str, text: str) -> list[Resou
     return resources
 
 
+def _module_values() -> dict[str, Any]:
+    return {"resources": [{"address": str, "type": str, "name": str, "mode": str, "values": dict}],
+            "child_modules": [_module_values]}
+
+
+def _module_config() -> dict[str, Any]:
+    return {"resources": [{"address": str, "expressions": dict}], "module_calls": {"*": {"module": _module_config}}}
+
+
+PLAN_SHAPE: dict[str, Any] = {
+    "planned_values": {"root_module": _module_values},
+    "resource_changes": [{"address": str, "type": str, "name": str, "mode": str,
+                          "change": {"actions": [str], "before": object, "after_unknown": object}}],
+    "configuration": {"root_module": _module_config},
+}
+
+
 def _check_shape(document: dict[str, Any]) -> None:
-    for key in ("planned_values", "resource_changes", "configuration"):
-        if key in document and document[key] is not None and not isinstance(document[key], (dict, list)):
-            raise PlanError(f"key `{key}` must be an object or array, found {type(document[key]).__name__}")
-    planned = document.get("planned_values")
-    if planned is not None and not isinstance(planned, dict):
-        raise PlanError("key `planned_values` must be an object")
-    changes = document.get("resource_changes")
-    if changes is not None and not isinstance(changes, list):
-        raise PlanError("key `resource_changes` must be an array")
+    """Every part of the plan soc2gate reads has the documented JSON type (null counts as absent)."""
+    _conform(document, PLAN_SHAPE, "")
+
+
+def _conform(value: Any, spec: Any, where: str) -> None:
+    spec = spec() if callable(spec) and not isinstance(spec, type) else spec
+    if value is None or spec is object:
+        return
+    expected = dict if isinstance(spec, dict) else list if isinstance(spec, list) else spec
+    if not isinstance(value, expected):
+        names = {dict: "an object", list: "an array", str: "a string"}
+        raise PlanError(f"key `{where.lstrip('.') or '$'}` must be {names.get(expected, expected.__name__)}, "
+                        f"found {type(value).__name__}")
+    if isinstance(spec, list):
+        for index, item in enumerate(value):
+            _conform(item, spec[0], f"{where}[{index}]")
+    elif isinstance(spec, dict):
+        for key, sub in spec.items():
+            children = value.items() if key == "*" else [(key, value.get(key))]
+            for name, item in children:
+                _conform(item, sub, f"{where}.{name}")
 
 
 def _walk_module(module: dict[str, Any]) -> Iterator[dict[str, Any]]:

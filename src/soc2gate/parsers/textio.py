@@ -1,13 +1,51 @@
-"""Read user files as text: BOM and UTF-16 aware, binary and bad encodings rejected clearly."""
+"""Read user files as text: BOM and UTF-16 aware, binary and bad encodings rejected clearly.
+
+Only regular files are read (a FIFO, device or socket is refused without blocking on it), and
+every input is bounded by its kind (see ``limit_for`` and docs/security.md): the parsers' memory
+grows with the input (python-hcl2 measured at ~300 bytes per byte of HCL), so a bound on the
+text is a bound on the memory one input can take.
+"""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MiB = 1024 * 1024
+MAX_FILE_BYTES = 20 * MiB  # JSON (plans, change records) and standard input
+MAX_LINE_CHARS = 1 * MiB   # one line of HCL or YAML: bounds a single quoted scalar
+MAX_SCALAR_CHARS = 1 * MiB  # one string value of a JSON document
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The largest input of a kind: bytes, and the longest line (None: JSON, where one line is normal)."""
+
+    max_bytes: int
+    max_line: int | None
+
+
+_LIMITS: tuple[tuple[str, Limit], ...] = (
+    (".tf.json", Limit(8 * MiB, None)),
+    (".tfvars.json", Limit(8 * MiB, None)),
+    (".tf", Limit(1 * MiB, MAX_LINE_CHARS)),
+    (".tfvars", Limit(1 * MiB, MAX_LINE_CHARS)),
+    (".yaml", Limit(8 * MiB, MAX_LINE_CHARS)),
+    (".yml", Limit(8 * MiB, MAX_LINE_CHARS)),
+)
+HCL_LIMIT = _LIMITS[2][1]
+YAML_LIMIT = _LIMITS[4][1]
+DEFAULT_LIMIT = Limit(MAX_FILE_BYTES, None)
+
+
+def limit_for(name: str) -> Limit:
+    """The bound for a file of this name (by suffix; JSON and anything else: ``DEFAULT_LIMIT``)."""
+    lowered = name.lower()
+    return next((limit for suffix, limit in _LIMITS if lowered.endswith(suffix)), DEFAULT_LIMIT)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -65,18 +103,69 @@ def _decode_as(data: bytes, encoding: str, path: str) -> str:
         ) from None
 
 
-def read_text(path: Path, display: str) -> TextFile:
-    """Read a file for parsing, with its sha256."""
+def read_text(path: Path, display: str, limit: Limit | None = None) -> TextFile:
+    """Read a regular file for parsing, with its sha256; never blocks on a FIFO, never reads past the bound."""
+    limit = limit or limit_for(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableInput(f"{display}: file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise UnreadableInput(f"{display}: cannot read file: {exc.strerror or exc}") from None
-    return text_from_bytes(data, display)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableInput(f"{display}: {file_type(mode)}, not a regular file: only regular files are read")
+        try:
+            data = handle.read(limit.max_bytes + 1)
+        except OSError as exc:
+            raise UnreadableInput(f"{display}: cannot read file: {exc.strerror or exc}") from None
+    return text_from_bytes(data, display, limit)
 
 
-def text_from_bytes(data: bytes, display: str) -> TextFile:
+def file_type(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, name in ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "directory")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def text_from_bytes(data: bytes, display: str, limit: Limit = DEFAULT_LIMIT) -> TextFile:
+    """Decode ``data`` (one input) within ``limit``: over it is an UnreadableInput naming the bound."""
+    if len(data) > limit.max_bytes:
+        raise UnreadableInput(f"{display}: input is larger than {limit.max_bytes} bytes, the limit for this kind "
+                              "of input (docs/security.md)")
     digest = hashlib.sha256(data).hexdigest()
-    return TextFile(path=display, text=decode(data, display), sha256=digest)
+    text = decode(data, display)
+    if limit.max_line is not None and len(text) > limit.max_line:
+        _check_lines(text, display, limit.max_line)
+    return TextFile(path=display, text=text, sha256=digest)
+
+
+def _check_lines(text: str, display: str, max_line: int) -> None:
+    start, number = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > max_line:
+            raise UnreadableInput(f"{display}:{number}: line is longer than {max_line} characters, the limit "
+                                  "for one line (and so one value) of this kind of input (docs/security.md)")
+        start, number = end + 1, number + 1
+
+
+def oversized_string(document: object, limit: int = MAX_SCALAR_CHARS) -> str | None:
+    """The key path of the first string (value or key) longer than ``limit``, else None (iterative walk)."""
+    stack: list[tuple[object, str]] = [(document, "$")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if len(node) > limit:
+                return where
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and len(key) > limit:
+                    return f"{where} (a key)"
+                stack.append((value, f"{where}.{str(key)[:40]}"))
+        elif isinstance(node, list):
+            stack.extend((value, f"{where}[{i}]") for i, value in enumerate(node))
+    return None

@@ -65,6 +65,16 @@ def load_yaml(text: str) -> Any:
         if node is None:
             return None
         check_expansion(node)
-        return loader.construct_document(node)
+        return construct(loader, node)
     finally:
         loader.dispose()
+
+
+def construct(loader: Any, node: Any) -> Any:
+    """``loader.construct_document(node)``; a value no constructor can build (``!!int 0xZZ``, a 13th
+    month in a timestamp) is a YAMLError with its line, like every other YAML problem, not a ValueError."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        problem = f"invalid value: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"[:200]
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None

@@ -35,12 +35,29 @@ def render(result: Result, color: bool = False) -> str:
         lines.append(_paint("Problems with the inputs or policies", "bold", color))
         lines.extend(_line(f, color) for f in problems)
         lines.append("")
+    lines.extend(_not_evaluated(result, color))
     if result.notes:
         lines.append(_paint("Warnings", "bold", color))
         lines.extend(f"  {_paint('WARNING', 'inconclusive', color)} {note}" for note in result.notes)
         lines.append("")
     lines.append(_verdict(result, color))
     return "\n".join(lines) + "\n"
+
+
+ORDINARY_SKIP = "not an input type soc2gate reads"
+
+
+def _not_evaluated(result: Result, color: bool) -> list[str]:
+    """Every path the run did not evaluate, with why (files of other types are only counted)."""
+    notable = [s for s in result.skipped if s.reason != ORDINARY_SKIP]
+    others = len(result.skipped) - len(notable)
+    if not result.skipped:
+        return []
+    lines = [_paint("Not evaluated", "bold", color)]
+    lines.extend(f"  {s.path}: {s.reason}" for s in notable)
+    if others:
+        lines.append(f"  and {others} file(s) of other types (listed in the JSON report)")
+    return lines + [""]
 
 
 def _order(finding: Finding) -> tuple:

@@ -75,12 +75,14 @@ def _display(path: str) -> str:
 def _read_file(path: str, config_path: str) -> list[Mapping[str, Any]]:
     import yaml
 
-    try:
-        data = load_yaml(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{config_path}: invalid configuration at `waivers.file`: {path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read waiver file: {exc}") from None
+    from soc2gate.parsers.textio import Limit, UnreadableInput, read_text
+
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise ConfigError(f"{config_path}: invalid configuration at `waivers.file`: {path} not found")
+    try:  # a regular file of at most 4 MiB: never blocks on a FIFO, never reads a device
+        data = load_yaml(read_text(Path(path), path, Limit(4 * 1024 * 1024, None)).text)
+    except UnreadableInput as exc:
+        raise ConfigError(f"cannot read waiver file: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
