@@ -56,6 +56,16 @@ def test_a_user_pack_whose_fixtures_hold_passes(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok   TF-901 mine/terraform/versioning/fixtures/fail/bad.tf: fail as expected" in proc.stdout
     assert proc.stdout.rstrip().endswith("2 fixtures of 1 policies: 2 as expected, 0 not — passed")
+    assert "warning" not in proc.stderr
+
+
+def test_a_user_policy_in_the_builtin_range_is_a_warning_on_stderr(tmp_path: Path) -> None:
+    pack = _pack(tmp_path / "mine")
+    policy = pack / "terraform" / "versioning" / "policy.rego"
+    policy.write_text(POLICY.replace("id: TF-901", "id: TF-899"))
+    proc = _cli("policies", "test", str(pack), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr.count("soc2gate: warning: ") == 1 and "TF-899 is in the built-in range" in proc.stderr
 
 
 def test_a_fixture_that_does_not_hold_is_a_readable_diff_and_exit_1(tmp_path: Path) -> None:

@@ -239,7 +239,7 @@ def check_fixture(fixture: Fixture) -> FixtureCheck:
     """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
     gate = _fixture_gate(fixture.config, fixture.policy_dirs)
     result = scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate)
-    return verify.judge(fixture, result.findings, any(p.id == fixture.policy.id for p in result.policies))
+    return verify.judge(fixture, result)
 
 
 def verify_policies(dirs: Sequence[str]) -> VerifyReport:

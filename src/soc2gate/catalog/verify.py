@@ -18,7 +18,7 @@ from typing import Sequence
 
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.errors import UsageError
-from soc2gate.model import Finding, Outcome, Policy
+from soc2gate.model import Finding, Outcome, Policy, Result
 
 KINDS = ("pass", "fail", "inconclusive")
 
@@ -49,6 +49,7 @@ class FixtureCheck:
     fixture: Fixture
     problem: str  # "" when the fixture behaves as expected
     got: tuple[tuple[str, str, str], ...]
+    notes: tuple[str, ...] = ()  # the run's warnings (e.g. a user policy in the built-in id range)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,11 @@ class VerifyReport:
     @property
     def passed(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def notes(self) -> list[str]:
+        """The loader's warnings, once each."""
+        return list(dict.fromkeys(n for c in self.checks for n in c.notes))
 
     def text(self, verbose: bool = False) -> str:
         """A readable report: each failing fixture with its expectation and what the policy gave."""
@@ -106,19 +112,23 @@ EXPECTED = {
 }
 
 
-def judge(fixture: Fixture, findings: Sequence[Finding], selected: bool = True) -> FixtureCheck:
-    """Compare what a scan of the fixture gave with what its kind expects (``selected``: the
-    configuration runs the policy at all)."""
-    if not selected:
+def judge(fixture: Fixture, result: Result) -> FixtureCheck:
+    """Compare what a scan of the fixture gave with what its kind expects."""
+    if not any(p.id == fixture.policy.id for p in result.policies):
         return FixtureCheck(fixture, "the policy is not selected by the configuration (a criterion out of "
-                            "scope.categories, or disabled): set it in the folder's fixtures/config.yaml", ())
+                            "scope.categories, or disabled): set it in the folder's fixtures/config.yaml", (),
+                            result.notes)
+    return _judged(fixture, result.findings, result.notes)
+
+
+def _judged(fixture: Fixture, findings: Sequence[Finding], notes: tuple[str, ...]) -> FixtureCheck:
     errors = [f for f in findings if f.outcome is Outcome.ERROR]
     if errors:
         got = tuple((f.outcome.value, f.policy_id, f.message) for f in errors)
-        return FixtureCheck(fixture, "the fixture does not parse", got)
+        return FixtureCheck(fixture, "the fixture does not parse", got, notes)
     mine = [f for f in findings if f.policy_id == fixture.policy.id]
     got = tuple((f.outcome.value, f.resource, f.message) for f in mine)
-    return FixtureCheck(fixture, _problem(fixture.kind, {f.outcome for f in mine}), got)
+    return FixtureCheck(fixture, _problem(fixture.kind, {f.outcome for f in mine}), got, notes)
 
 
 def _problem(kind: str, outcomes: set[Outcome]) -> str:

@@ -54,6 +54,8 @@ def test(dirs: tuple[str, ...], verbose: bool) -> None:
     from soc2gate import api
 
     report = api.verify_policies(dirs)
+    for note in report.notes:
+        click.echo(f"soc2gate: warning: {note}", err=True)
     click.echo(report.text(verbose))
     if not report.passed:
         raise SystemExit(1)
