@@ -3,7 +3,18 @@ an unknown value, an error, a skipped path, a note; nothing read from examples/ 
 
 from __future__ import annotations
 
-from soc2gate.model import Control, Finding, InputFile, Outcome, Policy, Result, Skipped, SourceSpan, Verdict, Waiver
+from soc2gate.model import (
+    Control,
+    Finding,
+    InputFile,
+    Outcome,
+    Policy,
+    Result,
+    Skipped,
+    SourceSpan,
+    Verdict,
+    Waiver,
+)
 
 
 def _policy(pid: str, surface: str, severity: str, controls: dict[str, str], requirement: str = "") -> Policy:
@@ -27,6 +38,7 @@ POLICIES = (
     _policy("K8S-001", "kubernetes", "critical", {"CC6.8": "privileged containers"}),
     _policy("CHG-001", "change", "high", {"CC8.1": "peer review"}, requirement="Peer review approved"),
 )
+NOTE = "policies-local/x/policy.rego: policy id TF-100 is in the built-in range"
 CONTROLS = (Control("CC6.1", "Logical access security", "security"),
             Control("CC6.7", "Restricts the transmission of information", "security"),
             Control("CC6.8", "Prevents unauthorized software", "security"),
@@ -58,6 +70,5 @@ def sample_result(docs_url: str = "") -> Result:
                   inputs=(InputFile("infra/s3.tf", "ab" * 32, "terraform", 3), InputFile("k8s/web.yaml", "cd" * 32,
                                                                                        "kubernetes", 1)),
                   skipped=(Skipped("charts/web", "Helm chart: render it with `helm template` first"),),
-                  verdict=Verdict(fail_on="medium"), notes=("policies-local/x/policy.rego: policy id TF-100 is in "
-                                                            "the built-in range",),
+                  verdict=Verdict(fail_on="medium"), notes=(NOTE,),
                   timings={"parse_s": 0.25, "engine_s": 0.5}, docs_url=docs_url)

@@ -48,7 +48,7 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     src = str(Path(__file__).resolve().parent.parent / "src")
     env = {**os.environ, "PYTHONPATH": src}
     return subprocess.run([sys.executable, "-c", "from soc2gate.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300, check=False)
 
 
 def test_a_user_pack_whose_fixtures_hold_passes(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ A fixture is a file, or a directory scanned as one module; it must parse.
 from __future__ import annotations
 
 import pytest
-
 from policy_fixtures import Fixture, all_fixtures, all_policies
+
 from soc2gate.api import check_fixture
 from soc2gate.catalog.verify import describe
 

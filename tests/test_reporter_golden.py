@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from golden_result import sample_result
+
 from soc2gate.reporters import get_renderer
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -47,7 +47,6 @@ def test_sarif_links_the_documentation_the_result_names() -> None:
 def test_golden_reports_are_valid_against_their_schemas() -> None:
     import jsonschema
     import xmlschema
-
     from conftest import REFERENCE, require_shared
 
     require_shared()

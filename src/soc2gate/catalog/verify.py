@@ -12,9 +12,9 @@ and for every kind: the fixture parses (no SYS-001/SYS-002 finding).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.errors import UsageError
@@ -175,7 +175,7 @@ def discover(dirs: Sequence[str], policies: Sequence[Policy], roots: tuple[str, 
 
 
 def _fixtures_of(policy: Policy, roots: tuple[str, ...]) -> list[Fixture]:
-    found = []
+    found: list[Fixture] = []
     base = Path(policy.path).parent / "fixtures"
     for kind in KINDS:
         folder = base / kind
