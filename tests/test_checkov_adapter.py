@@ -26,6 +26,9 @@ from soc2gate.engine.checkov_results import CheckovResult, parse_output
 from soc2gate.errors import ConfigError
 from soc2gate.model import Outcome
 
+# TF-003 claims CKV_AWS_8 as an equivalent (benchmarks/differential_checkov.py)
+EBS_FAIL = (Path(__file__).resolve().parent.parent
+            / "policies/terraform/aws-instance-block-device-encryption/fixtures/fail/instance_root.tf")
 S3_FAIL = Path(__file__).resolve().parent.parent / "policies/terraform/aws-s3-encryption/fixtures/fail/no_encryption.tf"
 
 
@@ -82,36 +85,36 @@ def test_resource_keys_match_native_addresses() -> None:
     assert resource_key("Deployment.shop.web.v2", "kubernetes") == resource_key("Deployment/shop/web.v2", "kubernetes")
 
 
-def _native_result():
+def _native_result(path: Path = S3_FAIL):
     gate = Gate.load(ScanOptions())
-    return gate, scan(ScanOptions(paths=(str(S3_FAIL),), use_cache=False), gate=gate)
+    return gate, scan(ScanOptions(paths=(str(path),), use_cache=False), gate=gate)
 
 
 def test_pair_is_reported_once_and_disagreements_are_listed() -> None:
     from soc2gate.engine.checkov_adapter import CheckovRun
 
-    gate, result = _native_result()
-    native = next(f for f in result.findings if f.policy_id == "TF-001" and f.outcome is Outcome.FAIL)
+    gate, result = _native_result(EBS_FAIL)
+    native = next(f for f in result.findings if f.policy_id == "TF-003" and f.outcome is Outcome.FAIL)
     declared = {cid for p in gate.bundle.policies for cid in p.checkov}
     other = next(cid for cid in load_mapping() if cid.startswith("CKV_AWS_") and cid not in declared)
     run = CheckovRun(results=[
-        CheckovResult("CKV_AWS_19", "S3 encryption", "passed", "terraform", str(S3_FAIL), native.span.start_line, 9,
+        CheckovResult("CKV_AWS_8", "EBS encryption", "passed", "terraform", str(EBS_FAIL), native.span.start_line, 9,
                       native.resource),
-        CheckovResult(other, "another check", "failed", "terraform", str(S3_FAIL), native.span.start_line, 9,
+        CheckovResult(other, "another check", "failed", "terraform", str(EBS_FAIL), native.span.start_line, 9,
                       native.resource),
-        CheckovResult("CKV_NOPE_1", "unmapped", "failed", "terraform", str(S3_FAIL), 1, 2, native.resource),
+        CheckovResult("CKV_NOPE_1", "unmapped", "failed", "terraform", str(EBS_FAIL), 1, 2, native.resource),
     ], version="3.3.30")
     merged = merge(result, run, load_mapping(), gate._scoped)
-    assert not [f for f in merged.findings if f.policy_id == "CKV_AWS_19"], "the pair must be reported once"
-    paired = next(f for f in merged.findings if f.policy_id == "TF-001" and f.resource == native.resource)
-    assert paired.related["checkov"] == [{"id": "CKV_AWS_19", "result": "passed", "agrees": False}]
-    assert "CKV_AWS_19" in paired.message and paired.outcome is Outcome.FAIL  # native wins
+    assert not [f for f in merged.findings if f.policy_id == "CKV_AWS_8"], "the pair must be reported once"
+    paired = next(f for f in merged.findings if f.policy_id == "TF-003" and f.resource == native.resource)
+    assert paired.related["checkov"] == [{"id": "CKV_AWS_8", "result": "passed", "agrees": False}]
+    assert "CKV_AWS_8" in paired.message and paired.outcome is Outcome.FAIL  # native wins
     extra = next(f for f in merged.findings if f.policy_id == other)
     assert (extra.engine, extra.outcome, extra.resource) == ("checkov", Outcome.FAIL, native.resource)
     assert extra.span.start_line == native.span.start_line and extra.controls
     assert any(p.id == other for p in merged.policies)
     summary = merged.extras["checkov"]
-    assert summary["disagreements"] == [{"policy": "TF-001", "checkov": "CKV_AWS_19", "resource": native.resource,
+    assert summary["disagreements"] == [{"policy": "TF-003", "checkov": "CKV_AWS_8", "resource": native.resource,
                                          "file": native.span.file, "line": native.span.start_line,
                                          "native": "failed", "checkov_result": "passed"}]
     assert summary["unmapped"] == {"CKV_NOPE_1": 1} and not merged.passed

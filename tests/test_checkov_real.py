@@ -53,9 +53,13 @@ def test_checkov_results_become_ordinary_findings() -> None:
 
 def test_native_twin_wins_and_shows_the_checkov_id() -> None:
     result = _both()
-    s3 = [f for f in result.findings if f.policy_id == "TF-001"]
-    assert s3 and all(any(c["id"] == "CKV_AWS_19" for c in f.related.get("checkov", [])) for f in s3)
-    assert not [f for f in result.findings if f.policy_id == "CKV_AWS_19"], "the pair is reported once"
+    acl = [f for f in result.findings if f.policy_id == "TF-028"]  # claims CKV_AWS_20 as equivalent
+    assert acl and all(any(c["id"] == "CKV_AWS_20" for c in f.related.get("checkov", [])) for f in acl)
+    assert not [f for f in result.findings if f.policy_id == "CKV_AWS_20"], "the pair is reported once"
+    # CKV_AWS_19 is only related to TF-001 (it accepts S3's SSE-S3 default): its own finding, not a twin
+    assert [f for f in result.findings if f.policy_id == "CKV_AWS_19"]
+    assert not any(c["id"] == "CKV_AWS_19" for f in result.findings if f.policy_id == "TF-001"
+                   for c in f.related.get("checkov", []))
     privileged = [f for f in result.findings if f.policy_id == "K8S-001" and f.outcome is Outcome.FAIL]
     assert privileged and all(c == {"id": "CKV_K8S_16", "result": "failed", "agrees": True}
                               for f in privileged for c in f.related["checkov"])

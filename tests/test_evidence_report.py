@@ -55,7 +55,10 @@ def test_report_per_control_runs_pass_rate_and_time_to_fix(history: Path) -> Non
     assert (report["passed_runs"], report["failed_runs"]) == (1, 3)
     assert report["period"] == {"from": "2025-03-03T00:00:00Z", "to": "2025-03-12T23:59:59Z"}
     cc61 = next(c for c in report["controls"] if c["id"] == "CC6.1")
-    assert (cc61["runs"], cc61["passed"], cc61["failed"], cc61["pass_rate"]) == (4, 1, 3, 0.25)
+    assert (cc61["runs"], cc61["passed"], cc61["failed"]) == (4, 1, 3)
+    assert cc61["pass_rate"] is None  # two repositories: no pass rate across populations
+    rates = {(p["repo"], p["branch"]): (p["runs"], p["passed"], p["pass_rate"]) for p in cc61["populations"]}
+    assert rates == {("acme/infra", "main"): (3, 1, 0.3333), ("acme/other", "dev"): (1, 0, 0.0)}
     assert (cc61["failures"], cc61["fixed"], cc61["open"], cc61["waived"]) == (3, 1, 1, 1)
     assert cc61["median_time_to_fix_seconds"] == 3 * 3600
     cc81 = next(c for c in report["controls"] if c["id"] == "CC8.1")
@@ -89,7 +92,8 @@ def test_report_filters_by_period_branch_and_repository(history: Path) -> None:
 def test_markdown_report_and_cli(history: Path) -> None:
     text = render(period_report(str(history), "2025-03-03", "2025-03-12"))
     assert "- Integrity: **verified**" in text
-    assert "| CC6.1 | 4 | 1 | 3 | 0 | 25.0% | 3 | 1 | 1 | 1 | 3h 0m | 3h 0m |" in text
+    assert "| CC6.1 | - | 4 | 1 | 3 | 0 | per population | 3 | 1 | 1 | 1 | 3h 0m | 3h 0m |" in text
+    assert "| CC6.1 | acme/infra | main |" in text and "| 3 | 1 | 2 | 33.3% |" in text
     assert "Not tested by any run in this period: CC8.1." in text
     assert "| TF-001 | aws_s3_bucket.b | legacy bucket | alice | SEC-1 | 2025-03-31 | central | applied |" in text
     assert (duration(None), duration(45), duration(600), duration(90000)) == ("-", "45s", "10m", "1d 1h")

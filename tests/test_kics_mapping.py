@@ -45,3 +45,11 @@ def test_mapping_names_queries_and_platforms() -> None:
         for entry in entries:
             query = queries[entry["id"]]
             assert (entry["query"], entry["platform"]) == (query.name, query.platform), (policy_id, entry)
+
+
+def test_every_related_kics_id_exists_in_the_corpus() -> None:
+    require_shared()
+    queries = load_queries(CORPUS)
+    unknown = {p.id: [q for q in p.related_kics if q.lower() not in queries] for p in all_policies()}
+    unknown = {p: ids for p, ids in unknown.items() if ids}
+    assert not unknown, f"KICS ids in METADATA `custom.related_kics` that the KICS corpus does not hold: {unknown}"

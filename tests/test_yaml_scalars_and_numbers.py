@@ -71,7 +71,7 @@ NON_FINITE = [
     ("record.yaml", RECORD.replace("merged: true", "merged: true\n  x: -.inf"), 19),
     ("record.json", json.dumps(yaml.safe_load(RECORD), indent=1).replace('"merged": true', '"merged": NaN'), 0),
     # HCL evaluates 1e999 to infinity: the finding is on the attribute that holds it
-    ("main.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  tags = {\n    a = 1e999\n  }\n}\n', 3),
+    ("main.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  tags = {\n    a = 1e999\n  }\n}\n', 4),
 ]
 
 

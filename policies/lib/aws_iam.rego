@@ -99,6 +99,7 @@ normalize(s) := n if {
 		"not_principals": json_principals(object.get(s, "NotPrincipal", [])),
 		"conditional": tf_set(object.get(s, "Condition", null)),
 		"condition_keys": json_condition_keys(object.get(s, "Condition", {})),
+		"conditions": json_conditions(object.get(s, "Condition", {})),
 	}
 	n := object.union(n0, {"unknown": statement_unknown(n0)})
 }
@@ -114,17 +115,26 @@ block_statement(s) := n if {
 		"not_principals": [id | some p in tf.blocks(s, "not_principals"); some id in block_identifiers(p)],
 		"conditional": count(tf.blocks(s, "condition")) > 0,
 		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in tf.blocks(s, "condition")],
+		"conditions": [condition(sprintf("%v", [object.get(c, "test", "")]), sprintf("%v", [object.get(c, "variable", "")]), object.get(c, "values", [])) |
+			some c in tf.blocks(s, "condition")
+		],
 	}
 	n := object.union(n0, {"unknown": statement_unknown(n0)})
 }
 
-json_condition_keys(c) := [lower(k) |
+json_condition_keys(c) := [cond.key | some cond in json_conditions(c)]
+
+# {"StringEquals": {"aws:SourceVpc": "vpc-1"}} -> [{"op": "stringequals", "key": "aws:sourcevpc", "values": ["vpc-1"]}]
+json_conditions(c) := [cond |
 	is_object(c)
-	some op
-	is_object(c[op])
-	some k
-	c[op][k]
+	some cop in object.keys(c)
+	is_object(c[cop])
+	some cond in operator_conditions(cop, c[cop])
 ]
+
+operator_conditions(op, entries) := [condition(op, ckey, entries[ckey]) | some ckey in object.keys(entries)]
+
+condition(op, key, vals) := {"op": lower(op), "key": lower(key), "values": values.as_list(vals)}
 
 block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in values.as_list(object.get(p, "identifiers", []))]
 
@@ -184,9 +194,42 @@ restricting_keys := {
 	"s3:dataaccesspointarn", "s3:dataaccesspointaccount", "lambda:eventsourcetoken",
 }
 
+# A condition restricts only if its key, its operator and every value restrict:
+# `ArnLike aws:PrincipalArn arn:aws:iam::*` or `StringNotEquals aws:SourceVpc vpc-1` restrict nothing.
 restricted(s) if {
-	some k in s.condition_keys
-	k in restricting_keys
+	some c in s.conditions
+	restricting_condition(c)
+}
+
+restricting_condition(c) if {
+	c.key in restricting_keys
+	restricting_operator(c.op)
+	count(c.values) > 0
+	every v in c.values {
+		restricting_value(c.op, v)
+	}
+}
+
+# Positive matches only: negated operators, ...IfExists (matches when the key is absent), Null
+# and ForAllValues (true on an empty set) do not pin the caller.
+restricting_operator(op) if {
+	base := trim_prefix(op, "foranyvalue:")
+	base in {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+}
+
+restricting_value(_, v) if is_number(v)
+
+restricting_value(_, v) if {
+	is_string(v)
+	marked(v)
+}
+
+restricting_value(op, v) if {
+	is_string(v)
+	not marked(v)
+	not regex.match(`^[*?]*$`, v)
+	not v in {"0.0.0.0/0", "::/0"}
+	not regex.match(`^arn:[^:]*:[^:]*:[^:]*:[*?]*(:|$)`, v)
 }
 
 # Is the effect or principal list unresolved?

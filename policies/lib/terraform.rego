@@ -25,6 +25,9 @@ fail_certain(r, path, msg) := finding.fail_certain(r, path, msg)
 # `some r in tf.resources_of({"aws_lb_listener", "aws_alb_listener"})`.
 resources_of(types) := [r | some type in types; some r in resources(type)]
 
+# A finding on resource r reported at `line` (e.g. the linked resource that decided it).
+fail_at(r, path, msg, line) := object.union(fail(r, path, msg), {"line": line})
+
 # The list of nested blocks named `name` (HCL gives lists, .tf.json may give one object).
 blocks(obj, name) := b if {
 	b := obj[name]
@@ -62,4 +65,40 @@ open_cidr(c) if c in {"0.0.0.0/0", "::/0", "*", "0.0.0.0", "Internet", "any", "A
 port_in_range(p, from, to) if {
 	to_number(from) <= p
 	p <= to_number(to)
+}
+
+# --- Provider defaults and enumerations (mappings/terraform-defaults.yaml, input.terraform) ---
+
+provider_data(section) := object.get(object.get(input, "terraform", {}), section, {})
+
+# The documented default of `path` (dotted, blocks included) for resource type `type`, or null.
+default_of(type, path) := object.get(object.get(provider_data("defaults"), type, {}), path, null)
+
+# obj[name] when present and not null, else the provider default of `path` for r's type.
+value(r, obj, name, path) := obj[name] if {
+	obj[name] != null
+} else := default_of(r.type, path)
+
+# Is v one of the values the provider documents for `path` of `type`?  (No enumeration: any value.)
+allowed(type, path, v) if {
+	some a in enum(type, path)
+	lower(sprintf("%v", [a])) == lower(sprintf("%v", [v]))
+}
+
+allowed(type, path, _) if count(enum(type, path)) == 0
+
+enum(type, path) := object.get(object.get(provider_data("enums"), type, {}), path, [])
+
+# --- Unknown values ---
+
+# Is the value at `path` of r unknown (unresolved expression, or known only after apply)?
+unknown(r, path) if object.get(object.get(r, "unknown", {}), path, null) != null
+
+# Is attribute `name` of r set to a value that cannot turn out null?  An unknown variable, local,
+# module output or after-apply value may be null, so it is not "set"; a policy that accepts
+# "name is set" denies on `not known_set(r, name)` with path `name`, which the engine reports as
+# inconclusive when the value is unknown.
+known_set(r, name) if {
+	is_set(attr(r, name))
+	not object.get(object.get(r, "maybe_null", {}), name, false)
 }

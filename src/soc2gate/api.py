@@ -16,14 +16,15 @@ from typing import Any, Sequence
 from soc2gate import __version__
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
-from soc2gate.catalog import verify
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
-from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport
+from soc2gate.catalog.run_extras import run_extras
+from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport, discover, judge, user_roots
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
+from soc2gate.evidence.access import evidence_records  # noqa: F401 (population exports, `evidence show`)
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
@@ -105,7 +106,8 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        return replace(result, notes=result.notes + waived.notes, extras={**result.extras, **waived.extras})
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources)}  # controls_map, changes
+        return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
         """The run's moment: ``now``, else ``ScanOptions.now``, else the real clock."""
@@ -159,8 +161,7 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
         if checkov is not None:
             checkov.cancel()
         raise
-    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings},
-                     docs_url=options.docs_url or "")
+    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings}, docs_url=options.docs_url or "")
     return finish_checkov(result, checkov, gate) if checkov is not None else result
 
 
@@ -231,15 +232,15 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls
 
 def policy_fixtures(dirs: Sequence[str]) -> list[Fixture]:
     """The fixtures of every policy under ``dirs`` (the built-in pack, your own policy folders, or both)."""
-    roots = verify.user_roots(dirs)
-    return verify.discover(dirs, load_bundle([policies_dir(), *map(Path, roots)], load_controls()).policies, roots)
+    roots = user_roots(dirs)
+    return discover(dirs, load_bundle([policies_dir(), *map(Path, roots)], load_controls()).policies, roots)
 
 
 def check_fixture(fixture: Fixture) -> FixtureCheck:
     """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
     gate = _fixture_gate(fixture.config, fixture.policy_dirs)
     result = scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate)
-    return verify.judge(fixture, result)
+    return judge(fixture, result)
 
 
 def verify_policies(dirs: Sequence[str]) -> VerifyReport:
@@ -301,7 +302,7 @@ def evidence_report(url: str, start: str | None, end: str | None, public_key: st
     from soc2gate import evidence
 
     chosen = _store(url, config_path, public_key, password_env)
-    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store)
+    return evidence.period_report(chosen.url, start, end, chosen.public_key, branch, repo, chosen.store, chosen.org)
 
 
 def init_evidence(url: str, password_env: str | None = None) -> tuple[list[int], int]:

@@ -88,10 +88,12 @@ class Policy:
     path: str
     resource_types: tuple[str, ...] = ()
     inconclusive_if_unknown: tuple[str, ...] = ()
-    checkov: tuple[str, ...] = ()
+    checkov: tuple[str, ...] = ()          # equivalent: same verdicts on the same resources (measured)
     kics: tuple[str, ...] = ()
     requirement: str = ""
     source: str = ""
+    related_checkov: Mapping[str, str] = field(default_factory=dict)  # id -> why it is not equivalent
+    related_kics: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,12 @@ deny contains change.fail(r, "changed", msg) if {
 	not r.attributes.deleted
 	paths := unexplained(r)
 	count(paths) > 0
-	msg := sprintf("%s was changed outside Terraform (%s): %s", [r.attributes.address, concat("/", r.attributes.actions), listed(paths)])
+	msg := concat("", [r.attributes.address, " was changed outside Terraform (", concat("/", r.attributes.actions), "): ", listed(paths)])
 }
 
 deny contains change.fail(r, "changed", msg) if {
 	some r in drifts
 	not r.attributes.deleted
 	count(r.attributes.changed) == 0
-	msg := sprintf("%s was changed outside Terraform (%s); the plan shows no attribute difference (a sensitive value, or the provider normalized it): check the provider's audit log", [r.attributes.address, concat("/", r.attributes.actions)])
+	msg := concat("", [r.attributes.address, " was changed outside Terraform (", concat("/", r.attributes.actions), "); the plan shows no attribute difference (a sensitive value, or the provider normalized it): check the provider's audit log"])
 }

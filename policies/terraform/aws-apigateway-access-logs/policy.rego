@@ -13,6 +13,10 @@
 #     A1.2: Request records support investigating availability incidents.
 #   checkov: [CKV_AWS_76]
 #   kics: []
+#   related_kics:
+#     1b6799eb-4a7a-4b04-9001-8cceb9999326: KICS also judges aws_api_gateway_method_settings and v2 stages; soc2gate judges REST API stages' access_log_settings
+#     625abc0e-f980-4ac9-a775-f7519ee34296: judged on aws_api_gateway_deployment stage settings; soc2gate judges aws_api_gateway_stage
+#     982aa526-6970-4c59-8b9b-2ce7e019fe36: KICS checks execution logging (method settings, CloudWatch role); soc2gate checks access logging
 #   remediation: |
 #     access_log_settings {
 #       destination_arn = aws_cloudwatch_log_group.api.arn

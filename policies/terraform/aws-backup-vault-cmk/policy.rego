@@ -25,5 +25,5 @@ import rego.v1
 
 deny contains tf.fail(r, "kms_key_arn", "backup vault does not use a customer managed key: set kms_key_arn") if {
 	some r in tf.resources("aws_backup_vault")
-	not tf.is_set(tf.attr(r, "kms_key_arn"))
+	not tf.known_set(r, "kms_key_arn")
 }

@@ -25,5 +25,5 @@ import rego.v1
 
 deny contains tf.fail(r, "kms_key_id", "trail logs are not encrypted with a KMS key: set kms_key_id") if {
 	some r in tf.resources("aws_cloudtrail")
-	not tf.is_set(tf.attr(r, "kms_key_id"))
+	not tf.known_set(r, "kms_key_id")
 }

@@ -25,5 +25,5 @@ import rego.v1
 
 deny contains tf.fail(r, "kms_key_id", "log group is not encrypted with a KMS key: set kms_key_id") if {
 	some r in tf.resources("aws_cloudwatch_log_group")
-	not tf.is_set(tf.attr(r, "kms_key_id"))
+	not tf.known_set(r, "kms_key_id")
 }

@@ -11,7 +11,9 @@
 #     CC7.2: Security-relevant events are recorded so anomalies can be detected.
 #     CC7.3: Recorded events support the evaluation of security incidents.
 #     CC6.8: Audit logs reveal unauthorized changes to cluster workloads.
-#   checkov: [CKV_AWS_37]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_37: checkov requires all five control-plane log types; soc2gate requires api, audit and authenticator
 #   kics: [37304d3f-f852-40b8-ae3f-725e87a7cedf, 66f130d9-b81d-4e8e-9b08-da74b9c891df]
 #   remediation: |
 #     enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]

@@ -12,7 +12,9 @@
 #     CC6.1: Access to the Kubernetes control plane is restricted to authorized networks.
 #     CC6.6: The cluster API is not reachable from arbitrary internet sources.
 #   inconclusive_if_unknown: [vpc_config.public_access_cidrs]
-#   checkov: [CKV_AWS_39, CKV_AWS_38]
+#   checkov: [CKV_AWS_38]
+#   related_checkov:
+#     CKV_AWS_39: checkov fails every public endpoint; soc2gate accepts a public endpoint restricted by public_access_cidrs (CKV_AWS_38)
 #   kics: [42f4b905-3736-4213-bfe9-c0660518cda8, 61cf9883-1752-4768-b18c-0d57f2737709]
 #   remediation: |
 #     vpc_config {

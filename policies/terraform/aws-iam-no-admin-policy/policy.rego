@@ -90,20 +90,39 @@ deny contains tf.fail_certain(r, "statement", message) if {
 	admin(s)
 }
 
-# A statement with unresolved parts that could still grant "*" on "*".
-deny contains tf.fail(p.r, p.path, "policy statement depends on unresolved values") if {
+# A statement with unresolved parts that could still grant "*" on "*" is inconclusive (never a
+# failure): known actions such as ["kms:Decrypt"] cannot become "*" whatever the resource is.
+inconclusive contains {"resource": p.r.id, "path": p.path, "message": unresolved_message(p.r), "expression": expression} if {
 	some p in parsed
 	not any_admin(p.statements)
 	some s in p.statements
-	s.unknown
+	could_be_admin(s)
+	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
 }
 
-deny contains tf.fail(r, "statement", "policy statement depends on unresolved values") if {
+inconclusive contains {"resource": r.id, "path": "statement", "message": unresolved_message(r), "expression": expression} if {
 	some r in tf.resources("aws_iam_policy_document")
 	statements := iam.block_statements(r)
 	not any_admin(statements)
 	some s in statements
+	could_be_admin(s)
+	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
+}
+
+unresolved_message(r) := sprintf("%s: a policy statement depends on unresolved values", [r.address])
+
+could_be_admin(s) if {
 	s.unknown
+	not lower(sprintf("%v", [s.effect])) == "deny"
+	open_or_unknown(s.actions, "*")
+	open_or_unknown(s.resources, "*")
+}
+
+open_or_unknown(values, wildcard) if wildcard in values
+
+open_or_unknown(values, _) if {
+	some v in values
+	iam.marked(v)
 }
 
 any_admin(statements) if {

@@ -12,6 +12,8 @@
 #     C1.1: Confidential information at rest is protected from disclosure.
 #   checkov: [CKV_AWS_43]
 #   kics: [862fe4bf-3eec-4767-a517-40f378886b88]
+#   related_kics:
+#     5c6dd5e7-1fe0-4cae-8f81-4c122717cef3: judged on aws_kinesis_firehose_delivery_stream; soc2gate judges aws_kinesis_stream
 #   remediation: |
 #     resource "aws_kinesis_stream" "events" {
 #       name            = "events"
@@ -32,5 +34,5 @@ deny contains tf.fail(r, "encryption_type", "stream is not encrypted: set encryp
 deny contains tf.fail(r, "kms_key_id", "stream uses KMS encryption without a kms_key_id") if {
 	some r in tf.resources("aws_kinesis_stream")
 	upper(sprintf("%v", [tf.attr(r, "encryption_type")])) == "KMS"
-	not tf.is_set(tf.attr(r, "kms_key_id"))
+	not tf.known_set(r, "kms_key_id")
 }

@@ -12,7 +12,9 @@
 #     CC6.1: Encrypted channels keep credentials and data from being read on the network.
 #     CC6.7: Information is protected during transmission over networks.
 #   inconclusive_if_unknown: [protocol]
-#   checkov: [CKV_AWS_103]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_103: checkov also fails plain-HTTP listeners (TF-019 judges those) and accepts ELBSecurityPolicy-TLS13-1-0-2021-06, which allows TLS 1.0
 #   kics: []
 #   remediation: |
 #     resource "aws_lb_listener" "https" {

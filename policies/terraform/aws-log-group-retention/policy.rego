@@ -12,8 +12,12 @@
 #     CC7.2: Security-relevant events are recorded so anomalies can be detected.
 #     CC7.3: Recorded events support the evaluation of security incidents.
 #     C1.2: A defined retention period governs when log data is disposed of.
-#   checkov: [CKV_AWS_338, CKV_AWS_66]
+#   checkov: [CKV_AWS_338]
+#   related_checkov:
+#     CKV_AWS_66: checkov only needs retention_in_days to be set; soc2gate requires a retention of at least a year (or never expiring)
 #   kics: []
+#   related_kics:
+#     ef0b316a-211e-42f1-888e-64efe172b755: KICS only needs retention_in_days to be set; soc2gate requires at least a year
 #   remediation: |
 #     resource "aws_cloudwatch_log_group" "app" {
 #       name              = "/app/api"

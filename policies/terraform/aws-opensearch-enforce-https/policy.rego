@@ -1,10 +1,10 @@
 # METADATA
 # title: OpenSearch and Elasticsearch domains enforce HTTPS
 # description: >-
-#   aws_opensearch_domain and aws_elasticsearch_domain must have a domain_endpoint_options block
-#   that does not set enforce_https = false. Inside the block the provider defaults
-#   enforce_https to true; without the block nothing is sent and the service default (HTTP
-#   allowed) applies.
+#   aws_opensearch_domain and aws_elasticsearch_domain must enforce HTTPS. Both defaults come
+#   from mappings/terraform-defaults.yaml: inside a domain_endpoint_options block the provider
+#   defaults enforce_https to true; without the block nothing is sent and the service default
+#   (HTTP allowed) applies, so an absent block fails.
 # custom:
 #   id: TF-024
 #   severity: high
@@ -25,13 +25,19 @@ package soc2gate.policies.terraform.aws_opensearch_enforce_https
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "domain_endpoint_options", "domain does not enforce HTTPS: add domain_endpoint_options { enforce_https = true }") if {
-	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
+types := ["aws_opensearch_domain", "aws_elasticsearch_domain"]
+
+deny contains tf.fail(r, "domain_endpoint_options", "domain does not enforce HTTPS (no domain_endpoint_options: the service default allows HTTP): add domain_endpoint_options { enforce_https = true }") if {
+	some type in types
+	some r in tf.resources(type)
 	count(tf.blocks(r.attributes, "domain_endpoint_options")) == 0
+	absent := tf.default_of(type, "domain_endpoint_options")
+	not tf.is_true(object.get(absent, "enforce_https", false))
 }
 
 deny contains tf.fail(r, "domain_endpoint_options.enforce_https", "domain allows plain HTTP (enforce_https = false)") if {
-	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
+	some type in types
+	some r in tf.resources(type)
 	some o in tf.blocks(r.attributes, "domain_endpoint_options")
-	tf.is_false(object.get(o, "enforce_https", null))
+	not tf.is_true(tf.value(r, o, "enforce_https", "domain_endpoint_options.enforce_https"))
 }

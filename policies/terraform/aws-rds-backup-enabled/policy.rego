@@ -15,6 +15,9 @@
 #   inconclusive_if_unknown: [backup_retention_period]
 #   checkov: [CKV_AWS_133]
 #   kics: []
+#   related_kics:
+#     1dc73fb4-5b51-430c-8c5f-25dcf9090b02: KICS also fails an absent backup_retention_period; soc2gate applies the RDS API default of one day
+#     e542bd46-58c4-4e0f-a52a-1fb4f9548e02: judged on aws_rds_cluster, whose retention cannot be below one day; soc2gate judges DB instances
 #   remediation: |
 #     backup_retention_period = 14
 package soc2gate.policies.terraform.aws_rds_backup_enabled

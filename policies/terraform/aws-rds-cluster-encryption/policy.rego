@@ -14,6 +14,8 @@
 #     C1.1: Confidential information at rest is protected from disclosure.
 #   checkov: [CKV_AWS_96, CKV_AWS_74]
 #   kics: [3199c26c-7871-4cb3-99c2-10a59244ce7f, 1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e, bc1f9009-84a0-490f-ae09-3e0ea6d74ad6]
+#   related_kics:
+#     656880aa-1388-488f-a6d4-8f73c23149b2: judged on aws_db_cluster_snapshot; soc2gate judges the cluster
 #   remediation: |
 #     resource "aws_rds_cluster" "db" {
 #       cluster_identifier = "orders"

@@ -11,7 +11,9 @@
 #   controls:
 #     A1.2: A standby replica keeps the database available through a zone failure.
 #     CC9.1: Infrastructure redundancy mitigates business disruption risk.
-#   checkov: [CKV_AWS_157]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_157: checkov fails read replicas; soc2gate leaves replicas to their source instance
 #   kics: []
 #   remediation: |
 #     multi_az = true

@@ -3,7 +3,10 @@
 # description: >-
 #   A canned ACL of public-read, public-read-write or authenticated-read (any AWS account), or a
 #   grant to the AllUsers / AuthenticatedUsers groups, exposes the bucket. Checked on the inline
-#   acl / grant of aws_s3_bucket (provider v3) and on aws_s3_bucket_acl (v4+).
+#   acl / grant of aws_s3_bucket (provider v3) and on aws_s3_bucket_acl (v4+); a bucket also
+#   fails through the aws_s3_bucket_acl resources linked to it (reference or name), so the bucket
+#   carries its effective ACL. An acl outside the documented canned ACLs
+#   (mappings/terraform-defaults.yaml) is not compliant either.
 # custom:
 #   id: TF-028
 #   severity: critical
@@ -36,6 +39,39 @@ deny contains tf.fail(r, "acl", sprintf("bucket ACL %v grants access to everyone
 	tf.attr(r, "acl") in public_acls
 }
 
+deny contains tf.fail(r, "links.aws_s3_bucket_acl", sprintf("bucket is exposed by %s", [link.address])) if {
+	some r in tf.resources("aws_s3_bucket")
+	some link in tf.links(r, "aws_s3_bucket_acl")
+	not link_unknown(link)
+	public_acl_resource(link.attributes)
+}
+
+deny contains tf.fail(r, "acl", sprintf("acl \"%v\" is not a documented canned ACL", [r.attributes.acl])) if {
+	some type in ["aws_s3_bucket", "aws_s3_bucket_acl"]
+	some r in tf.resources(type)
+	is_string(r.attributes.acl)
+	not tf.allowed(type, "acl", r.attributes.acl)
+}
+
+link_unknown(link) if {
+	some key, _ in object.get(link, "unknown", {})
+	startswith(key, "acl")
+}
+
+link_unknown(link) if {
+	some key, _ in object.get(link, "unknown", {})
+	startswith(key, "access_control_policy")
+}
+
+public_acl_resource(attributes) if object.get(attributes, "acl", null) in public_acls
+
+public_acl_resource(attributes) if {
+	some p in tf.blocks(attributes, "access_control_policy")
+	some g in tf.blocks(p, "grant")
+	some grantee in tf.blocks(g, "grantee")
+	public_group(object.get(grantee, "uri", ""))
+}
+
 deny contains tf.fail(r, "grant", sprintf("bucket grants %v to a public group", [object.get(g, "permissions", [])])) if {
 	some r in tf.resources("aws_s3_bucket")
 	some g in tf.blocks(r.attributes, "grant")
@@ -48,4 +84,13 @@ deny contains tf.fail(r, "access_control_policy.grant", sprintf("bucket ACL gran
 	some g in tf.blocks(p, "grant")
 	some grantee in tf.blocks(g, "grantee")
 	public_group(object.get(grantee, "uri", ""))
+}
+
+inconclusive contains {"resource": r.id, "path": "links.aws_s3_bucket_acl", "message": msg, "expression": expression} if {
+	some r in tf.resources("aws_s3_bucket")
+	some link in tf.links(r, "aws_s3_bucket_acl")
+	some key, expression in object.get(link, "unknown", {})
+	some prefix in ["acl", "access_control_policy"]
+	startswith(key, prefix)
+	msg := sprintf("%s: the ACL of %s is not known", [r.address, link.address])
 }

@@ -17,6 +17,12 @@
 #     C1.1: Confidential objects are not readable by the public.
 #   checkov: [CKV_AWS_70]
 #   kics: []
+#   related_kics:
+#     7af43613-6bb9-4a0e-8c4d-1314b799425e: KICS fails a wildcard principal whatever the Condition; soc2gate accepts conditions that pin the caller (aws:SourceIp, aws:SourceVpce, ...)
+#     1df37f4b-7197-45ce-83f8-9994d2fcf885: KICS judges only statements granting that action and ignores conditions; soc2gate judges every action and accepts conditions that pin the caller
+#     ffdf4b37-7703-4dfe-a682-9d2e99bc6c09: KICS judges only statements granting that action and ignores conditions; soc2gate judges every action and accepts conditions that pin the caller
+#     66c6f96f-2d9e-417e-a998-9058aeeecd44: KICS judges only statements granting that action and ignores conditions; soc2gate judges every action and accepts conditions that pin the caller
+#     d24c0755-c028-44b1-b503-8e719c898832: KICS judges only statements granting that action and ignores conditions; soc2gate judges every action and accepts conditions that pin the caller
 #   remediation: |
 #     resource "aws_s3_bucket_policy" "data" {
 #       bucket = aws_s3_bucket.data.id

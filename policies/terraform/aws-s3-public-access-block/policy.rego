@@ -15,6 +15,11 @@
 #     C1.1: Confidential objects cannot be exposed by a later ACL or bucket policy mistake.
 #   checkov: [CKV2_AWS_6, CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56]
 #   kics: []
+#   related_kics:
+#     1ec253ab-c220-4d63-b2de-5b40e0af9293: each KICS query checks one of the four flags, on the block or the s3-bucket module; soc2gate requires all four together and also accepts an account-level block
+#     4fa66806-0dd9-4f8d-9480-3174d39c7c91: each KICS query checks one of the four flags, on the block or the s3-bucket module; soc2gate requires all four together and also accepts an account-level block
+#     d0cc8694-fcad-43ff-ac86-32331d7e867f: each KICS query checks one of the four flags, on the block or the s3-bucket module; soc2gate requires all four together and also accepts an account-level block
+#     1a4bc881-9f69-4d44-8c9a-d37d08f54c50: each KICS query checks one of the four flags, on the block or the s3-bucket module; soc2gate requires all four together and also accepts an account-level block
 #   remediation: |
 #     resource "aws_s3_bucket_public_access_block" "data" {
 #       bucket                  = aws_s3_bucket.data.id

@@ -48,6 +48,16 @@ deny contains tf.fail(r, "links.aws_s3_bucket_versioning", "bucket versioning is
 	not versioned(r)
 	not unresolved_link(r)
 	count(tf.blocks(r.attributes, "versioning")) == 0
+	count(tf.links(r, "aws_s3_bucket_versioning")) == 0
+}
+
+# Reported on the bucket, at the line of the aws_s3_bucket_versioning that leaves it unversioned.
+deny contains tf.fail_at(r, "links.aws_s3_bucket_versioning", sprintf("bucket versioning is not enabled by %s", [l.address]), l.line) if {
+	some r in tf.resources("aws_s3_bucket")
+	not versioned(r)
+	not unresolved_link(r)
+	count(tf.blocks(r.attributes, "versioning")) == 0
+	some l in tf.links(r, "aws_s3_bucket_versioning")
 }
 
 inconclusive contains {"resource": r.id, "path": "links.aws_s3_bucket_versioning", "message": sprintf("%s: versioning status of the linked aws_s3_bucket_versioning is unresolved", [r.address]), "expression": "versioning_configuration.status"} if {

@@ -11,7 +11,9 @@
 #   controls:
 #     CC6.1: Only the services that must be reachable are exposed.
 #     CC6.6: The boundary blocks connections from untrusted networks.
-#   checkov: [CKV_AWS_277]
+#   checkov: []
+#   related_checkov:
+#     CKV_AWS_277: checkov fails only protocol -1 rules; soc2gate also fails TCP/UDP rules spanning ports 0-65535
 #   kics: []
 #   remediation: |
 #     resource "aws_security_group_rule" "https" {

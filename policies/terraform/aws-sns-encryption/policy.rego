@@ -24,5 +24,5 @@ import rego.v1
 
 deny contains tf.fail(r, "kms_master_key_id", "SNS topic is not encrypted: set kms_master_key_id") if {
 	some r in tf.resources("aws_sns_topic")
-	not tf.is_set(tf.attr(r, "kms_master_key_id"))
+	not tf.known_set(r, "kms_master_key_id")
 }

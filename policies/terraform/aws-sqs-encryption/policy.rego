@@ -29,3 +29,11 @@ deny contains tf.fail(r, "sqs_managed_sse_enabled", "SQS queue is not encrypted:
 	not tf.is_set(tf.attr(r, "kms_master_key_id"))
 	not tf.is_true(tf.attr(r, "sqs_managed_sse_enabled"))
 }
+
+# A key that may turn out null (an unset variable, a module output) does not make the queue encrypted.
+deny contains tf.fail(r, "kms_master_key_id", "SQS queue is encrypted only if kms_master_key_id is set") if {
+	some r in tf.resources("aws_sqs_queue")
+	tf.is_set(tf.attr(r, "kms_master_key_id"))
+	not tf.known_set(r, "kms_master_key_id")
+	not tf.is_true(tf.attr(r, "sqs_managed_sse_enabled"))
+}

@@ -15,7 +15,9 @@
 #     CC6.1: Network access to the cluster API is limited to declared administrative networks.
 #     CC6.6: The cluster API is not exposed to arbitrary internet sources.
 #   inconclusive_if_unknown: [private_cluster_enabled, api_server_access_profile, api_server_authorized_ip_ranges]
-#   checkov: [CKV_AZURE_115, CKV_AZURE_6]
+#   checkov: [CKV_AZURE_6]
+#   related_checkov:
+#     CKV_AZURE_115: checkov requires a private cluster; soc2gate also accepts a public API server restricted to authorized IP ranges
 #   kics: [599318f2-6653-4569-9e21-041d06c63a89]
 #   remediation: |
 #     resource "azurerm_kubernetes_cluster" "aks" {

@@ -24,7 +24,9 @@
 #     CC6.7: Traffic to the application uses current TLS versions only.
 #     CC6.6: Protocol downgrade attacks against the public endpoint are prevented.
 #   inconclusive_if_unknown: [site_config]
-#   checkov: [CKV_AZURE_15, CKV_AZURE_145]
+#   checkov: [CKV_AZURE_145]
+#   related_checkov:
+#     CKV_AZURE_15: soc2gate also fails scm_minimum_tls_version below 1.2, which checkov does not read
 #   kics: [b7b9d1c7-2d3b-49b4-b867-ebbe68d0b643, 45fc717a-bd86-415c-bdd8-677901be1aa6]
 #   remediation: |
 #     resource "azurerm_linux_function_app" "fn" {

@@ -15,7 +15,9 @@
 #     CC6.7: Data in transit to databases and caches is encrypted.
 #     CC6.1: Credentials are not sent in clear text.
 #   inconclusive_if_unknown: [ssl_enforcement_enabled, ssl_enforcement, ssl_minimal_tls_version_enforced, non_ssl_port_enabled, enable_non_ssl_port, minimum_tls_version]
-#   checkov: [CKV_AZURE_28, CKV_AZURE_29, CKV_AZURE_47, CKV_AZURE_91, CKV_AZURE_148]
+#   checkov: [CKV_AZURE_29, CKV_AZURE_47, CKV_AZURE_91, CKV_AZURE_148]
+#   related_checkov:
+#     CKV_AZURE_28: soc2gate also requires a minimum TLS version of 1.2, which the checkov check does not read
 #   kics: [0437633b-daa6-4bbc-8526-c0d2443b946e, 73e42469-3a86-4f39-ad78-098f325b4e9f, e29a75e6-aba3-4896-b42d-b87818c16b58]
 #   remediation: |
 #     resource "azurerm_postgresql_server" "db" {

@@ -14,7 +14,10 @@
 #   controls:
 #     CC6.1: Encryption with a key you manage is a logical access safeguard over stored data.
 #     C1.1: Revoking the key makes confidential data on the disk unreadable.
-#   checkov: [CKV_AZURE_2, CKV_AZURE_93]
+#   checkov: []
+#   related_checkov:
+#     CKV_AZURE_93: checkov requires a disk encryption set (customer-managed key); soc2gate also accepts Azure Disk Encryption settings
+#     CKV_AZURE_2: checkov accepts platform-managed keys; soc2gate requires a customer-managed key (disk encryption set) or Azure Disk Encryption
 #   kics: [a99130ab-4c0e-43aa-97f8-78d4fcb30024]
 #   remediation: |
 #     resource "azurerm_managed_disk" "data" {

@@ -15,7 +15,9 @@
 #     CC6.6: Storage endpoints are closed to networks outside the declared boundary.
 #     CC6.1: Network access to stored data is limited to approved networks and services.
 #   inconclusive_if_unknown: [public_network_access_enabled, network_rules, default_action, ip_rules]
-#   checkov: [CKV_AZURE_35, CKV_AZURE_59]
+#   checkov: [CKV_AZURE_35]
+#   related_checkov:
+#     CKV_AZURE_59: checkov requires public_network_access_enabled = false; soc2gate also accepts network rules whose default_action is Deny
 #   kics: [a5613650-32ec-4975-a305-31af783153ea]
 #   remediation: |
 #     resource "azurerm_storage_account" "data" {

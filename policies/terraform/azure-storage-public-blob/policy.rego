@@ -15,7 +15,10 @@
 #     CC6.1: Anonymous access bypasses logical access control over stored data.
 #     C1.1: Confidential blobs are not disclosed to the public.
 #   inconclusive_if_unknown: [allow_nested_items_to_be_public, allow_blob_public_access, container_access_type]
-#   checkov: [CKV_AZURE_190, CKV_AZURE_34]
+#   checkov: []
+#   related_checkov:
+#     CKV_AZURE_190: checkov requires allow_nested_items_to_be_public = false explicitly; soc2gate uses the azurerm 4.x default (false)
+#     CKV_AZURE_34: judged together with CKV_AZURE_190 on the account's default; see there
 #   kics: [dd5230f8-a577-4bbb-b7ac-f2c2fe7d5299]
 #   remediation: |
 #     resource "azurerm_storage_account" "data" {

@@ -14,7 +14,9 @@
 #     CC6.1: Cluster authentication uses revocable identities instead of static credentials.
 #     CC6.2: Access is tied to registered, individually managed users.
 #   inconclusive_if_unknown: [master_auth]
-#   checkov: [CKV_GCP_13, CKV_GCP_19]
+#   checkov: [CKV_GCP_13]
+#   related_checkov:
+#     CKV_GCP_19: checkov judges basic authentication on a resource address soc2gate does not share (no common resource in the fixtures or the corpus)
 #   kics: [73fb21a1-b19a-45b1-b648-b47b1678681e]
 #   remediation: |
 #     resource "google_container_cluster" "gke" {

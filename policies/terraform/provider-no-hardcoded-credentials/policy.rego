@@ -13,7 +13,7 @@
 #   controls:
 #     CC6.1: Secrets in source code defeat logical access controls over the accounts they unlock.
 #     CC6.7: Credentials are transmitted to everyone who can read the repository.
-#   checkov: [CKV_AWS_41, CKV_AZURE_41]
+#   checkov: [CKV_AWS_41]
 #   remediation: |
 #     provider "aws" {
 #       region = "eu-west-1"

@@ -32,9 +32,21 @@ def policy_markdown(policy: Policy) -> str:
         parts.append(f"### Non-compliant example\n{bad}")
     if good:
         parts.append(f"### Compliant example\n{good}")
-    if policy.checkov:
-        parts.append(f"Equivalent checkov checks: {', '.join(policy.checkov)}")
+    parts.extend(_claims(policy))
     return "\n\n".join(parts) + "\n"
+
+
+def _claims(policy: Policy) -> list[str]:
+    """Equivalent checks (same verdicts on the same resources) and related ones with their reason."""
+    lines = []
+    for tool, equivalent, related in (("checkov", policy.checkov, policy.related_checkov),
+                                      ("KICS", policy.kics, policy.related_kics)):
+        if equivalent:
+            lines.append(f"Equivalent {tool} checks: {', '.join(equivalent)}")
+        if related:
+            lines.append(f"Related {tool} checks (not equivalent):\n"
+                         + "\n".join(f"- {cid}: {why}" for cid, why in related.items()))
+    return ["\n\n".join(lines)] if lines else []
 
 
 def catalog_markdown(policies: list[Policy]) -> str:

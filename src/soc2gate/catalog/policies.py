@@ -112,6 +112,8 @@ def parse_policy(path: Path, source: str, controls: dict[str, Control]) -> Polic
         kics=_strings(path, line, custom, "kics"),
         requirement=str(custom.get("requirement", "")),
         source=source,
+        related_checkov=_related(path, line, custom, "checkov"),
+        related_kics=_related(path, line, custom, "kics"),
     )
 
 
@@ -146,6 +148,18 @@ def _strings(path: Path, line: int, custom: dict[str, Any], key: str) -> tuple[s
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise PolicyLoadError(f"{path}:{line}: `custom.{key}` must be a list of strings")
     return tuple(str(v) for v in value)
+
+
+def _related(path: Path, line: int, custom: dict[str, Any], tool: str) -> dict[str, str]:
+    """``related_<tool>``: id -> one-line reason why the check is related but not equivalent."""
+    key = f"related_{tool}"
+    value = custom.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise PolicyLoadError(f"{path}:{line}: `custom.{key}` must map each {tool} id to a one-line reason")
+    both = sorted(set(map(str, value)) & set(map(str, custom.get(tool) or [])))
+    if both:
+        raise PolicyLoadError(f"{path}:{line}: {', '.join(both)} is in both `custom.{tool}` and `custom.{key}`")
+    return {str(k): " ".join(v.split()) for k, v in value.items()}
 
 
 def _check_unique(policies: list[Policy]) -> None:

@@ -1,4 +1,5 @@
-"""``soc2gate evidence init|verify|report|copy``: set up a store, prove it intact, summarize a period, move it."""
+"""``soc2gate evidence init|verify|report|copy|population|show``: set up a store, prove it intact, summarize a
+period, move it, export the populations an auditor samples, print one record."""
 
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ def verify(ctx: click.Context, directory: str, public_key: str | None, fmt: str,
 @click.argument("directory", metavar="STORE")
 @click.option("--from", "start", default=None, help="First day (YYYY-MM-DD, UTC) or ISO 8601 timestamp.")
 @click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD, UTC, inclusive) or ISO 8601 timestamp.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
+              help="html: one self-contained, printable file with charts (no network requests).")
 @click.option("--output", default=None, help="Write the report to this file instead of standard output.")
 @click.option("--branch", default=None, help="Only runs on this branch.")
 @click.option("--repo", default=None, help="Only runs of this repository.")
@@ -87,13 +89,84 @@ def report(ctx: click.Context, directory: str, start: str | None, end: str | Non
     Exit status 1 when the ledger fails verification (the report says so at the top).
     """
     from soc2gate import api
-    from soc2gate.commands.output import write_file
-    from soc2gate.evidence.report_markdown import render
+    from soc2gate.evidence import report_html, report_markdown
 
     data = api.evidence_report(directory, start, end, public_key, config_path, branch, repo, password_env)
-    text = json.dumps(data, indent=2) + "\n" if fmt == "json" else render(data)
+    renderers = {"json": lambda d: json.dumps(d, indent=2) + "\n", "markdown": report_markdown.render,
+                 "html": report_html.render}
+    _emit(renderers[fmt](data), output)
+    ctx.exit(0 if data["integrity"]["ok"] else 1)
+
+
+def _emit(text: str, output: str | None) -> None:
+    from soc2gate.commands.output import write_file
+
     if output is None:
         click.echo(text, nl=False)
-    else:
-        write_file(output, text)
-    ctx.exit(0 if data["integrity"]["ok"] else 1)
+        return
+    write_file(output, text)
+
+
+@command.command("population")
+@click.argument("directory", metavar="STORE")
+@click.option("--kind", type=click.Choice(["changes", "runs", "exceptions"]), default="changes")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD, UTC) or ISO 8601 timestamp.")
+@click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD, UTC, inclusive) or ISO 8601 timestamp.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--sample", "size", type=int, default=None, help="Draw a reproducible random sample of N items.")
+@click.option("--seed", type=int, default=None, help="Seed of the sample (required with --sample).")
+@click.option("--output", default=None, help="Write to this file instead of standard output.")
+@click.option("--public-key", default=None, help="Ed25519 public key (PEM) to check signatures with.")
+@click.option("--config", "config_path", default=None, help="Configuration file (evidence.public_key).")
+@PASSWORD_ENV
+@click.pass_context
+def population(ctx: click.Context, directory: str, kind: str, start: str | None, end: str | None, fmt: str,
+               size: int | None, seed: int | None, output: str | None, public_key: str | None,
+               config_path: str | None, password_env: str | None) -> None:
+    """Every change, run or exception in the period (the population to sample), or a reproducible sample.
+
+    Exit status 1 when the store fails verification (nothing is exported from it).
+    """
+    from soc2gate import api
+    from soc2gate.errors import UsageError
+    from soc2gate.evidence import population as pop
+
+    if size is not None and seed is None:
+        raise UsageError("--sample needs --seed (so the auditor can re-perform the sample)")
+    records, integrity = api.evidence_records(directory, start, end, public_key, config_path, password_env)
+    if not integrity.ok:
+        click.echo(f"soc2gate: {integrity.location} does not verify ({len(integrity.problems)} problem(s)); "
+                   "run `soc2gate evidence verify` — no population exported", err=True)
+        ctx.exit(1)
+    rows, how = pop.population(records, kind), None
+    if size is not None:
+        rows, how = pop.sample(rows, size, int(seed or 0))
+        click.echo(f"soc2gate: sample of {how['sample']} from {how['population']} {kind}, seed {how['seed']}; "
+                   f"method: {how['method']}", err=True)
+    _emit(pop.render(rows, fmt, how, kind), output)
+
+
+@command.command("show")
+@click.argument("directory", metavar="STORE")
+@click.argument("record")
+@click.option("--chain", default=None, help="The chain holding RECORD (a PostgreSQL store holds several).")
+@click.option("--public-key", default=None, help="Ed25519 public key (PEM) to check signatures with.")
+@click.option("--config", "config_path", default=None, help="Configuration file (evidence.public_key).")
+@PASSWORD_ENV
+@click.pass_context
+def show(ctx: click.Context, directory: str, record: str, chain: str | None, public_key: str | None,
+         config_path: str | None, password_env: str | None) -> None:
+    """Print one record's full evidence (RECORD: its number, run id or hash) as JSON.
+
+    Exit status 1 when the store fails verification (the record is still printed, with a warning).
+    """
+    from soc2gate import api
+    from soc2gate.evidence.population import find_record
+
+    records, integrity = api.evidence_records(directory, None, None, public_key, config_path, password_env)
+    found = find_record(records, record, chain)
+    click.echo(json.dumps({"chain": found["_chain"], "store_verified": integrity.ok,
+                           "record": {k: v for k, v in found.items() if k != "_chain"}}, indent=2, sort_keys=True))
+    if not integrity.ok:
+        click.echo(f"soc2gate: WARNING: {integrity.location} does not verify; run `soc2gate evidence verify`", err=True)
+    ctx.exit(0 if integrity.ok else 1)

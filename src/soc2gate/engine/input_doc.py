@@ -4,7 +4,8 @@ Shape (documented in docs/writing-policies.md)::
 
     {"resources": {<type>: [<resource>, ...]},   # grouped by type for cheap lookups
      "workloads": [<resource with pod>, ...],     # every Kubernetes pod-bearing object
-     "params": {...}}                             # configuration the policies read
+     "params": {...},                             # configuration the policies read
+     "terraform": {"defaults", "enums"}}          # mappings/terraform-defaults.yaml
 
     <resource> = {"id", "address", "type", "name", "surface", "file", "line",
                   "attributes", "links", "module", "root", "kind", "actions",
@@ -14,8 +15,10 @@ Shape (documented in docs/writing-policies.md)::
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Sequence
 
+from soc2gate.catalog.defaults import provider_defaults
 from soc2gate.model import Resource
 from soc2gate.parsers.podspec import WORKLOAD_KINDS
 
@@ -57,9 +60,34 @@ def resource_document(index: int, resource: Resource) -> dict[str, Any]:
         "actions": meta.get("actions", []),
         "namespace": meta.get("namespace", ""),
     }
+    if resource.unknown:
+        document["unknown"] = dict(resource.unknown)
+        document["maybe_null"] = {path: True for path, expression in resource.unknown.items()
+                                  if may_be_null(expression, meta.get("raw", {}).get(path))}
     if meta.get("pod") is not None:
         document["pod"] = meta["pod"]
     return document
+
+
+# A reference to an attribute of a managed resource or data source (`aws_kms_key.k.arn`): Terraform
+# gives it a value once the resource exists.  Variables, locals, module outputs, function calls and
+# values known only after apply (with no configuration to say where they come from) may be null.
+_RESOURCE_ATTRIBUTE = re.compile(r"^(?:data\.)?([a-z][a-z0-9_]*)\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.[\w.\[\]\"]+$")
+_NOT_RESOURCES = {"var", "local", "module", "each", "count", "path", "terraform", "self"}
+
+
+def may_be_null(expression: str, raw: Any = None) -> bool:
+    """Can this unknown value turn out null (unset)?  A template with literal text cannot."""
+    source = raw if isinstance(raw, str) and "${" in raw else expression
+    if not isinstance(source, str):
+        return True
+    text = source.strip()
+    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+        text = text[2:-1].strip()
+    elif "${" in text:
+        return False
+    match = _RESOURCE_ATTRIBUTE.match(text)
+    return not (match and match.group(1) not in _NOT_RESOURCES)
 
 
 def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +98,7 @@ def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[s
         grouped.setdefault(resource.type, []).append(document)
         if "pod" in document:
             workloads.append(document)
-    return {"resources": grouped, "workloads": workloads, "params": params}
+    return {"resources": grouped, "workloads": workloads, "params": params, "terraform": provider_defaults()}
 
 
 MAX_DEPTH = 100  # regorus reads JSON input up to 128 levels; the envelope adds a few

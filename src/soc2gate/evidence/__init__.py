@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
+from soc2gate.catalog.org_controls import org_catalogue
 from soc2gate.config import Config
 from soc2gate.evidence.store import EvidenceStore, StoreOptions, open_store, scheme
 from soc2gate.model import Result
@@ -27,6 +28,7 @@ class EvidenceSettings:
     public_key: str | None = None
     chain: str | None = None
     store: StoreOptions = StoreOptions()
+    org: dict[str, Any] | None = None  # controls_map and manual_evidence, for the period report
 
     @property
     def directory(self) -> str:  # the folder ledger's directory (file stores)
@@ -56,6 +58,7 @@ def settings(config: Config, url: str | None = None, key: str | None = None, pub
         public_key=public_key or (config.relative(section["public_key"]) if section.get("public_key") else None),
         chain=section.get("chain"),
         store=store,
+        org=org_catalogue(config),
     )
 
 
@@ -89,18 +92,35 @@ def verify_store(store: EvidenceStore, public_key: str | None = None, keep: Any 
 
 def period_report(url: str, start: str | None, end: str | None, public_key: str | None = None,
                   branch: str | None = None, repo: str | None = None,
-                  options: StoreOptions | None = None) -> dict[str, Any]:
-    from soc2gate.evidence.report import build_report, parse_period
+                  options: StoreOptions | None = None, org: dict[str, Any] | None = None) -> dict[str, Any]:
+    from soc2gate.evidence.period import full_report, heads, load
+    from soc2gate.evidence.report import parse_period
+    from soc2gate.evidence.signing import Checker
+
+    period = parse_period(start, end)
+    store = open_store(url, options)
+    try:  # one pass per chain: the records verification parsed feed the report
+        records, integrity = load(store, Checker(public_key) if public_key else None)
+        return full_report(records, integrity, store.location, period, branch, repo, org,
+                           heads(store, records, integrity))
+    finally:
+        store.close()
+
+
+def store_records(url: str, start: str | None, end: str | None, public_key: str | None = None,
+                  options: StoreOptions | None = None) -> tuple[list[dict[str, Any]], Any]:
+    """The verified store's records in the period (``_chain`` tagged, time order) and its verification."""
+    from soc2gate.evidence.period import load
+    from soc2gate.evidence.report import parse_period, when
+    from soc2gate.evidence.signing import Checker
 
     period = parse_period(start, end)
     store = open_store(url, options)
     try:
-        kept: list[dict[str, Any]] = []  # one pass: the records verification parsed feed the report
-        integrity = verify_store(store, public_key, kept.append)
-        kept.sort(key=lambda record: record["time"])  # stable: ledger order within the same second
-        return build_report(kept, store.location, period, integrity, branch, repo)
+        records, integrity = load(store, Checker(public_key) if public_key else None)
     finally:
         store.close()
+    return [r for r in records if period.contains(when(r))], integrity
 
 
 def verify_ledger(directory: str, public_key: str | None = None) -> Any:

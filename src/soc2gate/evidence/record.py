@@ -42,7 +42,31 @@ def build_record(result: Result, run_id: str, moment: datetime, ci: Mapping[str,
         "summary": result.counts(),
         "verdict": "passed" if result.passed else "failed",
         "exit_code": result.exit_code,
+        **_additions(result),
     }
+
+
+def _additions(result: Result) -> dict[str, Any]:
+    """Fields added after ``soc2gate-evidence/1`` first shipped (additive: older records lack them)."""
+    from soc2gate.evidence.comparable import fingerprint, scope_of
+
+    inputs = [{"path": i.path, "kind": i.kind} for i in result.inputs]
+    scope = {"categories": list(result.categories), "fail_on": result.fail_on, "strict": result.strict}
+    extra: dict[str, Any] = {"scope_fingerprint": fingerprint(scope_of(inputs, scope))}
+    changes = result.extras.get("changes")
+    if changes:
+        extra["changes"] = [{**c, "cc81": _cc81(result, c.get("address", ""))} for c in changes]
+    return extra
+
+
+def _cc81(result: Result, address: str) -> str:
+    """The change's CC8.1 verdict: failed, inconclusive, waived, passed, or not tested."""
+    outcomes = {f.outcome for f in result.findings if f.resource == address and "CC8.1" in f.controls}
+    for verdict, among in (("failed", (Outcome.FAIL, Outcome.ERROR)), ("inconclusive", (Outcome.INCONCLUSIVE,)),
+                           ("waived", (Outcome.WAIVED,)), ("passed", (Outcome.PASS,))):
+        if outcomes.intersection(among):
+            return verdict
+    return "not tested"
 
 
 def _controls(result: Result) -> dict[str, dict[str, Any]]:

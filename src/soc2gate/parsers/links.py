@@ -91,6 +91,10 @@ def _targets(child: Resource, rule: LinkRule, parents, by_address) -> tuple[list
             address = _INDEX.sub("", (prefix + "." if prefix else "") + f"{match.group(1)}.{match.group(2)}")
             if address in by_address and match.group(1) in rule.parents:
                 return [by_address[address]], ""
+            if address in by_address:
+                return [], ""  # a resource of another type: another rule's parent, not this one's
+            if match.group(1) in rule.parents and not parts[0].startswith("data."):
+                return [], ""  # an undeclared resource (Terraform rejects it): configures no parent here
             if match.group(1) not in _known_types(parents) and rule.attribute not in child.unknown:
                 return _by_value(child, rule, parents), ""
         if rule.attribute in child.unknown:

@@ -73,7 +73,8 @@ def report_dict(result: Result) -> dict[str, Any]:
 
 def _control(summary: Any) -> dict[str, Any]:
     return {"id": summary.control.id, "title": summary.control.title, "category": summary.control.category,
-            "status": summary.status, "policies": summary.policies, **summary.counts}
+            "status": summary.status, "policies": summary.policies, **summary.counts,
+            **({"org_controls": summary.org} if summary.org else {})}
 
 
 def render(result: Result) -> str:

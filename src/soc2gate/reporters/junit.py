@@ -71,7 +71,8 @@ def render(result: Result) -> str:
         cases = [_testcase(group, titles, requirements) for group in _cases(summary.findings).values()]
         properties = {"soc2.control": summary.control.id, "soc2.title": summary.control.title,
                       "soc2.category": summary.control.category, "soc2gate.policies": ",".join(summary.policies),
-                      "soc2gate.scope": ",".join(result.categories)}
+                      "soc2gate.scope": ",".join(result.categories),
+                      **({"org.controls": summary.org_label} if summary.org else {})}
         suites.append(TestSuite(f"{summary.control.id} {summary.control.title}", cases, properties=properties))
     problems = diagnostics(result)
     if problems:

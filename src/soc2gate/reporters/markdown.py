@@ -88,7 +88,8 @@ def _control_table(result: Result) -> str:
             quiet += 1
             continue
         counts = summary.counts
-        rows.append(f"| {summary.control.id} | {inline(summary.control.title)} | {counts['pass']} | "
+        title = summary.control.title + (f" ({summary.org_label})" if summary.org else "")
+        rows.append(f"| {summary.control.id} | {inline(title)} | {counts['pass']} | "
                     f"{counts['fail'] + counts['error']} | {counts['inconclusive']} | {counts['waived']} | "
                     f"{ICON.get(summary.status, '')} {summary.status} |")
     if len(rows) == 2:

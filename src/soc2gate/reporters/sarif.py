@@ -200,10 +200,19 @@ def _rules(result: Result, findings: list[Finding]) -> tuple[list[dict[str, Any]
     effective = {f.policy_id: f.severity for f in result.findings}
     in_scope = {c.id for c in result.controls}
     rules = [policy_rule(p, base_url, effective.get(p.id, ""), in_scope) for p in result.policies]
+    _org_tags(rules, result.extras.get("controls_map") or {})
     known = {p.id for p in result.policies}
     for code in sorted({f.policy_id for f in findings} - known):
         rules.append(diagnostic_rule(code) if code in SYS_CODES else _unknown_rule(code))
     return rules, {rule["id"]: index for index, rule in enumerate(rules)}
+
+
+def _org_tags(rules: list[dict[str, Any]], mapped: dict[str, list[dict[str, str]]]) -> None:
+    """The organisation's control ids (``controls_map``) as tags beside the criteria they map."""
+    for rule in rules:
+        tags = rule["properties"]["tags"]
+        extra = [c["id"] for criterion in tags if criterion in mapped for c in mapped[criterion]]
+        rule["properties"]["tags"] = (tags + [t for t in dict.fromkeys(extra) if t not in tags])[:MAX_TAGS]
 
 
 def _unknown_rule(code: str) -> dict[str, Any]:

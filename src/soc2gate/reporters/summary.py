@@ -13,6 +13,12 @@ class ControlSummary:
     policies: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     findings: list[Finding] = field(default_factory=list)
+    org: list[dict[str, str]] = field(default_factory=list)  # the organisation's controls (controls_map)
+
+    @property
+    def org_label(self) -> str:
+        """``CM-02 Changes are approved; CM-03 …``; empty when no control of yours is mapped."""
+        return "; ".join(f"{c['id']} {c.get('name', '')}".strip() for c in self.org)
 
     @property
     def status(self) -> str:
@@ -27,7 +33,8 @@ class ControlSummary:
 
 def control_summaries(result: Result) -> list[ControlSummary]:
     """One entry per in-scope criterion, in TSC order, with the policies that test it."""
-    summaries = {c.id: ControlSummary(c) for c in result.controls}
+    mapped = result.extras.get("controls_map") or {}
+    summaries = {c.id: ControlSummary(c, org=list(mapped.get(c.id, []))) for c in result.controls}
     for policy in result.policies:
         for control_id in policy.controls:
             if control_id in summaries:

@@ -25,7 +25,7 @@ def render(result: Result, color: bool = False) -> str:
         shown = [f for f in summary.findings if f.outcome in SHOWN]
         if not shown:
             continue
-        header = f"{summary.control.id} {summary.control.title}"
+        header = f"{summary.control.id} {summary.control.title}" + (f" [{summary.org_label}]" if summary.org else "")
         counts = ", ".join(f"{summary.counts[o.value]} {o.value}" for o in Outcome if summary.counts[o.value])
         lines.append(_paint(header, "bold", color) + f"  ({counts})")
         lines.extend(_line(f, color) for f in sorted(shown, key=_order))

@@ -1,0 +1,102 @@
+"""Comparable populations of runs: pass rates are never computed across different scan scopes.
+
+A run's *scan scope* is what it was asked to test: the files it read (by path and kind; change
+records count by kind only, since each run reads the record of a different change), the SOC 2
+categories, the lowest failing severity (``fail_on``) and ``strict``.  Its fingerprint is
+``sha256:`` + the SHA-256 of that canonical JSON.  A *population* is every run with the same
+repository, branch and scope fingerprint (docs/evidence.md, "Figures").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from soc2gate.evidence.report import TESTED, when
+
+
+def scope_of(inputs: Iterable[dict[str, Any]], scope: dict[str, Any]) -> dict[str, Any]:
+    read = sorted({(str(i.get("kind", "")), "" if i.get("kind") == "change" else str(i.get("path", "")))
+                   for i in inputs})
+    return {"inputs": [list(entry) for entry in read], "categories": sorted(scope.get("categories") or []),
+            "fail_on": scope.get("fail_on"), "strict": bool(scope.get("strict"))}
+
+
+def fingerprint(scope: dict[str, Any]) -> str:
+    text = json.dumps(scope, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def record_fingerprint(record: dict[str, Any]) -> str:
+    """The recorded fingerprint, or (for records written before it existed) the same computation."""
+    stored = record.get("scope_fingerprint")
+    return str(stored) if stored else fingerprint(scope_of(record.get("inputs", []), record.get("scope", {})))
+
+
+def population_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    ci = record.get("ci", {})
+    return str(ci.get("repo", "")), str(ci.get("branch", "")), record_fingerprint(record)
+
+
+def _describe(record: dict[str, Any]) -> dict[str, Any]:
+    scope = scope_of(record.get("inputs", []), record.get("scope", {}))
+    paths = [p for kind, p in scope["inputs"] if p]
+    kinds = sorted({kind for kind, _ in scope["inputs"]})
+    return {"paths": paths, "kinds": kinds, "categories": scope["categories"], "fail_on": scope["fail_on"],
+            "strict": scope["strict"]}
+
+
+def populations(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per population: its scope, runs, and per criterion the runs that tested it, passed and failed."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for record in sampled:
+        key = population_key(record)
+        entry = found.setdefault(key, {"repo": key[0], "branch": key[1], "scope_fingerprint": key[2],
+                                       "scope": _describe(record), "runs": 0, "first_run": record["time"],
+                                       "controls": {}})
+        entry["runs"] += 1
+        entry["last_run"] = record["time"]
+        for control_id, result in record.get("controls", {}).items():
+            status = result.get("status")
+            if status not in TESTED:
+                continue
+            tally = entry["controls"].setdefault(control_id, {"runs": 0, "passed": 0, "failed": 0, "inconclusive": 0})
+            tally["runs"] += 1
+            tally[status] += 1
+    for entry in found.values():
+        for tally in entry["controls"].values():
+            tally["pass_rate"] = round(tally["passed"] / tally["runs"], 4)
+    return sorted(found.values(), key=lambda e: (e["repo"], e["branch"], -e["runs"], e["scope_fingerprint"]))
+
+
+def week_start(moment: datetime) -> datetime:
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(records: list[dict[str, Any]], found: list[Any], control_id: str, first: datetime,
+           last: datetime) -> list[dict[str, Any]]:
+    """Per ISO week (Monday, UTC) from ``first`` to ``last``: runs of ``records`` (one population) that
+    tested the criterion, how many passed, and the failures open at the week's end (episodes of the
+    criterion in ``found`` first seen before then and not fixed by then)."""
+    weeks: dict[datetime, dict[str, int]] = {}
+    cursor = week_start(first)
+    while cursor <= week_start(last):
+        weeks[cursor] = {"runs": 0, "passed": 0}
+        cursor += timedelta(days=7)
+    for record in records:
+        status = record.get("controls", {}).get(control_id, {}).get("status")
+        bucket = weeks.get(week_start(when(record)))
+        if status in TESTED and bucket is not None:
+            bucket["runs"] += 1
+            bucket["passed"] += status == "passed"
+    mine = [e for e in found if control_id in e.controls]
+    series = []
+    for week, bucket in weeks.items():
+        close = week + timedelta(days=7)
+        still = sum(1 for e in mine if e.first_failed < close and (e.fixed_at is None or e.fixed_at >= close))
+        rate = round(bucket["passed"] / bucket["runs"], 4) if bucket["runs"] else None
+        series.append({"week": week.strftime("%Y-%m-%d"), **bucket, "pass_rate": rate, "open_failures": still})
+    return series
