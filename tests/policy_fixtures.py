@@ -1,13 +1,12 @@
-"""Enumerate every policy's fixtures (fixtures/{pass,fail,inconclusive}/<file or dir>) through the api,
-exactly as ``soc2gate policies test`` does."""
+"""Enumerate every policy's fixtures (fixtures/{pass,fail,inconclusive}/<file or dir>) exactly as
+``soc2gate policies test`` does (``catalog.verify.discover``; ``api.check_fixture`` runs each)."""
 
 from __future__ import annotations
 
-from soc2gate.api import policy_fixtures
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import load_bundle
-from soc2gate.catalog.verify import KINDS, Fixture
+from soc2gate.catalog.verify import KINDS, Fixture, discover
 from soc2gate.model import Policy
 
 __all__ = ["KINDS", "Fixture", "all_fixtures", "all_policies"]
@@ -18,4 +17,4 @@ def all_policies() -> list[Policy]:
 
 
 def all_fixtures() -> list[Fixture]:
-    return policy_fixtures([str(policies_dir())])
+    return discover([str(policies_dir())])

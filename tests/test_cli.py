@@ -36,7 +36,7 @@ def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 def test_scan_examples_fails_with_controls_and_lines() -> None:
     code, out, _ = _run("scan", str(REPO / "examples"))
     assert code == 1
-    assert "CC6.1 Logical Access" in out and "FAILED" in out
+    assert "Blocking the gate" in out and "CC6.1" in out and "FAILED: " in out
     assert "examples/terraform/main.tf:" in out or "main.tf:" in out
 
 
@@ -105,8 +105,8 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "failed"
     proc = subprocess.run([script, "scan", str(tmp_path / "missing-dir")], capture_output=True, text=True)
-    assert proc.returncode == 1 and "no such file" in proc.stdout
-    proc = subprocess.run([script, "scan", "--config", str(tmp_path / "nope.yaml"), "x"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([script, "scan", "--config", str(tmp_path / "nope.yaml"), str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "not found" in proc.stderr
 
 

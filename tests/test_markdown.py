@@ -39,7 +39,7 @@ def test_failed_gate_summary_has_verdict_table_failures_and_remediation() -> Non
     text = render(result)
     assert text.startswith("## ❌ soc2gate: gate failed")
     counts = result.counts()
-    assert f"**{counts['fail']} failed**" in text and f"{counts['pass']} passed" in text
+    assert f"{counts['fail']} failed" in text and "blocking**" in text and f"{counts['pass']} passed" in text
     rows = _table_rows(text)
     for summary in control_summaries(result):
         if summary.findings:

@@ -18,9 +18,10 @@ from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
 from soc2gate.catalog.run_extras import run_extras
-from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport, discover, judge, user_roots
+from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport, discover, judge
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
+from soc2gate.engine.coverage import run_context
 from soc2gate.engine.input_doc import build_input
 from soc2gate.engine.outcomes import readable, to_findings
 from soc2gate.errors import UsageError
@@ -28,6 +29,7 @@ from soc2gate.evidence.access import evidence_records  # noqa: F401 (population 
 from soc2gate.model import SEVERITIES, Finding, Policy, Resource, Result, Verdict
 from soc2gate.parsers.collect import Collected, CollectOptions, collect, collect_stdin
 from soc2gate.parsers.collected import require_inputs
+from soc2gate.parsers.render_collect import RenderSettings
 from soc2gate.parsers.textio import MAX_FILE_BYTES as MAX_STDIN_BYTES
 from soc2gate.waivers import WaiverSet
 
@@ -91,7 +93,7 @@ class Gate:
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
-        return cls(load_config(options.config_path), options)
+        return cls(load_config(options.config_path, options.paths), options)
 
     def evaluate(self, resources: Sequence[Resource], collected: Collected | None = None,
                  now: datetime | None = None) -> Result:
@@ -106,7 +108,8 @@ class Gate:
         waived = self.waivers.apply(findings, resources, self.clock(now))
         engine_seconds = time.perf_counter() - started
         result = self._result(waived.findings, collected, {"engine_s": round(engine_seconds, 4)})
-        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources)}  # controls_map, changes
+        extras = {**result.extras, **waived.extras, **run_extras(self.config, resources),  # controls_map, changes
+                  **run_context(self.config.path, self.bundle, resources)}  # config file used, uncovered types
         return replace(result, notes=result.notes + waived.notes, extras=extras)
 
     def clock(self, now: datetime | None = None) -> datetime:
@@ -185,6 +188,7 @@ def _collect(options: ScanOptions, config: Config) -> Collected:
                                    "gitlab_token": options.gitlab_token, "gitlab_api_url": options.gitlab_api_url,
                                    "ci_run": dict(options.ci_run)}),
         change_location=options.ci_run.get("workflow_file", ""),
+        render=RenderSettings.from_config(config.section("kubernetes"), config.relative),
     )
     if options.stdin is not None:
         if options.input_type is None:
@@ -230,22 +234,15 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls
     return selected
 
 
-def policy_fixtures(dirs: Sequence[str]) -> list[Fixture]:
-    """The fixtures of every policy under ``dirs`` (the built-in pack, your own policy folders, or both)."""
-    roots = user_roots(dirs)
-    return discover(dirs, load_bundle([policies_dir(), *map(Path, roots)], load_controls()).policies, roots)
-
-
 def check_fixture(fixture: Fixture) -> FixtureCheck:
     """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
     gate = _fixture_gate(fixture.config, fixture.policy_dirs)
-    result = scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate)
-    return judge(fixture, result)
+    return judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate))
 
 
 def verify_policies(dirs: Sequence[str]) -> VerifyReport:
     """``soc2gate policies test DIR...``: every fixture of every policy under ``dirs``."""
-    return VerifyReport(tuple(check_fixture(f) for f in policy_fixtures(dirs)))
+    return VerifyReport(tuple(check_fixture(f) for f in discover(dirs)))
 
 
 _fixture_gate = lru_cache(maxsize=32)(lambda config, dirs: Gate.load(ScanOptions(config_path=config, policy_dirs=dirs)))
@@ -268,7 +265,7 @@ def record_evidence(result: Result, options: ScanOptions, url: str | None = None
 
     from soc2gate import evidence
 
-    chosen = evidence.settings(load_config(options.config_path), url, key, password_env=password_env)
+    chosen = evidence.settings(load_config(options.config_path, options.paths), url, key, password_env=password_env)
     if chosen is None:
         return None
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)

@@ -31,7 +31,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
-@click.option("--output", "outputs", multiple=True, help="File for the format in the same position (repeatable).")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT=FILE",
+              help="Write FORMAT to FILE, e.g. json=r.json (repeatable); a bare FILE pairs with --format by "
+                   "position where that is unambiguous.")
+@click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour of the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal).")
+@click.option("--quiet", "-q", is_flag=True, help="Text report: the verdict and blocking findings only.")
+@click.option("--compact", is_flag=True, help="Text report: one line per finding, no hints.")
+@click.option("--snippets", is_flag=True, help="Text report: show the code around each finding's line.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on standard error (default: only when it is a terminal).")
 @click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC8.1.")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high", "critical"]), default=None)
@@ -39,7 +48,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--allow-parse-errors", is_flag=True, default=None, help="Report SYS-001/002 without failing.")
 @click.option("--allow-empty", is_flag=True, default=None, help="A run that evaluated nothing passes (default: SYS-005).")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variable file (repeatable).")
-@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--config", "config_path", default=None,
+              help="Configuration file (default: .soc2gate.yaml found from the scanned path up to the repository root).")
 @click.option("--input-type", type=click.Choice(["terraform", "plan", "kubernetes", "change"]), default=None,
               help="Type of the input read from `-` (standard input).")
 @click.option("--change-record", "change_records", multiple=True, help="A change record or PR/MR event (repeatable).")
@@ -79,7 +89,9 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
     options.pop("scan_debug", None)
     evidence_dir, evidence_key = options.pop("evidence_dir"), options.pop("evidence_key")
     password_env = options.pop("evidence_password_env")
+    text_options = _text_options(options)
     targets = output_targets(formats, outputs)
+    require_paths(paths)
     stdin = sys.stdin.buffer.read(api.MAX_STDIN_BYTES + 1) if "-" in paths else None  # bounded: refused past it
     scan_options = api.ScanOptions(
         paths=tuple(p for p in paths if p != "-"),
@@ -89,8 +101,12 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
         ci_run=api.ci_run(os.environ) if options.get("change_records") else {},
         **{k: v for k, v in options.items()},
     )
+    progress = text_options.pop("progress")
+    _progress(progress, f"soc2gate: reading {len(scan_options.paths) or 'standard input'} path(s)…")
     result = api.scan(scan_options)
-    write_reports(result, targets)
+    _progress(progress, f"soc2gate: {len(result.inputs)} files parsed, {len(result.policies)} policies evaluated "
+                        f"in {sum(result.timings.values()):.1f} s")
+    write_reports(result, targets, text_options)
     receipt = api.record_evidence(result, scan_options, evidence_dir, evidence_key, password_env=password_env)
     if receipt is not None:
         click.echo(f"soc2gate: evidence record #{receipt.seq} (run {receipt.run_id}, {receipt.hash}) "
@@ -99,26 +115,53 @@ def scan(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], o
 
 
 def output_targets(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    if len(outputs) > max(len(formats), 1):
-        raise UsageError("more --output than --format options: pair each --output with a --format")
-    formats = formats or ("text",)
-    targets = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
-    if sum(1 for _, out in targets if out is None) > 1:
-        raise UsageError("only one format can go to standard output: give --output for the others")
-    return targets
+    from soc2gate.commands.report_targets import output_targets as pair
+
+    return pair(formats, outputs, FORMATS)
 
 
-def write_reports(result: Any, targets: list[tuple[str, str | None]]) -> None:
+def require_paths(paths: tuple[str, ...]) -> None:
+    """A path that does not exist is a usage error (exit 2), not a finding."""
+    for path in paths:  # a broken link, a loop or a FIFO is named: it fails the gate as SYS-005
+        if path != "-" and not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or directory")
+
+
+def _text_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Pop the text-report options (layout, colour, snippets, progress) out of the scan options."""
+    from soc2gate.reporters.text_style import use_color
+
+    quiet, compact = options.pop("quiet"), options.pop("compact")
+    if quiet and compact:
+        raise UsageError("--quiet and --compact are exclusive: --quiet already prints one line per finding")
+    color = use_color(options.pop("color_mode"), sys.stdout.isatty(), os.environ)
+    progress = options.pop("progress")
+    return {"layout": "quiet" if quiet else "compact" if compact else "full", "color": color,
+            "snippets": options.pop("snippets"), "progress": sys.stderr.isatty() if progress is None else progress}
+
+
+def _progress(enabled: bool, message: str) -> None:
+    if enabled:
+        click.echo(message, err=True)
+
+
+def write_reports(result: Any, targets: list[tuple[str, str | None]], text_options: dict[str, Any] | None = None) -> None:
     from soc2gate.reporters import get_renderer
+    from soc2gate.reporters.snippets import read_snippets
 
+    settings = dict(text_options or {"color": sys.stdout.isatty()})
+    if settings.get("snippets"):
+        settings["snippets"] = read_snippets(result)
+    else:
+        settings.pop("snippets", None)
     for fmt, output in targets:
         renderer = get_renderer(fmt)
-        if fmt == "text" and output is None:
-            text = renderer(result, color=sys.stdout.isatty())  # type: ignore[call-arg]
+        if fmt == "text":
+            text = renderer(result, **{**settings, "color": settings.get("color", False) and output is None})  # type: ignore[call-arg]
         else:
             text = renderer(result)
         if output is None:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=bool(settings.get("color")) or None)
         else:
             write_file(output, text)
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from soc2gate.errors import ConfigError
 
@@ -52,14 +52,55 @@ def config_schema() -> dict[str, Any]:
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
-def load_config(path: str | None) -> Config:
-    """Load ``path``, or ``.soc2gate.yaml`` in the current directory when it exists."""
+def load_config(path: str | None, scanned: Sequence[str] = ()) -> Config:
+    """Load ``path``; without one, the ``.soc2gate.yaml`` found by :func:`discover_config`, else defaults."""
     if path is None:
-        default = Path.cwd() / DEFAULT_NAME
-        if not default.is_file() and not default.is_symlink():  # a link to a device is read, and refused
+        found = discover_config(scanned)
+        if found is None:
             return Config()
-        path = str(default)
+        path = str(found)
     return parse_config(_read(path), path)
+
+
+def discover_config(scanned: Sequence[str] = (), cwd: Path | None = None) -> Path | None:
+    """The configuration of a run, looked up as pre-commit, ruff and checkov do: from the scanned
+    path's directory (the common directory of several paths) upwards to the repository root (the
+    first directory holding ``.git``), then the current directory.  Outside a repository only the
+    scanned directory itself is looked at, so a stray file in a shared parent never applies."""
+    cwd = cwd or Path.cwd()
+    for directory in _upwards(scanned, cwd):
+        candidate = directory / DEFAULT_NAME
+        if _present(candidate):
+            return _shown(candidate, cwd)
+    default = cwd / DEFAULT_NAME
+    return _shown(default, cwd) if _present(default) else None
+
+
+def _present(path: Path) -> bool:
+    return path.is_file() or path.is_symlink()  # a link to a device is read, and refused
+
+
+def _upwards(scanned: Sequence[str], cwd: Path) -> list[Path]:
+    import os
+
+    real = [os.path.abspath(p) for p in scanned if p and p != "-" and os.path.exists(p)]
+    if not real:
+        return []
+    start = Path(os.path.commonpath(real))
+    start = start if start.is_dir() else start.parent
+    chain = [start, *start.parents]
+    for index, directory in enumerate(chain):
+        if (directory / ".git").exists():
+            return chain[: index + 1]
+    return [start]
+
+
+def _shown(path: Path, cwd: Path) -> Path:
+    """``path`` relative to the current directory when it lies below it (as reports show it)."""
+    try:
+        return path.relative_to(cwd)
+    except ValueError:
+        return path
 
 
 def _read(path: str) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 from soc2gate.model import Skipped
 from soc2gate.parsers.textio import file_type
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"
 SKIP_DIRS = frozenset({".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"})
 KIND_BY_SUFFIX: tuple[tuple[str, str], ...] = (
     (".tf.json", "terraform"),
@@ -106,6 +108,10 @@ def kind_of(path: Path) -> tuple[str, str]:
 
 
 def _explicit(path: Path, found: Discovered) -> None:
+    if path.name in KUSTOMIZATION_NAMES or path.name == CHART_FILE:  # stands for its directory
+        kind = rendered_kind(path.parent) or "kustomize"
+        found.candidates.append(Candidate(path.parent, display_path(path.parent), kind, True))
+        return
     kind = classify(path.name)
     if kind is None:
         found.missing.append(Skipped(display_path(path), "unsupported file type: expected .tf, .tf.json, .tfvars, "
@@ -120,6 +126,10 @@ def _walk(root: Path, excludes: tuple[str, ...], found: Discovered) -> None:
         found.unreadable.append(Skipped(name, f"cannot read directory: {exc.strerror or exc}"))
 
     for directory, dirs, files in os.walk(root, onerror=unreadable):
+        rendered = _rendered_candidate(Path(directory), files, excludes, found)
+        if rendered == "helm":
+            dirs[:] = []  # templates and sub-charts are rendered by helm
+            continue
         kept = []
         for name in sorted(dirs):
             reason = _skip_dir_reason(Path(directory) / name)
@@ -129,7 +139,32 @@ def _walk(root: Path, excludes: tuple[str, ...], found: Discovered) -> None:
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
+            if rendered == "kustomize" and name in KUSTOMIZATION_NAMES:
+                continue  # the kustomization is the input itself (listed under inputs)
+            if rendered == "kustomize" and classify(name) in ("yaml", "json"):
+                found.skipped.append(Skipped(display_path(Path(directory) / name), "in a Kustomize directory: "
+                                             f"evaluated only as rendered from {display_path(Path(directory))}"))
+                continue
             _walked_file(Path(directory) / name, excludes, found)
+
+
+def rendered_kind(directory: Path, files: list[str] | None = None) -> str | None:
+    """``helm`` for a chart directory (Chart.yaml), ``kustomize`` for a kustomization directory."""
+    if files is None:
+        files = [p.name for p in directory.iterdir()] if directory.is_dir() else []
+    if CHART_FILE in files:
+        return "helm"
+    return "kustomize" if set(files) & set(KUSTOMIZATION_NAMES) else None
+
+
+def _rendered_candidate(directory: Path, files: list[str], excludes: tuple[str, ...], found: Discovered) -> str | None:
+    """A Kustomize directory or Helm chart becomes one candidate, rendered before evaluation."""
+    rendered = rendered_kind(directory, files)
+    display = display_path(directory)
+    if rendered is None or any(fnmatch.fnmatch(display, p) or fnmatch.fnmatch(display + "/", p) for p in excludes):
+        return None
+    found.candidates.append(Candidate(directory, display, rendered, False))
+    return rendered
 
 
 def _skip_dir_reason(path: Path) -> str:

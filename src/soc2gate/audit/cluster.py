@@ -24,6 +24,7 @@ class ClusterTarget:
     namespace: str | None = None
     page_size: int = 500
     timeout: float = 30.0
+    connections: int = 0  # HTTP connection pool size (0: the client's default); one per open watch
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Listing:
     sha256: str = ""
     pages: int = 0
     error: str = ""
+    resource_version: str = ""  # of the list: where a watch starts
 
 
 @dataclass
@@ -70,6 +72,10 @@ class Cluster:
                 listing.sha256 = digest.hexdigest()
                 return listing
 
+    def list_call(self, rtype: ResourceType) -> tuple[Any, tuple[str, ...]]:
+        """The client's list method for ``rtype`` and its positional arguments (watch uses it too)."""
+        return self._method(rtype)
+
     def _method(self, rtype: ResourceType) -> tuple[Any, tuple[str, ...]]:
         from kubernetes import client
 
@@ -94,6 +100,7 @@ class Cluster:
             listing.error = f"GET {listing.rtype.path(self.target.namespace)}: the response has no `items` list"
             return None
         listing.items.extend(api_object(listing.rtype, item) for item in items if isinstance(item, dict))
+        listing.resource_version = str((page.get("metadata") or {}).get("resourceVersion") or "")
         return (page.get("metadata") or {}).get("continue") or None
 
     def _api_error(self, exc: Any, rtype: ResourceType) -> str:
@@ -140,7 +147,8 @@ def connect(target: ClusterTarget) -> Cluster:
             config.load_incluster_config(client_configuration=configuration)
         except config.ConfigException as exc:
             raise UsageError(f"--in-cluster: not running in a pod with a service account: {exc}") from None
-        return Cluster(client.ApiClient(configuration), "in-cluster", configuration.host, target)
+        return Cluster(_pooled(client.ApiClient(configuration), target.connections), "in-cluster",
+                       configuration.host, target)
     where = target.kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
     try:
         contexts, active = config.list_kube_config_contexts(config_file=target.kubeconfig)
@@ -149,7 +157,17 @@ def connect(target: ClusterTarget) -> Cluster:
     except (config.ConfigException, OSError, ValueError, TypeError) as exc:
         raise UsageError(f"{where}: cannot use kubeconfig{_context_note(target)}: {_short(exc)}") from None
     name = target.context or (active or {}).get("name", "") or "default"
-    return Cluster(api_client, name, api_client.configuration.host, target)
+    return Cluster(_pooled(api_client, target.connections), name, api_client.configuration.host, target)
+
+
+def _pooled(api_client: Any, connections: int) -> Any:
+    """``api_client`` with room for ``connections`` open connections (every watch holds one)."""
+    if connections:
+        from kubernetes.client import rest
+
+        api_client.configuration.connection_pool_maxsize = connections
+        api_client.rest_client = rest.RESTClientObject(api_client.configuration)
+    return api_client
 
 
 def _context_note(target: ClusterTarget) -> str:

@@ -33,7 +33,7 @@ def audit(options: AuditOptions, gate: Gate | None = None) -> Result:
     cluster = connect(options.target)
     collected = Collected()
     listings = _list_all(cluster, collected)
-    resources = _resources(cluster, listings, options.exclude_namespaces, collected)
+    resources = resources_of(cluster, listings, options.exclude_namespaces, collected)
     result = gate.evaluate(resources, collected)
     target = {"context": cluster.name, "server": cluster.server, "namespace": options.target.namespace or "*"}
     return replace(result, extras={**result.extras, "cluster": target})
@@ -56,7 +56,7 @@ def _list_all(cluster: Cluster, collected: Collected) -> list[Listing]:
     return listings
 
 
-def _resources(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
+def resources_of(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
                collected: Collected) -> list[Resource]:
     present = {(l.rtype.kind, _namespace(o), _name(o)) for l in listings for o in l.items}
     resources: list[Resource] = []

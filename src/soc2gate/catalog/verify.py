@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.locate import policies_dir
+from soc2gate.catalog.policies import load_bundle
 from soc2gate.errors import UsageError
 from soc2gate.model import Finding, Outcome, Policy, Result
 
@@ -158,8 +160,11 @@ def user_roots(dirs: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(r) for r in kept))
 
 
-def discover(dirs: Sequence[str], policies: Sequence[Policy], roots: tuple[str, ...]) -> list[Fixture]:
-    """Every fixture of the ``policies`` that live under one of ``dirs``."""
+def discover(dirs: Sequence[str]) -> list[Fixture]:
+    """Every fixture of every policy under ``dirs`` (the built-in pack, your own policy folders, or both;
+    the built-in pack is always loaded, so that your policies can import its libraries)."""
+    roots = user_roots(dirs)
+    policies = load_bundle([policies_dir(), *map(Path, roots)], load_controls()).policies
     wanted = [Path(d).resolve() for d in dirs]
     fixtures: list[Fixture] = []
     for given, where in zip(dirs, wanted):

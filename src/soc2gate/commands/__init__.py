@@ -15,6 +15,7 @@ COMMAND_MODULES: dict[str, str] = {
     "hook": "soc2gate.commands.hook",
     "webhook": "soc2gate.commands.webhook",
     "audit": "soc2gate.commands.audit",
+    "monitor": "soc2gate.commands.monitor",
     "change": "soc2gate.commands.change",
 }
 

@@ -31,6 +31,8 @@ class HookPlan:
     report: set[Path] = field(default_factory=set)
     documents: set[Path] = field(default_factory=set)
     excluded: list[str] = field(default_factory=list)
+    context: set[Path] = field(default_factory=set)  # read only as context of staged manifests
+    renders: set[Path] = field(default_factory=set)  # staged kustomizations / charts: all they render
 
 
 def module_files(directory: Path) -> list[Path]:
@@ -56,10 +58,7 @@ def plan_hook(filenames: tuple[str, ...], excludes: tuple[str, ...], whole_modul
             continue
         kind = classify(path.name)
         if kind not in MODULE_KINDS:
-            _add(plan.scan, name)
-            plan.report.add(path.resolve())
-            if kind in ("yaml", "json") and path.is_file():
-                plan.documents.add(path.resolve())
+            _add_document(plan, path, kind, excludes)
             continue
         files = modules.setdefault(path.parent, module_files(path.parent))
         for member in [path, *files]:  # the given file first: a missing one must fail, not vanish
@@ -70,6 +69,25 @@ def plan_hook(filenames: tuple[str, ...], excludes: tuple[str, ...], whole_modul
     return plan
 
 
+def _add_document(plan: HookPlan, path: Path, kind: str | None, excludes: tuple[str, ...]) -> None:
+    """A staged YAML/JSON file, with the manifests around it as context (commands/hook_context.py)."""
+    from soc2gate.commands.hook_context import manifest_scan, stands_for_render
+
+    plan.report.add(path.resolve())
+    if kind not in ("yaml", "json") or not path.is_file():
+        _add(plan.scan, str(path))  # a missing or unsupported file must fail, not vanish
+        return
+    plan.documents.add(path.resolve())
+    scan, context, stands_for = manifest_scan(path, excludes, Path.cwd())
+    for item in scan:
+        _add(plan.scan, item)
+    plan.context.update(context)
+    if stands_for is not None:
+        plan.report.add(stands_for)
+        if stands_for_render(path, stands_for):
+            plan.renders.add(stands_for)
+
+
 def _add(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
@@ -78,7 +96,12 @@ def _add(items: list[str], item: str) -> None:
 def _reported(finding: Any, plan: HookPlan) -> bool:
     from soc2gate.model import Outcome
 
+    located = Path(finding.span.file).resolve() if finding.span is not None else None
+    if located in plan.context and located not in plan.report:
+        return False  # a context manifest never fails the commit of another file
     if finding.outcome is Outcome.ERROR:
+        return True
+    if any(Path(r).resolve() in plan.renders for r in finding.related.get("rendered_by") or ()):
         return True
     return finding.span is not None and Path(finding.span.file).resolve() in plan.report
 
@@ -108,7 +131,7 @@ def check_files(options: Any, filenames: tuple[str, ...], whole_module: bool) ->
     """Plan, scan and filter; the Result is None when every file is excluded by configuration."""
     from soc2gate import api
 
-    gate = api.Gate.load(options)
+    gate = api.Gate.load(replace(options, paths=tuple(filenames)))  # config found from the staged files up
     plan = plan_hook(filenames, tuple(gate.config.get("exclude", [])), whole_module)
     if not plan.scan:
         return plan, None

@@ -157,7 +157,14 @@ def _located(resource: Resource) -> dict[str, Any]:
     """Where reports show the findings of a resource whose own file is not in the repository (a change
     record read from a CI event: the workflow file running the gate, ``meta["location"]``)."""
     location = resource.meta.get("location")
-    return {"location": {"file": str(location), "line": 1}} if location else {}
+    related: dict[str, Any] = {"location": {"file": str(location), "line": 1}} if location else {}
+    sites = resource.meta.get("call_sites")  # module calls instantiating the resource, outermost first
+    if sites:
+        related["call_sites"] = list(sites)
+    rendered = resource.meta.get("rendered_by")  # the kustomizations / charts that render this object
+    if rendered:
+        related["rendered_by"] = list(rendered)
+    return related
 
 
 def readable(resources: Sequence[Resource]) -> tuple[list[Resource], list[Finding]]:

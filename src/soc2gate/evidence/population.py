@@ -64,7 +64,9 @@ def population(records: Iterable[dict[str, Any]], kind: str) -> list[dict[str, A
     """Every item of ``kind`` in ``records`` (already limited to the period), in sampling order."""
     if kind not in ROWS:
         raise UsageError(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
-    rows = [row for record in records for row in ROWS[kind](record)]
+    from soc2gate.evidence.report_admission import is_batch  # webhook batches are not runs or changes
+
+    rows = [row for record in records if not is_batch(record) for row in ROWS[kind](record)]
     rows.sort(key=lambda r: (str(r["chain"]), int(r["record"] or 0)))  # stable: item order within a record
     for position, row in enumerate(rows, start=1):
         row["position"] = position

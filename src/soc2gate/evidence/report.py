@@ -125,8 +125,15 @@ class ControlStats:
 
 def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
                  branch: str | None = None, repo: str | None = None) -> dict[str, Any]:
-    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification."""
-    history = [r for r in all_records if _selected(r, branch, repo) and (period.end is None or when(r) < period.end)]
+    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification.
+
+    Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
+    from soc2gate.evidence.report_admission import admission_section, is_batch
+
+    all_records = list(all_records)
+    batches = [r for r in all_records if is_batch(r)]
+    history = [r for r in all_records if not is_batch(r) and _selected(r, branch, repo)
+               and (period.end is None or when(r) < period.end)]
     sampled = [r for r in history if period.contains(when(r))]
     found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
     stats = _control_stats(sampled, found)
@@ -145,6 +152,7 @@ def build_report(all_records: Iterable[dict[str, Any]], location: str, period: P
         "controls": [s.as_dict() for s in stats],
         "failures": [e.as_dict() for e in sorted(found, key=lambda e: (e.first_failed, e.key))],
         "exceptions": exceptions(sampled),
+        "admission": admission_section(batches, period),
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from soc2gate.evidence.report_admission import render_markdown as admission_markdown
+
 
 def duration(seconds: int | None) -> str:
     """``3d 4h``, ``2h 5m``, ``45m``, ``30s``; ``-`` when unknown."""
@@ -112,7 +114,8 @@ def render(report: dict[str, Any]) -> str:
         [(e["policy"], e["resource"], e["reason"], e["approved_by"], e["ticket"], e["expires"], e["origin"],
           e["state"], e["first_seen"], e["last_seen"], e["runs"]) for e in report["exceptions"]]
     ) if report["exceptions"] else ["No exceptions were applied in this period.", ""]
-    return "\n".join(lines + _changes(report) + _coverage(report) + _scope(report))
+    return "\n".join(lines + admission_markdown(report.get("admission")) + _changes(report) + _coverage(report)
+                     + _scope(report))
 
 
 def _changes(report: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from soc2gate.parsers.hcl_file import HclSyntaxError
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
 from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
+from soc2gate.parsers.render_collect import RENDERED_KINDS, RenderSettings, collect_rendered
 from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
 from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import (DEFAULT_LIMIT, HCL_LIMIT, MAX_SCALAR_CHARS, YAML_LIMIT, TextFile, UnreadableInput,
@@ -45,6 +46,7 @@ class CollectOptions:
     change_records: tuple[str, ...] = ()
     complete_record: records.Complete | None = None
     change_location: str = ""
+    render: RenderSettings = RenderSettings()
 
 
 def json_routes() -> dict[str, tuple[Callable[[Any], bool], Callable[[Any, TextFile], list[Resource]]]]:
@@ -68,13 +70,15 @@ def collect(paths: list[str], options: CollectOptions) -> Collected:
         out.error("SYS-005", item.path, 0, f"{item.path}: {item.reason}")
     for item in found.unreadable:
         out.error("SYS-002", item.path, 0, f"{item.path}: {item.reason}")
-    texts = read_all(found.candidates, out)
+    rendered = [c for c in found.candidates if c.kind in RENDERED_KINDS]
+    texts = read_all([c for c in found.candidates if c.kind not in RENDERED_KINDS], out)
     _collect_terraform(texts, options, out)
     for candidate, text in texts:
         if candidate.kind == "json":
             _collect_json(candidate, text, out)
         elif candidate.kind == "yaml":
             _collect_yaml(candidate, text, out)
+    collect_rendered(rendered, options.render, out)
     for name in options.change_records:
         _collect_change_record(name, out, options)
     return out

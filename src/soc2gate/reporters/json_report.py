@@ -58,7 +58,11 @@ def report_dict(result: Result) -> dict[str, Any]:
         "policy_bundle_digest": result.bundle_digest,
         "config_digest": result.config_digest,
         "scope": {"categories": list(result.categories)},
+        "config_file": result.extras.get("config_file") or "defaults",
         "summary": result.counts(),
+        "unit": "finding: one (policy, resource) outcome",
+        "blocking": len(result.blocking()),
+        "uncovered_resource_types": list(result.extras.get("uncovered") or []),
         "inputs": [{"path": i.path, "sha256": i.sha256, "kind": i.kind, "resources": i.resources} for i in result.inputs],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
         "policies": [{"id": p.id, "title": p.title, "severity": p.severity, "controls": list(p.controls)}
@@ -67,8 +71,16 @@ def report_dict(result: Result) -> dict[str, Any]:
         "findings": [finding_dict(f, titles) for f in result.findings],
         "notes": list(result.notes),
         "timings": dict(result.timings),
-        **({"extras": dict(result.extras)} if result.extras else {}),
+        **_extras(result),
     }
+
+
+def _extras(result: Result) -> dict[str, Any]:
+    extras = {k: v for k, v in result.extras.items() if k not in _TOP_LEVEL}
+    return {"extras": extras} if extras else {}
+
+
+_TOP_LEVEL = frozenset({"config_file", "uncovered"})
 
 
 def _control(summary: Any) -> dict[str, Any]:

@@ -71,14 +71,28 @@ def render(result: Result) -> str:
         cases = [_testcase(group, titles, requirements) for group in _cases(summary.findings).values()]
         properties = {"soc2.control": summary.control.id, "soc2.title": summary.control.title,
                       "soc2.category": summary.control.category, "soc2gate.policies": ",".join(summary.policies),
-                      "soc2gate.scope": ",".join(result.categories),
+                      "soc2gate.scope": ",".join(result.categories), **_units(summary.findings, result),
                       **({"org.controls": summary.org_label} if summary.org else {})}
         suites.append(TestSuite(f"{summary.control.id} {summary.control.title}", cases, properties=properties))
     problems = diagnostics(result)
     if problems:
         cases = [_testcase(group, titles) for group in _cases(problems).values()]
-        suites.append(TestSuite("soc2gate: inputs and policies", cases, properties={"soc2gate.version": result.tool_version}))
+        suites.append(TestSuite("soc2gate: inputs and policies", cases,
+                                properties={"soc2gate.version": result.tool_version, **_units(problems, result)}))
     return _jenkins_compatible(to_xml_report_string(suites, prettyprint=False, encoding="utf-8"))
+
+
+def _units(findings: list[Finding], result: Result) -> dict[str, str]:
+    """How this suite's numbers reconcile with text/JSON: a testcase is one (policy, resource) checked
+    for this criterion; a finding counted in text/JSON appears in one suite per criterion it evidences."""
+    distinct = len(findings)
+    return {"soc2gate.unit": "testcase = one (policy, resource) for this criterion; text/JSON count each "
+                             "finding once, here once per criterion it evidences",
+            "soc2gate.findings": str(distinct),
+            "soc2gate.findings.failing": str(sum(1 for f in findings if f.outcome is Outcome.FAIL)),
+            "soc2gate.run.findings": str(sum(1 for f in result.findings if f.outcome is not Outcome.PASS)),
+            "soc2gate.run.blocking": str(len(result.blocking())),
+            "soc2gate.config": str(result.extras.get("config_file") or "defaults")}
 
 
 def _jenkins_compatible(xml: str) -> str:

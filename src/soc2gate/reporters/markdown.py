@@ -73,10 +73,13 @@ def _verdict(result: Result) -> str:
     counts = result.counts()
     icon, word = ("✅", "passed") if result.passed else ("❌", "failed")
     strict = ", strict" if result.strict else ""
+    config = result.extras.get("config_file") or "defaults"
     return (f"## {icon} soc2gate: gate {word}\n\n"
-            f"**{counts['fail']} failed** · {counts['error']} errors · {counts['inconclusive']} inconclusive · "
+            f"**{len(result.blocking())} blocking** · {counts['fail']} failed · {counts['error']} errors · "
+            f"{counts['inconclusive']} inconclusive · "
             f"{counts['waived']} waived · {counts['pass']} passed — fail-on `{result.fail_on}`{strict}, "
-            f"{len(result.policies)} policies, {len(result.inputs)} files\n")
+            f"{len(result.policies)} policies, {len(result.inputs)} files, config `{config}` "
+            f"(one finding = one (policy, resource) outcome)\n")
 
 
 def _control_table(result: Result) -> str:

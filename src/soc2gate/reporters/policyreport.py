@@ -30,13 +30,19 @@ IAC = "@iac"  # the group of Terraform and change-record results (a ClusterPolic
 
 
 def render(result: Result) -> str:
+    reports = documents(result)
+    return yaml.safe_dump_all(reports, sort_keys=False, width=1000) if reports else ""
+
+
+def documents(result: Result) -> list[dict[str, Any]]:
+    """The PolicyReport and ClusterPolicyReport objects for ``result``."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for finding in result.findings:
         groups.setdefault(_placement(finding), []).append(_result(finding, result))
-    documents = []
+    found = []
     for (kind, namespace), entries in sorted(groups.items()):
-        documents.extend(_reports(kind, namespace, entries))
-    return yaml.safe_dump_all(documents, sort_keys=False, width=1000) if documents else ""
+        found.extend(_reports(kind, namespace, entries))
+    return found
 
 
 def _placement(finding: Finding) -> tuple[str, str]:

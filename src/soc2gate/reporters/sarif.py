@@ -267,7 +267,9 @@ def sarif_log(result: Result, limit: int = MAX_RESULTS) -> dict[str, Any]:
         "columnKind": "utf16CodeUnits",
         "properties": {"verdict": "passed" if result.passed else "failed", "failOn": result.fail_on,
                        "strict": result.strict, "counts": result.counts(),
-                       "policyBundleDigest": result.bundle_digest, "configDigest": result.config_digest},
+                       "policyBundleDigest": result.bundle_digest, "configDigest": result.config_digest,
+                       "configFile": result.extras.get("config_file") or "defaults",
+                       "unit": "result = one (policy, resource) finding", "blocking": len(result.blocking())},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

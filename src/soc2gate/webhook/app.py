@@ -6,6 +6,7 @@ chunk by chunk lets it stop at the size limit without buffering more.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import time
@@ -46,6 +47,7 @@ class AdmissionApp:
     on_startup: list[Callable[[], Any]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Any]] = field(default_factory=list)
     draining: bool = False
+    observe: Callable[[dict[str, Any]], None] | None = None  # each decision line (evidence batches)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -58,7 +60,9 @@ class AdmissionApp:
             message = await receive()
             hooks = {"lifespan.startup": self.on_startup, "lifespan.shutdown": self.on_shutdown}.get(message["type"], [])
             for hook in hooks:
-                hook()
+                outcome = hook()
+                if inspect.isawaitable(outcome):
+                    await outcome
             await send({"type": message["type"] + ".complete"})
             if message["type"] == "lifespan.shutdown":
                 return
@@ -159,8 +163,11 @@ class AdmissionApp:
             self.metrics.invalid.labels(reason).inc()
         self.metrics.requests.labels(decision, "", "", "false").inc()
         self.metrics.latency.labels(decision).observe(time.perf_counter() - started)
-        decisions_log.info(json.dumps({"ts": _now(), "event": "admission", "uid": uid, "decision": decision,
-                                       "allowed": False, "http_status": status, "reason": message}))
+        line = {"ts": _now(), "event": "admission", "uid": uid, "decision": decision, "allowed": False,
+                "http_status": status, "reason": message}
+        decisions_log.info(json.dumps(line))
+        if self.observe is not None:
+            self.observe(line)
 
     def _record(self, request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> None:
         dry_run = "true" if request.dry_run else "false"
@@ -168,7 +175,10 @@ class AdmissionApp:
         self.metrics.latency.labels(decision.outcome).observe(seconds)
         for policy_id in decision.errors:
             self.metrics.policy_errors.labels(policy_id).inc()
-        decisions_log.info(json.dumps(decision_record(request, decision, loaded, seconds)))
+        line = decision_record(request, decision, loaded, seconds)
+        decisions_log.info(json.dumps(line))
+        if self.observe is not None:
+            self.observe(line)
 
 
 def decision_record(request: AdmissionRequest, decision: Decision, loaded: Loaded, seconds: float) -> dict[str, Any]:

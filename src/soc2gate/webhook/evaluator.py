@@ -12,7 +12,7 @@ import copy
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from soc2gate.api import Gate, ScanOptions
 from soc2gate.catalog.policies import PolicyBundle
@@ -34,6 +34,7 @@ class Loaded:
     settings: WebhookSettings
     context: Mapping[str, str]  # policy id -> why it is not evaluated at admission
     judges: Mapping[str, frozenset[str]]  # policy id -> kinds it judges
+    evidence: Any = None  # the evidence store's settings (soc2gate.evidence.EvidenceSettings) when batches are on
 
     def skipped_for(self, kind: str) -> dict[str, str]:
         return {pid: why for pid, why in self.context.items() if kind in self.judges.get(pid, ())}
@@ -55,7 +56,23 @@ def load(options: ScanOptions, mode: str | None, generation: int) -> Loaded:
     libraries = [source for path, source in gate.bundle.modules if Path(path).name != "policy.rego"]
     context = context_policies(gate.policies, libraries, settings.skip_policies, settings.evaluate_policies)
     judges = {p.id: expand_types(p.resource_types) for p in gate.policies}
-    return Loaded(generation, gate, settings, context, judges)
+    return Loaded(generation, gate, settings, context, judges, _evidence_store(gate, settings, where))
+
+
+def _evidence_store(gate: Gate, settings: WebhookSettings, where: str) -> Any:
+    """The store batch records go to (``webhook.evidence`` needs ``evidence.url``); its key is checked now."""
+    from soc2gate import evidence
+    from soc2gate.evidence.signing import Signer
+
+    if settings.evidence is None:
+        return None
+    chosen = evidence.settings(gate.config)
+    if chosen is None:
+        raise ConfigError(f"{where}: invalid configuration at `webhook.evidence`: no evidence store "
+                          "(set `evidence.url`)")
+    if chosen.key:
+        Signer(chosen.key)  # an unreadable or wrong key is a start-up (or reload) error, not a failed append
+    return chosen
 
 
 def admission_bundle(bundle: PolicyBundle) -> PolicyBundle:

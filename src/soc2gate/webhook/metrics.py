@@ -28,6 +28,12 @@ class Metrics:
         self.reloads = Counter("soc2gate_webhook_reloads", "Policy/config reloads on SIGHUP.", ["result"], registry=r)
         self.policies = Gauge("soc2gate_webhook_policies_loaded", "Policies in the serving bundle.", registry=r)
         self.in_flight = Gauge("soc2gate_webhook_in_flight_requests", "Admission requests being answered.", registry=r)
+        self.evidence_appends = Counter("soc2gate_webhook_evidence_appends",
+                                        "Evidence batch records appended to the store, by result.", ["result"], registry=r)
+        self.evidence_pending = Gauge("soc2gate_webhook_evidence_pending_decisions",
+                                      "Decisions of batches whose append failed, waiting for the next one.", registry=r)
+        self.evidence_last_append = Gauge("soc2gate_webhook_evidence_last_append_timestamp_seconds",
+                                          "When a batch record was last appended (Unix time).", registry=r)
         self.bundle = Info("soc2gate_webhook_bundle", "The serving policy bundle.", registry=r)
 
     def loaded(self, policies: int, digest: str, config_digest: str, version: str) -> None:

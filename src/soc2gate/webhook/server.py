@@ -64,8 +64,9 @@ def check_tls(options: ServeOptions) -> None:
 
 def serve(options: ServeOptions) -> int:
     """Serve until SIGTERM/SIGINT; returns the exit code."""
-    from soc2gate.webhook.app import AdmissionApp
+    from soc2gate.webhook.app import AdmissionApp, _now
     from soc2gate.webhook.metrics import Metrics
+    from soc2gate.webhook.recorder import EvidenceRecorder
 
     check_tls(options)
     _configure_logging(options.log_level)
@@ -74,7 +75,8 @@ def serve(options: ServeOptions) -> int:
     port = listener.getsockname()[1]
     metrics = Metrics()
     pool = EvaluatorPool(loaded, loaded.settings.workers)
-    app = AdmissionApp(pool, metrics)
+    recorder = EvidenceRecorder(lambda: pool.current, metrics, _now)
+    app = AdmissionApp(pool, metrics, observe=recorder.observe)
     metrics.workers.set_function(pool.alive)
     config = uvicorn.Config(
         app, host=options.host, port=options.port, ssl_certfile=options.tls_cert, ssl_keyfile=options.tls_key,
@@ -84,8 +86,8 @@ def serve(options: ServeOptions) -> int:
     )
     server = _Server(config, app)
     reloader = _Reloader(options, pool, metrics, server)
-    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install]
-    app.on_shutdown.append(pool.stop)
+    app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install, recorder.start]
+    app.on_shutdown += [pool.stop, recorder.stop]  # after the drain: the last batch holds every answer
     # uvicorn re-raises the signal it shut down on once it has drained; a graceful stop exits 0.
     previous = {sig: signal.signal(sig, _drained) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -201,7 +203,18 @@ def _announce(loaded: Loaded, metrics: Any, event: str = "start", **extra: Any) 
     metrics.loaded(len(gate.policies), gate.bundle.digest, gate.config.digest, __version__)
     _event(event, result="ok", **extra, generation=loaded.generation, policies=len(gate.policies),
            bundle_digest=gate.bundle.digest, config_digest=gate.config.digest, mode=loaded.settings.mode,
-           not_evaluated_at_admission=dict(loaded.context))
+           not_evaluated_at_admission=dict(loaded.context), evidence=_evidence_summary(loaded))
+
+
+def _evidence_summary(loaded: Loaded) -> dict[str, Any] | None:
+    """Where batch records go (the store without its password), or None when they are off."""
+    from soc2gate.evidence.store import redact
+
+    batches = loaded.settings.evidence
+    if batches is None or loaded.evidence is None:
+        return None
+    return {"store": redact(loaded.evidence.url), "interval_s": batches.interval_s,
+            "signed": bool(loaded.evidence.key)}
 
 
 def _event(event: str, **fields: Any) -> None:

@@ -47,6 +47,22 @@ def _label_matches(labels: Mapping[str, Any], key: str, value: str) -> bool:
 
 
 @dataclass(frozen=True)
+class BatchEvidence:
+    """``webhook.evidence``: one evidence record per batch of decisions (docs/webhook.md, "Evidence")."""
+
+    interval_s: float = 300.0
+    chain: str | None = None  # else evidence.chain, else webhook/<namespace-or-host>
+    max_keys: int = 1000  # distinct values kept per counted dimension
+
+
+def batch_evidence(section: Mapping[str, Any] | None) -> BatchEvidence | None:
+    if section is None:
+        return None
+    return BatchEvidence(interval_s=float(section.get("interval_s", 300.0)), chain=section.get("chain"),
+                         max_keys=int(section.get("max_keys", 1000)))
+
+
+@dataclass(frozen=True)
 class WebhookSettings:
     mode: str = "enforce"
     enforcement: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +75,7 @@ class WebhookSettings:
     read_timeout_s: float = 10.0
     skip_policies: tuple[str, ...] = ()
     evaluate_policies: tuple[str, ...] = ()
+    evidence: BatchEvidence | None = None
 
     def mode_of(self, policy_id: str) -> str:
         return self.enforcement.get(policy_id, self.mode)
@@ -85,4 +102,5 @@ def webhook_settings(section: Mapping[str, Any], mode_override: str | None = Non
         read_timeout_s=float(section.get("read_timeout_s", 10.0)),
         skip_policies=tuple(context.get("skip", [])),
         evaluate_policies=tuple(context.get("evaluate", [])),
+        evidence=batch_evidence(section.get("evidence")),
     )

@@ -1,0 +1,177 @@
+"""The monitor's loop: evaluate when objects changed (debounced) and fully on an interval.
+
+Every cycle judges the whole cache, namespace by namespace (monitor/partitions.py): a namespace
+whose objects changed is re-evaluated with everything it holds, so relations between objects (a
+NetworkPolicy covering the workloads of its namespace) are judged on the current state. A full cycle also
+appends an evidence record (``on_full_cycle``) and sets the "last full cycle" metric.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from soc2gate.api import Gate
+from soc2gate.audit.cluster import Cluster
+from soc2gate.audit.kinds import RESOURCE_TYPES, ResourceType
+from soc2gate.model import InputFile, Result
+from soc2gate.monitor.cache import ObjectCache
+from soc2gate.monitor.metrics import MonitorMetrics
+from soc2gate.monitor.partitions import PartitionedEvaluator
+from soc2gate.monitor.reports import ReportWriter, WriteStats
+from soc2gate.monitor.watcher import RateLimiter, TypeWatcher, WatchSettings
+from soc2gate.parsers.collect import Collected
+from soc2gate.reporters.policyreport import documents
+
+LOG = logging.getLogger("soc2gate.monitor")
+CONNECTIONS = len(RESOURCE_TYPES) + 4  # one per open watch, and some for lists and report writes
+HISTORY = 10  # cycles kept in memory (all of them when ``cycles`` bounds the run)
+
+
+@dataclass
+class MonitorSettings:
+    interval_s: float = 600.0        # full re-evaluation (and evidence record) at least this often
+    debounce_s: float = 2.0          # wait this long after a change before evaluating
+    qps: float = 5.0                 # API calls per second, all watchers together (0: unlimited)
+    watch: WatchSettings = field(default_factory=WatchSettings)
+    exclude_namespaces: tuple[str, ...] = ()
+    cycles: int = 0                  # stop after this many cycles (0: run until stopped)
+    first_list_timeout_s: float = 120.0
+
+
+@dataclass
+class CycleResult:
+    result: Result
+    full: bool
+    writes: WriteStats
+    seconds: float
+    generation: int                  # the cache generation this cycle evaluated
+    evidence_error: str = ""
+
+
+class Monitor:
+    def __init__(self, cluster: Cluster, gate: Gate | Callable[[], Gate], settings: MonitorSettings,
+                 metrics: MonitorMetrics, on_full_cycle: Callable[[Result], Any] | None = None) -> None:
+        """``gate``: loaded, or a loader called on the thread that runs the monitor (a regorus engine is
+        bound to the thread that made it)."""
+        self.cluster, self.settings, self.metrics = cluster, settings, metrics
+        self._gate = gate
+        self.on_full_cycle = on_full_cycle
+        self.cache, self.wake, self.stop = ObjectCache(), threading.Event(), threading.Event()
+        self.writer = ReportWriter(cluster.api_client)
+        limiter = RateLimiter(settings.qps)  # one budget of API calls for every watcher
+        self.watchers = [TypeWatcher(cluster, rtype, self.cache, limiter, self.wake, self.stop, settings.watch)
+                         for rtype in self._types()]
+        self.evaluator = PartitionedEvaluator(cluster, settings.exclude_namespaces)
+        self.history: list[CycleResult] = []
+        self.cycles = 0
+
+    def _types(self) -> list[ResourceType]:
+        namespace = self.cluster.target.namespace
+        return [t for t in RESOURCE_TYPES if t.namespaced or not namespace]
+
+    def run(self) -> None:
+        self.gate = self._gate if isinstance(self._gate, Gate) else self._gate()
+        try:
+            self._run()
+        finally:
+            self.stop.set()
+            del self.gate  # dropped on the thread that made it (regorus)
+
+    def _run(self) -> None:
+        for watcher in self.watchers:
+            watcher.start()
+        self._await_first_lists()
+        last_full: float | None = None
+        evaluated = -1
+        while not self.stop.is_set():
+            due = last_full is None or time.monotonic() - last_full >= self.settings.interval_s
+            self.wake.clear()  # before reading the generation: a later change sets it again
+            if not due and self.cache.generation == evaluated:
+                remaining = self.settings.interval_s - (time.monotonic() - (last_full or 0.0))
+                self.wake.wait(timeout=max(0.05, min(1.0, remaining)))
+                continue
+            if not due and self.stop.wait(self.settings.debounce_s):  # let a burst of changes settle
+                break
+            cycle = self.cycle(full=due)
+            evaluated = cycle.generation
+            last_full = time.monotonic() if due else last_full
+            if self.settings.cycles and self.cycles >= self.settings.cycles:
+                self.stop.set()
+
+    def _await_first_lists(self) -> None:
+        """Evaluate only once every kind was listed (or failed to list), so nothing reads as deleted."""
+        kinds = {t.kind for t in self._types()}
+        deadline = time.monotonic() + self.settings.first_list_timeout_s
+        while not self.stop.is_set() and not kinds <= self.cache.known() and time.monotonic() < deadline:
+            self.wake.wait(timeout=0.5)
+            self.wake.clear()
+        for kind in sorted(kinds - self.cache.known()):
+            self.cache.fail(next(t for t in self._types() if t.kind == kind),
+                            f"{kind} objects were not listed within {self.settings.first_list_timeout_s:g} s")
+
+    def cycle(self, full: bool) -> CycleResult:
+        started = time.monotonic()
+        objects, errors, generation = self.cache.snapshot()
+        result = self._evaluate(objects, errors, full)
+        writes = self._write(result, full)
+        seconds = time.monotonic() - started
+        evidence_error = self._evidence(result) if full else ""
+        ok = full and not writes.errors and not evidence_error
+        self.metrics.observe(result, seconds, sum(len(items) for items in objects.values()), full, time.time(), ok)
+        cycle = CycleResult(result, full, writes, seconds, generation, evidence_error)
+        self.cycles += 1
+        self.history = (self.history + [cycle])[-HISTORY:] if not self.settings.cycles else self.history + [cycle]
+        return cycle
+
+    def _evaluate(self, objects: dict[str, list[dict[str, Any]]], errors: dict[str, str], full: bool) -> Result:
+        collected = Collected()
+        namespace = self.cluster.target.namespace
+        for rtype in self._types():
+            uri = self.cluster.uri(rtype.path(namespace))
+            if rtype.kind in errors:
+                collected.error("SYS-002", uri, 0, errors[rtype.kind])
+            items = objects.get(rtype.kind, [])
+            collected.inputs.append(InputFile(uri, _digest(items), "kubernetes", len(items)))
+        result = self.evaluator.evaluate(self.gate, self._types(), objects, collected, full)
+        target = {"context": self.cluster.name, "server": self.cluster.server, "namespace": namespace or "*"}
+        return replace(result, extras={**result.extras, "cluster": target, "monitor": True})
+
+    def _write(self, result: Result, full: bool) -> WriteStats:
+        try:
+            writes = self.writer.converge(documents(result), full)
+        except Exception as exc:  # noqa: BLE001 - the API server unreachable: counted, logged, retried next cycle
+            writes = WriteStats(errors=[f"writing PolicyReports failed: {' '.join(str(exc).split())[:300]}"])
+        if writes.errors:
+            self.metrics.write_errors.inc(len(writes.errors))
+            LOG.warning("PolicyReport writes failed: %s", "; ".join(writes.errors[:5]))
+        return writes
+
+    def _evidence(self, result: Result) -> str:
+        if self.on_full_cycle is None:
+            return ""
+        try:
+            self.on_full_cycle(result)
+        except Exception as exc:  # noqa: BLE001 - a store that cannot be written: a gap, logged and alerted on
+            self.metrics.evidence_errors.inc()
+            LOG.error("evidence record not appended: %s", exc)
+            return str(exc) or type(exc).__name__
+        return ""
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        self.wake.set()
+        for watcher in self.watchers:
+            watcher.join(timeout=5)
+
+
+def _digest(items: list[dict[str, Any]]) -> str:
+    """What was evaluated: every object's namespace, name and resourceVersion."""
+    lines = sorted(f"{(o.get('metadata') or {}).get('namespace') or ''}/{(o.get('metadata') or {}).get('name')}"
+                   f"@{(o.get('metadata') or {}).get('resourceVersion') or ''}" for o in items)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -1,0 +1,139 @@
+"""Write PolicyReports so they converge: create what is new, replace what changed (retrying on 409
+Conflict with the current resourceVersion), delete soc2gate's reports that no longer apply (the
+objects they described are gone)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+GROUP, VERSION = "wgpolicyk8s.io", "v1alpha2"
+PLURALS = {"PolicyReport": "policyreports", "ClusterPolicyReport": "clusterpolicyreports"}
+MANAGED = "app.kubernetes.io/managed-by=soc2gate"
+RETRIES = 5
+
+Key = tuple[str, str, str]  # (kind, namespace, name)
+
+
+@dataclass
+class WriteStats:
+    created: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def key_of(document: dict[str, Any]) -> Key:
+    metadata = document["metadata"]
+    return document["kind"], str(metadata.get("namespace") or ""), str(metadata["name"])
+
+
+class ReportWriter:
+    """Remembers what it wrote (resourceVersion and content per report): an unchanged report costs no
+    API call, a changed one a single replace (a 409 re-reads it). The full listing of soc2gate's reports,
+    which finds reports left by an earlier run, happens on the first and on every full convergence."""
+
+    def __init__(self, api_client: Any) -> None:
+        from kubernetes import client
+
+        self.api = client.CustomObjectsApi(api_client)
+        self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
+
+    def converge(self, documents: list[dict[str, Any]], full: bool = True) -> WriteStats:
+        stats = WriteStats()
+        if full or not self._written:
+            self._written = self._existing()
+        wanted = {key_of(d): d for d in documents}
+        for key, document in wanted.items():
+            self._put(key, document, stats)
+        for key in set(self._written) - set(wanted):
+            self._delete(key, stats)
+        return stats
+
+    def _existing(self) -> dict[Key, tuple[str, str]]:
+        found = {}
+        for kind, plural in PLURALS.items():
+            listed = self.api.list_cluster_custom_object(GROUP, VERSION, plural, label_selector=MANAGED)
+            for item in listed.get("items") or []:
+                metadata = item.get("metadata") or {}
+                key = (kind, str(metadata.get("namespace") or ""), str(metadata.get("name")))
+                found[key] = (str(metadata.get("resourceVersion") or ""), _content(item))
+        return found
+
+    def _put(self, key: Key, document: dict[str, Any], stats: WriteStats) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        for _ in range(RETRIES):
+            try:
+                self._put_once(key, document, stats)
+                return
+            except ApiException as exc:
+                if exc.status != 409:
+                    stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: {exc.status} {exc.reason}")
+                    return
+                stats.conflicts += 1
+                self._written.pop(key, None)  # someone else wrote it: read it again
+        stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: still conflicting after {RETRIES} attempts")
+
+    def _put_once(self, key: Key, document: dict[str, Any], stats: WriteStats) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        kind, namespace, name = key
+        content = _content(document)
+        known = self._written.get(key)
+        if known is None:
+            try:
+                current = self._call("get", kind, namespace, name)
+            except ApiException as exc:
+                if exc.status != 404:
+                    raise
+                created = self._call("create", kind, namespace, None, document)
+                self._written[key] = (_version(created), content)
+                stats.created += 1
+                return
+            known = (_version(current), _content(current))
+        if known[1] == content:
+            self._written[key] = known
+            stats.unchanged += 1
+            return
+        body = {**document, "metadata": {**document["metadata"], "resourceVersion": known[0]}}
+        self._written[key] = (_version(self._call("replace", kind, namespace, name, body)), content)
+        stats.replaced += 1
+
+    def _delete(self, key: Key, stats: WriteStats) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            self._call("delete", *key)
+            stats.deleted += 1
+            self._written.pop(key, None)
+        except ApiException as exc:
+            if exc.status == 404:
+                self._written.pop(key, None)
+            else:
+                stats.errors.append(f"{key[0]} {key[1]}/{key[2]}: delete: {exc.status} {exc.reason}")
+
+    def _call(self, verb: str, kind: str, namespace: str, name: str | None, body: Any = None) -> Any:
+        plural = PLURALS[kind]
+        scope = "namespaced" if namespace else "cluster"
+        method = getattr(self.api, f"{verb}_{scope}_custom_object")
+        args: list[Any] = [GROUP, VERSION] + ([namespace] if namespace else []) + [plural]
+        if verb == "create":
+            return method(*args, body)
+        if verb == "replace":
+            return method(*args, name, body)
+        return method(*args, name)
+
+
+def _content(document: dict[str, Any]) -> str:
+    """What soc2gate writes in a report (its summary and results), as a digest."""
+    payload = json.dumps({k: document.get(k) for k in ("summary", "results")}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _version(document: Any) -> str:
+    return str(((document or {}).get("metadata") or {}).get("resourceVersion") or "")

@@ -1,0 +1,254 @@
+"""A loopback HTTPS server that speaks the Kubernetes list/watch protocol and stores PolicyReports.
+
+Like the apiserver: every write bumps a global resourceVersion; lists return it; watches
+(``?watch=true&resourceVersion=RV``) stream JSON-line events over a chunked response, send BOOKMARK
+events when asked (``allowWatchBookmarks``), end after ``timeoutSeconds``, and answer a compacted
+resourceVersion with an ERROR event carrying a 410 Status. Custom objects (wgpolicyk8s.io) support
+create (409 AlreadyExists), get, list by label, replace (409 Conflict on a stale resourceVersion,
+or injected) and delete. A bearer token is required.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import ssl
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import trustme
+
+TOKEN = "watch-token-51a9"
+_PATH = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))"
+                   r"(?:/namespaces/(?P<ns>[^/]+))?/(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?$")
+
+
+class FakeApi:
+    """The cluster's state: objects per (groupVersion, plural), an event log, injected faults."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.rv = 1000
+        self.objects: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
+        self.events: list[tuple[int, str, str, str, dict[str, Any]]] = []  # rv, gv, plural, type, object
+        self.compacted_below = 0
+        self.conflicts_to_inject = 0
+        self.epoch = 0  # bumped by compact(): open watches end
+        self.requests: list[str] = []
+
+    def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None) -> dict[str, Any]:
+        with self.lock:
+            self.rv += 1
+            stored = copy.deepcopy(obj)
+            metadata = stored.setdefault("metadata", {})
+            metadata["resourceVersion"] = str(self.rv)
+            metadata.setdefault("uid", str(uuid.uuid4()))
+            key = (str(metadata.get("namespace") or ""), metadata["name"])
+            bucket = self.objects.setdefault((gv, plural), {})
+            kind = event or ("MODIFIED" if key in bucket else "ADDED")
+            bucket[key] = stored
+            self.events.append((self.rv, gv, plural, kind, stored))
+            self.lock.notify_all()
+            return stored
+
+    def delete(self, gv: str, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
+        with self.lock:
+            removed = self.objects.get((gv, plural), {}).pop((namespace, name), None)
+            if removed is not None:
+                self.rv += 1
+                removed = {**removed, "metadata": {**removed["metadata"], "resourceVersion": str(self.rv)}}
+                self.events.append((self.rv, gv, plural, "DELETED", removed))
+                self.lock.notify_all()
+            return removed
+
+    def compact(self) -> None:
+        """Forget the event log and end every open watch (as an apiserver restart does): a watch resumed
+        from an older resourceVersion gets 410 Gone and must re-list."""
+        with self.lock:
+            self.rv += 1
+            self.compacted_below = self.rv  # a list now returns rv: watching from it loses nothing
+            self.events.clear()
+            self.epoch += 1
+            self.lock.notify_all()
+
+    def items(self, gv: str, plural: str, namespace: str | None) -> list[dict[str, Any]]:
+        with self.lock:
+            bucket = self.objects.get((gv, plural), {})
+            return [copy.deepcopy(o) for (ns, _), o in sorted(bucket.items()) if namespace is None or ns == namespace]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    api: FakeApi
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def _route(self) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+        url = urlsplit(self.path)
+        with self.api.lock:
+            self.api.requests.append(f"{self.command} {url.path}?{url.query}")
+        if self.headers.get("Authorization", "") != f"Bearer {TOKEN}":
+            self._status(401, "Unauthorized", "Unauthorized")
+            return None
+        match = _PATH.match(url.path)
+        if not match:
+            self._status(404, "NotFound", "the server could not find the requested resource")
+            return None
+        parts = match.groupdict()
+        parts["gv"] = parts["core"] or f"{parts['group']}/{parts['version']}"
+        return parts, parse_qs(url.query)
+
+    def do_GET(self) -> None:  # noqa: N802
+        routed = self._route()
+        if routed is None:
+            return
+        parts, query = routed
+        if parts["name"]:
+            return self._get_one(parts)
+        if query.get("watch", ["false"])[0] in ("true", "1"):
+            return self._watch(parts, query)
+        items = self.api.items(parts["gv"], parts["plural"], parts["ns"])
+        selector = query.get("labelSelector", [""])[0]
+        if selector:
+            key, _, value = selector.partition("=")
+            items = [i for i in items if (i["metadata"].get("labels") or {}).get(key) == value]
+        self._json(200, {"kind": "List", "apiVersion": parts["gv"], "metadata": {"resourceVersion": str(self.api.rv)},
+                         "items": items})
+
+    def _get_one(self, parts: dict[str, str]) -> None:
+        found = self.api.objects.get((parts["gv"], parts["plural"]), {}).get((parts["ns"] or "", parts["name"]))
+        if found is None:
+            return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
+        self._json(200, found)
+
+    def do_POST(self) -> None:  # noqa: N802
+        routed = self._route()
+        if routed is None:
+            return
+        parts, _ = routed
+        body = self._body()
+        key = (parts["ns"] or "", body["metadata"]["name"])
+        if key in self.api.objects.get((parts["gv"], parts["plural"]), {}):
+            return self._status(409, "AlreadyExists", f'{parts["plural"]} "{key[1]}" already exists')
+        body["metadata"].setdefault("namespace", parts["ns"]) if parts["ns"] else None
+        self._json(201, self.api.put(parts["gv"], parts["plural"], body))
+
+    def do_PUT(self) -> None:  # noqa: N802
+        routed = self._route()
+        if routed is None:
+            return
+        parts, _ = routed
+        body = self._body()
+        current = self.api.objects.get((parts["gv"], parts["plural"]), {}).get((parts["ns"] or "", parts["name"]))
+        if current is None:
+            return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
+        stale = body["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]
+        with self.api.lock:
+            inject = self.api.conflicts_to_inject > 0
+            self.api.conflicts_to_inject -= int(inject)
+        if stale or inject:
+            return self._status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified; "
+                                "please apply your changes to the latest version and try again")
+        self._json(200, self.api.put(parts["gv"], parts["plural"], body))
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        routed = self._route()
+        if routed is None:
+            return
+        parts, _ = routed
+        if self.api.delete(parts["gv"], parts["plural"], parts["ns"] or "", parts["name"]) is None:
+            return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
+        self._json(200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
+
+    def _watch(self, parts: dict[str, str], query: dict[str, list[str]]) -> None:
+        since = int(query.get("resourceVersion", ["0"])[0] or 0)
+        timeout = float(query.get("timeoutSeconds", ["30"])[0])
+        bookmarks = query.get("allowWatchBookmarks", ["false"])[0] in ("true", "1")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            self._stream(parts, since, time.monotonic() + timeout, bookmarks)
+            self._chunk(b"")
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass
+
+    def _stream(self, parts: dict[str, str], since: int, deadline: float, bookmarks: bool) -> None:
+        with self.api.lock:
+            epoch, expired = self.api.epoch, since < self.api.compacted_below
+        if expired:
+            status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Expired", "code": 410,
+                      "message": f"too old resource version: {since} ({self.api.compacted_below})"}
+            return self._event("ERROR", status)
+        last_bookmark = time.monotonic()
+        while time.monotonic() < deadline:
+            with self.api.lock:
+                if self.api.epoch != epoch:
+                    return
+                fresh = [e for e in self.api.events if e[0] > since and e[1] == parts["gv"] and e[2] == parts["plural"]
+                         and (parts["ns"] is None or e[4]["metadata"].get("namespace") == parts["ns"])]
+                mark = self.api.rv  # every event up to here is in `fresh` (or not for this collection)
+                if not fresh:
+                    self.api.lock.wait(timeout=0.2)
+            for rv, _, _, kind, obj in fresh:
+                self._event(kind, obj)
+                since = rv
+            if bookmarks and time.monotonic() - last_bookmark > 1.0 and mark > since and not fresh:
+                self._event("BOOKMARK", {"kind": "Bookmark", "apiVersion": parts["gv"],
+                                         "metadata": {"resourceVersion": str(mark)}})
+                since, last_bookmark = mark, time.monotonic()
+
+    def _event(self, kind: str, obj: dict[str, Any]) -> None:
+        self._chunk(json.dumps({"type": kind, "object": obj}).encode() + b"\n")
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _body(self) -> dict[str, Any]:
+        return json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+
+    def _status(self, code: int, reason: str, message: str) -> None:
+        self._json(code, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                          "message": message, "reason": reason, "code": code})
+
+    def _json(self, code: int, document: dict[str, Any]) -> None:
+        body = json.dumps(document).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class WatchServer:
+    def __init__(self, api: FakeApi, directory: Path) -> None:
+        self.ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1").configure_cert(context)
+        handler = type("Handler", (_Handler,), {"api": api})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.kubeconfig = directory / "kubeconfig"
+        ca_data = base64.b64encode(self.ca.cert_pem.bytes()).decode()
+        self.kubeconfig.write_text(json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "watch",
+            "clusters": [{"name": "watch", "cluster": {"server": self.url, "certificate-authority-data": ca_data}}],
+            "users": [{"name": "monitor", "user": {"token": TOKEN}}],
+            "contexts": [{"name": "watch", "context": {"cluster": "watch", "user": "monitor"}}]}))
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
