@@ -1,5 +1,5 @@
 """Enumerate every policy's fixtures (fixtures/{pass,fail,inconclusive}/<file or dir>) exactly as
-``soc2gate policies test`` does (``catalog.verify.discover``; ``api.check_fixture`` runs each)."""
+``soc2gate policies test`` does (``catalog.verify.discover``; ``api.fixture_runner().check`` runs each)."""
 
 from __future__ import annotations
 

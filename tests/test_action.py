@@ -69,6 +69,11 @@ class ActionRunner:
         head, _, rest = expression.partition(".")
         if head == "inputs":
             return self.inputs[rest]
+        if head == "github" and rest.startswith("event."):
+            value: Any = json.loads(self.event_path.read_text(encoding="utf-8"))
+            for key in rest.split(".")[1:]:
+                value = value.get(key, "") if isinstance(value, dict) else ""
+            return str(value)
         if head == "github":
             return {"action_path": str(REPO), "workspace": str(self.workspace), "event_name": self.event_name,
                     "event_path": str(self.event_path), "token": ""}[rest]  # no token: no network in tests
@@ -169,7 +174,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("action")
     workspace = _workspace(root, {"infra/main.tf": NO_ENCRYPTION.format(name="data"), "README.md": "docs\n"})
     event = _event(root, "pull_request", "opened.payload.json")
-    runner = ActionRunner(workspace, event.parent, "pull_request", event, {"paths": "infra", "python": sys.executable})
+    runner = ActionRunner(workspace, event.parent, "pull_request", event,
+                          {"paths": "infra", "python": sys.executable, "diff-base": ""})  # not a git checkout
     runs = runner.run()
     return {"runner": runner, "runs": runs, "workspace": workspace, "event": event}
 
@@ -178,6 +184,7 @@ def _gate(installed: dict[str, Any], root: Path, files: dict[str, str], event: t
           inputs: dict[str, str], runner_env: dict[str, str] | None = None) -> tuple[ActionRunner, StepRun]:
     workspace = _workspace(root, files)
     event_path = _event(root, event[1], event[2])
+    inputs = {"diff-base": "", **inputs}  # these workspaces are not git checkouts (test_action_diff.py covers it)
     runner = ActionRunner(workspace, event_path.parent, event[0], event_path, inputs, runner_env=runner_env or {})
     runner.outputs["install"] = dict(installed["runner"].outputs["install"])
     return runner, runner.run(only="gate")["gate"]
@@ -349,7 +356,8 @@ def _cc81(installed: dict[str, Any], root: Path, github: Replay, event_name: str
     event_path.write_text(json.dumps(event), encoding="utf-8")
     runner_env = {**GATE_ENV, "GITHUB_API_URL": github.base, **(env or {})}
     runner = ActionRunner(workspace, event_path.parent, event_name, event_path,
-                          {"paths": "main.tf", "github-token": "ghs_loopback"}, runner_env=runner_env)
+                          {"paths": "main.tf", "github-token": "ghs_loopback", "diff-base": ""},  # not a git checkout
+                          runner_env=runner_env)
     runner.outputs["install"] = dict(installed["runner"].outputs["install"])
     gate = runner.run(only="gate")["gate"]
     report = json.loads((workspace / "soc2gate-reports" / "soc2gate.json").read_text())

@@ -1,5 +1,5 @@
 """One harness runs every policy's fixtures, through the same code path as ``soc2gate policies test``
-(``api.check_fixture``; the expectations are in ``soc2gate.catalog.verify``):
+(``api.fixture_runner``; the expectations are in ``soc2gate.catalog.verify``):
 
 * each ``fail`` fixture yields at least one failure of its own policy;
 * each ``pass`` fixture yields no failure and no inconclusive of its policy, and at
@@ -13,15 +13,16 @@ from __future__ import annotations
 import pytest
 from policy_fixtures import Fixture, all_fixtures, all_policies
 
-from soc2gate.api import check_fixture
+from soc2gate.api import fixture_runner
 from soc2gate.catalog.verify import describe
 
 FIXTURES = all_fixtures()
+RUNNER = fixture_runner()
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
 def test_fixture(fixture: Fixture) -> None:
-    check = check_fixture(fixture)
+    check = RUNNER.check(fixture)
     assert check.ok, describe(check)
 
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from soc2gate import __version__
+from soc2gate import __version__, baseline  # baseline: new findings only; faces call api.baseline.run
 from soc2gate.catalog.controls import CATEGORIES, in_scope, load_controls, sort_key
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
 from soc2gate.catalog.run_extras import run_extras
-from soc2gate.catalog.verify import Fixture, FixtureCheck, VerifyReport, discover, judge
+from soc2gate.catalog.verify import FixtureRunner
 from soc2gate.config import Config, load_config
 from soc2gate.engine import get_engine
 from soc2gate.engine.coverage import run_context
@@ -67,6 +66,9 @@ class ScanOptions:
     opa_ca_bundle: str | None = None
     docs_url: str | None = None  # where reports link policy documentation (--docs-url / SOC2GATE_DOCS_URL)
     ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
+    diff_base: str | None = None
+    gate: str | None = None
+    baseline_file: str | None = None
 
 
 class Gate:
@@ -89,7 +91,7 @@ class Gate:
             else config.get("allow_parse_errors", False))
         if self.fail_on not in SEVERITIES:
             raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}")
-        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors)
+        self.verdict = Verdict(self.fail_on, self.strict, self.allow_parse_errors, options.gate or config.get("gate", "all"))
 
     @classmethod
     def load(cls, options: ScanOptions) -> "Gate":
@@ -165,7 +167,12 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
             checkov.cancel()
         raise
     result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings}, docs_url=options.docs_url or "")
-    return finish_checkov(result, checkov, gate) if checkov is not None else result
+    result = finish_checkov(result, checkov, gate) if checkov is not None else result
+    if options.diff_base:  # the same gate on the base revision's files; the verdict decides (docs/adopting.md)
+        with baseline.checkout(options.diff_base, options.paths, gate.config) as base:
+            collected = _collect(replace(options, paths=base.paths, change_records=()), base.config)
+            result = baseline.against_base(result, gate.evaluate(collected.resources, collected).findings, base)
+    return baseline.against_file(result, gate.config, options.baseline_file, gate.clock(), bool(options.diff_base))
 
 
 def _engine_choice(options: ScanOptions, config: Config) -> tuple[str, dict[str, Any]]:
@@ -234,18 +241,10 @@ def _select(bundle: PolicyBundle, config: Config, options: ScanOptions, controls
     return selected
 
 
-def check_fixture(fixture: Fixture) -> FixtureCheck:
-    """Scan one fixture (with its policy folder's ``fixtures/config.yaml``): expected versus got."""
-    gate = _fixture_gate(fixture.config, fixture.policy_dirs)
-    return judge(fixture, scan(replace(gate.options, paths=(str(fixture.path),), use_cache=False), gate))
-
-
-def verify_policies(dirs: Sequence[str]) -> VerifyReport:
-    """``soc2gate policies test DIR...``: every fixture of every policy under ``dirs``."""
-    return VerifyReport(tuple(check_fixture(f) for f in discover(dirs)))
-
-
-_fixture_gate = lru_cache(maxsize=32)(lambda config, dirs: Gate.load(ScanOptions(config_path=config, policy_dirs=dirs)))
+def fixture_runner() -> FixtureRunner:
+    """``soc2gate policies test``: ``.run(dirs)`` / ``.check(fixture)`` scan policy fixtures, expected versus got."""
+    return FixtureRunner(lambda config, dirs: Gate.load(ScanOptions(config_path=config, policy_dirs=dirs)),
+                         lambda gate, path: scan(replace(gate.options, paths=(path,), use_cache=False), gate))
 
 
 def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[list[dict[str, Any]], list[Finding]]:

@@ -78,6 +78,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--evidence-password-env", default=None, metavar="NAME",
               help="Environment variable holding the PostgreSQL evidence store's password.")
 @click.option("--evidence-key", default=None, metavar="PEM", help="Ed25519 private key that signs the evidence record.")
+@click.option("--diff-base", default=None, metavar="REF",
+              help="Compare with this git revision (its merge base with HEAD): findings are new or existing, "
+                   "and the report lists what the change fixed.")
+@click.option("--gate", type=click.Choice(["all", "new"]), default=None,
+              help="all: every failure counts (default); new: only findings new since --diff-base or the baseline.")
+@click.option("--baseline", "baseline_file", default=None, metavar="FILE",
+              help="Baseline file (soc2gate baseline create): the failures it records are existing.")
 @click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
 @click.option("--debug", "scan_debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context

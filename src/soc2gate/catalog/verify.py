@@ -12,7 +12,8 @@ and for every kind: the fixture parses (no SYS-001/SYS-002 finding).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,3 +188,22 @@ def _fixtures_of(policy: Policy, roots: tuple[str, ...]) -> list[Fixture]:
         if folder.is_dir():
             found.extend(Fixture(policy, kind, p, roots) for p in sorted(folder.iterdir()) if not p.name.startswith("."))
     return found
+
+
+class FixtureRunner:
+    """Scans fixtures with the functions the api gives (load a gate, scan a path with it), one gate per
+    (fixtures/config.yaml, user policy folders)."""
+
+    def __init__(self, load_gate: Callable[[str | None, tuple[str, ...]], Any],
+                 scan: Callable[[Any, str], Result]) -> None:
+        self._load, self._scan = load_gate, scan
+        self._gates: dict[tuple[str | None, tuple[str, ...]], Any] = {}
+
+    def check(self, fixture: Fixture) -> FixtureCheck:
+        key = (fixture.config, fixture.policy_dirs)
+        if key not in self._gates:
+            self._gates[key] = self._load(*key)
+        return judge(fixture, self._scan(self._gates[key], str(fixture.path)))
+
+    def run(self, dirs: Sequence[str]) -> VerifyReport:
+        return VerifyReport(tuple(self.check(f) for f in discover(dirs)))

@@ -17,6 +17,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "soc2gate.commands.audit",
     "monitor": "soc2gate.commands.monitor",
     "change": "soc2gate.commands.change",
+    "baseline": "soc2gate.commands.baseline",
 }
 
 

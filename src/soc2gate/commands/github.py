@@ -83,11 +83,29 @@ def report_targets(formats: Sequence[str], output_dir: str, files: dict[str, str
 
 
 def write_reports(result: Any, targets: dict[str, str]) -> None:
+    from dataclasses import replace
+
     from soc2gate.commands.output import write_file
     from soc2gate.reporters import get_renderer
 
     for fmt, path in targets.items():
-        write_file(path, get_renderer(fmt)(result), f"the {fmt} report")
+        # code scanning turns every SARIF result into an alert, whatever its baselineState:
+        # the fixed ones (absent) stay in the JSON and Markdown reports instead
+        text = get_renderer(fmt)(replace(result, fixed=()) if fmt == "sarif" else result)
+        write_file(path, text, f"the {fmt} report")
+
+
+def annotated(result: Any, finding: Any) -> bool:
+    """Compared with a base revision or baseline: only new findings, and (with a base revision)
+    only those in files the change touched, so GitHub's per-step limit goes to what the change did."""
+    if finding.baseline == "existing":
+        return False
+    diff = result.extras.get("comparison", {}).get("diff_base")
+    if not diff or finding.span is None or finding.surface == "change":
+        return True  # the change record (CC8.1) is about the pull request itself: always new
+    if not finding.baseline and finding.outcome.value == "error":
+        return True  # unclassified errors are problems of this run (an expired waiver or baseline)
+    return os.path.normpath(finding.span.file) in {os.path.normpath(name) for name in diff["changed_files"]}
 
 
 def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> list[Annotation]:
@@ -95,7 +113,8 @@ def annotations(result: Any, blocking: Any, limit: int = MAX_ANNOTATIONS) -> lis
     from soc2gate.model import Outcome, severity_rank
 
     titles = {p.id: p.title for p in result.policies}
-    shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)]
+    shown = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE)
+             and annotated(result, f)]
     shown.sort(key=lambda f: -severity_rank(f.severity))
     chosen: list[Annotation] = []
     left: dict[str, int] = {"error": 0, "warning": 0}
@@ -151,6 +170,8 @@ def step_outputs(result: Any, targets: dict[str, str]) -> dict[str, str]:
               "passed": str(counts["pass"])}
     for fmt in FORMAT_FILES:
         values[f"{fmt}-file"] = targets.get(fmt, "")
+    compared = result.extras.get("comparison", {}).get("counts", {})
+    values.update({key: str(compared.get(key, "")) for key in ("new", "existing", "fixed")})
     return values
 
 
@@ -199,6 +220,12 @@ def command() -> None:
 @click.option("--github-token", default=None, envvar="SOC2GATE_GITHUB_TOKEN",
               help="Complete the pull-request change record from the REST API (reviews, checks, files).")
 @click.option("--github-api-url", default=None, envvar="GITHUB_API_URL", help="REST API base URL (set by the runner).")
+@click.option("--diff-base", default=None, envvar="SOC2GATE_DIFF_BASE",
+              help="Compare with this git revision (the pull request's base): findings are new or existing.")
+@click.option("--gate", "gate_mode", type=click.Choice(["all", "new", ""]), default=None, envvar="SOC2GATE_GATE",
+              help="new: only findings the change introduces fail the gate; all: every failure does.")
+@click.option("--baseline", "baseline_file", default=None, envvar="SOC2GATE_BASELINE",
+              help="Baseline file (soc2gate baseline create): its failures are existing.")
 @click.option("--annotate", type=click.BOOL, default=True, envvar="SOC2GATE_ANNOTATE", show_default=True)
 @click.option("--step-summary", type=click.BOOL, default=True, envvar="SOC2GATE_STEP_SUMMARY", show_default=True)
 @click.option("--soft-fail", type=click.BOOL, default=False, envvar="SOC2GATE_SOFT_FAIL", show_default=True,
@@ -212,7 +239,8 @@ def command() -> None:
 def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | None, controls: str,
         policy_dirs: str, formats: str, output_dir: str, evaluate_pr: bool, github_token: str | None,
         github_api_url: str | None, annotate: bool, step_summary: bool, soft_fail: bool, evidence_url: str,
-        evidence_key: str, evidence_password: str, **files: str) -> None:
+        evidence_key: str, evidence_password: str, diff_base: str | None, gate_mode: str | None,
+        baseline_file: str | None, **files: str) -> None:
     """Scan, write reports, step summary, annotations and outputs for GitHub Actions."""
     from soc2gate import api
 
@@ -222,6 +250,7 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
                               github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ),
+                              diff_base=diff_base or None, gate=gate_mode or None, baseline_file=baseline_file or None,
                               docs_url=os.environ.get("SOC2GATE_DOCS_URL") or None)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)

@@ -53,7 +53,7 @@ def test(dirs: tuple[str, ...], verbose: bool) -> None:
     """Run the fixtures/pass|fail|inconclusive of every policy under DIRS (exit 1 when one fails)."""
     from soc2gate import api
 
-    report = api.verify_policies(dirs)
+    report = api.fixture_runner().run(dirs)
     for note in report.notes:
         click.echo(f"soc2gate: warning: {note}", err=True)
     click.echo(report.text(verbose))

@@ -43,6 +43,7 @@ def build_record(result: Result, run_id: str, moment: datetime, ci: Mapping[str,
         "verdict": "passed" if result.passed else "failed",
         "exit_code": result.exit_code,
         **_additions(result),
+        **_comparison(result),
     }
 
 
@@ -79,8 +80,22 @@ def _where(finding: Finding) -> tuple[str, int]:
 
 def _failure(finding: Finding) -> dict[str, Any]:
     file, line = _where(finding)
-    return {"policy": finding.policy_id, "controls": list(finding.controls), "outcome": finding.outcome.value,
-            "severity": finding.severity, "resource": finding.resource, "file": file, "line": line}
+    entry = {"policy": finding.policy_id, "controls": list(finding.controls), "outcome": finding.outcome.value,
+             "severity": finding.severity, "resource": finding.resource, "file": file, "line": line}
+    return {**entry, "baseline": finding.baseline} if finding.baseline else entry
+
+
+def _comparison(result: Result) -> dict[str, Any]:
+    """With --diff-base or a baseline file: the gate mode, what was compared, and what the change fixed.
+    Existing findings stay in ``failures`` (labelled), so the ledger shows every open problem."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return {}
+    base = {k: v for k, v in comparison.get("diff_base", {}).items() if k != "changed_files"}
+    described = {k: v for k, v in comparison.get("baseline_file", {}).items()}
+    return {"comparison": {"gate": result.verdict.gate, "diff_base": base, "baseline_file": described,
+                           "counts": dict(comparison.get("counts", {})),
+                           "fixed": [_failure(f) for f in result.fixed]}}
 
 
 def _applied(finding: Finding) -> dict[str, Any]:

@@ -34,6 +34,8 @@ def finding_dict(finding: Finding, titles: dict[str, str]) -> dict[str, Any]:
     }
     if finding.related:
         data["related"] = dict(finding.related)
+    if finding.baseline:
+        data["baseline"] = finding.baseline  # new | existing | fixed (docs/adopting.md)
     return data
 
 
@@ -71,6 +73,7 @@ def report_dict(result: Result) -> dict[str, Any]:
         "findings": [finding_dict(f, titles) for f in result.findings],
         "notes": list(result.notes),
         "timings": dict(result.timings),
+        **_comparison(result, titles),
         **_extras(result),
     }
 
@@ -81,6 +84,13 @@ def _extras(result: Result) -> dict[str, Any]:
 
 
 _TOP_LEVEL = frozenset({"config_file", "uncovered"})
+
+
+def _comparison(result: Result, titles: dict[str, str]) -> dict[str, Any]:
+    """``gate`` and ``fixed`` (base findings the change removed) when the run was compared."""
+    if "comparison" not in result.extras:
+        return {}
+    return {"gate": result.verdict.gate, "fixed": [finding_dict(f, titles) for f in result.fixed]}
 
 
 def _control(summary: Any) -> dict[str, Any]:

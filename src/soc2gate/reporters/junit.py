@@ -42,7 +42,8 @@ def _testcase(findings: list[Finding], titles: dict[str, str], requirements: dic
         case.add_error_info(message=errors[0].message, output=_locations(errors), error_type=first.policy_id)
     elif skipped:
         case.add_skipped_info(message=_skip_message(skipped[0]), output=_locations(skipped))
-    details.extend(f"{f.outcome.value}: {f.span.location() if f.span else '-'} {f.message}" for f in findings)
+    details.extend(f"{f.outcome.value}{f' ({f.baseline})' if f.baseline else ''}: "
+                   f"{f.span.location() if f.span else '-'} {f.message}" for f in findings)
     case.stdout = "\n".join(details)
     return case
 

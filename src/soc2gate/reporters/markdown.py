@@ -118,15 +118,47 @@ def _failures(result: Result, budget: Budget) -> None:
     for policy_id, findings in _by_policy(failures).items():
         policy = policies.get(policy_id)
         title = inline(policy.title) if policy else ""
-        below = not any(result.verdict.blocks(f) for f in findings)
-        note = f" — below fail-on `{result.fail_on}`, does not fail the gate" if below else ""
+        note = _quiet_note(result, findings)
         criteria = ", ".join(findings[0].controls)
         budget.add(f"#### {policy_id} · {findings[0].severity} · {title}\n\nCriteria: {criteria}{note}\n")
         for finding in findings:
-            budget.add(f"- {where(finding)} {inline(finding.message)}", findings=1)
+            mark = f"*{finding.baseline}* " if finding.baseline else ""
+            budget.add(f"- {where(finding)} {mark}{inline(finding.message)}", findings=1)
         if policy is not None and policy.remediation:
             budget.add(f"\n<details><summary>Remediation for {policy_id}</summary>\n\n"
                        f"{block(policy.remediation)}\n\n</details>\n")
+
+
+def _quiet_note(result: Result, findings: list[Finding]) -> str:
+    """Why a group of failures does not fail the gate, if it does not."""
+    if any(result.verdict.blocks(f) for f in findings):
+        return ""
+    if all(f.baseline == "existing" for f in findings) and result.verdict.gate == "new":
+        return " — existing before this change, does not fail the gate (gate `new`)"
+    return f" — below fail-on `{result.fail_on}`, does not fail the gate"
+
+
+def _introduced(result: Result, budget: Budget) -> None:
+    """What the change introduces and what it fixes, first (when compared with a base)."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return
+    new = [f for f in result.findings if f.baseline == "new"]
+    existing = sum(1 for f in result.findings if f.baseline == "existing")
+    base = comparison.get("diff_base", {}).get("commit", "")[:12] or "the baseline file"
+    budget.add(f"### Introduced by this change ({len(new)})\n\nCompared with {code(base)}, gate `{result.verdict.gate}`: "
+               f"{len(new)} new, {existing} existing (still reported below and in the evidence), "
+               f"{len(result.fixed)} fixed.\n")
+    for finding in sorted(new, key=lambda f: -severity_rank(f.severity)):
+        state = "❌" if result.verdict.blocks(finding) else "⚠️"
+        budget.add(f"- {state} {where(finding)} **{finding.policy_id}** ({finding.severity}) "
+                   f"{inline(finding.message)}", findings=1)
+    if result.fixed:
+        budget.add(f"\n### Fixed by this change ({len(result.fixed)})\n")
+        for finding in result.fixed:
+            budget.add(f"- ✅ {where(finding)} **{finding.policy_id}** ({finding.severity}) "
+                       f"{inline(finding.message)}", findings=1)
+    budget.add("")
 
 
 def _listing(title: str, findings: list[Finding], budget: Budget) -> None:
@@ -194,6 +226,7 @@ def _footer(result: Result) -> str:
 def render(result: Result, limit: int = MAX_BYTES) -> str:
     budget = Budget(max(limit - RESERVE, 0))
     budget.add(_verdict(result))
+    _introduced(result, budget)
     _checklist(result, budget)
     budget.add(_control_table(result))
     _failures(result, budget)

@@ -16,6 +16,9 @@
 * GitHub rejects a whole file when one result has no artifact URI, so any other finding without
   a file in the repository (no span, standard input, an absolute path outside the working
   directory) is written as a tool execution notification naming its rule instead of a result;
+* compared with a base revision or baseline file (``--diff-base``, ``--baseline``), results carry
+  ``baselineState``: ``new``, ``unchanged`` (existing), and ``absent`` for a finding of the base
+  that the change fixed (``Result.fixed``, written with ``kind: pass``, ``level: none``);
 * within GitHub's limits: at most ``MAX_RESULTS`` results (most severe first) and
   ``MAX_TAGS`` tags per rule; anything dropped is reported as a tool notification.
 """
@@ -41,6 +44,7 @@ MAX_TAGS = 10  # GitHub accepts 20 tags per rule but shows only 10
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 EMITTED = (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE, Outcome.WAIVED)
+BASELINE_STATE = {"new": "new", "existing": "unchanged", "fixed": "absent"}
 
 
 def docs_url(result: Result) -> str:
@@ -160,6 +164,10 @@ def sarif_result(finding: Finding, rule_index: int, occurrence: int) -> dict[str
     }
     if finding.attribute_path:
         result["properties"]["attributePath"] = finding.attribute_path
+    if finding.baseline in BASELINE_STATE:
+        result["baselineState"] = BASELINE_STATE[finding.baseline]
+    if finding.baseline == "fixed":  # in the base revision, gone now: not a problem of this run
+        result.update(kind="pass", level="none")
     if finding.outcome is Outcome.WAIVED:
         result["suppressions"] = [_suppression(finding)]
     return result
@@ -257,6 +265,7 @@ def sarif_log(result: Result, limit: int = MAX_RESULTS) -> dict[str, Any]:
     emitted = [f for f in result.findings if f.outcome in EMITTED]
     findings, dropped = selected_findings([f for f in emitted if anchored(f)], limit)
     unanchored = [f for f in emitted if not anchored(f)]
+    findings += [f for f in result.fixed if anchored(f)][:max(limit - len(findings), 0)]
     rules, index = _rules(result, findings + unanchored)
     driver = {"name": "soc2gate", "version": result.tool_version, "semanticVersion": result.tool_version,
               "informationUri": INFORMATION_URI, "rules": rules}

@@ -35,8 +35,24 @@ def render(result: Result, color: bool = False, layout: str = "full",
         lines.append(paint("Warnings", "bold", color))
         lines.extend(f"  {paint('WARNING', 'inconclusive', color)} {note}" for note in result.notes)
         lines.append("")
+    if layout != "quiet":
+        lines += _compared(result, color)
     lines.append(verdict_line(result, color))
     return "\n".join(lines) + "\n"
+
+
+def _compared(result: Result, color: bool) -> list[str]:
+    """Compared with a base revision or baseline file: what the change fixed, and the tally."""
+    comparison = result.extras.get("comparison")
+    if not comparison:
+        return []
+    lines = [paint(f"Fixed by this change ({len(result.fixed)})", "bold", color)] if result.fixed else []
+    lines += [f"  FIXED  {f.severity:<8} {f.policy_id:<8} {rows.location(f)}  {f.resource}" for f in result.fixed]
+    counts = comparison.get("counts", {})
+    base = comparison.get("diff_base", {}).get("commit", "")[:12] or "the baseline file"
+    lines.append(f"Compared with {base}: {counts.get('new', 0)} new, {counts.get('existing', 0)} existing, "
+                 f"{counts.get('fixed', 0)} fixed (gate: {result.verdict.gate})")
+    return lines + [""]
 
 
 def _header(result: Result, color: bool) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from soc2gate.model import SEVERITIES, Finding, Outcome
+from soc2gate.model import SEVERITIES, Finding
 
 Snippets = Mapping[tuple[str, int], Sequence[tuple[int, str]]]
 STATUS_STYLE = {"fail": "fail", "error": "fail", "inconclusive": "inconclusive", "waived": "waived", "pass": "pass"}
@@ -28,9 +28,7 @@ def location(finding: Finding) -> str:
 
 def status(finding: Finding, blocking: bool) -> str:
     label = finding.outcome.value.upper()
-    if not blocking and finding.outcome is Outcome.FAIL and finding.baseline == "existing":
-        return f"{label} existing"
-    return label
+    return f"{label} {finding.baseline}" if finding.baseline in ("new", "existing") else label
 
 
 def cells(finding: Finding, blocking: bool, with_message: bool) -> list[tuple[str, str]]:
