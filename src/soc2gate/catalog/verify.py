@@ -13,9 +13,9 @@ and for every kind: the fixture parses (no SYS-001/SYS-002 finding).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.locate import policies_dir
