@@ -28,7 +28,7 @@ def binary() -> str | None:
 def render_files(page: Path, screenshot: Path, pdf: Path, size: str = "1200,2400") -> None:
     """``--screenshot`` and ``--print-to-pdf`` of ``page`` (each in its own fresh profile)."""
     for flag in (f"--screenshot={screenshot}", f"--print-to-pdf={pdf}"):
-        with tempfile.TemporaryDirectory() as profile:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
             extra = [f"--window-size={size}"] if "screenshot" in flag else ["--no-pdf-header-footer"]
             done = subprocess.run([binary() or "chromium", *FLAGS, f"--user-data-dir={profile}", *extra, flag,
                                    page.resolve().as_uri()], capture_output=True, text=True, timeout=120)
@@ -40,7 +40,7 @@ class Browser:
     """One headless Chromium with the DevTools protocol on a loopback port it picks itself."""
 
     def __init__(self) -> None:
-        self.profile = tempfile.TemporaryDirectory()
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process = subprocess.Popen([binary() or "chromium", *FLAGS, f"--user-data-dir={self.profile.name}",
                                          "--remote-debugging-port=0", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

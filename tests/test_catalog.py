@@ -91,3 +91,32 @@ def test_rego_that_does_not_compile_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyLoadError) as info:
         Gate.load(ScanOptions(policy_dirs=(str(tmp_path),)))
     assert "policy.rego" in str(info.value)
+
+
+def test_builtin_policies_never_take_the_users_range() -> None:
+    from dataclasses import replace
+
+    from soc2gate.catalog.policies import USER_RANGE_START, check_range
+
+    pack = load_bundle([policies_dir()], load_controls())
+    assert pack.notes == ()
+    assert all(int(p.id.split("-")[1]) < USER_RANGE_START for p in pack.policies)
+    moved = replace(pack.policies[0], id=pack.policies[0].id.split("-")[0] + "-950")
+    with pytest.raises(PolicyLoadError, match="reserved for users' policies"):
+        check_range(moved, built_in=True)
+
+
+def test_a_user_policy_in_the_builtin_range_is_a_warning_in_the_result(tmp_path: Path) -> None:
+    from soc2gate.api import ScanOptions, scan
+
+    folder = tmp_path / "pack" / "terraform" / "p"
+    folder.mkdir(parents=True)
+    target = tmp_path / "main.tf"
+    target.write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    (folder / "policy.rego").write_text(GOOD.replace("BODY", "true").replace("id: TF-900", "id: TF-899"))
+    result = scan(ScanOptions(paths=(str(target),), policy_dirs=(str(tmp_path / "pack"),), use_cache=False))
+    assert [n for n in result.notes if "TF-899 is in the built-in range" in n and "TF-900..TF-999" in n]
+    assert any(f.policy_id == "TF-899" for f in result.findings)  # a warning, not an error
+    (folder / "policy.rego").write_text(GOOD.replace("BODY", "true"))
+    result = scan(ScanOptions(paths=(str(target),), policy_dirs=(str(tmp_path / "pack"),), use_cache=False))
+    assert not [n for n in result.notes if "built-in range" in n]

@@ -94,7 +94,9 @@ def test_rules_carry_soc2_tags_severity_help_and_docs_link(monkeypatch: pytest.M
     ordered = [severity_scores[s] for s in ("info", "low", "medium", "high", "critical") if s in severity_scores]
     assert ordered == sorted(ordered) and len(set(ordered)) == len(ordered)
     assert any(c not in in_scope for p in result.policies for c in p.controls)  # out-of-scope criteria exist
-    monkeypatch.setenv("SOC2GATE_DOCS_URL", "https://docs.example.com/soc2gate/policies.html")
+    monkeypatch.setenv("SOC2GATE_DOCS_URL", "https://elsewhere.example.com/")  # render reads no environment
+    assert sarif_log(result)["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] == rules[result.policies[0].id]["helpUri"]
+    result = replace(result, docs_url="https://docs.example.com/soc2gate/policies.html")
     rule = sarif_log(result)["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["helpUri"] == f"https://docs.example.com/soc2gate/policies.html#{rule['id'].lower()}"
 

@@ -67,7 +67,7 @@ def test_every_reported_attribute_line_holds_the_attribute() -> None:
     assert _check_lines(*_scan("terragoat")) >= 30
     modules = ("terraform-aws-s3-bucket/examples/complete", "terraform-aws-vpc/examples/block-public-access",
                "terraform-aws-rds/examples/role-association-postgres")
-    assert _check_lines(*_scan(*modules)) >= 10
+    assert _check_lines(*_scan(*modules)) >= 5  # attribute-level failures in these examples (defaults judged since #14)
 
 
 def test_module_findings_carry_instance_addresses_and_call_sites() -> None:

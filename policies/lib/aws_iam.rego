@@ -10,6 +10,8 @@
 # `unknown` is true when the effect or any of these lists holds one.
 package soc2gate.lib.aws_iam
 
+import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.values
 import rego.v1
 
 # Statements of a policy attribute value `v` of resource `r` (undefined when undecodable).
@@ -20,7 +22,7 @@ statements(r, v) := [normalize(s) | some s in json_statements(d)] if {
 }
 
 # Statements of a `data "aws_iam_policy_document"` resource.
-block_statements(doc) := [block_statement(s) | some s in blocks(doc.attributes, "statement")]
+block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attributes, "statement")]
 
 # Is the value an expression the document cannot be read from?
 undecodable(r, v) if {
@@ -89,10 +91,10 @@ json_statements(d) := d.Statement if {
 normalize(s) := n if {
 	n0 := {
 		"effect": object.get(s, "Effect", "Allow"),
-		"actions": as_list(object.get(s, "Action", [])),
-		"not_actions": as_list(object.get(s, "NotAction", [])),
-		"resources": as_list(object.get(s, "Resource", [])),
-		"not_resources": as_list(object.get(s, "NotResource", [])),
+		"actions": values.as_list(object.get(s, "Action", [])),
+		"not_actions": values.as_list(object.get(s, "NotAction", [])),
+		"resources": values.as_list(object.get(s, "Resource", [])),
+		"not_resources": values.as_list(object.get(s, "NotResource", [])),
 		"principals": json_principals(object.get(s, "Principal", [])),
 		"not_principals": json_principals(object.get(s, "NotPrincipal", [])),
 		"conditional": tf_set(object.get(s, "Condition", null)),
@@ -105,16 +107,16 @@ normalize(s) := n if {
 block_statement(s) := n if {
 	n0 := {
 		"effect": object.get(s, "effect", "Allow"),
-		"actions": as_list(object.get(s, "actions", [])),
-		"not_actions": as_list(object.get(s, "not_actions", [])),
-		"resources": as_list(object.get(s, "resources", [])),
-		"not_resources": as_list(object.get(s, "not_resources", [])),
-		"principals": [id | some p in blocks(s, "principals"); some id in block_identifiers(p)],
-		"not_principals": [id | some p in blocks(s, "not_principals"); some id in block_identifiers(p)],
-		"conditional": count(blocks(s, "condition")) > 0,
-		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in blocks(s, "condition")],
+		"actions": values.as_list(object.get(s, "actions", [])),
+		"not_actions": values.as_list(object.get(s, "not_actions", [])),
+		"resources": values.as_list(object.get(s, "resources", [])),
+		"not_resources": values.as_list(object.get(s, "not_resources", [])),
+		"principals": [id | some p in tf.blocks(s, "principals"); some id in block_identifiers(p)],
+		"not_principals": [id | some p in tf.blocks(s, "not_principals"); some id in block_identifiers(p)],
+		"conditional": count(tf.blocks(s, "condition")) > 0,
+		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in tf.blocks(s, "condition")],
 		"conditions": [condition(sprintf("%v", [object.get(c, "test", "")]), sprintf("%v", [object.get(c, "variable", "")]), object.get(c, "values", [])) |
-			some c in blocks(s, "condition")
+			some c in tf.blocks(s, "condition")
 		],
 	}
 	n := object.union(n0, {"unknown": statement_unknown(n0)})
@@ -132,9 +134,9 @@ json_conditions(c) := [cond |
 
 operator_conditions(op, entries) := [condition(op, ckey, entries[ckey]) | some ckey in object.keys(entries)]
 
-condition(op, key, values) := {"op": lower(op), "key": lower(key), "values": as_list(values)}
+condition(op, key, vals) := {"op": lower(op), "key": lower(key), "values": values.as_list(vals)}
 
-block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in as_list(object.get(p, "identifiers", []))]
+block_identifiers(p) := [sprintf("%v:%v", [object.get(p, "type", ""), id]) | some id in values.as_list(object.get(p, "identifiers", []))]
 
 # Principal "*" -> ["*"]; {"AWS": ["*", "arn"], "Service": "x"} -> ["AWS:*", "AWS:arn", "Service:x"].
 json_principals(p) := ["*"] if {
@@ -142,16 +144,10 @@ json_principals(p) := ["*"] if {
 } else := [sprintf("%v:%v", [k, id]) |
 	some k
 	v := p[k]
-	some id in as_list(v)
+	some id in values.as_list(v)
 ] if {
 	is_object(p)
-} else := [sprintf("%v", [x]) | some x in as_list(p)]
-
-as_list(x) := x if {
-	is_array(x)
-} else := [] if {
-	x == null
-} else := [x]
+} else := [sprintf("%v", [x]) | some x in values.as_list(p)]
 
 # true when x holds something, false otherwise (never undefined).
 tf_set(x) := true if {
@@ -175,17 +171,9 @@ statement_unknown(n) := count(unknown_parts(n)) > 0
 
 unknown_parts(n) := [x |
 	some key in ["effect", "actions", "not_actions", "resources", "not_resources", "principals", "not_principals"]
-	some x in as_list(n[key])
+	some x in values.as_list(n[key])
 	marked(x)
 ]
-
-blocks(obj, name) := b if {
-	b := obj[name]
-	is_array(b)
-} else := [b] if {
-	b := obj[name]
-	is_object(b)
-} else := []
 
 # --- predicates over one normalized statement ---
 

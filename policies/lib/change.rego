@@ -6,6 +6,7 @@
 # docs/change-management.md); time comes from input.params.now, never from the clock.
 package soc2gate.lib.change
 
+import data.soc2gate.lib.finding
 import rego.v1
 
 records := object.get(input.resources, "change_record", [])
@@ -17,9 +18,10 @@ param(name, default_value) := object.get(params, name, default_value)
 # A parameter by key path, e.g. setting(["approvals", "min"]).
 setting(path) := object.get(params, path, null)
 
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
+fail(r, path, msg) := finding.fail(r, path, msg)
 
-pending(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
+# An inconclusive item (a required check still running): the same shape as a finding.
+pending(r, path, msg) := finding.fail(r, path, msg)
 
 attr(r, name) := object.get(r.attributes, name, null)
 

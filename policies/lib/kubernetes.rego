@@ -2,34 +2,22 @@
 # {"spec", "path", "metadata", "containers": [{"container", "name", "list", "path"}]}.
 package soc2gate.lib.kubernetes
 
+import data.soc2gate.lib.finding
+import data.soc2gate.lib.values
 import rego.v1
 
 workloads := input.workloads
 
 resources(kind) := object.get(input.resources, kind, [])
 
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
+fail(r, path, msg) := finding.fail(r, path, msg)
 
 # obj[key] as text for a message, or "" when missing or null.
 text(obj, key) := sprintf("%v", [obj[key]]) if {
 	obj[key] != null
 } else := ""
 
-# The same string, for a sprintf argument.  rego-cpp (regopy 1.5.2) prints strings returned
-# by concat, lower, upper, replace or format_int wrapped in double quotes when they are
-# formatted with sprintf %s/%v; trim() returns a plain string.  Only for text without '"'
-# (rego-cpp does not escape a '"' inside trim's result).  The same engine also quotes a string
-# literal that reaches sprintf as a function argument, an object.get default or a variable
-# bound in a rule body: build every message and path with sprintf over input-derived values,
-# or with concat when the result is used as it is.
-plain(s) := trim(s, "")
-
 containers(r) := r.pod.containers
-
-# securityContext of a container, or {}.
-security_context(c) := object.get(c.container, "securityContext", {})
-
-pod_security_context(r) := object.get(r.pod.spec, "securityContext", {})
 
 labels(obj) := object.get(object.get(obj, "metadata", {}), "labels", {})
 
@@ -43,21 +31,11 @@ namespace(r) := ns if {
 # Every kind that carries a pod template (input.workloads holds those whose pod spec parsed).
 workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
 
-# A value as a list: arrays as they are, anything else (null, missing, scalar) as [].
-as_list(v) := v if {
-	is_array(v)
-} else := []
+# The pod spec's securityContext, or {} (also when null or malformed).
+pod_context(r) := values.as_object(object.get(r.pod.spec, "securityContext", {}))
 
-# A value as an object: objects as they are, anything else as {}.
-as_object(v) := v if {
-	is_object(v)
-} else := {}
-
-# The pod spec's securityContext, or {}.
-pod_context(r) := as_object(object.get(r.pod.spec, "securityContext", {}))
-
-# A container's securityContext, or {} (null-safe variant of security_context).
-container_context(c) := as_object(object.get(c.container, "securityContext", {}))
+# A container's securityContext, or {} (also when null or malformed).
+container_context(c) := values.as_object(object.get(c.container, "securityContext", {}))
 
 # The value of a securityContext field that Kubernetes lets a pod-level setting default:
 # the container's own value wins, then the pod's. Undefined when neither sets it.
@@ -81,45 +59,41 @@ effective_path(r, c, key) := concat("", [c.path, ".securityContext.", key]) if {
 regular_containers(r) := [c | some c in r.pod.containers; c.list != "ephemeralContainers"]
 
 # Pod template annotations, or {}.
-pod_annotations(r) := as_object(object.get(as_object(r.pod.metadata), "annotations", {}))
+pod_annotations(r) := values.as_object(object.get(values.as_object(r.pod.metadata), "annotations", {}))
 
 # Pod template labels, or {}.
-pod_labels(r) := as_object(object.get(as_object(r.pod.metadata), "labels", {}))
-
-has_key(obj, key) if {
-	_ = obj[key]
-}
+pod_labels(r) := values.as_object(object.get(values.as_object(r.pod.metadata), "labels", {}))
 
 # Kubernetes label selector semantics (matchLabels AND matchExpressions; an empty selector
 # selects everything; an unknown operator selects nothing).
 selector_matches(selector, pod_labels) if {
-	sel := as_object(selector)
-	every key, value in as_object(object.get(sel, "matchLabels", {})) {
+	sel := values.as_object(selector)
+	every key, value in values.as_object(object.get(sel, "matchLabels", {})) {
 		pod_labels[key] == value
 	}
-	every expression in as_list(object.get(sel, "matchExpressions", [])) {
+	every expression in values.list_or_empty(object.get(sel, "matchExpressions", [])) {
 		expression_matches(expression, pod_labels)
 	}
 }
 
 expression_matches(e, pod_labels) if {
 	e.operator == "In"
-	pod_labels[e.key] in as_list(object.get(e, "values", []))
+	pod_labels[e.key] in values.list_or_empty(object.get(e, "values", []))
 }
 
 expression_matches(e, pod_labels) if {
 	e.operator == "NotIn"
-	not pod_labels[e.key] in as_list(object.get(e, "values", []))
+	not pod_labels[e.key] in values.list_or_empty(object.get(e, "values", []))
 }
 
 expression_matches(e, pod_labels) if {
 	e.operator == "Exists"
-	has_key(pod_labels, e.key)
+	values.has_key(pod_labels, e.key)
 }
 
 expression_matches(e, pod_labels) if {
 	e.operator == "DoesNotExist"
-	not has_key(pod_labels, e.key)
+	not values.has_key(pod_labels, e.key)
 }
 
 # --- RBAC -----------------------------------------------------------------------------------
@@ -129,9 +103,9 @@ rbac_roles := array.concat(resources("Role"), resources("ClusterRole"))
 rbac_bindings := array.concat(resources("RoleBinding"), resources("ClusterRoleBinding"))
 
 # The rules of a Role/ClusterRole ([] when missing or malformed).
-role_rules(r) := as_list(object.get(r.attributes, "rules", []))
+role_rules(r) := values.list_or_empty(object.get(r.attributes, "rules", []))
 
-rule_list(rule, field) := [lower(sprintf("%v", [v])) | some v in as_list(object.get(rule, field, []))]
+rule_list(rule, field) := [lower(sprintf("%v", [v])) | some v in values.list_or_empty(object.get(rule, field, []))]
 
 # Does the rule grant one of `verbs` on one of the resource `names` in one of the API
 # `groups`?  A "*" in the rule's apiGroups, resources or verbs matches anything.
@@ -157,14 +131,14 @@ pod_metadata_path(r) := concat("", [trim_suffix(r.pod.path, "spec"), "metadata"]
 
 # A container's resources.<section>.<name> (section: limits/requests) when set, else undefined.
 resource_value(c, section, name) := v if {
-	v := as_object(as_object(object.get(c.container, "resources", {}))[section])[name]
+	v := values.as_object(values.as_object(object.get(c.container, "resources", {}))[section])[name]
 	v != null
 	v != ""
 }
 
 # Deepest existing path towards resources.<section> of a container, for the finding's line.
 resources_path(c, section) := concat("", [c.path, ".resources.", section]) if {
-	as_object(object.get(c.container, "resources", {}))[section] != null
+	values.as_object(object.get(c.container, "resources", {}))[section] != null
 } else := concat("", [c.path, ".resources"]) if {
 	object.get(c.container, "resources", null) != null
 } else := c.path

@@ -1,6 +1,8 @@
 # Helpers for Terraform policies.  Input shape: docs/writing-policies.md.
 package soc2gate.lib.terraform
 
+import data.soc2gate.lib.finding
+import data.soc2gate.lib.values
 import rego.v1
 
 # Resources of one type that exist after this change (deletions excluded).
@@ -14,12 +16,14 @@ deleting(r) if {
 	not "create" in r.actions
 }
 
-# A finding on resource r; path is the dotted attribute path that decided it.
-fail(r, path, msg) := {"resource": r.id, "path": path, "message": concat(": ", [r.address, msg])}
+# finding.fail / finding.fail_certain (policies/lib/finding.rego), under the surface's name.
+fail(r, path, msg) := finding.fail(r, path, msg)
 
-# A finding decided on known (literal) values only, although other values of the resource
-# at or under `path` are unknown: the engine reports it as a failure, not inconclusive.
-fail_certain(r, path, msg) := object.union(fail(r, path, msg), {"certain": true})
+fail_certain(r, path, msg) := finding.fail_certain(r, path, msg)
+
+# Resources of any of `types` that exist after this change, e.g.
+# `some r in tf.resources_of({"aws_lb_listener", "aws_alb_listener"})`.
+resources_of(types) := [r | some type in types; some r in resources(type)]
 
 # A finding on resource r reported at `line` (e.g. the linked resource that decided it).
 fail_at(r, path, msg, line) := object.union(fail(r, path, msg), {"line": line})
@@ -48,13 +52,8 @@ is_false(v) if v == false
 
 is_false(v) if lower(sprintf("%v", [v])) == "false"
 
-# Set: not null, not empty string, not empty list/object.
-is_set(v) if {
-	v != null
-	v != ""
-	v != []
-	v != {}
-}
+# Set: not null, not empty string, not empty list/object (values.is_set).
+is_set(v) if values.is_set(v)
 
 # Linked resources of `type` that configure r (see mappings/terraform-links.yaml).
 links(r, type) := object.get(r.links, type, [])

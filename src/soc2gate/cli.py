@@ -92,6 +92,8 @@ def cli() -> None:
               help="GitLab API v4 base URL (env CI_API_V4_URL; default: from the merge request URL).")
 @click.option("--with-checkov", is_flag=True, default=None,
               help="Also run checkov (in its own environment) and report its results as findings.")
+@click.option("--docs-url", default=None, envvar="SOC2GATE_DOCS_URL",
+              help="URL of your copy of docs/policies.md, linked from SARIF rules (env SOC2GATE_DOCS_URL).")
 @click.option("--checkov-bin", envvar="SOC2GATE_CHECKOV_BIN", default=None,
               help="The checkov executable (env SOC2GATE_CHECKOV_BIN; default: checkov on PATH).")
 @click.option("--opa-url", envvar="SOC2GATE_OPA_URL", default=None,

@@ -222,6 +222,7 @@ class Result:
     verdict: Verdict = field(default_factory=Verdict)
     notes: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
+    docs_url: str = ""  # the policy documentation reports link to ("" = the project's own docs/policies.md)
     extras: Mapping[str, Any] = field(default_factory=dict)
     fixed: tuple[Finding, ...] = ()  # problems of the base revision the change removed (baseline "fixed")
 

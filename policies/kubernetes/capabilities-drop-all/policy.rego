@@ -25,6 +25,7 @@
 package soc2gate.policies.kubernetes.capabilities_drop_all
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, path(c), sprintf("container \"%s\" does not drop ALL capabilities (securityContext.capabilities.drop)", [c.name])) if {
@@ -33,10 +34,10 @@ deny contains k8s.fail(r, path(c), sprintf("container \"%s\" does not drop ALL c
 	not drops_all(c)
 }
 
-capabilities(c) := k8s.as_object(k8s.container_context(c).capabilities)
+capabilities(c) := values.as_object(k8s.container_context(c).capabilities)
 
 drops_all(c) if {
-	some cap in k8s.as_list(object.get(capabilities(c), "drop", []))
+	some cap in values.list_or_empty(object.get(capabilities(c), "drop", []))
 	upper(sprintf("%v", [cap])) == "ALL"
 }
 

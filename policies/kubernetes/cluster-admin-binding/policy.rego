@@ -24,18 +24,19 @@
 package soc2gate.policies.kubernetes.cluster_admin_binding
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, "roleRef.name", sprintf("the binding grants cluster-admin to %s", [subjects(r)])) if {
 	some r in k8s.rbac_bindings
-	ref := k8s.as_object(object.get(r.attributes, "roleRef", {}))
+	ref := values.as_object(object.get(r.attributes, "roleRef", {}))
 	ref.name == "cluster-admin"
 	object.get(ref, "kind", "ClusterRole") == "ClusterRole"
 }
 
 subjects(r) := "no subjects" if {
-	count(k8s.as_list(object.get(r.attributes, "subjects", []))) == 0
-} else := k8s.plain(concat(", ", [sprintf("%s %s", [k8s.text(s, "kind"), k8s.text(s, "name")]) |
-	some s in k8s.as_list(object.get(r.attributes, "subjects", []))
+	count(values.list_or_empty(object.get(r.attributes, "subjects", []))) == 0
+} else := concat(", ", [sprintf("%s %s", [k8s.text(s, "kind"), k8s.text(s, "name")]) |
+	some s in values.list_or_empty(object.get(r.attributes, "subjects", []))
 	is_object(s)
-]))
+])

@@ -29,6 +29,7 @@
 package soc2gate.policies.kubernetes.configmap_literal_secrets
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 # Matched against the upper-cased key (no inline (?i): rego-cpp's regex engine rejects it).
@@ -38,7 +39,7 @@ descriptive := `[_.-](FILE|PATH|DIR|NAME|URL|URI|ENDPOINT|HOST|PORT|ID|TTL|EXPIR
 
 deny contains k8s.fail(r, sprintf("data.%s", [key]), sprintf("data key %s looks like a credential and has a literal value; move it to a Secret", [key])) if {
 	some r in k8s.resources("ConfigMap")
-	entries := k8s.as_object(object.get(r.attributes, "data", {}))
+	entries := values.as_object(object.get(r.attributes, "data", {}))
 	some key
 	value := entries[key]
 	regex.match(sensitive, upper(key))
@@ -48,7 +49,7 @@ deny contains k8s.fail(r, sprintf("data.%s", [key]), sprintf("data key %s looks 
 
 deny contains k8s.fail(r, sprintf("data.%s", [key]), sprintf("data key %s contains a PEM private key; move it to a Secret", [key])) if {
 	some r in k8s.resources("ConfigMap")
-	entries := k8s.as_object(object.get(r.attributes, "data", {}))
+	entries := values.as_object(object.get(r.attributes, "data", {}))
 	some key
 	value := entries[key]
 	regex.match(`-----BEGIN ([A-Z0-9]+ )?PRIVATE KEY-----`, sprintf("%v", [value]))

@@ -24,6 +24,7 @@
 package soc2gate.policies.kubernetes.container_runtime_socket
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 sockets := {
@@ -43,14 +44,14 @@ sockets := {
 
 deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the container runtime socket %s", [k8s.text(v, "name"), path])) if {
 	some r in k8s.workloads
-	some i, v in k8s.as_list(object.get(r.pod.spec, "volumes", []))
+	some i, v in values.list_or_empty(object.get(r.pod.spec, "volumes", []))
 	path := host_path(v)
 	trim_right(path, "/") in sockets
 }
 
 deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath.path", [r.pod.path, i]), sprintf("volume \"%s\" mounts the node directory %s, which contains container runtime sockets", [k8s.text(v, "name"), path])) if {
 	some r in k8s.workloads
-	some i, v in k8s.as_list(object.get(r.pod.spec, "volumes", []))
+	some i, v in values.list_or_empty(object.get(r.pod.spec, "volumes", []))
 	path := host_path(v)
 	some socket in sockets
 	startswith(socket, concat("", [trim_right(path, "/"), "/"]))

@@ -27,6 +27,7 @@
 package soc2gate.policies.kubernetes.dangerous_capabilities
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 baseline := {
@@ -37,7 +38,7 @@ baseline := {
 deny contains k8s.fail(r, sprintf("%s.securityContext.capabilities.add[%d]", [c.path, j]), sprintf("container \"%s\" adds the capability %s", [c.name, name])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
-	some j, cap in k8s.as_list(object.get(k8s.as_object(k8s.container_context(c).capabilities), "add", []))
-	name := k8s.plain(trim_prefix(upper(sprintf("%v", [cap])), "CAP_"))
+	some j, cap in values.list_or_empty(object.get(values.as_object(k8s.container_context(c).capabilities), "add", []))
+	name := trim_prefix(upper(sprintf("%v", [cap])), "CAP_")
 	not name in baseline
 }

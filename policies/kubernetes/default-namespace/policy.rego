@@ -37,7 +37,7 @@ deny contains k8s.fail(r, "metadata.namespace", sprintf("the workload is in the 
 	r.namespace in {"default", "kube-public"}
 }
 
-deny contains k8s.fail(r, "metadata", sprintf("the workload sets no metadata.namespace, so it is deployed to the default namespace unless the deploying context says otherwise", [])) if {
+deny contains k8s.fail(r, "metadata", "the workload sets no metadata.namespace, so it is deployed to the default namespace unless the deploying context says otherwise") if {
 	some r in workloads
 	r.namespace == ""
 }

@@ -22,14 +22,15 @@
 package soc2gate.policies.kubernetes.default_service_account_binding
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, sprintf("subjects[%d].name", [i]), sprintf("the binding grants %v to the default service account of namespace %s", [role, ns])) if {
 	some r in k8s.rbac_bindings
-	some i, s in k8s.as_list(object.get(r.attributes, "subjects", []))
+	some i, s in values.list_or_empty(object.get(r.attributes, "subjects", []))
 	is_object(s)
 	s.kind == "ServiceAccount"
 	s.name == "default"
 	ns := object.get(s, "namespace", k8s.namespace(r))
-	role := k8s.text(k8s.as_object(object.get(r.attributes, "roleRef", {})), "name")
+	role := k8s.text(values.as_object(object.get(r.attributes, "roleRef", {})), "name")
 }

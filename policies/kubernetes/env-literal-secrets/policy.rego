@@ -29,6 +29,7 @@
 package soc2gate.policies.kubernetes.env_literal_secrets
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 # Matched against the upper-cased name (no inline (?i): rego-cpp's regex engine rejects it).
@@ -39,7 +40,7 @@ descriptive := `[_.-](FILE|PATH|DIR|NAME|URL|URI|ENDPOINT|HOST|PORT|ID|TTL|EXPIR
 deny contains k8s.fail(r, sprintf("%s.env[%d].value", [c.path, j]), sprintf("container \"%s\" sets the credential-like variable %s to a literal value; use valueFrom.secretKeyRef", [c.name, name])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
-	some j, e in k8s.as_list(object.get(c.container, "env", []))
+	some j, e in values.list_or_empty(object.get(c.container, "env", []))
 	name := sprintf("%v", [e.name])
 	regex.match(sensitive, upper(name))
 	not regex.match(descriptive, upper(name))

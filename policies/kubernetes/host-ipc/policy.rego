@@ -21,7 +21,7 @@ package soc2gate.policies.kubernetes.host_ipc
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-deny contains k8s.fail(r, sprintf("%s.hostIPC", [r.pod.path]), sprintf("the pod shares the host IPC namespace (hostIPC: true)", [])) if {
+deny contains k8s.fail(r, sprintf("%s.hostIPC", [r.pod.path]), "the pod shares the host IPC namespace (hostIPC: true)") if {
 	some r in k8s.workloads
 	r.pod.spec.hostIPC == true
 }

@@ -24,11 +24,12 @@
 package soc2gate.policies.kubernetes.host_path_volume
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, sprintf("%s.volumes[%d].hostPath", [r.pod.path, i]), sprintf("volume \"%s\" mounts the node path %s (hostPath)", [k8s.text(v, "name"), host_path(v)])) if {
 	some r in k8s.workloads
-	some i, v in k8s.as_list(object.get(r.pod.spec, "volumes", []))
+	some i, v in values.list_or_empty(object.get(r.pod.spec, "volumes", []))
 	is_object(v)
 	v.hostPath != null
 }

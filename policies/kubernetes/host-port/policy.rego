@@ -23,12 +23,13 @@
 package soc2gate.policies.kubernetes.host_port
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, sprintf("%s.ports[%d].hostPort", [c.path, j]), sprintf("container \"%s\" binds host port %v", [c.name, p.hostPort])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
-	some j, p in k8s.as_list(object.get(c.container, "ports", []))
+	some j, p in values.list_or_empty(object.get(c.container, "ports", []))
 	p.hostPort != null
 	p.hostPort != 0
 }

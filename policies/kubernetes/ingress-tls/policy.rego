@@ -28,6 +28,7 @@
 package soc2gate.policies.kubernetes.ingress_tls
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 cert_annotations := {
@@ -36,7 +37,7 @@ cert_annotations := {
 	"networking.gke.io/managed-certificates",
 }
 
-deny contains k8s.fail(r, "spec", sprintf("the Ingress has no spec.tls, so it serves HTTP in clear text", [])) if {
+deny contains k8s.fail(r, "spec", "the Ingress has no spec.tls, so it serves HTTP in clear text") if {
 	some r in k8s.resources("Ingress")
 	count(tls(r)) == 0
 	not annotated_certificate(r)
@@ -49,21 +50,21 @@ deny contains k8s.fail(r, sprintf("spec.rules[%d].host", [i]), sprintf("host %s 
 	every entry in tls(r) {
 		count(hosts(entry)) > 0
 	}
-	some i, rule in k8s.as_list(object.get(spec(r), "rules", []))
-	host := object.get(k8s.as_object(rule), "host", "")
+	some i, rule in values.list_or_empty(object.get(spec(r), "rules", []))
+	host := object.get(values.as_object(rule), "host", "")
 	host != ""
 	not host_covered(r, host)
 }
 
-spec(r) := k8s.as_object(object.get(r.attributes, "spec", {}))
+spec(r) := values.as_object(object.get(r.attributes, "spec", {}))
 
-tls(r) := [t | some t in k8s.as_list(object.get(spec(r), "tls", [])); is_object(t)]
+tls(r) := [t | some t in values.list_or_empty(object.get(spec(r), "tls", [])); is_object(t)]
 
-hosts(entry) := k8s.as_list(object.get(entry, "hosts", []))
+hosts(entry) := values.list_or_empty(object.get(entry, "hosts", []))
 
 annotated_certificate(r) if {
 	some name in cert_annotations
-	value := k8s.as_object(object.get(r.attributes.metadata, "annotations", {}))[name]
+	value := values.as_object(object.get(r.attributes.metadata, "annotations", {}))[name]
 	value != ""
 }
 

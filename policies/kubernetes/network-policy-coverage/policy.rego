@@ -31,11 +31,12 @@
 package soc2gate.policies.kubernetes.network_policy_coverage
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 policies := k8s.resources("NetworkPolicy")
 
-deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)", [])) if {
+deny contains k8s.fail(r, labels_path(r), "no NetworkPolicy is in the scanned manifests, so nothing restricts this workload's traffic (scan the NetworkPolicies together with the workloads)") if {
 	some r in k8s.workloads
 	count(policies) == 0
 }
@@ -49,7 +50,7 @@ deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy in namespace
 covered(r) if {
 	some np in policies
 	k8s.namespace(np) == k8s.namespace(r)
-	spec := k8s.as_object(object.get(np.attributes, "spec", {}))
+	spec := values.as_object(object.get(np.attributes, "spec", {}))
 	k8s.selector_matches(object.get(spec, "podSelector", {}), k8s.pod_labels(r))
 }
 
@@ -57,4 +58,4 @@ labels_path(r) := concat("", [k8s.pod_metadata_path(r), ".labels"])
 
 label_text(r) := "none" if {
 	count(k8s.pod_labels(r)) == 0
-} else := k8s.plain(concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null])))
+} else := concat(", ", sort([sprintf("%s=%v", [k, labels[k]]) | labels := k8s.pod_labels(r); some k; labels[k] != null]))

@@ -25,5 +25,5 @@ import rego.v1
 deny contains k8s.fail(r, sprintf("%s.securityContext.privileged", [c.path]), sprintf("container \"%s\" runs privileged", [c.name])) if {
 	some r in k8s.workloads
 	some c in k8s.containers(r)
-	k8s.security_context(c).privileged == true
+	k8s.container_context(c).privileged == true
 }

@@ -27,7 +27,7 @@ import rego.v1
 
 subresources := {"pods/exec", "pods/attach", "pods/portforward"}
 
-deny contains k8s.fail(r, sprintf("rules[%d].resources", [i]), sprintf("rule %d grants %s", [i, k8s.plain(name)])) if {
+deny contains k8s.fail(r, sprintf("rules[%d].resources", [i]), sprintf("rule %d grants %s", [i, name])) if {
 	some r in k8s.rbac_roles
 	some i, rule in k8s.role_rules(r)
 	is_object(rule)

@@ -27,7 +27,7 @@ package soc2gate.policies.kubernetes.rbac_secrets_read
 import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
-deny contains k8s.fail(r, sprintf("rules[%d].verbs", [i]), sprintf("rule %d grants %s on every Secret in its %s", [i, k8s.plain(concat("/", verbs)), scope(r)])) if {
+deny contains k8s.fail(r, sprintf("rules[%d].verbs", [i]), sprintf("rule %d grants %s on every Secret in its %s", [i, concat("/", verbs), scope(r)])) if {
 	some r in k8s.rbac_roles
 	some i, rule in k8s.role_rules(r)
 	is_object(rule)

@@ -26,6 +26,7 @@
 package soc2gate.policies.kubernetes.seccomp_profile
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 deny contains k8s.fail(r, s.path, sprintf("container \"%s\" runs with the seccomp profile %v (%s); use RuntimeDefault or Localhost", [c.name, s.value, s.source])) if {
@@ -46,12 +47,12 @@ legacy_pod := "seccomp.security.alpha.kubernetes.io/pod"
 legacy_container_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 setting(r, c) := {"kind": "field", "value": t, "source": "container securityContext", "path": sprintf("%s.securityContext.seccompProfile.type", [c.path])} if {
-	t := k8s.as_object(k8s.container_context(c).seccompProfile).type
+	t := values.as_object(k8s.container_context(c).seccompProfile).type
 	t != null
 } else := {"kind": "annotation", "value": a, "source": "legacy container annotation", "path": concat("", [k8s.pod_metadata_path(r), ".annotations"])} if {
 	a := k8s.pod_annotations(r)[concat("", [legacy_container_prefix, c.name])]
 } else := {"kind": "field", "value": t, "source": "pod securityContext", "path": sprintf("%s.securityContext.seccompProfile.type", [r.pod.path])} if {
-	t := k8s.as_object(k8s.pod_context(r).seccompProfile).type
+	t := values.as_object(k8s.pod_context(r).seccompProfile).type
 	t != null
 } else := {"kind": "annotation", "value": a, "source": "legacy pod annotation", "path": concat("", [k8s.pod_metadata_path(r), ".annotations"])} if {
 	a := k8s.pod_annotations(r)[legacy_pod]

@@ -30,9 +30,10 @@
 package soc2gate.policies.kubernetes.service_account_token_automount
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
-deny contains k8s.fail(r, sprintf("%s.automountServiceAccountToken", [r.pod.path]), sprintf("the pod sets automountServiceAccountToken: true, so every container gets an API token", [])) if {
+deny contains k8s.fail(r, sprintf("%s.automountServiceAccountToken", [r.pod.path]), "the pod sets automountServiceAccountToken: true, so every container gets an API token") if {
 	some r in k8s.workloads
 	r.pod.spec.automountServiceAccountToken == true
 }
@@ -55,7 +56,7 @@ account(r) := sprintf("%v", [name]) if {
 } else := "default"
 
 account_path(r) := sprintf("%s.serviceAccountName", [r.pod.path]) if {
-	k8s.has_key(r.pod.spec, "serviceAccountName")
+	values.has_key(r.pod.spec, "serviceAccountName")
 } else := r.pod.path
 
 accounts(r) := [sa |

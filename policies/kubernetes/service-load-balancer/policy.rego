@@ -27,6 +27,7 @@
 package soc2gate.policies.kubernetes.service_load_balancer
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 # annotation -> the lower-cased values that make the load balancer internal ("*": any value
@@ -43,16 +44,16 @@ internal := {
 	"service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": {"intranet"},
 }
 
-deny contains k8s.fail(r, "spec.type", sprintf("type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges", [])) if {
+deny contains k8s.fail(r, "spec.type", "type LoadBalancer creates an internet-facing load balancer: no internal load-balancer annotation and no restrictive spec.loadBalancerSourceRanges") if {
 	some r in k8s.resources("Service")
-	spec := k8s.as_object(object.get(r.attributes, "spec", {}))
+	spec := values.as_object(object.get(r.attributes, "spec", {}))
 	spec.type == "LoadBalancer"
 	not internal_annotation(r)
 	not restricted_sources(spec)
 }
 
 internal_annotation(r) if {
-	annotations := k8s.as_object(object.get(k8s.as_object(object.get(r.attributes, "metadata", {})), "annotations", {}))
+	annotations := values.as_object(object.get(values.as_object(object.get(r.attributes, "metadata", {})), "annotations", {}))
 	some name, accepted in internal
 	value := lower(trim_space(sprintf("%v", [annotations[name]])))
 	internal_value(value, accepted)
@@ -66,7 +67,7 @@ internal_value(value, accepted) if {
 }
 
 restricted_sources(spec) if {
-	ranges := k8s.as_list(object.get(spec, "loadBalancerSourceRanges", []))
+	ranges := values.list_or_empty(object.get(spec, "loadBalancerSourceRanges", []))
 	count(ranges) > 0
 	not open_range(ranges)
 }

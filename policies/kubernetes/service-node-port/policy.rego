@@ -21,9 +21,10 @@
 package soc2gate.policies.kubernetes.service_node_port
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
-deny contains k8s.fail(r, "spec.type", sprintf("type NodePort opens the service's port on every node of the cluster", [])) if {
+deny contains k8s.fail(r, "spec.type", "type NodePort opens the service's port on every node of the cluster") if {
 	some r in k8s.resources("Service")
-	k8s.as_object(object.get(r.attributes, "spec", {})).type == "NodePort"
+	values.as_object(object.get(r.attributes, "spec", {})).type == "NodePort"
 }

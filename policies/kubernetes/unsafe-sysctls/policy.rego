@@ -27,6 +27,7 @@
 package soc2gate.policies.kubernetes.unsafe_sysctls
 
 import data.soc2gate.lib.kubernetes as k8s
+import data.soc2gate.lib.values
 import rego.v1
 
 safe := {
@@ -44,7 +45,7 @@ safe := {
 
 deny contains k8s.fail(r, sprintf("%s.securityContext.sysctls[%d].name", [r.pod.path, i]), sprintf("the pod sets the unsafe sysctl %s", [name])) if {
 	some r in k8s.workloads
-	some i, s in k8s.as_list(object.get(k8s.pod_context(r), "sysctls", []))
-	name := k8s.text(k8s.as_object(s), "name")
+	some i, s in values.list_or_empty(object.get(k8s.pod_context(r), "sysctls", []))
+	name := k8s.text(values.as_object(s), "name")
 	not replace(name, "/", ".") in safe
 }

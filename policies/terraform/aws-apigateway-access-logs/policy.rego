@@ -28,7 +28,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "access_log_settings", "stage has no access logging (access_log_settings.destination_arn)") if {
-	some type in ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_api_gateway_stage", "aws_apigatewayv2_stage"])
 	not tf.is_set(object.get(tf.block(r.attributes, "access_log_settings"), "destination_arn", null))
 }

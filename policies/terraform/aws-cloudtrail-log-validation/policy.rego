@@ -24,7 +24,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "enable_log_file_validation", "trail does not validate log files: set enable_log_file_validation = true") if {
-	some type in ["aws_cloudtrail"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_cloudtrail"])
 	not tf.is_true(tf.attr(r, "enable_log_file_validation"))
 }

@@ -26,8 +26,7 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "is_multi_region_trail", "trail records only its home region: set is_multi_region_trail = true") if {
-	some type in ["aws_cloudtrail"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_cloudtrail"])
 	not tf.is_true(tf.attr(r, "is_multi_region_trail"))
 }
 

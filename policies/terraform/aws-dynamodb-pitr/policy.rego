@@ -23,7 +23,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "point_in_time_recovery.enabled", "point-in-time recovery is off: add point_in_time_recovery { enabled = true }") if {
-	some type in ["aws_dynamodb_table"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_dynamodb_table"])
 	not tf.is_true(object.get(tf.block(r.attributes, "point_in_time_recovery"), "enabled", null))
 }

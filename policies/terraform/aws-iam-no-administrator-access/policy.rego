@@ -28,8 +28,7 @@ import rego.v1
 admin(arn) if regex.match(`^arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess$`, sprintf("%v", [arn]))
 
 deny contains tf.fail(r, "policy_arn", "attaches the AdministratorAccess managed policy") if {
-	some type in ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"])
 	admin(tf.attr(r, "policy_arn"))
 }
 

@@ -25,8 +25,7 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "", "policy is attached directly to an IAM user") if {
-	some type in ["aws_iam_user_policy", "aws_iam_user_policy_attachment"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_iam_user_policy", "aws_iam_user_policy_attachment"])
 }
 
 deny contains tf.fail(r, "", "policy attachment lists IAM users") if {

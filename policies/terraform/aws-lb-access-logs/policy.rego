@@ -26,8 +26,7 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "access_logs.enabled", "load balancer access logs are disabled: add access_logs { enabled = true }") if {
-	some type in ["aws_lb", "aws_alb"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_lb", "aws_alb"])
 	tf.attr(r, "load_balancer_type") != "gateway"
 	not tf.is_true(object.get(tf.block(r.attributes, "access_logs"), "enabled", null))
 }

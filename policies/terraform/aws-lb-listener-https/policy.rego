@@ -68,8 +68,7 @@ redirects_to_https(r) if {
 }
 
 deny contains tf.fail(r, "protocol", "listener accepts plain HTTP without redirecting to HTTPS") if {
-	some type in ["aws_lb_listener", "aws_alb_listener"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_lb_listener", "aws_alb_listener"])
 	http_listener(r)
 	not redirects_to_https(r)
 }

@@ -41,8 +41,7 @@ shown(v) := v if is_string(v)
 else := sprintf("%v", [v])
 
 deny contains tf.fail(r, "ssl_policy", concat("", ["listener allows TLS versions below 1.2 (ssl_policy ", shown(object.get(r.attributes, "ssl_policy", "unset: ELBSecurityPolicy-2016-08")), ")"])) if {
-	some type in ["aws_lb_listener", "aws_alb_listener"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_lb_listener", "aws_alb_listener"])
 	upper(sprintf("%v", [tf.attr(r, "protocol")])) in {"HTTPS", "TLS"}
 	not modern(sprintf("%v", [tf.attr(r, "ssl_policy")]))
 }

@@ -26,7 +26,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "encrypt_at_rest.enabled", "domain does not encrypt data at rest: add encrypt_at_rest { enabled = true }") if {
-	some type in ["aws_opensearch_domain", "aws_elasticsearch_domain"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
 	not tf.is_true(object.get(tf.block(r.attributes, "encrypt_at_rest"), "enabled", null))
 }

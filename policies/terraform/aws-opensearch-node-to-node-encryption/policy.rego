@@ -24,7 +24,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "node_to_node_encryption.enabled", "node-to-node encryption is off: add node_to_node_encryption { enabled = true }") if {
-	some type in ["aws_opensearch_domain", "aws_elasticsearch_domain"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_opensearch_domain", "aws_elasticsearch_domain"])
 	not tf.is_true(object.get(tf.block(r.attributes, "node_to_node_encryption"), "enabled", null))
 }

@@ -29,8 +29,7 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "storage_encrypted", "cluster storage is not encrypted: set storage_encrypted = true") if {
-	some type in ["aws_rds_cluster", "aws_docdb_cluster"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_rds_cluster", "aws_docdb_cluster"])
 	tf.attr(r, "engine_mode") != "serverless"
 	not tf.is_true(tf.attr(r, "storage_encrypted"))
 }

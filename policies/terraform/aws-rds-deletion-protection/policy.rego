@@ -21,7 +21,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "deletion_protection", "deletion protection is off: set deletion_protection = true") if {
-	some type in ["aws_db_instance", "aws_rds_cluster"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_db_instance", "aws_rds_cluster"])
 	not tf.is_true(tf.attr(r, "deletion_protection"))
 }

@@ -26,7 +26,6 @@ import data.soc2gate.lib.terraform as tf
 import rego.v1
 
 deny contains tf.fail(r, "publicly_accessible", "database is publicly accessible") if {
-	some type in ["aws_db_instance", "aws_rds_cluster_instance"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_db_instance", "aws_rds_cluster_instance"])
 	tf.is_true(tf.attr(r, "publicly_accessible"))
 }

@@ -35,8 +35,7 @@ public_group(uri) if endswith(sprintf("%v", [uri]), "/global/AllUsers")
 public_group(uri) if endswith(sprintf("%v", [uri]), "/global/AuthenticatedUsers")
 
 deny contains tf.fail(r, "acl", sprintf("bucket ACL %v grants access to everyone", [r.attributes.acl])) if {
-	some type in ["aws_s3_bucket", "aws_s3_bucket_acl"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_s3_bucket", "aws_s3_bucket_acl"])
 	tf.attr(r, "acl") in public_acls
 }
 

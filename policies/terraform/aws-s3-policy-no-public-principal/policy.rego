@@ -55,8 +55,7 @@ maybe_public(s) if {
 }
 
 policies contains [r, v] if {
-	some type in ["aws_s3_bucket_policy", "aws_s3_bucket"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_s3_bucket_policy", "aws_s3_bucket"])
 	v := tf.attr(r, "policy")
 	v != null
 }

@@ -53,8 +53,7 @@ deny contains tf.fail(r, "links.aws_s3_bucket_public_access_block", "bucket has 
 }
 
 deny contains tf.fail(r, f, sprintf("public access block does not set %s = true", [f])) if {
-	some type in ["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"])
 	some f in flags
 	not tf.is_true(object.get(r.attributes, f, null))
 }

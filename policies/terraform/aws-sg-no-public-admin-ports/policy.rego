@@ -33,8 +33,7 @@ import data.soc2gate.lib.aws_network as net
 admin_ports := {22: "SSH", 3389: "RDP"}
 
 findings contains [r, rule, msg, net.all_yes([exposed, reach])] if {
-	some type in net.rule_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(net.rule_types)
 	some rule in net.ingress_rules(r)
 	some port, name in admin_ports
 	exposed := net.exposure(rule)

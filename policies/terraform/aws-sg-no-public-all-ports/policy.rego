@@ -32,8 +32,7 @@ import rego.v1
 import data.soc2gate.lib.aws_network as net
 
 findings contains [r, rule, net.all_yes([exposed, ports])] if {
-	some type in net.rule_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(net.rule_types)
 	some rule in net.ingress_rules(r)
 	exposed := net.exposure(rule)
 	ports := net.all_ports(rule)

@@ -42,8 +42,7 @@ problem(t) := "an AWS access key id" if {
 }
 
 deny contains tf.fail(r, attr, sprintf("%s contains %s", [attr, p])) if {
-	some type in ["aws_instance", "aws_launch_configuration", "aws_launch_template"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["aws_instance", "aws_launch_configuration", "aws_launch_template"])
 	some [attr, t] in texts(r)
 	p := problem(t)
 }

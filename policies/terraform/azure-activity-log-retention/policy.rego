@@ -34,12 +34,12 @@ import rego.v1
 
 min_days := 365
 
-deny contains tf.fail(r, "retention_policy", sprintf("log profile has no retention_policy", [])) if {
+deny contains tf.fail(r, "retention_policy", "log profile has no retention_policy") if {
 	some r in tf.resources("azurerm_monitor_log_profile")
 	count(tf.blocks(r.attributes, "retention_policy")) == 0
 }
 
-deny contains tf.fail(r, "retention_policy.enabled", sprintf("retention policy is not enabled", [])) if {
+deny contains tf.fail(r, "retention_policy.enabled", "retention policy is not enabled") if {
 	some r in tf.resources("azurerm_monitor_log_profile")
 	some policy in tf.blocks(r.attributes, "retention_policy")
 	not tf.is_true(object.get(policy, "enabled", false))
@@ -55,7 +55,7 @@ deny contains tf.fail(r, "retention_policy.days", msg) if {
 
 retention_message(policy) := sprintf("activity logs are kept %v days (require 365 or more, or 0 for forever)", [policy.days]) if {
 	"days" in object.keys(policy)
-} else := sprintf("retention days are not stated (require 365 or more, or 0 for forever)", [])
+} else := "retention days are not stated (require 365 or more, or 0 for forever)"
 
 long_enough(days) if days == 0
 

@@ -40,7 +40,7 @@ package soc2gate.policies.terraform.azure_aks_api_access
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "private_cluster_enabled", sprintf("public API server without authorized IP ranges", [])) if {
+deny contains tf.fail(r, "private_cluster_enabled", "public API server without authorized IP ranges") if {
 	some r in tf.resources("azurerm_kubernetes_cluster")
 	not tf.is_true(tf.attr(r, "private_cluster_enabled"))
 	count(authorized_ranges(r)) == 0

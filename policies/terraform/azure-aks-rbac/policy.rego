@@ -38,12 +38,12 @@ package soc2gate.policies.terraform.azure_aks_rbac
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "role_based_access_control_enabled", sprintf("Kubernetes RBAC is disabled", [])) if {
+deny contains tf.fail(r, "role_based_access_control_enabled", "Kubernetes RBAC is disabled") if {
 	some r in tf.resources("azurerm_kubernetes_cluster")
 	tf.is_false(tf.attr(r, "role_based_access_control_enabled"))
 }
 
-deny contains tf.fail(r, "role_based_access_control.enabled", sprintf("Kubernetes RBAC is disabled", [])) if {
+deny contains tf.fail(r, "role_based_access_control.enabled", "Kubernetes RBAC is disabled") if {
 	some r in tf.resources("azurerm_kubernetes_cluster")
 	some block in tf.blocks(r.attributes, "role_based_access_control")
 	tf.is_false(object.get(block, "enabled", null))

@@ -52,16 +52,14 @@ current_types := [
 	"azurerm_linux_function_app_slot", "azurerm_windows_function_app_slot",
 ]
 
-deny contains tf.fail(r, "site_config.ftps_state", sprintf("ftps_state is AllAllowed: plain FTP is accepted", [])) if {
-	some type in array.concat(legacy_types, current_types)
-	some r in tf.resources(type)
+deny contains tf.fail(r, "site_config.ftps_state", "ftps_state is AllAllowed: plain FTP is accepted") if {
+	some r in tf.resources_of(array.concat(legacy_types, current_types))
 	some config in tf.blocks(r.attributes, "site_config")
 	lower(sprintf("%v", [object.get(config, "ftps_state", "")])) == "allallowed"
 }
 
-deny contains tf.fail(r, "site_config.ftps_state", sprintf("ftps_state is not set: this resource type defaults to AllAllowed (plain FTP accepted)", [])) if {
-	some type in legacy_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "site_config.ftps_state", "ftps_state is not set: this resource type defaults to AllAllowed (plain FTP accepted)") if {
+	some r in tf.resources_of(legacy_types)
 	not ftps_state_set(r)
 }
 

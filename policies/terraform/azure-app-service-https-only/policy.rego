@@ -50,8 +50,7 @@ app_types := [
 	"azurerm_linux_function_app_slot", "azurerm_windows_function_app_slot",
 ]
 
-deny contains tf.fail(r, "https_only", sprintf("the app also serves plain HTTP (https_only is not true)", [])) if {
-	some type in app_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "https_only", "the app also serves plain HTTP (https_only is not true)") if {
+	some r in tf.resources_of(app_types)
 	not tf.is_true(tf.attr(r, "https_only"))
 }

@@ -59,8 +59,7 @@ app_types := [
 version_keys := ["min_tls_version", "minimum_tls_version", "scm_min_tls_version", "scm_minimum_tls_version"]
 
 deny contains tf.fail(r, sprintf("site_config.%s", [key]), sprintf("site_config.%s is %v (require 1.2 or later)", [key, version])) if {
-	some type in app_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(app_types)
 	some config in tf.blocks(r.attributes, "site_config")
 	some key in version_keys
 	version := config[key]

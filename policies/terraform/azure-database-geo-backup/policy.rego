@@ -42,8 +42,7 @@ server_types := [
 	"azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server",
 ]
 
-deny contains tf.fail(r, "geo_redundant_backup_enabled", sprintf("backups are not geo-redundant", [])) if {
-	some type in server_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "geo_redundant_backup_enabled", "backups are not geo-redundant") if {
+	some r in tf.resources_of(server_types)
 	not tf.is_true(tf.attr(r, "geo_redundant_backup_enabled"))
 }

@@ -49,21 +49,19 @@ server_types := ["azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_m
 
 weak_versions := {"TLS1_0", "TLS1_1", "TLSENFORCEMENTDISABLED", "1.0", "1.1", "1"}
 
-deny contains tf.fail(r, path, sprintf("server does not enforce TLS connections (ssl_enforcement_enabled is not true)", [])) if {
-	some type in server_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, path, "server does not enforce TLS connections (ssl_enforcement_enabled is not true)") if {
+	some r in tf.resources_of(server_types)
 	not ssl_enforced(r)
 	path := enforcement_path(r)
 }
 
 deny contains tf.fail(r, "ssl_minimal_tls_version_enforced", sprintf("minimal TLS version is %v (require TLS1_2)", [version])) if {
-	some type in server_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(server_types)
 	version := tf.attr(r, "ssl_minimal_tls_version_enforced")
 	upper(sprintf("%v", [version])) in weak_versions
 }
 
-deny contains tf.fail(r, key, sprintf("the cache opens its non-TLS port 6379", [])) if {
+deny contains tf.fail(r, key, "the cache opens its non-TLS port 6379") if {
 	some r in tf.resources("azurerm_redis_cache")
 	some key in ["non_ssl_port_enabled", "enable_non_ssl_port"]
 	tf.is_true(tf.attr(r, key))

@@ -26,12 +26,12 @@ package soc2gate.policies.terraform.azure_key_vault_expiration
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "expiration_date", sprintf("secret has no expiration_date", [])) if {
+deny contains tf.fail(r, "expiration_date", "secret has no expiration_date") if {
 	some r in tf.resources("azurerm_key_vault_secret")
 	not tf.is_set(tf.attr(r, "expiration_date"))
 }
 
-deny contains tf.fail(r, "expiration_date", sprintf("key has no expiration_date and no rotation_policy.expire_after", [])) if {
+deny contains tf.fail(r, "expiration_date", "key has no expiration_date and no rotation_policy.expire_after") if {
 	some r in tf.resources("azurerm_key_vault_key")
 	not tf.is_set(tf.attr(r, "expiration_date"))
 	not expires_by_policy(r)

@@ -32,12 +32,12 @@ package soc2gate.policies.terraform.azure_key_vault_recoverable
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "purge_protection_enabled", sprintf("purge protection is not enabled: deleted keys and secrets can be purged permanently", [])) if {
+deny contains tf.fail(r, "purge_protection_enabled", "purge protection is not enabled: deleted keys and secrets can be purged permanently") if {
 	some r in tf.resources("azurerm_key_vault")
 	not tf.is_true(tf.attr(r, "purge_protection_enabled"))
 }
 
-deny contains tf.fail(r, "soft_delete_enabled", sprintf("soft delete is disabled: deleted keys and secrets are gone immediately", [])) if {
+deny contains tf.fail(r, "soft_delete_enabled", "soft delete is disabled: deleted keys and secrets are gone immediately") if {
 	some r in tf.resources("azurerm_key_vault")
 	tf.is_false(tf.attr(r, "soft_delete_enabled"))
 }

@@ -34,13 +34,13 @@ package soc2gate.policies.terraform.azure_managed_disk_encryption
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "encryption_settings.enabled", sprintf("encryption_settings.enabled = false: Azure Disk Encryption is off", [])) if {
+deny contains tf.fail(r, "encryption_settings.enabled", "encryption_settings.enabled = false: Azure Disk Encryption is off") if {
 	some r in tf.resources("azurerm_managed_disk")
 	some s in tf.blocks(r.attributes, "encryption_settings")
 	tf.is_false(object.get(s, "enabled", null))
 }
 
-deny contains tf.fail(r, path, sprintf("disk is encrypted only with a platform-managed key (no disk encryption set or Azure Disk Encryption)", [])) if {
+deny contains tf.fail(r, path, "disk is encrypted only with a platform-managed key (no disk encryption set or Azure Disk Encryption)") if {
 	some r in tf.resources("azurerm_managed_disk")
 	not customer_key(r)
 	not disabled_explicitly(r)

@@ -33,7 +33,7 @@ package soc2gate.policies.terraform.azure_network_flow_logs
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "enabled", sprintf("the flow log is disabled", [])) if {
+deny contains tf.fail(r, "enabled", "the flow log is disabled") if {
 	some r in tf.resources("azurerm_network_watcher_flow_log")
 	tf.is_false(tf.attr(r, "enabled"))
 }

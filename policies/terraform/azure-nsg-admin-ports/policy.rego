@@ -44,6 +44,7 @@
 package soc2gate.policies.terraform.azure_nsg_admin_ports
 
 import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.values
 import rego.v1
 
 admin_ports := {22: "SSH", 3389: "RDP"}
@@ -81,8 +82,8 @@ internet_source(rule) := found[0] if {
 }
 
 sources(rule) := array.concat(
-	as_list(object.get(rule, "source_address_prefix", [])),
-	as_list(object.get(rule, "source_address_prefixes", [])),
+	values.as_list(object.get(rule, "source_address_prefix", [])),
+	values.as_list(object.get(rule, "source_address_prefixes", [])),
 )
 
 internet(source) if lower(trim_space(sprintf("%v", [source]))) in open_sources
@@ -92,8 +93,8 @@ internet(source) if endswith(trim_space(sprintf("%v", [source])), "/0")
 # Every port spec of the rule: comma lists are split, blanks trimmed.
 port_specs(rule) := [trim_space(item) |
 	some value in array.concat(
-		as_list(object.get(rule, "destination_port_range", [])),
-		as_list(object.get(rule, "destination_port_ranges", [])),
+		values.as_list(object.get(rule, "destination_port_range", [])),
+		values.as_list(object.get(rule, "destination_port_ranges", [])),
 	)
 	some item in split(sprintf("%v", [value]), ",")
 ]
@@ -121,8 +122,3 @@ covers(spec, port) if {
 
 numeric(s) if regex.match(`^[0-9]+$`, s)
 
-as_list(v) := v if {
-	is_array(v)
-} else := [] if {
-	v == null
-} else := [v]

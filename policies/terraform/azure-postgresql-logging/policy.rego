@@ -36,8 +36,7 @@ import rego.v1
 parameters := {"log_connections", "log_disconnections", "log_checkpoints", "log_duration", "connection_throttling"}
 
 deny contains tf.fail(r, "value", sprintf("server parameter %v is turned off", [name])) if {
-	some type in ["azurerm_postgresql_configuration", "azurerm_postgresql_flexible_server_configuration"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["azurerm_postgresql_configuration", "azurerm_postgresql_flexible_server_configuration"])
 	name := tf.attr(r, "name")
 	lower(sprintf("%v", [name])) in parameters
 	lower(sprintf("%v", [tf.attr(r, "value")])) == "off"

@@ -31,11 +31,10 @@ import rego.v1
 audit_type := "azurerm_mssql_server_extended_auditing_policy"
 
 servers contains r if {
-	some type in ["azurerm_mssql_server", "azurerm_sql_server"]
-	some r in tf.resources(type)
+	some r in tf.resources_of(["azurerm_mssql_server", "azurerm_sql_server"])
 }
 
-deny contains tf.fail(r, sprintf("links.%s", [audit_type]), sprintf("server has no auditing policy (extended_auditing_policy)", [])) if {
+deny contains tf.fail(r, sprintf("links.%s", [audit_type]), "server has no auditing policy (extended_auditing_policy)") if {
 	some r in servers
 	not audited(r)
 	not disabled_link(r)

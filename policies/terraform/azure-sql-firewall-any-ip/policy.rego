@@ -44,9 +44,8 @@ rule_types := [
 	"azurerm_mariadb_firewall_rule",
 ]
 
-deny contains tf.fail(r, "end_ip_address", sprintf("firewall rule allows every IP address (0.0.0.0 - 255.255.255.255)", [])) if {
-	some type in rule_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "end_ip_address", "firewall rule allows every IP address (0.0.0.0 - 255.255.255.255)") if {
+	some r in tf.resources_of(rule_types)
 	tf.attr(r, "start_ip_address") == "0.0.0.0"
 	tf.attr(r, "end_ip_address") == "255.255.255.255"
 }

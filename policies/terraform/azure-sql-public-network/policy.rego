@@ -35,8 +35,7 @@ package soc2gate.policies.terraform.azure_sql_public_network
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "public_network_access_enabled", sprintf("public network access is enabled (it is unless set to false)", [])) if {
-	some type in ["azurerm_mssql_server", "azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server"]
-	some r in tf.resources(type)
+deny contains tf.fail(r, "public_network_access_enabled", "public network access is enabled (it is unless set to false)") if {
+	some r in tf.resources_of(["azurerm_mssql_server", "azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server"])
 	not tf.is_false(tf.attr(r, "public_network_access_enabled"))
 }

@@ -45,7 +45,7 @@ public_accounts contains r if {
 	not tf.is_false(tf.attr(r, "public_network_access_enabled"))
 }
 
-deny contains tf.fail(r, "network_rules.default_action", sprintf("network rules allow every network by default (default_action is not Deny)", [])) if {
+deny contains tf.fail(r, "network_rules.default_action", "network rules allow every network by default (default_action is not Deny)") if {
 	some r in public_accounts
 	some rules in tf.blocks(r.attributes, "network_rules")
 	not denies(rules)
@@ -58,13 +58,13 @@ deny contains tf.fail(r, "network_rules.ip_rules", sprintf("network rules allow 
 	tf.open_cidr(cidr)
 }
 
-deny contains tf.fail(r, sprintf("links.%s", [rules_type]), sprintf("account has no network rules: every network can reach it (public_network_access_enabled is not false)", [])) if {
+deny contains tf.fail(r, sprintf("links.%s", [rules_type]), "account has no network rules: every network can reach it (public_network_access_enabled is not false)") if {
 	some r in public_accounts
 	count(tf.blocks(r.attributes, "network_rules")) == 0
 	count(tf.links(r, rules_type)) == 0
 }
 
-deny contains tf.fail(r, "default_action", sprintf("network rules allow every network by default (default_action is not Deny)", [])) if {
+deny contains tf.fail(r, "default_action", "network rules allow every network by default (default_action is not Deny)") if {
 	some r in tf.resources(rules_type)
 	not denies(r.attributes)
 }

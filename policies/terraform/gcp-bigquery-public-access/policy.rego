@@ -33,6 +33,7 @@
 package soc2gate.policies.terraform.gcp_bigquery_public_access
 
 import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.values
 import rego.v1
 
 public_principals := {"allUsers", "allAuthenticatedUsers"}
@@ -41,10 +42,6 @@ iam_types := [
 	"google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding",
 	"google_bigquery_table_iam_member", "google_bigquery_table_iam_binding",
 ]
-
-as_list(v) := v if {
-	is_array(v)
-} else := [v]
 
 deny contains tf.fail(r, sprintf("access.%s", [key]), sprintf("dataset access grants %s to %s", [object.get(a, "role", "a role"), a[key]])) if {
 	some r in tf.resources("google_bigquery_dataset")
@@ -60,9 +57,8 @@ deny contains tf.fail(r, key, sprintf("grants %s to %s", [object.get(r.attribute
 }
 
 deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
-	some type in iam_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(iam_types)
 	some key in ["member", "members"]
-	some m in as_list(object.get(r.attributes, key, []))
+	some m in values.as_list(object.get(r.attributes, key, []))
 	m in public_principals
 }

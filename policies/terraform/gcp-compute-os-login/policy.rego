@@ -34,22 +34,21 @@ import rego.v1
 
 instance_types := ["google_compute_instance", "google_compute_instance_template", "google_compute_region_instance_template"]
 
-deny contains tf.fail(r, "metadata.enable-oslogin", sprintf("project metadata does not enable OS Login (enable-oslogin)", [])) if {
+deny contains tf.fail(r, "metadata.enable-oslogin", "project metadata does not enable OS Login (enable-oslogin)") if {
 	some r in tf.resources("google_compute_project_metadata")
 	metadata := tf.attr(r, "metadata")
 	is_object(metadata)
 	not tf.is_true(object.get(metadata, "enable-oslogin", false))
 }
 
-deny contains tf.fail(r, "value", sprintf("project metadata turns OS Login off (enable-oslogin)", [])) if {
+deny contains tf.fail(r, "value", "project metadata turns OS Login off (enable-oslogin)") if {
 	some r in tf.resources("google_compute_project_metadata_item")
 	tf.attr(r, "key") == "enable-oslogin"
 	tf.is_false(tf.attr(r, "value"))
 }
 
-deny contains tf.fail(r, "metadata.enable-oslogin", sprintf("instance metadata turns OS Login off (enable-oslogin)", [])) if {
-	some type in instance_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "metadata.enable-oslogin", "instance metadata turns OS Login off (enable-oslogin)") if {
+	some r in tf.resources_of(instance_types)
 	metadata := tf.attr(r, "metadata")
 	is_object(metadata)
 	tf.is_false(object.get(metadata, "enable-oslogin", null))

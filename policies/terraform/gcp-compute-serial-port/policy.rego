@@ -42,15 +42,14 @@ metadata_types := [
 	"google_compute_project_metadata",
 ]
 
-deny contains tf.fail(r, "metadata.serial-port-enable", sprintf("metadata enables the interactive serial console (serial-port-enable)", [])) if {
-	some type in metadata_types
-	some r in tf.resources(type)
+deny contains tf.fail(r, "metadata.serial-port-enable", "metadata enables the interactive serial console (serial-port-enable)") if {
+	some r in tf.resources_of(metadata_types)
 	metadata := tf.attr(r, "metadata")
 	is_object(metadata)
 	tf.is_true(object.get(metadata, "serial-port-enable", false))
 }
 
-deny contains tf.fail(r, "value", sprintf("project metadata enables the interactive serial console (serial-port-enable)", [])) if {
+deny contains tf.fail(r, "value", "project metadata enables the interactive serial console (serial-port-enable)") if {
 	some r in tf.resources("google_compute_project_metadata_item")
 	tf.attr(r, "key") == "serial-port-enable"
 	tf.is_true(tf.attr(r, "value"))

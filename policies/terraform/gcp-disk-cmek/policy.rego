@@ -31,9 +31,8 @@ import rego.v1
 
 key_fields := ["kms_key_self_link", "raw_key", "rsa_encrypted_key"]
 
-deny contains tf.fail(r, path, sprintf("disk is encrypted only with a Google-managed key (no CMEK or CSEK)", [])) if {
-	some type in ["google_compute_disk", "google_compute_region_disk"]
-	some r in tf.resources(type)
+deny contains tf.fail(r, path, "disk is encrypted only with a Google-managed key (no CMEK or CSEK)") if {
+	some r in tf.resources_of(["google_compute_disk", "google_compute_region_disk"])
 	not customer_key(r)
 	path := key_path(r)
 }

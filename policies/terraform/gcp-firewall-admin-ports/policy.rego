@@ -52,7 +52,7 @@ deny contains tf.fail(r, "allow.ports", sprintf("allows %s (TCP %d) from %s", [s
 ingress(r) if upper(sprintf("%v", [object.get(r.attributes, "direction", "INGRESS")])) == "INGRESS"
 
 internet_source(r) := open[0] if {
-	open := [cidr | some cidr in as_list(tf.attr(r, "source_ranges")); cidr in {"0.0.0.0/0", "::/0"}]
+	open := [cidr | some cidr in literal_list(tf.attr(r, "source_ranges")); cidr in {"0.0.0.0/0", "::/0"}]
 	count(open) > 0
 } else := "any source (no source_ranges, source_tags or source_service_accounts)" if {
 	not tf.is_set(tf.attr(r, "source_ranges"))
@@ -87,7 +87,7 @@ numeric(s) if regex.match(`^[0-9]+$`, s)
 
 # A list value as a list; a single literal as a one-element list; null or an unresolved
 # expression (kept as text) as nothing.
-as_list(v) := v if {
+literal_list(v) := v if {
 	is_array(v)
 } else := [v] if {
 	is_string(v)

@@ -34,7 +34,7 @@ package soc2gate.policies.terraform.gcp_gke_control_plane_access
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "master_authorized_networks_config", sprintf("public control-plane endpoint without master_authorized_networks_config", [])) if {
+deny contains tf.fail(r, "master_authorized_networks_config", "public control-plane endpoint without master_authorized_networks_config") if {
 	some r in tf.resources("google_container_cluster")
 	not private_endpoint(r)
 	count(tf.blocks(r.attributes, "master_authorized_networks_config")) == 0

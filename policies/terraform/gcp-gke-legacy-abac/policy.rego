@@ -24,7 +24,7 @@ package soc2gate.policies.terraform.gcp_gke_legacy_abac
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "enable_legacy_abac", sprintf("legacy ABAC authorization is enabled", [])) if {
+deny contains tf.fail(r, "enable_legacy_abac", "legacy ABAC authorization is enabled") if {
 	some r in tf.resources("google_container_cluster")
 	tf.is_true(tf.attr(r, "enable_legacy_abac"))
 }

@@ -33,7 +33,7 @@ package soc2gate.policies.terraform.gcp_gke_legacy_client_auth
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "master_auth.client_certificate_config.issue_client_certificate", sprintf("the cluster issues client certificates", [])) if {
+deny contains tf.fail(r, "master_auth.client_certificate_config.issue_client_certificate", "the cluster issues client certificates") if {
 	some r in tf.resources("google_container_cluster")
 	some auth in tf.blocks(r.attributes, "master_auth")
 	some c in tf.blocks(auth, "client_certificate_config")

@@ -28,12 +28,12 @@ package soc2gate.policies.terraform.gcp_gke_network_policy
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "network_policy.enabled", sprintf("network policy enforcement is not enabled (network_policy.enabled)", [])) if {
+deny contains tf.fail(r, "network_policy.enabled", "network policy enforcement is not enabled (network_policy.enabled)") if {
 	some r in clusters
 	not policy_enabled(r)
 }
 
-deny contains tf.fail(r, "addons_config.network_policy_config.disabled", sprintf("the network policy add-on is not enabled (addons_config.network_policy_config.disabled = false)", [])) if {
+deny contains tf.fail(r, "addons_config.network_policy_config.disabled", "the network policy add-on is not enabled (addons_config.network_policy_config.disabled = false)") if {
 	some r in clusters
 	not addon_enabled(r)
 }

@@ -29,7 +29,7 @@ package soc2gate.policies.terraform.gcp_gke_private_nodes
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "private_cluster_config.enable_private_nodes", sprintf("cluster nodes get public IP addresses (private_cluster_config.enable_private_nodes is not true)", [])) if {
+deny contains tf.fail(r, "private_cluster_config.enable_private_nodes", "cluster nodes get public IP addresses (private_cluster_config.enable_private_nodes is not true)") if {
 	some r in tf.resources("google_container_cluster")
 	not private_nodes(r)
 }

@@ -25,7 +25,7 @@ package soc2gate.policies.terraform.gcp_gke_shielded_nodes
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "enable_shielded_nodes", sprintf("Shielded GKE Nodes are disabled", [])) if {
+deny contains tf.fail(r, "enable_shielded_nodes", "Shielded GKE Nodes are disabled") if {
 	some r in tf.resources("google_container_cluster")
 	tf.is_false(tf.attr(r, "enable_shielded_nodes"))
 }

@@ -30,6 +30,7 @@
 package soc2gate.policies.terraform.gcp_kms_public_access
 
 import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.values
 import rego.v1
 
 public_principals := {"allUsers", "allAuthenticatedUsers"}
@@ -41,31 +42,24 @@ member_types := [
 
 policy_types := ["google_kms_crypto_key_iam_policy", "google_kms_key_ring_iam_policy"]
 
-as_list(v) := v if {
-	is_array(v)
-} else := [v]
-
 deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [object.get(r.attributes, "role", "a role"), m])) if {
-	some type in member_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(member_types)
 	some key in ["member", "members"]
-	some m in as_list(object.get(r.attributes, key, []))
+	some m in values.as_list(object.get(r.attributes, key, []))
 	m in public_principals
 }
 
 deny contains tf.fail(r, "", sprintf("policy from %s grants %s to %s", [d.address, object.get(binding, "role", "a role"), m])) if {
-	some type in policy_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(policy_types)
 	some d in policy_documents(r)
 	some binding in tf.blocks(d.attributes, "binding")
 	some key in ["member", "members"]
-	some m in as_list(object.get(binding, key, []))
+	some m in values.as_list(object.get(binding, key, []))
 	m in public_principals
 }
 
 inconclusive contains {"resource": r.id, "path": "policy_data", "message": msg, "expression": expr} if {
-	some type in policy_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(policy_types)
 	count(policy_documents(r)) == 0
 	expr := sprintf("%v", [object.get(r.attributes, "policy_data", "")])
 	msg := sprintf("%s: cannot decide: policy_data is not a data.google_iam_policy of this module", [r.address])

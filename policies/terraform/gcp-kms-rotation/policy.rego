@@ -28,7 +28,7 @@ import rego.v1
 
 max_seconds := 7776000
 
-deny contains tf.fail(r, "rotation_period", sprintf("key has no rotation_period: it never rotates automatically", [])) if {
+deny contains tf.fail(r, "rotation_period", "key has no rotation_period: it never rotates automatically") if {
 	some r in symmetric_keys
 	not tf.is_set(tf.attr(r, "rotation_period"))
 }

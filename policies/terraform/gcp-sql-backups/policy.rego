@@ -33,7 +33,7 @@ package soc2gate.policies.terraform.gcp_sql_backups
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "settings.backup_configuration.enabled", sprintf("automated backups are not enabled", [])) if {
+deny contains tf.fail(r, "settings.backup_configuration.enabled", "automated backups are not enabled") if {
 	some r in tf.resources("google_sql_database_instance")
 	not tf.is_set(tf.attr(r, "master_instance_name"))
 	not backups_enabled(r)

@@ -43,7 +43,7 @@ deny contains tf.fail_certain(r, "settings.ip_configuration.authorized_networks.
 	tf.open_cidr(value)
 }
 
-deny contains tf.fail(r, "settings.ip_configuration.ipv4_enabled", sprintf("instance has a public IPv4 address and no authorized_networks: disable ipv4_enabled or list the allowed networks", [])) if {
+deny contains tf.fail(r, "settings.ip_configuration.ipv4_enabled", "instance has a public IPv4 address and no authorized_networks: disable ipv4_enabled or list the allowed networks") if {
 	some r in tf.resources("google_sql_database_instance")
 	public_ipv4(r)
 	count(authorized_networks(r)) == 0

@@ -29,7 +29,7 @@ package soc2gate.policies.terraform.gcp_storage_logging
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "logging", sprintf("bucket does not write usage (access) logs", [])) if {
+deny contains tf.fail(r, "logging", "bucket does not write usage (access) logs") if {
 	some r in tf.resources("google_storage_bucket")
 	not logs(r)
 	not log_target(r)

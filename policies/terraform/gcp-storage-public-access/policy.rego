@@ -34,6 +34,7 @@
 package soc2gate.policies.terraform.gcp_storage_public_access
 
 import data.soc2gate.lib.terraform as tf
+import data.soc2gate.lib.values
 import rego.v1
 
 public_principals := {"allUsers", "allAuthenticatedUsers"}
@@ -51,38 +52,30 @@ entity_types := {
 acl_types := {"google_storage_bucket_acl", "google_storage_default_object_acl"}
 
 # Members named by `member` (string) or `members` (list, or a string by mistake).
-members(attrs) := {m | some key in ["member", "members"]; some m in as_list(object.get(attrs, key, []))}
-
-as_list(v) := v if {
-	is_array(v)
-} else := [v]
+members(attrs) := {m | some key in ["member", "members"]; some m in values.as_list(object.get(attrs, key, []))}
 
 deny contains tf.fail_certain(r, key, sprintf("grants %s to %s", [role, m])) if {
-	some type in iam_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(iam_types)
 	some key in ["member", "members"]
-	some m in as_list(object.get(r.attributes, key, []))
+	some m in values.as_list(object.get(r.attributes, key, []))
 	m in public_principals
 	role := object.get(r.attributes, "role", "a role")
 }
 
 deny contains tf.fail(r, "entity", sprintf("ACL entry grants %s to %s", [object.get(r.attributes, "role", "access"), r.attributes.entity])) if {
-	some type in entity_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(entity_types)
 	r.attributes.entity in public_principals
 }
 
 deny contains tf.fail_certain(r, "role_entity", sprintf("ACL entry `%v` is public", [entry])) if {
-	some type in acl_types
-	some r in tf.resources(type)
-	some entry in as_list(object.get(r.attributes, "role_entity", []))
+	some r in tf.resources_of(acl_types)
+	some entry in values.as_list(object.get(r.attributes, "role_entity", []))
 	parts := split(sprintf("%v", [entry]), ":")
 	parts[count(parts) - 1] in public_principals
 }
 
 deny contains tf.fail(r, "predefined_acl", sprintf("predefined ACL `%s` is public", [r.attributes.predefined_acl])) if {
-	some type in acl_types
-	some r in tf.resources(type)
+	some r in tf.resources_of(acl_types)
 	r.attributes.predefined_acl in public_acls
 }
 

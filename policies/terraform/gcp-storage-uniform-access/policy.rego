@@ -25,7 +25,7 @@ package soc2gate.policies.terraform.gcp_storage_uniform_access
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "uniform_bucket_level_access", sprintf("bucket does not use uniform bucket-level access (object ACLs stay in force)", [])) if {
+deny contains tf.fail(r, "uniform_bucket_level_access", "bucket does not use uniform bucket-level access (object ACLs stay in force)") if {
 	some r in tf.resources("google_storage_bucket")
 	not tf.is_true(tf.attr(r, "uniform_bucket_level_access"))
 	not tf.is_true(tf.attr(r, "bucket_policy_only"))

@@ -27,12 +27,12 @@ package soc2gate.policies.terraform.gcp_storage_versioning
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
-deny contains tf.fail(r, "versioning", sprintf("bucket has no versioning block: object versioning is off", [])) if {
+deny contains tf.fail(r, "versioning", "bucket has no versioning block: object versioning is off") if {
 	some r in tf.resources("google_storage_bucket")
 	count(tf.blocks(r.attributes, "versioning")) == 0
 }
 
-deny contains tf.fail(r, "versioning.enabled", sprintf("bucket versioning is not enabled", [])) if {
+deny contains tf.fail(r, "versioning.enabled", "bucket versioning is not enabled") if {
 	some r in tf.resources("google_storage_bucket")
 	some v in tf.blocks(r.attributes, "versioning")
 	not tf.is_true(object.get(v, "enabled", false))

@@ -37,7 +37,7 @@ import rego.v1
 
 no_flow_log_purposes := {"INTERNAL_HTTPS_LOAD_BALANCER", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT"}
 
-deny contains tf.fail(r, "log_config", sprintf("subnet does not record VPC flow logs (no log_config)", [])) if {
+deny contains tf.fail(r, "log_config", "subnet does not record VPC flow logs (no log_config)") if {
 	some r in tf.resources("google_compute_subnetwork")
 	purpose := sprintf("%v", [object.get(r.attributes, "purpose", "PRIVATE")])
 	not purpose in no_flow_log_purposes

@@ -66,7 +66,14 @@ if TYPE_CHECKING:
         verification_text,
         verify_evidence,
     )
-    from soc2gate.api.policies import catalog_doc, coverage_matrix, export_bundle, policy_bundle, policy_doc
+    from soc2gate.api.policies import (
+        catalog_doc,
+        coverage_matrix,
+        export_bundle,
+        fixture_runner,
+        policy_bundle,
+        policy_doc,
+    )
     from soc2gate.api.reports import policy_reports, render, use_color
     from soc2gate.parsers.collect import Collected
 
@@ -85,7 +92,8 @@ _WHERE: dict[str, tuple[str, ...]] = {
     "soc2gate.api.ledger": ("append_batch", "build_batch_record", "default_chain", "evidence_population",
                             "evidence_records", "evidence_report_text", "evidence_store_settings",
                             "find_evidence_record", "population_text", "webhook_source"),
-    "soc2gate.api.policies": ("catalog_doc", "coverage_matrix", "export_bundle", "policy_bundle", "policy_doc"),
+    "soc2gate.api.policies": ("catalog_doc", "coverage_matrix", "export_bundle", "fixture_runner", "policy_bundle",
+                              "policy_doc"),
 }
 __all__ = [  # every name the faces may use: the registries' choices and the parts in _WHERE
     "Collected", "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_PASSED", "EXIT_USAGE", "FORMATS", "Gate", "INPUT_TYPES",
@@ -93,7 +101,7 @@ __all__ = [  # every name the faces may use: the registries' choices and the par
     "append_batch", "baseline_action", "build_batch_record", "catalog_doc", "change_record", "check_staged",
     "ci_run", "copy_evidence", "coverage_matrix", "default_chain", "evidence_markdown", "evidence_population",
     "evidence_records", "evidence_report", "evidence_report_text", "evidence_store_settings", "export_bundle",
-    "find_evidence_record", "find_overdue", "init_evidence", "judged_kinds", "kubernetes_resource",
+    "find_evidence_record", "find_overdue", "fixture_runner", "init_evidence", "judged_kinds", "kubernetes_resource",
     "list_waivers", "moment", "policy_bundle", "policy_doc", "policy_reports", "population_text",
     "record_evidence", "redact_url", "render", "scan", "strict_json", "use_color", "verification_text",
     "verify_evidence", "webhook_source",

@@ -71,6 +71,7 @@ class ScanOptions:
     opa_url: str | None = None
     opa_token: str | None = None
     opa_ca_bundle: str | None = None
+    docs_url: str | None = None  # where reports link policy documentation (--docs-url / SOC2GATE_DOCS_URL)
     ci_run: dict[str, str] = field(default_factory=dict)  # the CI job running the gate (change.ci_run)
     diff_base: str | None = None  # git revision: report only findings the change introduces
     gate: str | None = None  # which findings decide the verdict: all | new
@@ -158,7 +159,7 @@ class Gate:
             findings=tuple(findings), policies=self.policies,
             controls=tuple(sorted(self.controls.values(), key=lambda c: control_order(c.id))),
             inputs=tuple(collected.inputs), skipped=tuple(collected.skipped), categories=self.categories,
-            verdict=self.verdict, timings=timings,
+            verdict=self.verdict, timings=timings, notes=self.bundle.notes,
         )
 
 
@@ -178,7 +179,8 @@ def scan(options: ScanOptions, gate: Gate | None = None) -> Result:
         if pending is not None:
             pending.cancel()
         raise
-    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings})
+    result = replace(result, timings={"parse_s": round(parse_seconds, 4), **result.timings},
+                     docs_url=options.docs_url or "")
     result = gate.with_checkov(result, pending.finish()) if pending is not None else result
     if options.diff_base:  # the same gate on the base revision's files; the verdict decides (docs/adopting.md)
         with baseline.checkout(options.diff_base, options.paths, gate.config) as base:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from soc2gate.api.gate import Gate
+from soc2gate.api.gate import Gate, ScanOptions, scan
 from soc2gate.catalog import org_controls
 from soc2gate.catalog.controls import load_controls
 from soc2gate.catalog.docs import catalog_markdown, policy_markdown
 from soc2gate.catalog.locate import policies_dir
 from soc2gate.catalog.opa_bundle import write_bundle
 from soc2gate.catalog.policies import PolicyBundle, load_bundle
+from soc2gate.catalog.verify import FixtureRunner
 from soc2gate.errors import UsageError
 
 
@@ -50,3 +52,9 @@ def coverage_matrix(gate: Gate) -> list[dict[str, Any]]:
     """For every in-scope criterion of ``gate``: the policies that evidence it, the organisation's own
     controls (``controls_map``) and its manual evidence (``manual_evidence``), with the coverage state."""
     return org_controls.coverage_matrix(gate.controls, gate.policies, gate.config)
+
+
+def fixture_runner() -> FixtureRunner:
+    """``soc2gate policies test``: ``.run(dirs)`` / ``.check(fixture)`` scan policy fixtures, expected versus got."""
+    return FixtureRunner(lambda config, dirs: Gate.load(ScanOptions(config_path=config, policy_dirs=dirs)),
+                         lambda gate, path: scan(replace(gate.options, paths=(path,), use_cache=False), gate))

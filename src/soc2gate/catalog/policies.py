@@ -20,6 +20,7 @@ from soc2gate.model import SEVERITIES, Control, Policy
 
 QUERY = "data.soc2gate.policies"  # every policy package lies under it; one query evaluates them all
 ID_PATTERN = re.compile(r"^(TF|K8S|CHG)-\d{3}$")
+USER_RANGE_START = 900  # TF-9nn, K8S-9nn, CHG-9nn: users' own policies (docs/writing-policies.md)
 SURFACE_OF_PREFIX = {"TF": "terraform", "K8S": "kubernetes", "CHG": "change"}
 REQUIRED = ("title", "description")
 REQUIRED_CUSTOM = ("id", "severity", "controls", "remediation", "resource_types")
@@ -32,6 +33,7 @@ class PolicyBundle:
     policies: tuple[Policy, ...]
     modules: tuple[tuple[str, str], ...]
     digest: str
+    notes: tuple[str, ...] = ()  # warnings for the run's Result (a user policy in the built-in id range)
 
     def of_surface(self, surface: str) -> PolicyBundle:
         """Only the policies of ``surface``, with every Rego module except the other policies'."""
@@ -47,6 +49,7 @@ def load_bundle(dirs: list[Path], controls: dict[str, Control]) -> PolicyBundle:
     """Load every policy and library under ``dirs`` (the built-in pack first)."""
     policies: list[Policy] = []
     modules: list[tuple[str, str]] = []
+    notes: list[str] = []
     for root in dirs:
         if not root.is_dir():
             raise PolicyLoadError(f"{root}: policy directory does not exist")
@@ -60,8 +63,22 @@ def load_bundle(dirs: list[Path], controls: dict[str, Control]) -> PolicyBundle:
             modules.append((str(path), source))
             if path.name == "policy.rego":
                 policies.append(parse_policy(path, source, controls))
+                notes.extend(filter(None, [check_range(policies[-1], built_in)]))
     _check_unique(policies)
-    return PolicyBundle(tuple(policies), tuple(modules), _digest(modules))
+    return PolicyBundle(tuple(policies), tuple(modules), _digest(modules), tuple(notes))
+
+
+def check_range(policy: Policy, built_in: bool) -> str | None:
+    """Ids TF-9nn, K8S-9nn and CHG-9nn are your own policies': a built-in policy there is a load error;
+    a user policy outside it gets a warning (a later built-in policy may take its id)."""
+    prefix, number = policy.id.split("-")
+    if built_in and int(number) >= USER_RANGE_START:
+        raise PolicyLoadError(f"{policy.path}: built-in policy id {policy.id} is in the range reserved for "
+                              f"users' policies ({prefix}-900..{prefix}-999)")
+    if not built_in and int(number) < USER_RANGE_START:
+        return (f"{policy.path}: policy id {policy.id} is in the built-in range; give your own policies "
+                f"{prefix}-900..{prefix}-999 so that no built-in policy can take their id")
+    return None
 
 
 def _read(path: Path) -> str:

@@ -243,7 +243,8 @@ def run(ctx: click.Context, paths: str, config_path: str | None, fail_on: str | 
                               controls=split_list(controls), policy_dirs=split_list(policy_dirs),
                               change_records=pull_request_event(evaluate_pr), github_token=github_token or None,
                               github_api_url=github_api_url or None, ci_run=api.ci_run(os.environ),
-                              diff_base=diff_base or None, gate=gate_mode or None, baseline_file=baseline_file or None)
+                              diff_base=diff_base or None, gate=gate_mode or None, baseline_file=baseline_file or None,
+                              docs_url=os.environ.get("SOC2GATE_DOCS_URL") or None)
     gate = api.Gate.load(options)
     result = api.scan(options, gate)
     write_reports(result, targets)

@@ -33,6 +33,19 @@ def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
     click.echo(api.policy_doc(policy_id, policy_dirs))
 
 
+@command.command("test")
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--verbose", "-v", is_flag=True, help="List every fixture, not only those that fail.")
+def test(dirs: tuple[str, ...], verbose: bool) -> None:
+    """Run the fixtures/pass|fail|inconclusive of every policy under DIRS (exit 1 when one fails)."""
+    report = api.fixture_runner().run(dirs)
+    for note in report.notes:
+        click.echo(f"soc2gate: warning: {note}", err=True)
+    click.echo(report.text(verbose))
+    if not report.passed:
+        raise SystemExit(1)
+
+
 @command.command("docs")
 @click.option("--output", default="docs/policies.md", show_default=True, help="File to write.")
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")

@@ -75,6 +75,6 @@ def construct(loader: Any, node: Any) -> Any:
     month in a timestamp) is a YAMLError with its line, like every other YAML problem, not a ValueError."""
     try:
         return loader.construct_document(node)
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError, IndexError, KeyError) as exc:  # `!!int` empty
         problem = f"invalid value: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"[:200]
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None

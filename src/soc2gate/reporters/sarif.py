@@ -2,7 +2,7 @@
 
 * rules carry the SOC 2 criteria and ``security`` as tags, ``security-severity`` so code
   scanning ranks them, the remediation as help and a link to the policy documentation
-  (base URL from ``SOC2GATE_DOCS_URL``);
+  (base URL ``Result.docs_url``, which the faces take from ``--docs-url`` / ``SOC2GATE_DOCS_URL``);
 * failures and errors are ``kind: fail`` with a level from the severity; inconclusive
   outcomes are ``kind: review``; waived findings keep ``kind: fail`` with an accepted
   external suppression (the waiver's reason as justification); passes are not emitted;
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from typing import Any
 from urllib.parse import quote
@@ -38,7 +37,6 @@ from soc2gate.reporters.locations import path_and_lines, repo_path
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2gate/soc2gate"
 DEFAULT_DOCS_URL = INFORMATION_URI + "/blob/main/docs/policies.md"
-DOCS_URL_ENV = "SOC2GATE_DOCS_URL"
 FINGERPRINT_KEY = "soc2gate/v1"
 MAX_RESULTS = 5000  # GitHub keeps the top 5,000 results of a run (and rejects more than 25,000)
 MAX_TAGS = 10  # GitHub accepts 20 tags per rule but shows only 10
@@ -48,9 +46,9 @@ EMITTED = (Outcome.FAIL, Outcome.ERROR, Outcome.INCONCLUSIVE, Outcome.WAIVED)
 BASELINE_STATE = {"new": "new", "existing": "unchanged", "fixed": "absent"}
 
 
-def docs_url() -> str:
+def docs_url(result: Result) -> str:
     """The page documenting every policy; anchors are the lowercased policy ids."""
-    return os.environ.get(DOCS_URL_ENV, "").strip() or DEFAULT_DOCS_URL
+    return result.docs_url.strip() or DEFAULT_DOCS_URL
 
 
 def _text(value: str) -> dict[str, str]:
@@ -205,7 +203,7 @@ def selected_findings(findings: list[Finding], limit: int = MAX_RESULTS) -> tupl
 
 
 def _rules(result: Result, findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    base_url = docs_url()
+    base_url = docs_url(result)
     effective = {f.policy_id: f.severity for f in result.findings}
     in_scope = {c.id for c in result.controls}
     rules = [policy_rule(p, base_url, effective.get(p.id, ""), in_scope) for p in result.policies]
