@@ -75,7 +75,7 @@ def test_module_findings_carry_instance_addresses_and_call_sites() -> None:
     vpc = resources["module.vpc.aws_vpc.this[0]"]
     site = vpc.meta["call_sites"][0]
     assert site["address"] == "module.vpc" and 'module "vpc"' in _line(site["file"], site["line"])
-    assert vpc.span.file == str(REAL / "terraform-aws-vpc" / "main.tf") and 'resource "aws_vpc" "this"' in \
+    assert Path(vpc.span.file).resolve() == (REAL / "terraform-aws-vpc" / "main.tf").resolve() and 'resource "aws_vpc" "this"' in \
         _line(vpc.span.file, vpc.span.start_line)
     assert 'module.vpc.aws_vpc_block_public_access_exclusion.this["exclude_vpc"]' in resources, "for_each key"
     flow = [f for f in result.findings if f.resource == "module.vpc.aws_vpc.this[0]" and f.policy_id == "TF-048"]
