@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
-from typing import Callable
+from typing import Any, Callable
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -74,3 +74,15 @@ def mutated(draw: Callable, corpus: list[bytes], fragments: tuple[bytes, ...] = 
 
 def rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def check_collected(out: Any, data: bytes, parses: Callable[[bytes], bool]) -> None:
+    """No exception escaped (the caller got here); every finding is a SYS error with a message; an input
+    read without any finding is one the reference parser accepts (never a pass on an unparsable input)."""
+    from soc2gate.model import Outcome
+
+    for finding in out.findings:
+        assert finding.outcome is Outcome.ERROR and finding.policy_id.startswith("SYS-"), finding
+        assert finding.message and "Traceback" not in finding.message
+    if not out.findings:
+        assert parses(data), "an input the reference parser rejects was read without an error finding"

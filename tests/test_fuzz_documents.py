@@ -16,9 +16,8 @@ from hypothesis import given, settings
 import admission_reviews as ar
 from conftest import CORPORA
 from fuzz_support import MAX_GROWTH_MB, SCALE, mutated, rss_mb, seeds
-from soc2gate.model import Outcome
+from fuzz_support import check_collected as _check
 from soc2gate.parsers.collect import CollectOptions, collect_stdin
-from soc2gate.parsers.collected import Collected
 from soc2gate.parsers.textio import UnreadableInput, decode
 from soc2gate.webhook.admission import request_resource
 from soc2gate.webhook.review import ReviewError, parse_review
@@ -66,14 +65,6 @@ def _yaml_parses(data: bytes) -> bool:
     except (UnreadableInput, yaml.YAMLError, ValueError, RecursionError):
         return False
     return True
-
-
-def _check(out: Collected, data: bytes, parses) -> None:
-    for finding in out.findings:
-        assert finding.outcome is Outcome.ERROR and finding.policy_id.startswith("SYS-"), finding
-        assert finding.message and "Traceback" not in finding.message
-    if not out.findings:
-        assert parses(data), "an input the reference parser rejects was read without an error finding"
 
 
 @settings(max_examples=1500 * SCALE)

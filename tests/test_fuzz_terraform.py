@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 
 from fuzz_support import MAX_GROWTH_MB, SCALE, mutated, rss_mb, seeds
-from soc2gate.model import Outcome
+from fuzz_support import check_collected as _check
 from soc2gate.parsers.collect import CollectOptions, collect_stdin
 from soc2gate.parsers.collected import Collected
 from soc2gate.parsers.textio import decode
@@ -37,14 +37,6 @@ def _hcl_parses(data: bytes) -> bool:
     except Exception:  # noqa: BLE001 - the reference parser's verdict, whatever it raises
         return False
     return True
-
-
-def _check(out: Collected, data: bytes, parses) -> None:
-    for finding in out.findings:
-        assert finding.outcome is Outcome.ERROR and finding.policy_id.startswith("SYS-"), finding
-        assert finding.message and "Traceback" not in finding.message
-    if not out.findings:
-        assert parses(data), "an input the reference parser rejects was read without an error finding"
 
 
 @settings(max_examples=1500 * SCALE)
