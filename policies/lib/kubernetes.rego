@@ -26,6 +26,22 @@ namespace(r) := ns if {
 	ns != ""
 } else := "default"
 
+# --- relations within a namespace ---------------------------------------------------------
+# A policy that relates each workload to other objects of its namespace (NetworkPolicies,
+# ServiceAccounts) looks them up through input.kubernetes.index, which the engine's input builder
+# fills in one pass: index[kind][namespace][name] = positions in input.resources[kind].  Scanning
+# every object of a kind per workload instead grows with workloads x objects (Rego functions are
+# evaluated anew on every call).
+
+# The objects of `kind` in namespace `ns` (an unset namespace is "default", as in namespace(r)).
+in_namespace(kind, ns) := [input.resources[kind][i] |
+	some positions in object.get(input, ["kubernetes", "index", kind, ns], {})
+	some i in positions
+]
+
+# The objects of `kind` named `name` in namespace `ns` (more than one when manifests repeat it).
+named(kind, ns, name) := [input.resources[kind][i] | some i in object.get(input, ["kubernetes", "index", kind, ns, name], [])]
+
 # --- K8S policy pack helpers -------------------------------------------------------------
 
 # Every kind that carries a pod template (input.workloads holds those whose pod spec parsed).

@@ -48,8 +48,7 @@ deny contains k8s.fail(r, labels_path(r), sprintf("no NetworkPolicy in namespace
 }
 
 covered(r) if {
-	some np in policies
-	k8s.namespace(np) == k8s.namespace(r)
+	some np in k8s.in_namespace("NetworkPolicy", k8s.namespace(r))
 	spec := values.as_object(object.get(np.attributes, "spec", {}))
 	k8s.selector_matches(object.get(spec, "podSelector", {}), k8s.pod_labels(r))
 }

@@ -59,11 +59,7 @@ account_path(r) := sprintf("%s.serviceAccountName", [r.pod.path]) if {
 	values.has_key(r.pod.spec, "serviceAccountName")
 } else := r.pod.path
 
-accounts(r) := [sa |
-	some sa in k8s.resources("ServiceAccount")
-	sa.name == account(r)
-	k8s.namespace(sa) == k8s.namespace(r)
-]
+accounts(r) := k8s.named("ServiceAccount", k8s.namespace(r), account(r))
 
 account_disables(r) if {
 	some sa in accounts(r)

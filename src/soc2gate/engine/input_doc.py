@@ -5,7 +5,8 @@ Shape (documented in docs/writing-policies.md)::
     {"resources": {<type>: [<resource>, ...]},   # grouped by type for cheap lookups
      "workloads": [<resource with pod>, ...],     # every Kubernetes pod-bearing object
      "params": {...},                             # configuration the policies read
-     "terraform": {"defaults", "enums"}}          # mappings/terraform-defaults.yaml
+     "terraform": {"defaults", "enums"},          # mappings/terraform-defaults.yaml
+     "kubernetes": {"index": {<kind>: {<namespace>: {<name>: [<position in resources[kind]>]}}}}}
 
     <resource> = {"id", "address", "type", "name", "surface", "file", "line",
                   "attributes", "links", "module", "root", "kind", "actions",
@@ -92,12 +93,19 @@ def may_be_null(expression: str, raw: Any = None) -> bool:
 def build_input(resources: Sequence[Resource], params: dict[str, Any]) -> dict[str, Any]:
     grouped: dict[str, list[dict[str, Any]]] = {}
     workloads = []
-    for index, resource in enumerate(resources):
-        document = resource_document(index, resource)
-        grouped.setdefault(resource.type, []).append(document)
+    index: dict[str, dict[str, dict[str, list[int]]]] = {}  # kind -> namespace -> name -> positions
+    for position, resource in enumerate(resources):
+        document = resource_document(position, resource)
+        of_type = grouped.setdefault(resource.type, [])
+        namespace = document["namespace"] or "default"
+        if resource.surface == "kubernetes" and isinstance(namespace, str):  # a malformed one relates to nothing
+            names = index.setdefault(resource.type, {}).setdefault(namespace, {})
+            names.setdefault(str(resource.name), []).append(len(of_type))
+        of_type.append(document)
         if "pod" in document:
             workloads.append(document)
-    return {"resources": grouped, "workloads": workloads, "params": params, "terraform": provider_defaults()}
+    return {"resources": grouped, "workloads": workloads, "params": params, "terraform": provider_defaults(),
+            "kubernetes": {"index": index}}
 
 
 MAX_DEPTH = 100  # regorus reads JSON input up to 128 levels; the envelope adds a few
