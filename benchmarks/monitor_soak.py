@@ -119,7 +119,7 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
             done = super().cycle(full)
             cycles.append((time.time(), newest, done.seconds))
             print(f"cycle: {done.seconds:.1f} s, engine {done.result.timings.get('engine_s', 0):.1f} s, "
-                  f"{self.evaluator.evaluated} namespaces evaluated, writes {done.writes.replaced} replaced "
+                  f"{self.evaluator.evaluated} objects evaluated, writes {done.writes.replaced} replaced "
                   f"{done.writes.unchanged} unchanged", file=sys.stderr)
             return done
 

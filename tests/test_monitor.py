@@ -185,19 +185,6 @@ def test_a_namespace_left_empty_loses_its_report(running) -> None:
     assert "soc2gate-shop" not in {r["metadata"]["name"] for r in reports(run.api)}
 
 
-def test_a_network_policy_added_makes_its_namespace_workloads_pass(running) -> None:
-    run = running()
-    run.settled(lambda: bool(run.monitor.history))
-    assert results(run.api, "Deployment", "web", "frontend")["K8S-024"] == "fail"
-    deny = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-            "metadata": {"name": "default-deny"}, "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}
-    put(run.api, deny, "web")
-    run.settled(run.has("NetworkPolicy", "web", "default-deny"))
-    assert run.monitor.evaluator.evaluated == 1, "only the namespace that changed is evaluated again"
-    assert results(run.api, "Deployment", "web", "frontend")["K8S-024"] == "pass"
-    assert results(run.api, "Deployment", "shop", "health-check-deployment")["K8S-024"] == "fail"
-
-
 def test_compaction_410_relists_and_finds_what_the_watch_missed(running) -> None:
     run = running()
     run.settled(lambda: bool(run.monitor.history))

@@ -57,8 +57,15 @@ def _list_all(cluster: Cluster, collected: api.Collected) -> list[Listing]:
 
 def resources_of(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
                  collected: api.Collected) -> list[Resource]:
+    return [resource_of(cluster, rtype, obj) for rtype, obj in judged_objects(cluster, listings, excluded, collected)]
+
+
+def judged_objects(cluster: Cluster, listings: list[Listing], excluded: tuple[str, ...],
+                   collected: api.Collected) -> list[tuple[ResourceType, dict[str, Any]]]:
+    """The objects judged on their own: not in an excluded namespace, not managed by a listed controller
+    (those are noted as skipped in ``collected``, once per type)."""
     present = {(listing.rtype.kind, _namespace(o), _name(o)) for listing in listings for o in listing.items}
-    resources: list[Resource] = []
+    judged: list[tuple[ResourceType, dict[str, Any]]] = []
     for listing in listings:
         owned: dict[str, int] = {}
         dropped: dict[str, int] = {}
@@ -71,9 +78,13 @@ def resources_of(cluster: Cluster, listings: list[Listing], excluded: tuple[str,
             if owner:
                 owned[owner] = owned.get(owner, 0) + 1
                 continue
-            resources.append(api.kubernetes_resource(obj, cluster.uri(_object_path(listing.rtype, obj))))
+            judged.append((listing.rtype, obj))
         _note_skipped(cluster, listing.rtype, owned, dropped, collected)
-    return resources
+    return judged
+
+
+def resource_of(cluster: Cluster, rtype: ResourceType, obj: dict[str, Any]) -> Resource:
+    return api.kubernetes_resource(obj, cluster.uri(_object_path(rtype, obj)))
 
 
 def _note_skipped(cluster: Cluster, rtype: ResourceType, owned: dict[str, int], dropped: dict[str, int],

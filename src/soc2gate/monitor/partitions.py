@@ -1,18 +1,24 @@
-"""Evaluate the watched objects one namespace at a time, reusing the namespaces that did not change.
+"""Evaluate the watched objects incrementally: a change cycle re-evaluates only what changed, with what it
+relates to, and reuses every other object's results; a full cycle re-evaluates every object.
 
-soc2gate's Kubernetes policies relate objects only within a namespace (a NetworkPolicy covers the
-workloads of its namespace; a ServiceAccount's automount setting applies to the pods of its namespace),
-so each namespace, and the cluster-scoped objects together, is evaluated on its own with everything it
-holds: relations stay exact. Evaluation time grows faster than linearly with the objects evaluated at
-once, so small partitions are also much faster. A change cycle re-evaluates only the namespaces whose
-objects (namespace/name@resourceVersion) changed; a full cycle re-evaluates all of them (waivers that
-expired since are applied then).
+The Kubernetes policies relate a workload to other objects of its namespace only through
+``k8s.in_namespace(kind, ns)`` and ``k8s.named(kind, ns, name)`` (policies/lib/kubernetes.rego); the kinds
+they name (NetworkPolicy, ServiceAccount) are the *relation kinds*, read from the bundle's sources. An
+object is evaluated again when its resourceVersion changed, when an object of a relation kind in its
+namespace was added, changed or deleted, or when a relation kind appeared in or vanished from the whole
+cluster (K8S-024 tells "no NetworkPolicy at all" from "none in this namespace"). It is evaluated together
+with its namespace's objects of the relation kinds (and, for a relation kind that none of them holds, one
+object of that kind from elsewhere, so "none here" and "none anywhere" read as in a full evaluation);
+only the findings of the objects that were due are kept. Results are therefore those of one evaluation
+of everything (``soc2gate audit``), which tests/test_monitor.py checks. A policy that relates objects
+another way (scanning ``k8s.resources(kind)`` per workload) is exact on full cycles only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,118 +26,183 @@ from typing import Any
 from soc2gate.api import Collected, Gate
 from soc2gate.audit.cluster import Cluster, Listing
 from soc2gate.audit.kinds import ResourceType
-from soc2gate.audit.run import resources_of
-from soc2gate.model import Finding, Result, Skipped
+from soc2gate.audit.run import judged_objects, resource_of
+from soc2gate.model import Finding, Result
 
-BATCH = 200  # objects per engine call: evaluation time grows faster than linearly with the objects
+BATCH = 500  # objects per engine call: evaluation is linear, a call has a fixed cost and a deadline
+_RELATION = re.compile(r"\b(?:in_namespace|named)\(\s*\"([A-Za-z0-9]+)\"")
+
+Key = tuple[str, str, str]  # (kind, namespace, name)
+Item = tuple[ResourceType, dict[str, Any]]
 
 
 @dataclass(frozen=True)
-class Partition:
-    digest: str
-    findings: tuple[Finding, ...]
-    skipped: tuple[Skipped, ...]
+class Batch:
+    """What one engine call reported beyond findings; shared by the objects it evaluated."""
     notes: tuple[str, ...]
     waivers: tuple[dict[str, Any], ...]
-    engine_s: float
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One object's results and what they were computed from."""
+    address: str
+    version: str
+    context: str
+    findings: tuple[Finding, ...]
+    batch: Batch
 
 
 class PartitionedEvaluator:
     def __init__(self, cluster: Cluster, excluded: tuple[str, ...]) -> None:
         self.cluster, self.excluded = cluster, excluded
-        self._memo: dict[str, Partition] = {}
-        self.evaluated = 0  # partitions evaluated (not reused) by the last call
+        self._memo: dict[Key, Judged] = {}
+        self.evaluated = 0  # objects evaluated (not reused) by the last call
 
     def evaluate(self, gate: Gate, types: Sequence[ResourceType], objects: dict[str, list[dict[str, Any]]],
                  collected: Collected, full: bool) -> Result:
         """One Result for every object; ``collected`` carries the cycle's inputs and SYS findings."""
-        by_namespace: dict[str, dict[ResourceType, list[dict[str, Any]]]] = {}
-        for rtype in types:
-            for obj in objects.get(rtype.kind, []):
-                namespace = str((obj.get("metadata") or {}).get("namespace") or "")
-                by_namespace.setdefault(namespace, {}).setdefault(rtype, []).append(obj)
-        digests = {namespace: _digest(kinds) for namespace, kinds in by_namespace.items()}
-        dirty = [
-            ns for ns in sorted(by_namespace) if full or ns not in self._memo or self._memo[ns].digest != digests[ns]
-        ]
-        parts = {ns: self._memo[ns] for ns in by_namespace if ns not in dirty}
-        self.evaluated = len(dirty)
-        for batch in _batches(dirty, by_namespace):
-            parts.update(self._evaluate(gate, batch, by_namespace, digests))
-        self._memo = parts  # namespaces that vanished are forgotten
-        return _merge(gate.evaluate([], collected), [parts[ns] for ns in sorted(parts)])
+        listings = [Listing(rtype, items=objects.get(rtype.kind, [])) for rtype in types]
+        items = {_key(rtype, obj): (rtype, obj) for rtype, obj in judged_objects(self.cluster, listings,
+                                                                                    self.excluded, collected)}
+        related = _related(items, relation_kinds(gate))
+        contexts = _contexts(items, related)
+        due = [key for key in sorted(items) if full or self._stale(key, items[key][1], contexts)]
+        memo = {key: self._memo[key] for key in items if key in self._memo}
+        engine_s = 0.0
+        for batch in _batches(due):
+            judged, seconds = self._evaluate(gate, batch, items, related, contexts)
+            memo.update(judged)
+            engine_s += seconds
+        self._memo, self.evaluated = memo, len(due)  # objects that vanished are forgotten
+        return _merge(gate.evaluate([], collected), [memo[key] for key in sorted(memo)], engine_s)
 
-    def _evaluate(self, gate: Gate, batch: list[str], by_namespace: dict[str, dict[ResourceType, list[dict[str, Any]]]],
-                  digests: dict[str, str]) -> dict[str, Partition]:
-        """Evaluate whole namespaces together (one engine call), then file each finding under its namespace."""
-        collected = Collected()
-        listings = [Listing(rtype, items=items) for ns in batch for rtype, items in by_namespace[ns].items()]
-        resources = resources_of(self.cluster, listings, self.excluded, collected)
-        result = gate.evaluate(resources, collected)
-        findings: dict[str, list[Finding]] = {ns: [] for ns in batch}
+    def _stale(self, key: Key, obj: dict[str, Any], contexts: dict[str, str]) -> bool:
+        known = self._memo.get(key)
+        return known is None or known.version != _version(obj) or known.context != _context(contexts, key)
+
+    def _evaluate(self, gate: Gate, due: list[Key], items: dict[Key, Item], related: dict[str, dict[str, list[Key]]],
+                  contexts: dict[str, str]) -> tuple[dict[Key, Judged], float]:
+        """Evaluate ``due`` with its relations (one engine call); keep the findings of ``due`` only."""
+        keys = due + _context_of(due, related)
+        resources = [resource_of(self.cluster, *items[key]) for key in keys]
+        result = gate.evaluate(resources, Collected())
+        owner = {resource.address: key for key, resource in zip(keys, resources)}
+        findings: dict[Key, list[Finding]] = {key: [] for key in due}
         for finding in result.findings:
-            findings.get(_namespace(finding.resource), findings[batch[0]]).append(finding)
-        waivers = tuple(result.extras.get("waivers") or ())
-        engine_s = float(result.timings.get("engine_s", 0.0))
-        return {ns: Partition(digests[ns], tuple(findings[ns]), result.skipped if ns == batch[0] else (),
-                              result.notes, waivers if ns == batch[0] else (), engine_s if ns == batch[0] else 0.0)
-                for ns in batch}
+            key = owner.get(finding.resource)
+            if key is None:  # not about one object (a policy's error): every object of the call carries it
+                for listed in (due if finding.policy_id.startswith("SYS-") else due[:1]):
+                    findings[listed].append(finding)
+            elif key in findings:
+                findings[key].append(finding)  # a relation object's own findings are kept from its own turn
+        batch = Batch(result.notes, tuple(result.extras.get("waivers") or ()))
+        addresses = {key: resource.address for key, resource in zip(keys, resources)}
+        judged = {key: Judged(addresses[key], _version(items[key][1]), _context(contexts, key), tuple(findings[key]),
+                              batch)
+                  for key in due}
+        return judged, float(result.timings.get("engine_s", 0.0))
 
 
-def _batches(
-    namespaces: list[str], by_namespace: dict[str, dict[ResourceType, list[dict[str, Any]]]]
-) -> list[list[str]]:
-    """Whole namespaces grouped up to BATCH objects: one engine call each (a call has a fixed cost too)."""
-    batches: list[list[str]] = []
-    size = 0
-    for namespace in namespaces:
-        count = sum(len(items) for items in by_namespace[namespace].values())
-        if not batches or size + count > BATCH:
+def relation_kinds(gate: Gate) -> frozenset[str]:
+    """The kinds the bundle's policies look up by namespace (``k8s.in_namespace`` / ``k8s.named``)."""
+    return frozenset(kind for _, source in gate.bundle.modules for kind in _RELATION.findall(source))
+
+
+def _key(rtype: ResourceType, obj: dict[str, Any]) -> Key:
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return rtype.kind, str(metadata.get("namespace") or "default"), str(metadata.get("name") or "")
+
+
+def _version(obj: dict[str, Any]) -> str:
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return str(metadata.get("resourceVersion") or json.dumps(obj, sort_keys=True, default=str))
+
+
+def _context(contexts: dict[str, str], key: Key) -> str:
+    return contexts.get(key[1], contexts[""])
+
+
+def _related(items: dict[Key, Item], kinds: frozenset[str]) -> dict[str, dict[str, list[Key]]]:
+    """namespace -> relation kind -> keys of that namespace's objects of the kind."""
+    related: dict[str, dict[str, list[Key]]] = {}
+    for key in items:
+        if key[0] in kinds:
+            related.setdefault(key[1], {}).setdefault(key[0], []).append(key)
+    return related
+
+
+def _contexts(items: dict[Key, Item], related: dict[str, dict[str, list[Key]]]) -> dict[str, str]:
+    """namespace -> digest of what its objects are judged with: the relation kinds present in the cluster and
+    the namespace's relation objects (name@resourceVersion). A namespace without any: under ``""``."""
+    present = ",".join(sorted({kind for kinds in related.values() for kind in kinds}))
+    contexts = {"": hashlib.sha256(present.encode()).hexdigest()}
+    for namespace, kinds in related.items():
+        lines = [present] + sorted(f"{k[0]}/{k[2]}@{_version(items[k][1])}" for keys in kinds.values() for k in keys)
+        contexts[namespace] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return contexts
+
+
+def _context_of(due: list[Key], related: dict[str, dict[str, list[Key]]]) -> list[Key]:
+    """The relation objects to evaluate ``due`` with: those of its namespaces, and one object of each
+    relation kind none of them holds (from another namespace) so that "none anywhere" reads right."""
+    chosen = set(due)
+    extra = [k for namespace in sorted({key[1] for key in due}) for keys in related.get(namespace, {}).values()
+             for k in keys if k not in chosen]
+    have = {key[0] for key in chosen} | {key[0] for key in extra}
+    for kinds in related.values():
+        for kind, keys in kinds.items():
+            if kind not in have:
+                extra.append(keys[0])
+                have.add(kind)
+    return extra
+
+
+def _batches(due: list[Key]) -> list[list[Key]]:
+    """Whole namespaces (``due`` is sorted by kind, namespace) up to BATCH objects per engine call."""
+    by_namespace: dict[str, list[Key]] = {}
+    for key in due:
+        by_namespace.setdefault(key[1], []).append(key)
+    batches: list[list[Key]] = []
+    for namespace in sorted(by_namespace):
+        keys = by_namespace[namespace]
+        if not batches or len(batches[-1]) + len(keys) > BATCH:
             batches.append([])
-            size = 0
-        batches[-1].append(namespace)
-        size += count
+        batches[-1].extend(keys)
     return batches
 
 
-def _namespace(resource: str) -> str:
-    parts = resource.split("/")
-    return parts[1] if len(parts) == 3 else ""
-
-
-def _digest(kinds: dict[ResourceType, list[dict[str, Any]]]) -> str:
-    lines = sorted(f"{rtype.kind}/{(o.get('metadata') or {}).get('name')}@"
-                   f"{(o.get('metadata') or {}).get('resourceVersion') or json.dumps(o, sort_keys=True)}"
-                   for rtype, items in kinds.items() for o in items)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-def _merge(top: Result, parts: list[Partition]) -> Result:
-    """The cycle's Result: the SYS findings of ``top``, then every partition's (problems shared by all
-    partitions, such as a bad waiver file, once); waiver usage summed over the partitions."""
+def _merge(top: Result, judged: list[Judged], engine_s: float) -> Result:
+    """The cycle's Result: the SYS findings of ``top``, then every object's (problems shared by objects,
+    such as a bad waiver file, once); notes of every engine call whose results are kept; waiver usage
+    from each call, for the objects whose results come from that call."""
     findings, seen = list(top.findings), {_shared(f) for f in top.findings}
-    notes = list(top.notes)
-    for part in parts:
-        for finding in part.findings:
+    for entry in judged:
+        for finding in entry.findings:
             key = _shared(finding)
             if key is None or key not in seen:
                 findings.append(finding)
                 seen.add(key)
-        notes.extend(n for n in part.notes if n not in notes)
+    batches: dict[int, tuple[Batch, set[str]]] = {}
+    for entry in judged:
+        batches.setdefault(id(entry.batch), (entry.batch, set()))[1].add(entry.address)
+    notes = list(top.notes)
     waivers = [dict(w) for w in top.extras.get("waivers") or ()]
-    for part in parts:
-        if len(part.waivers) != len(waivers):  # not the first namespace of its batch
+    for batch, addresses in batches.values():
+        notes.extend(n for n in batch.notes if n not in notes)
+        if len(batch.waivers) != len(waivers):  # another configuration (cannot happen with one gate)
             continue
-        for merged, used in zip(waivers, part.waivers, strict=True):  # equal: checked above
-            merged["used"] = bool(merged.get("used")) or bool(used.get("used"))
-            merged["applied_to"] = list(merged.get("applied_to") or []) + list(used.get("applied_to") or [])
-    engine_s = round(float(top.timings.get("engine_s", 0.0)) + sum(p.engine_s for p in parts), 4)
-    return replace(top, findings=tuple(findings), skipped=top.skipped + tuple(s for p in parts for s in p.skipped),
-                   notes=tuple(notes), extras={**top.extras, "waivers": waivers}, timings={"engine_s": engine_s})
+        for merged, used in zip(waivers, batch.waivers, strict=True):  # equal: checked above
+            applied = [a for a in used.get("applied_to") or [] if a in addresses]
+            merged["used"] = bool(merged.get("used")) or bool(applied)
+            merged["applied_to"] = sorted(set(merged.get("applied_to") or []) | set(applied))
+    engine_s = round(float(top.timings.get("engine_s", 0.0)) + engine_s, 4)
+    return replace(top, findings=tuple(findings), notes=tuple(notes), extras={**top.extras, "waivers": waivers},
+                   timings={"engine_s": engine_s})
 
 
 def _shared(finding: Finding) -> tuple[str, str, str] | None:
-    """SYS findings are about inputs or configuration, not one object: the same one from two partitions is one."""
+    """SYS findings are about inputs or configuration, not one object: the same one from two calls is one."""
     if not finding.policy_id.startswith("SYS-"):
         return None
     return finding.policy_id, finding.resource, finding.message
