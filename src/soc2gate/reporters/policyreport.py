@@ -12,6 +12,7 @@ numbered parts before it reaches the API server's object size limit.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import yaml
@@ -103,9 +104,13 @@ def _properties(finding: Finding, result: Result) -> dict[str, str]:
 
 
 def _reports(kind: str, namespace: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(entries, key=lambda e: (e["properties"]["resource"], e["policy"]))
     parts: list[list[dict[str, Any]]] = [[]]
+    if len(json.dumps(ordered)) <= MAX_BYTES:  # the usual case: one part, measured at once
+        parts = [ordered]
+        ordered = []
     size = 0
-    for entry in sorted(entries, key=lambda e: (e["properties"]["resource"], e["policy"])):
+    for entry in ordered:
         length = len(json.dumps(entry))
         if parts[-1] and size + length > MAX_BYTES:
             parts.append([])
@@ -121,5 +126,6 @@ def _report(kind: str, namespace: str, name: str, entries: list[dict[str, Any]])
     metadata: dict[str, Any] = {"name": name, "labels": {"app.kubernetes.io/managed-by": "soc2gate"}}
     if kind == "PolicyReport":
         metadata["namespace"] = namespace
-    summary = {key: sum(1 for e in entries if e["result"] == key) for key in ("pass", "fail", "warn", "error", "skip")}
+    counts = Counter(e["result"] for e in entries)
+    summary = {key: counts[key] for key in ("pass", "fail", "warn", "error", "skip")}
     return {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "summary": summary, "results": entries}
