@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REFERENCE, REPO, require_shared
-from soc2gate.api import ScanOptions, scan
+from soc2gate.api import ScanOptions, policy_reports, scan
 from soc2gate.model import Finding, Outcome, SourceSpan
 from soc2gate.reporters import get_renderer
 from soc2gate.reporters.policyreport import MAX_BYTES
@@ -97,3 +97,20 @@ def test_cli_writes_policyreport(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["scan", str(REPO / "examples/kubernetes"), "--format", "policyreport", "--output", str(out)])
     kinds = {d["kind"] for d in yaml.safe_load_all(out.read_text())}
     assert "PolicyReport" in kinds
+
+
+def test_reports_kept_across_calls_are_rebuilt_only_where_findings_changed(result) -> None:
+    memo: dict = {}
+    first = policy_reports(result, memo)
+    assert first == policy_reports(result), "the same documents as without a memo"
+    again = policy_reports(replace(result, findings=tuple(result.findings)), memo)
+    assert all(a is b for a, b in zip(first, again, strict=True)), "same findings: the same document objects"
+    shop = next(i for i, f in enumerate(result.findings) if f.resource.startswith("Deployment/"))
+    findings = list(result.findings)
+    findings[shop] = replace(findings[shop], outcome=Outcome.PASS, message="fixed")  # an equal-looking new object
+    changed = policy_reports(replace(result, findings=tuple(findings)), memo)
+    namespace = findings[shop].resource.split("/")[1]
+    rebuilt = [c for a, c in zip(first, changed, strict=True) if a is not c]
+    assert [d["metadata"].get("namespace") for d in rebuilt] == [namespace]
+    assert changed == policy_reports(replace(result, findings=tuple(findings)))
+    assert policy_reports(replace(result, findings=()), memo) == [] and memo == {}

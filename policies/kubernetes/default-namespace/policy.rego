@@ -33,14 +33,13 @@ import data.soc2gate.lib.kubernetes as k8s
 import rego.v1
 
 deny contains k8s.fail(r, "metadata.namespace", sprintf("the workload is in the %s namespace", [r.namespace])) if {
-	some r in workloads
+	some kind in k8s.workload_kinds
+	some r in k8s.resources(kind) # also a workload whose pod spec is missing
 	r.namespace in {"default", "kube-public"}
 }
 
 deny contains k8s.fail(r, "metadata", "the workload sets no metadata.namespace, so it is deployed to the default namespace unless the deploying context says otherwise") if {
-	some r in workloads
+	some kind in k8s.workload_kinds
+	some r in k8s.resources(kind) # also a workload whose pod spec is missing
 	r.namespace == ""
 }
-
-# Every resource of a workload kind, also those whose pod spec is missing.
-workloads := [r | some kind in k8s.workload_kinds; some r in k8s.resources(kind)]

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from soc2gate.model import Result
 from soc2gate.reporters import get_renderer
-from soc2gate.reporters.policyreport import documents
+from soc2gate.reporters.policyreport import documents, group_documents, placements
 from soc2gate.reporters.snippets import read_snippets
 from soc2gate.reporters.text_style import use_color as _use_color
 
@@ -26,6 +26,22 @@ def use_color(mode: str, is_tty: bool, environ: Mapping[str, str]) -> bool:
     return _use_color(mode, is_tty, environ)
 
 
-def policy_reports(result: Result) -> list[dict[str, Any]]:
-    """The Kubernetes PolicyReport and ClusterPolicyReport objects of ``result`` (the monitor writes them)."""
-    return documents(result)
+def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[dict[str, Any]]:
+    """The Kubernetes PolicyReport and ClusterPolicyReport objects of ``result`` (the monitor writes them).
+
+    ``memo``: a dict the caller keeps from one call to the next (the monitor, whose unchanged objects keep
+    their Finding objects): a report whose findings are the very objects of the previous call, under the
+    same verdict, is not built again (the same document objects are returned)."""
+    if memo is None:
+        return documents(result)
+    found: list[dict[str, Any]] = []
+    groups = placements(result)
+    for placement, findings in sorted(groups.items()):
+        known = memo.get(placement)
+        if not (known and known[1] == result.verdict and len(known[0]) == len(findings)
+                and all(a is b for a, b in zip(known[0], findings))):  # the old findings are held: ids stay unique
+            known = memo[placement] = (findings, result.verdict, group_documents(*placement, findings, result))
+        found.extend(known[2])
+    for placement in set(memo) - set(groups):
+        del memo[placement]
+    return found

@@ -62,6 +62,7 @@ class Monitor:
         self.on_full_cycle = on_full_cycle
         self.cache, self.wake, self.stop = ObjectCache(), threading.Event(), threading.Event()
         self.writer = ReportWriter(cluster.api_client)
+        self.built: dict[Any, Any] = {}  # reports built by the last cycle (unchanged ones are reused)
         limiter = RateLimiter(settings.qps)  # one budget of API calls for every watcher
         self.watchers = [TypeWatcher(cluster, rtype, self.cache, limiter, self.wake, self.stop, settings.watch)
                          for rtype in self._types()]
@@ -142,7 +143,7 @@ class Monitor:
 
     def _write(self, result: Result, full: bool) -> WriteStats:
         try:
-            writes = self.writer.converge(policy_reports(result), full)
+            writes = self.writer.converge(policy_reports(result, self.built), full)
         except Exception as exc:  # noqa: BLE001 - the API server unreachable: counted, logged, retried next cycle
             writes = WriteStats(errors=[f"writing PolicyReports failed: {' '.join(str(exc).split())[:300]}"])
         if writes.errors:

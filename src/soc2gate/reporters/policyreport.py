@@ -37,13 +37,23 @@ def render(result: Result) -> str:
 
 def documents(result: Result) -> list[dict[str, Any]]:
     """The PolicyReport and ClusterPolicyReport objects for ``result``."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for finding in result.findings:
-        groups.setdefault(_placement(finding), []).append(_result(finding, result))
     found = []
-    for (kind, namespace), entries in sorted(groups.items()):
-        found.extend(_reports(kind, namespace, entries))
+    for (kind, namespace), findings in sorted(placements(result).items()):
+        found.extend(group_documents(kind, namespace, findings, result))
     return found
+
+
+def placements(result: Result) -> dict[tuple[str, str], list[Finding]]:
+    """(report kind, namespace) -> the findings reported there."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(_placement(finding), []).append(finding)
+    return groups
+
+
+def group_documents(kind: str, namespace: str, findings: list[Finding], result: Result) -> list[dict[str, Any]]:
+    """The report (or its numbered parts) of one placement."""
+    return _reports(kind, namespace, [_result(finding, result) for finding in findings])
 
 
 def _placement(finding: Finding) -> tuple[str, str]:
