@@ -1,0 +1,182 @@
+"""Leader election of `soc2gate monitor` replicas on a coordination.k8s.io/v1 Lease, against the loopback
+Kubernetes API server: two monitors (each with its own token, so the server tells their requests apart)
+watch one cluster; only the leader writes PolicyReports and evidence; a follower takes over when the
+leader stops (released lease), crashes (expired lease) or is cut off from the API server (it steps
+down at its renew deadline, before the lease expires); 409 Conflicts on the Lease are retried."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+
+from admission_reviews import first_object
+from kube_watch_server import FakeApi, WatchServer
+from soc2gate.api import ScanOptions, record_evidence, verify_evidence
+from soc2gate.monitor.leader import LeaseSettings, check
+from test_monitor import GUESTBOOK, Running, assert_valid, fast, put, reports, results, seeded_api
+
+LEASE = ("coordination.k8s.io/v1", "leases", "soc2gate-system", "soc2gate-monitor")
+DURATION, DEADLINE, RETRY = 3.0, 2.0, 0.25
+
+
+def settings(identity: str) -> Any:
+    return fast(lease=LeaseSettings(identity=identity, lease_duration_s=DURATION, renew_deadline_s=DEADLINE,
+                                    retry_period_s=RETRY))
+
+
+def wait_for(condition: Any, timeout: float = 30.0, what: str = "") -> float:
+    """Seconds until ``condition()`` held."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"timed out waiting: {what}"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def lease(api: FakeApi) -> dict[str, Any]:
+    found = api.get(*LEASE)
+    assert found is not None, "no Lease was written"
+    return found
+
+
+def leader_gauge(run: Running) -> float | None:
+    return run.metrics.registry.get_sample_value("soc2gate_monitor_leader")
+
+
+@pytest.fixture()
+def pair(tmp_path: Path):
+    """Start monitor `a`, wait until it leads, then start follower `b`, on one server."""
+    api = seeded_api()
+    server = WatchServer(api, tmp_path)
+    started: list[Running] = []
+
+    def evidence(result: Any) -> None:
+        record_evidence(result, ScanOptions(), str(tmp_path / "ledger"))
+
+    def start(identity: str) -> Running:
+        started.append(Running(tmp_path, api, settings(identity), evidence, server=server, token=identity))
+        return started[-1]
+    a = start("a")
+    wait_for(lambda: bool(a.monitor.history), 60, "the first leader's first cycle")
+    b = start("b")
+    wait_for(lambda: b.monitor.cache.size() == a.monitor.cache.size(), 60, "the follower's lists")
+    yield api, a, b
+    for run in started:
+        run.close()
+    server.close()
+
+
+def records(tmp_path: Path) -> int:
+    chain = verify_evidence(str(tmp_path / "ledger")).chains["ledger"]
+    assert not chain.problems
+    return chain.records
+
+
+def test_only_the_leader_writes_and_the_lease_reads_like_client_gos(pair, tmp_path: Path) -> None:
+    api, a, b = pair
+    assert a.monitor.leading() and not b.monitor.leading()
+    assert (leader_gauge(a), leader_gauge(b)) == (1.0, 0.0)
+    put(api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "web")
+    a.settled(a.has("Deployment", "web", "redis-master"))
+    wait_for(b.has("Deployment", "web", "redis-master"), what="the follower's cache is warm")
+    assert results(api, "Deployment", "web", "redis-master")
+    assert api.writes("a", "policyreports") >= 3 and api.writes("b", "policyreports") == 0
+    assert not b.monitor.history, "a follower does not evaluate"
+    assert b.metrics.registry.get_sample_value("soc2gate_monitor_failing_findings",
+                                               {"criterion": "CC6.1", "namespace": "shop", "policy": "K8S-024"}) is None
+    found = lease(api)
+    spec = found["spec"]
+    assert spec["holderIdentity"] == "a" and spec["leaseDurationSeconds"] == DURATION and spec["leaseTransitions"] == 0
+    assert datetime.fromisoformat(spec["renewTime"]) >= datetime.fromisoformat(spec["acquireTime"])
+    kubernetes_validate.validate(found, kubernetes_validate.latest_version(), strict=True)
+    assert api.writes("b", "leases") == 0, "a follower only reads a held lease"
+    assert records(tmp_path) == 1, "one full cycle, by the leader: one evidence record"
+
+
+def test_a_stopped_leader_releases_the_lease_and_the_follower_takes_over_at_once(pair, tmp_path: Path) -> None:
+    api, a, b = pair
+    stopped = time.monotonic()
+    a.close()  # SIGTERM: the lease is released
+    assert lease(api)["spec"]["holderIdentity"] in ("", "b")
+    wait_for(b.monitor.leading, DURATION * 2, "the follower to lead")
+    taken = time.monotonic() - stopped
+    assert taken < DURATION, "a released lease is taken without waiting for it to expire"
+    spec = lease(api)["spec"]
+    assert spec["holderIdentity"] == "b" and spec["leaseTransitions"] == 1 and leader_gauge(b) == 1.0
+    put(api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "shop")
+    cycle = b.settled(b.has("Deployment", "shop", "redis-master"))
+    assert not cycle.writes.errors and results(api, "Deployment", "shop", "redis-master")
+    assert_valid(api)
+    assert records(tmp_path) == 2, "the new leader's first cycle is full: it appends"
+
+
+def test_a_crashed_leaders_lease_is_taken_when_it_expires(pair) -> None:
+    api, a, b = pair
+    crashed = time.monotonic()
+    a.close(release=False)  # a crash: the lease still names `a`
+    assert lease(api)["spec"]["holderIdentity"] == "a"
+    wait_for(b.monitor.leading, DURATION * 3, "the follower to lead")
+    taken = time.monotonic() - crashed
+    assert taken >= DURATION - RETRY - 0.1, "the lease was taken before it expired"
+    assert lease(api)["spec"]["holderIdentity"] == "b"
+    wait_for(lambda: bool(b.monitor.history), 60, "the new leader's full cycle")
+    assert b.monitor.history[0].full and not b.monitor.history[0].writes.errors
+
+
+def test_a_partitioned_leader_steps_down_before_the_lease_expires_and_then_stays_a_follower(pair) -> None:
+    api, a, b = pair
+    api.blocked.add("a")  # `a` can no longer reach the API server: it cannot renew
+    stepped = wait_for(lambda: not a.monitor.leading(), DURATION * 2, "the leader to step down")
+    taken = stepped + wait_for(b.monitor.leading, DURATION * 3, "the follower to lead")
+    assert stepped <= DEADLINE + 0.5 and taken > stepped, "never two leaders at once"
+    assert leader_gauge(a) == 0.0 and leader_gauge(b) == 1.0
+    api.blocked.discard("a")
+    before = api.writes("a", "policyreports")
+    put(api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "shop")
+    b.settled(b.has("Deployment", "shop", "redis-master"))
+    wait_for(a.has("Deployment", "shop", "redis-master"), what="the old leader watches again")
+    time.sleep(RETRY * 4)
+    assert api.writes("a", "policyreports") == before and not a.monitor.leading()
+    assert lease(api)["spec"]["holderIdentity"] == "b"
+
+
+def test_conflicts_on_the_lease_are_retried_within_the_renew_deadline(tmp_path: Path) -> None:
+    api = seeded_api()
+    run = Running(tmp_path, api, settings("solo"))
+    try:
+        wait_for(run.monitor.leading, 60, "the only replica to lead")
+        renewed = lease(api)["spec"]["renewTime"]
+        api.conflicts_to_inject["leases"] = 3  # three renewals answered 409: someone wrote in between
+        wait_for(lambda: lease(api)["spec"]["renewTime"] != renewed and not api.conflicts_to_inject["leases"],
+                 DURATION * 2, "a renewal after the conflicts")
+        assert run.monitor.elector is not None and run.monitor.elector.conflicts == 3
+        assert run.monitor.leading() and run.monitor.elector.transitions == 1, "kept the lease"
+    finally:
+        run.close()
+
+
+def test_a_lease_held_by_another_makes_a_new_candidate_wait(tmp_path: Path) -> None:
+    api = seeded_api()
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    api.put(*LEASE[:2], {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                          "metadata": {"name": LEASE[3], "namespace": LEASE[2]},
+                          "spec": {"holderIdentity": "other", "leaseDurationSeconds": 3600, "renewTime": now,
+                                   "acquireTime": now, "leaseTransitions": 4}})
+    run = Running(tmp_path, api, settings("late"))
+    try:
+        wait_for(lambda: run.monitor.cache.size() > 0, 60, "the lists")
+        time.sleep(DURATION + RETRY * 4)
+        assert not run.monitor.leading() and not run.monitor.history and api.writes("late", "leases") == 0
+        assert reports(api) == [] and lease(api)["spec"]["holderIdentity"] == "other"
+    finally:
+        run.close()
+
+
+def test_inconsistent_timings_are_refused() -> None:
+    with pytest.raises(ValueError, match="retry period < renew deadline < lease duration"):
+        check(LeaseSettings(lease_duration_s=10, renew_deadline_s=10, retry_period_s=2))
