@@ -6,6 +6,9 @@ down at its renew deadline, before the lease expires); 409 Conflicts on the Leas
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,3 +183,38 @@ def test_a_lease_held_by_another_makes_a_new_candidate_wait(tmp_path: Path) -> N
 def test_inconsistent_timings_are_refused() -> None:
     with pytest.raises(ValueError, match="retry period < renew deadline < lease duration"):
         check(LeaseSettings(lease_duration_s=10, renew_deadline_s=10, retry_period_s=2))
+
+
+def test_audit_watch_is_the_monitor_and_sigterm_releases_the_lease(tmp_path: Path) -> None:
+    api = seeded_api()
+    server = WatchServer(api, tmp_path)
+    command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "audit", "--watch", "--kubeconfig",
+               str(server.kubeconfig), "--debounce", "0", "--metrics-port", "0", "--evidence", str(tmp_path / "ledger"),
+               "--leader-elect", "--lease-namespace", LEASE[2], "--lease-identity", "cli-1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: records(tmp_path) == 1 if (tmp_path / "ledger").exists() else False, 120,
+                 "the first full cycle's evidence")
+        assert lease(api)["spec"]["holderIdentity"] == "cli-1"
+        assert {r["metadata"]["name"] for r in reports(api)} >= {"soc2gate-shop", "soc2gate-web", "soc2gate-cluster"}
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        server.close()
+    assert process.returncode == 0, stderr
+    spec = lease(api)["spec"]
+    assert spec["holderIdentity"] == "" and spec["leaseDurationSeconds"] == 1, "released on SIGTERM"
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--watch", "--format", "json", "--fail-on", "high"],
+     "audit --watch writes PolicyReports to the cluster, as `soc2gate monitor` does: --fail-on, --format apply"),
+    (["--watch", "--leader-elect", "--renew-deadline", "20"],
+     "--leader-elect: leader election needs retry period < renew deadline < lease duration (got 2 s, 20 s, 15 s)"),
+])
+def test_watch_options_that_cannot_work_are_refused(tmp_path: Path, extra: list[str], message: str) -> None:
+    command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "audit", "--kubeconfig",
+               str(tmp_path / "missing"), *extra]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and message in done.stderr, done.stderr

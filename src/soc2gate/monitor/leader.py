@@ -138,8 +138,9 @@ class LeaderElector(threading.Thread):
         from kubernetes.client.exceptions import ApiException
 
         try:
-            return self.api.get_namespaced_custom_object(GROUP, VERSION, self.settings.namespace, PLURAL,
-                                                         self.settings.name, _request_timeout=self._timeout())
+            found: Any = self.api.get_namespaced_custom_object(GROUP, VERSION, self.settings.namespace, PLURAL,
+                                                               self.settings.name, _request_timeout=self._timeout())
+            return found if isinstance(found, dict) else None
         except ApiException as exc:
             if exc.status == 404:
                 return None
