@@ -163,13 +163,31 @@ def test_conflicts_on_the_lease_are_retried_within_the_renew_deadline(tmp_path: 
         run.close()
 
 
+def hold(api: FakeApi, holder: str) -> None:
+    """Another replica holds the Lease for an hour (it just renewed it)."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    current = api.get(*LEASE) or {"metadata": {"name": LEASE[3], "namespace": LEASE[2]}}
+    api.put(*LEASE[:2], {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": current["metadata"],
+                         "spec": {"holderIdentity": holder, "leaseDurationSeconds": 3600, "renewTime": now,
+                                  "acquireTime": now, "leaseTransitions": 4}})
+
+
+def test_a_leader_that_sees_another_holder_steps_down_at_once(tmp_path: Path) -> None:
+    api = seeded_api()
+    run = Running(tmp_path, api, settings("solo"))
+    try:
+        wait_for(lambda: bool(run.monitor.history), 60, "the first cycle")
+        hold(api, "intruder")
+        assert wait_for(lambda: not run.monitor.leading(), DEADLINE, "the step down") < DEADLINE / 2
+        time.sleep(RETRY * 4)
+        assert lease(api)["spec"]["holderIdentity"] == "intruder" and leader_gauge(run) == 0.0
+    finally:
+        run.close()
+
+
 def test_a_lease_held_by_another_makes_a_new_candidate_wait(tmp_path: Path) -> None:
     api = seeded_api()
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    api.put(*LEASE[:2], {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                          "metadata": {"name": LEASE[3], "namespace": LEASE[2]},
-                          "spec": {"holderIdentity": "other", "leaseDurationSeconds": 3600, "renewTime": now,
-                                   "acquireTime": now, "leaseTransitions": 4}})
+    hold(api, "other")
     run = Running(tmp_path, api, settings("late"))
     try:
         wait_for(lambda: run.monitor.cache.size() > 0, 60, "the lists")

@@ -81,19 +81,21 @@ class LeaderElector(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            if not self._leading:
-                if self._try():
-                    self._set(True)
-                    continue
-                self.stop.wait(self.settings.retry_period_s * (1 + random.random() * JITTER))
-            elif self._try():
+            acquired = self._try()
+            if acquired != self._leading and (acquired or self._lost()):
+                self._set(acquired)
+            if acquired or self._leading:  # renew every retry period; a failed renewal is retried as often
                 self.stop.wait(self.settings.retry_period_s)
-            elif time.monotonic() - self._renewed >= self.settings.renew_deadline_s:
-                LOG.warning("%s: lease %s/%s not renewed within %g s: stepping down", self.identity,
-                            self.settings.namespace, self.settings.name, self.settings.renew_deadline_s)
-                self._set(False)
             else:
-                self.stop.wait(self.settings.retry_period_s / 4)
+                self.stop.wait(self.settings.retry_period_s * (1 + random.random() * JITTER))
+
+    def _lost(self) -> bool:
+        """Not renewed within the renew deadline, or another replica holds the Lease now."""
+        if time.monotonic() - self._renewed >= self.settings.renew_deadline_s:
+            LOG.warning("%s: lease %s/%s not renewed within %g s: stepping down", self.identity,
+                        self.settings.namespace, self.settings.name, self.settings.renew_deadline_s)
+            return True
+        return bool(self._observed) and self._observed[0] not in ("", self.identity)
 
     def _set(self, leading: bool) -> None:
         self._leading = leading
