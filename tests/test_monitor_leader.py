@@ -236,3 +236,38 @@ def test_watch_options_that_cannot_work_are_refused(tmp_path: Path, extra: list[
                str(tmp_path / "missing"), *extra]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_two_monitor_processes_the_killed_leader_is_replaced(tmp_path: Path) -> None:
+    api = seeded_api()
+    server = WatchServer(api, tmp_path)
+
+    def start(identity: str) -> subprocess.Popen:
+        kubeconfig = server.kubeconfig_for(identity, tmp_path / f"kubeconfig-{identity}")
+        command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "monitor", "--kubeconfig",
+                   str(kubeconfig), "--debounce", "0", "--metrics-port", "0", "--evidence", str(tmp_path / "ledger"),
+                   "--leader-elect", "--lease-namespace", LEASE[2], "--lease-identity", identity,
+                   "--lease-duration", "3", "--renew-deadline", "2", "--retry-period", "0.25"]
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = start("p1")
+    second = None
+    try:
+        wait_for(lambda: (tmp_path / "ledger").exists() and records(tmp_path) == 1, 120, "the first leader's cycle")
+        second = start("p2")
+        wait_for(lambda: any(t == "p2" and "/leases/" in path for t, _, path in list(api.calls)), 60,
+                 "the second to campaign")
+        assert lease(api)["spec"]["holderIdentity"] == "p1" and api.writes("p2", "policyreports") == 0
+        first.kill()  # SIGKILL: no release
+        first.wait(timeout=30)
+        wait_for(lambda: lease(api)["spec"]["holderIdentity"] == "p2", 60, "the second to take the lease")
+        wait_for(lambda: records(tmp_path) == 2, 120, "the new leader's full cycle")
+        assert api.writes("p2", "policyreports") == 0, "the reports were current: nothing to write"
+        put(api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "web")
+        wait_for(lambda: bool(results(api, "Deployment", "web", "redis-master")), 120, "the new leader's write")
+        assert api.writes("p2", "policyreports") == 1 and lease(api)["spec"]["leaseTransitions"] == 1
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.kill()
+                process.wait(timeout=30)
+        server.close()
