@@ -75,6 +75,9 @@ def pair(tmp_path: Path):
 
 
 def records(tmp_path: Path) -> int:
+    """Evidence records in the monitors' ledger (0 before the first is appended)."""
+    if not (tmp_path / "ledger/ledger.jsonl").exists():
+        return 0
     chain = verify_evidence(str(tmp_path / "ledger")).chains["ledger"]
     assert not chain.problems
     return chain.records
@@ -211,8 +214,7 @@ def test_audit_watch_is_the_monitor_and_sigterm_releases_the_lease(tmp_path: Pat
                "--leader-elect", "--lease-namespace", LEASE[2], "--lease-identity", "cli-1"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: records(tmp_path) == 1 if (tmp_path / "ledger").exists() else False, 120,
-                 "the first full cycle's evidence")
+        wait_for(lambda: records(tmp_path) == 1, 120, "the first full cycle's evidence")
         assert lease(api)["spec"]["holderIdentity"] == "cli-1"
         assert {r["metadata"]["name"] for r in reports(api)} >= {"soc2gate-shop", "soc2gate-web", "soc2gate-cluster"}
         process.send_signal(signal.SIGTERM)
@@ -252,7 +254,7 @@ def test_two_monitor_processes_the_killed_leader_is_replaced(tmp_path: Path) -> 
     first = start("p1")
     second = None
     try:
-        wait_for(lambda: (tmp_path / "ledger").exists() and records(tmp_path) == 1, 120, "the first leader's cycle")
+        wait_for(lambda: records(tmp_path) == 1, 120, "the first leader's cycle")
         second = start("p2")
         wait_for(lambda: any(t == "p2" and "/leases/" in path for t, _, path in list(api.calls)), 60,
                  "the second to campaign")
