@@ -51,6 +51,12 @@ def leader_gauge(run: Running) -> float | None:
     return run.metrics.registry.get_sample_value("soc2gate_monitor_leader")
 
 
+def failing(run: Running) -> float | None:
+    """The failing-findings series of K8S-024 in namespace shop (no NetworkPolicy there)."""
+    return run.metrics.registry.get_sample_value("soc2gate_monitor_failing_findings",
+                                                 {"criterion": "CC6.1", "namespace": "shop", "policy": "K8S-024"})
+
+
 @pytest.fixture()
 def pair(tmp_path: Path):
     """Start monitor `a`, wait until it leads, then start follower `b`, on one server."""
@@ -93,8 +99,7 @@ def test_only_the_leader_writes_and_the_lease_reads_like_client_gos(pair, tmp_pa
     assert results(api, "Deployment", "web", "redis-master")
     assert api.writes("a", "policyreports") >= 3 and api.writes("b", "policyreports") == 0
     assert not b.monitor.history, "a follower does not evaluate"
-    assert b.metrics.registry.get_sample_value("soc2gate_monitor_failing_findings",
-                                               {"criterion": "CC6.1", "namespace": "shop", "policy": "K8S-024"}) is None
+    assert failing(a) == 1.0 and failing(b) is None, "only the leader exports findings"
     found = lease(api)
     spec = found["spec"]
     assert spec["holderIdentity"] == "a" and spec["leaseDurationSeconds"] == DURATION and spec["leaseTransitions"] == 0
@@ -141,6 +146,7 @@ def test_a_partitioned_leader_steps_down_before_the_lease_expires_and_then_stays
     taken = stepped + wait_for(b.monitor.leading, DURATION * 3, "the follower to lead")
     assert stepped <= DEADLINE + 0.5 and taken > stepped, "never two leaders at once"
     assert leader_gauge(a) == 0.0 and leader_gauge(b) == 1.0
+    wait_for(lambda: failing(a) is None and failing(b) == 1.0, 60, "the findings series to move to the new leader")
     api.blocked.discard("a")
     before = api.writes("a", "policyreports")
     put(api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "shop")

@@ -81,8 +81,6 @@ class Monitor:
 
     def _leadership(self, leading: bool) -> None:
         self.metrics.leader.set(int(leading))
-        if not leading:
-            self.metrics.withdraw()
         self.wake.set()
 
     def _types(self) -> list[ResourceType]:
@@ -108,6 +106,7 @@ class Monitor:
         while not self.stop.is_set():
             if not self.leading():  # a follower keeps its cache warm; the new leader starts with a full cycle
                 last_full, evaluated = None, -1
+                self.metrics.withdraw()  # here, on the thread that observes: the findings are the leader's
                 self.stop.wait(0.2)
                 continue
             due = last_full is None or time.monotonic() - last_full >= self.settings.interval_s
