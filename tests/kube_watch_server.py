@@ -8,8 +8,8 @@ resourceVersion with an ERROR event carrying a 410 Status. Every collection (Pol
 resourceVersion, or injected per resource), delete, and server-side apply (PATCH
 ``application/apply-patch+yaml``: ``fieldManager`` required, create-or-replace, ``managedFields``
 recorded, 409 when another manager applied and ``force`` is not set; 415 when ``apply_supported`` is
-off, as a server without server-side apply answers). A bearer token is required; several can be
-issued (one per client) and ``blocked`` ones get 503, which partitions one client from the server.
+off, as a server without server-side apply answers). A bearer token is required; several can be issued
+(one per client); ``blocked`` ones get 503 (a partition), ``forbidden`` resources 403 (RBAC).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class FakeApi:
         self.epoch = 0  # bumped by compact(): open watches end
         self.requests: list[str] = []
         self.calls: list[tuple[str, str, str]] = []  # (token, method, path) of every authorized request
-        self.tokens, self.blocked = {TOKEN}, set[str]()
+        self.tokens, self.blocked, self.forbidden = {TOKEN}, set[str](), set[str]()  # forbidden: plurals (403)
         self.apply_supported = True
 
     def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None) -> dict[str, Any]:
@@ -90,8 +90,7 @@ class FakeApi:
 
     def get(self, gv: str, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
         with self.lock:
-            found = self.objects.get((gv, plural), {}).get((namespace, name))
-            return copy.deepcopy(found) if found is not None else None
+            return copy.deepcopy(self.objects.get((gv, plural), {}).get((namespace, name)))
 
     def take_conflict(self, plural: str) -> bool:
         with self.lock:
@@ -102,8 +101,7 @@ class FakeApi:
     def writes(self, token: str, plural: str) -> int:
         """Writes (POST, PUT, PATCH, DELETE) the holder of ``token`` made to ``plural``."""
         with self.lock:
-            return sum(1 for t, method, path in self.calls if t == token and method != "GET"
-                       and f"/{plural}" in path)
+            return sum(1 for t, method, path in self.calls if t == token and method != "GET" and f"/{plural}" in path)
 
     def items(self, gv: str, plural: str, namespace: str | None) -> list[dict[str, Any]]:
         with self.lock:
@@ -120,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> tuple[dict[str, str], dict[str, list[str]]] | None:
         url = urlsplit(self.path)
-        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        token, match = self.headers.get("Authorization", "").removeprefix("Bearer "), _PATH.match(url.path)
         with self.api.lock:
             self.api.requests.append(f"{self.command} {url.path}?{url.query}")
             known, blocked = token in self.api.tokens, token in self.api.blocked
@@ -132,7 +130,9 @@ class _Handler(BaseHTTPRequestHandler):
         if blocked:
             self._status(503, "ServiceUnavailable", "the server is currently unable to handle the request")
             return None
-        match = _PATH.match(url.path)
+        if match and match["plural"] in self.api.forbidden:
+            self._status(403, "Forbidden", f'cannot {self.command} resource "{match["plural"]}"')
+            return None
         if not match:
             self._status(404, "NotFound", "the server could not find the requested resource")
             return None

@@ -279,3 +279,18 @@ def test_two_monitor_processes_the_killed_leader_is_replaced(tmp_path: Path) -> 
                 process.kill()
                 process.wait(timeout=30)
         server.close()
+
+
+def test_a_replica_not_allowed_to_use_the_lease_never_writes_and_says_what_to_grant(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    api = seeded_api()
+    api.forbidden.add("leases")  # RBAC without the Lease Role
+    run = Running(tmp_path, api, settings("unbound"))
+    try:
+        wait_for(lambda: "grant get/create/update on coordination.k8s.io leases in namespace soc2gate-system"
+                 in caplog.text, 60, "the warning")
+        assert "lease soc2gate-system/soc2gate-monitor: 403 Forbidden" in caplog.text
+        assert not run.monitor.leading() and not run.monitor.history and reports(api) == []
+        assert leader_gauge(run) == 0.0
+    finally:
+        run.close()

@@ -119,8 +119,12 @@ class LeaderElector(threading.Thread):
             return True
         except ApiException as exc:
             self.conflicts += int(exc.status == 409)
-            LOG.info("%s: lease %s/%s: %s %s", self.identity, self.settings.namespace, self.settings.name,
-                     exc.status, exc.reason)
+            where = f"{self.identity}: lease {self.settings.namespace}/{self.settings.name}: {exc.status} {exc.reason}"
+            if exc.status in (401, 403, 404):  # never leads: no reports, no evidence until this is fixed
+                LOG.warning("%s: grant get/create/update on coordination.k8s.io leases in namespace %s "
+                            "(docs/monitoring.md)", where, self.settings.namespace)
+            else:
+                LOG.info("%s", where)
         except Exception as exc:  # noqa: BLE001 - the API server unreachable: this attempt failed
             LOG.info("%s: lease %s/%s: %s", self.identity, self.settings.namespace, self.settings.name, exc)
         return False
