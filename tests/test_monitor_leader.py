@@ -238,6 +238,8 @@ def test_audit_watch_is_the_monitor_and_sigterm_releases_the_lease(tmp_path: Pat
      "audit --watch writes PolicyReports to the cluster, as `soc2gate monitor` does: --fail-on, --format apply"),
     (["--watch", "--leader-elect", "--renew-deadline", "20"],
      "--leader-elect: leader election needs retry period < renew deadline < lease duration (got 2 s, 20 s, 15 s)"),
+    (["--interval", "60", "--evidence", "ledger", "--leader-elect"],
+     "--evidence, --interval, --leader-elect: only with --watch (a continuous audit, as `soc2gate monitor`)"),
 ])
 def test_watch_options_that_cannot_work_are_refused(tmp_path: Path, extra: list[str], message: str) -> None:
     command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "audit", "--kubeconfig",

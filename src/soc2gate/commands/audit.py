@@ -43,6 +43,7 @@ def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ..
     if options["watch"]:
         _one_shot_only(ctx, formats, outputs)
         return monitor.run(options)
+    _watch_only(ctx)
     targets = output_targets(formats, outputs)
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
                            in_cluster=options["in_cluster"],
@@ -64,3 +65,11 @@ def _one_shot_only(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[
     if given:
         raise UsageError(f"audit --watch writes PolicyReports to the cluster, as `soc2gate monitor` does: "
                          f"{', '.join(given)} apply to a one-shot audit only")
+
+
+def _watch_only(ctx: click.Context) -> None:
+    """The options of a continuous run, given without --watch, would be ignored: refused."""
+    given = [option for name, option in monitor.WATCH_PARAMS.items()
+             if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise UsageError(f"{', '.join(sorted(given))}: only with --watch (a continuous audit, as `soc2gate monitor`)")

@@ -62,6 +62,14 @@ def watch_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _named(**_: Any) -> None:
+    """Only carries the watch options, to name them."""
+
+
+# parameter name -> its option, e.g. evidence_url -> --evidence
+WATCH_PARAMS = {p.name or "": p.opts[0] for p in getattr(watch_options(_named), "__click_params__", [])}
+
+
 @click.command()
 @click.option("--kubeconfig", default=None, help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
 @click.option("--context", default=None, help="kubeconfig context (default: the current context).")
