@@ -202,6 +202,9 @@ def test_policy_crash_answers_per_failure_mode(tmp_path: Path) -> None:
     ({"exclude": {"namespace": ["x"]}}, "webhook.exclude"),
     ({"enforcement": {"TF-001": "warn"}}, "webhook.enforcement"),
     ({"operations": ["PATCH"]}, "webhook.operations.0"),
+    ({"tls_handshake_timeout_s": 0}, "webhook.tls_handshake_timeout_s"),
+    ({"liveness_interval_s": "often"}, "webhook.liveness_interval_s"),
+    ({"liveness_timeout_s": 0.001}, "webhook.liveness_timeout_s"),
 ])
 def test_invalid_webhook_settings_name_the_key(tmp_path: Path, webhook: dict, key: str) -> None:
     config = tmp_path / ".soc2gate.yaml"

@@ -83,3 +83,51 @@ def test_a_busy_worker_is_not_taken_for_hung(tmp_path: Path, start) -> None:
     assert server.decision_for(body["request"]["uid"])["duration_ms"] > 400  # busy past interval + timeout
     assert "failure_mode" not in str(answer["response"].get("warnings", []))
     assert "liveness" not in server.stderr.read_text() and worker_pids(server.process.pid) == [worker]
+
+
+def closed_after(sock: socket.socket, opened: float, timeout: float = 30) -> float:
+    """Seconds from ``opened`` until the server closed ``sock`` (EOF or reset); it sends nothing meanwhile."""
+    sock.settimeout(timeout)
+    try:
+        assert sock.recv(1) == b""
+    except ConnectionResetError:
+        pass
+    finally:
+        sock.close()
+    return time.monotonic() - opened
+
+
+def test_a_tls_handshake_never_started_or_left_half_way_is_closed(tmp_path: Path, start) -> None:
+    server = start(tmp_path, {"mode": "enforce", "tls_handshake_timeout_s": 1, "idle_timeout_s": 60})
+    opened = time.monotonic()
+    silent = [socket.create_connection(("127.0.0.1", server.port), 10) for _ in range(20)]  # never a ClientHello
+    half = socket.create_connection(("127.0.0.1", server.port), 10)
+    half.sendall(_client_hello_start(server))  # a ClientHello cut short: the handshake never completes
+    denied_by_policy(server)  # others are served meanwhile, each handshake in time
+    assert server.get("/readyz")[0] == 200
+    waited = [closed_after(sock, opened) for sock in [*silent, half]]
+    assert all(0.5 <= seconds < 10 for seconds in waited), waited  # the bound, not the loop's 60 s
+    served = server.connection()
+    served.request("GET", "/healthz")
+    first = served.getresponse()
+    assert first.status == 200 and b'"ok"' in first.read()
+    time.sleep(1.5)  # past the handshake bound: a completed handshake is not cut (idle_timeout_s is 60)
+    served.request("GET", "/healthz")
+    second = served.getresponse()
+    assert second.status == 200 and b'"ok"' in second.read()
+    served.close()
+
+
+def _client_hello_start(server: WebhookProcess) -> bytes:
+    """The first bytes of a real ClientHello (made by Python's TLS client into a memory BIO)."""
+    import ssl
+
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = server.certs.client_context().wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    try:
+        client.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    hello = outgoing.read()
+    assert hello[:1] == b"\x16"  # a TLS handshake record
+    return hello[: len(hello) // 2]
