@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from admission_reviews import first_object, review
-from webhook_harness import WebhookProcess, worker_pids
-from webhook_servers import PRIVILEGED, start  # noqa: F401 (fixture)
+from webhook_harness import WebhookProcess, worker_pids, write_test_policies
+from webhook_servers import PRIVILEGED, start, wait_ready, wait_workers  # noqa: F401 (fixture)
 
 
 def wait_for(condition, timeout: float = 120, step: float = 0.05):
@@ -23,29 +23,19 @@ def wait_for(condition, timeout: float = 120, step: float = 0.05):
     raise AssertionError(f"{condition.__doc__ or condition} did not happen within {timeout}s")
 
 
-def workers(server: WebhookProcess, count: int) -> list[int]:
-    def started() -> list[int] | None:
-        pids = worker_pids(server.process.pid)
-        return pids if len(pids) == count else None
-
-    return wait_for(started)
-
-
-def denied_by_policy(server: WebhookProcess) -> float:
-    """Post a privileged Deployment; it must be denied by K8S-001 (not per failure_mode); the seconds it took."""
-    started = time.monotonic()
+def denied_by_policy(server: WebhookProcess) -> None:
+    """Post a privileged Deployment: it is evaluated within the deadline and denied by K8S-001 (a
+    request past its deadline would be answered per failure_mode: code 500)."""
     status, answer = server.post(review(first_object(PRIVILEGED, "Deployment")))
-    took = time.monotonic() - started
     response = answer["response"]
     assert status == 200 and response["allowed"] is False and response["status"]["code"] == 403, response
     assert "K8S-001" in response["status"]["message"]
-    return took
 
 
 def test_an_idle_worker_that_hangs_is_replaced_and_readyz_follows(tmp_path: Path, start) -> None:
     server = start(tmp_path, {"mode": "enforce", "workers": 1, "deadline_ms": 3000,
                               "liveness_interval_s": 0.5, "liveness_timeout_s": 0.5})
-    [hung] = workers(server, 1)
+    [hung] = wait_workers(server, 1)
     denied_by_policy(server)
     time.sleep(2)  # idle for several liveness intervals: a live worker answers every check
     assert "liveness" not in server.stderr.read_text() and worker_pids(server.process.pid) == [hung]
@@ -55,10 +45,11 @@ def test_an_idle_worker_that_hangs_is_replaced_and_readyz_follows(tmp_path: Path
         assert readiness  # the only worker was found hung and killed: no worker can take work
         assert f"evaluation worker {hung} did not answer a liveness check within 0.5 s: replacing it" \
             in server.stderr.read_text()
-        [fresh] = workers(server, 1)
-        assert fresh != hung and not os.path.exists(f"/proc/{hung}")  # killed and reaped
-        wait_for(lambda: server.get("/readyz")[0] == 200 or None)
-        assert all(denied_by_policy(server) < 3.0 for _ in range(4))  # within deadline_ms, by the policy
+        [fresh] = wait_workers(server, 1, exclude={hung})
+        assert fresh != hung and wait_for(lambda: not os.path.exists(f"/proc/{hung}"), timeout=30)  # killed, reaped
+        wait_ready(server)
+        for _ in range(4):
+            denied_by_policy(server)
         assert "soc2gate_webhook_workers_ready 1.0" in server.get("/metrics")[1].decode()
     finally:
         if os.path.exists(f"/proc/{hung}"):
@@ -67,14 +58,12 @@ def test_an_idle_worker_that_hangs_is_replaced_and_readyz_follows(tmp_path: Path
 
 
 def test_a_busy_worker_is_not_taken_for_hung(tmp_path: Path, start) -> None:
-    from webhook_harness import write_test_policies
-
     policies = write_test_policies(tmp_path / "policies", ("slow-policy",))
     config = tmp_path / "c.yaml"
     config.write_text(f"policy_dirs: [{policies}]\nwebhook: {{mode: audit, workers: 1, deadline_ms: 20000, "
                       "liveness_interval_s: 0.2, liveness_timeout_s: 0.2}\n")
     server = start(tmp_path, config)
-    [worker] = workers(server, 1)
+    [worker] = wait_workers(server, 1)
     slow = first_object(PRIVILEGED, "Deployment")
     slow["metadata"]["labels"] = {"soc2gate-test/slow": "3000000"}  # evaluates for much longer than 0.4 s
     body = review(slow)

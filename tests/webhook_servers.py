@@ -1,5 +1,6 @@
-"""What the tests of a real `soc2gate webhook serve` process share: the corpus manifests they post
-and the ``start`` fixture.
+"""What the tests of a real `soc2gate webhook serve` process share: the corpus manifests they post,
+the enforcement that keeps their expected decisions exact, the ``start`` fixture, and waiting
+for evaluation workers and readiness.
 
 Import ``start`` into a test module (``from webhook_servers import start  # noqa: F401 (fixture)``)
 and call ``start(directory, config)``: ``config`` is a configuration file, or a dict that is the
@@ -9,13 +10,15 @@ its teardown, also when the test fails.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import CORPORA, require_shared
-from webhook_harness import WebhookProcess
+from soc2gate.api import Gate, ScanOptions
+from webhook_harness import WebhookProcess, worker_pids
 
 PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
 GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
@@ -37,3 +40,30 @@ def start():
     yield _start
     for process in started:
         process.stop()
+
+
+def exact_enforcement() -> dict[str, str]:
+    """``webhook.enforcement`` that keeps expected decisions exact however the pack grows: every
+    Kubernetes policy audits, except K8S-001 (privileged: the mode) and K8S-007 (non-root: warn)."""
+    kubernetes = [p.id for p in Gate.load(ScanOptions()).policies if p.surface == "kubernetes"]
+    return {pid: "audit" for pid in kubernetes if pid != "K8S-001"} | {"K8S-007": "warn"}
+
+
+def wait_workers(server: WebhookProcess, count: int, exclude: set[int] = frozenset(), timeout: float = 120) -> list[int]:
+    """At least ``count`` evaluation worker processes of ``server`` besides ``exclude``."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        pids = [p for p in worker_pids(server.process.pid) if p not in exclude]
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {count} workers after {timeout}s")
+
+
+def wait_ready(server: WebhookProcess, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if server.get("/readyz")[0] == 200:
+            return
+        time.sleep(0.1)
+    raise AssertionError("not ready again")
