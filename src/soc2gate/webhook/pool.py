@@ -132,7 +132,7 @@ class EvaluatorPool:
         _wake_one(generation)
         try:
             return await asyncio.wait_for(job.future, timeout)  # type: ignore[no-any-return]
-        except TimeoutError:
+        except (TimeoutError, DeadlineExceeded):  # here or in the worker's exchange: whichever timer ran first
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
     def _spawn(self, generation: _Generation) -> None:
