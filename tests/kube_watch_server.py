@@ -28,9 +28,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import trustme
-import yaml
 
-from kube_apply import APPLY, applied, apply_conflict, apply_problem
+from kube_apply import APPLY, applied, apply_body, apply_conflict, apply_problem
 
 TOKEN = "watch-token-51a9"
 _PATH = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))"
@@ -205,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not manager:
             return self._status(400, "BadRequest", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
                                 "Required value: is required for apply patch")
-        body = yaml.safe_load(raw)
+        body = apply_body(raw)
         problem = apply_problem(body, parts)
         if problem:
             return self._status(400, "BadRequest", problem)
