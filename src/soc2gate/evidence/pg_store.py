@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from soc2gate.errors import InputError, UsageError
 from soc2gate.evidence.chain import GENESIS, canonical, record_hash, seal
+from soc2gate.evidence.decoding import LineDecoder, seq_and_hash
 from soc2gate.evidence.pg_schema import LATEST, current_version
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification, redact
@@ -146,10 +147,11 @@ class PostgresStore:
         with self.connection().transaction(), self.connection().cursor(name="soc2gate_records") as cursor:
             cursor.itersize = 5000
             cursor.execute(f"SELECT line FROM evidence_records {where} ORDER BY recorded_at, id", args)
+            decoder = LineDecoder()
             for (line,) in cursor:
                 try:
-                    record = json.loads(line)
-                except (ValueError, RecursionError):
+                    record = decoder.record(line.encode("utf-8"))  # bounded nesting, as the folder ledger's
+                except ValueError:
                     continue
                 if isinstance(record, dict) and isinstance(record.get("time"), str):
                     yield record
@@ -176,8 +178,13 @@ class PostgresStore:
                     mismatched.append((row_id, seq, hashed))
                 yield row_id, line.encode("utf-8") + b"\n"
 
+        def tagged(record: dict[str, Any]) -> None:  # the report needs each record's chain
+            record["_chain"] = chain
+            keep(record)  # type: ignore[misc]
+
         report = verify_lines(f"{self.location} chain {chain!r}", lines(), Head(self.head(chain), name=HEADS,
-                                                                                    atomic=True), checker, keep)
+                                                                                    atomic=True), checker,
+                              tagged if keep else None)
         for row_id, seq, hashed in mismatched:
             report.add("modified", row_id, None, f"row {row_id}: the columns seq={seq} hash={hashed[:19]}… do not "
                        "match the record they index: the row was edited")
@@ -219,8 +226,5 @@ def _line_hash(line: str) -> str:
 
 
 def _columns_disagree(line: str, seq: int, hashed: str) -> bool:
-    try:
-        record = json.loads(line)
-        return (record.get("seq"), record.get("hash")) != (seq, hashed)
-    except (ValueError, RecursionError, AttributeError):
-        return False  # an unreadable line is reported by verify itself
+    members = seq_and_hash(line)
+    return members is not None and members != (seq, hashed)  # an unreadable line is reported by verify itself

@@ -13,12 +13,14 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable
 
 from soc2gate.errors import UsageError
 from soc2gate.evidence.report_admission import admission_section, is_batch
 
 TESTED = ("passed", "failed", "inconclusive")
+_EMPTY: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,27 @@ def _moment(text: str | None, option: str, end: bool) -> datetime | None:
 
 
 def when(record: dict[str, Any]) -> datetime:
-    moment = datetime.fromisoformat(record["time"])
+    return _moment_of(record["time"])
+
+
+@lru_cache(maxsize=1 << 18)  # a report asks for each record's time many times
+def _moment_of(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def by_identity(values: Iterable[Any]) -> list[tuple[Any, int]]:
+    """The distinct objects among ``values`` (by identity, in order of first appearance) and how often each
+    occurs. Records read in one pass share the decoded value of identical members (evidence/decoding.py),
+    so figures are computed once per distinct value and weighted by its count."""
+    counted: dict[int, list[Any]] = {}
+    for value in values:
+        entry = counted.get(id(value))
+        if entry is None:
+            counted[id(value)] = [value, 1]
+        else:
+            entry[1] += 1
+    return [(value, count) for value, count in counted.values()]
 
 
 @dataclass
@@ -80,27 +101,45 @@ def _text(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+Key = tuple[str, str, str, str]
+_NONE: tuple[()] = ()
+
+
 def episodes(history: list[dict[str, Any]]) -> list[Episode]:
     """Failure episodes over ``history`` (ledger order)."""
-    active: dict[tuple[str, str, str, str], Episode] = {}
+    active: dict[str, dict[Key, Episode]] = {}  # per repository
     finished: list[Episode] = []
+    facts: dict[tuple[str, int, int, int], tuple[dict[Key, Any], set[Key], set[Any]]] = {}
     for record in history:
-        repo, moment = str(record.get("ci", {}).get("repo", "")), when(record)
-        failing = {(repo, f["policy"], f["resource"], f["file"]): f for f in record.get("failures", [])
-                   if f.get("outcome") in ("fail", "error") and f.get("controls")}
-        waived = {(repo, w["policy"], w["resource"], w["file"]) for w in record.get("waivers", {}).get("applied", [])}
-        read = {i.get("path") for i in record.get("inputs", [])}
+        repo, moment, run = str(record.get("ci", {}).get("repo", "")), when(record), str(record.get("run_id", ""))
+        failing, waived, read = _facts(record, repo, facts)
+        mine = active.setdefault(repo, {})
         for key, failure in failing.items():
-            active.setdefault(key, Episode(key, list(failure["controls"]), moment, str(record.get("run_id", ""))))
-        for key, episode in list(active.items()):
-            if key[0] != repo or key in failing or key[3] not in read:
-                continue
+            if key not in mine:
+                mine[key] = Episode(key, list(failure["controls"]), moment, run)
+        for key in sorted(k for k in mine.keys() - failing.keys() if k[3] in read):
             if key in waived:
-                episode.waived = True
+                mine[key].waived = True
                 continue
-            episode.fixed_at, episode.fixed_run = moment, str(record.get("run_id", ""))
-            finished.append(active.pop(key))
-    return finished + list(active.values())
+            episode = mine.pop(key)
+            episode.fixed_at, episode.fixed_run = moment, run
+            finished.append(episode)
+    return finished + [e for mine in active.values() for e in mine.values()]
+
+
+def _facts(record: dict[str, Any], repo: str, cache: dict[tuple[str, int, int, int], Any]
+           ) -> tuple[dict[Key, Any], set[Key], set[Any]]:
+    """What failed, what was waived and which files were read in ``record``: computed once per distinct
+    (repository, failures, waivers, inputs), since records share identical members."""
+    failures, applied = record.get("failures") or _NONE, (record.get("waivers") or {}).get("applied") or _NONE
+    inputs = record.get("inputs") or _NONE
+    key = (repo, id(failures), id(applied), id(inputs))
+    if key not in cache:
+        cache[key] = ({(repo, f["policy"], f["resource"], f["file"]): f for f in failures
+                       if f.get("outcome") in ("fail", "error") and f.get("controls")},
+                      {(repo, w["policy"], w["resource"], w["file"]) for w in applied},
+                      {i.get("path") for i in inputs})
+    return cache[key]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -124,17 +163,35 @@ class ControlStats:
                 "max_time_to_fix_seconds": max(fixes) if fixes else None}
 
 
-def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
-                 branch: str | None = None, repo: str | None = None) -> dict[str, Any]:
-    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification.
+@dataclass(frozen=True)
+class Basis:
+    """The records a report is about: runs up to the period's end (``history``), those in it (``sampled``),
+    the failure episodes that overlap it (``found``) and the admission-webhook batches (not runs)."""
 
-    Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
+    history: list[dict[str, Any]]
+    sampled: list[dict[str, Any]]
+    found: list[Episode]
+    batches: list[dict[str, Any]]
+
+
+def basis(all_records: Iterable[dict[str, Any]], period: Period, branch: str | None = None,
+          repo: str | None = None) -> Basis:
     all_records = list(all_records)
     batches = [r for r in all_records if is_batch(r)]
     history = [r for r in all_records if not is_batch(r) and _selected(r, branch, repo)
                and (period.end is None or when(r) < period.end)]
     sampled = [r for r in history if period.contains(when(r))]
     found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
+    return Basis(history, sampled, found, batches)
+
+
+def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
+                 branch: str | None = None, repo: str | None = None, base: Basis | None = None) -> dict[str, Any]:
+    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification.
+
+    Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
+    base = base or basis(all_records, period, branch, repo)
+    sampled, found, batches = base.sampled, base.found, base.batches
     stats = _control_stats(sampled, found)
     return {
         "ledger": location,
@@ -162,13 +219,13 @@ def _selected(record: dict[str, Any], branch: str | None, repo: str | None) -> b
 
 def _control_stats(sampled: list[dict[str, Any]], found: list[Episode]) -> list[ControlStats]:
     stats: dict[str, ControlStats] = {}
-    for record in sampled:
-        for control_id, result in record.get("controls", {}).items():
+    for controls, count in by_identity(r.get("controls") or _EMPTY for r in sampled):
+        for control_id, result in controls.items():
             entry = stats.setdefault(control_id, ControlStats(control_id))
             status = result.get("status")
             if status in TESTED:
-                entry.runs += 1
-                setattr(entry, status, getattr(entry, status) + 1)
+                entry.runs += count
+                setattr(entry, status, getattr(entry, status) + count)
     for episode in found:
         for control_id in episode.controls:
             stats.setdefault(control_id, ControlStats(control_id)).episodes.append(episode)

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, hash_and_line, parse_line, verified_line
+from soc2gate.evidence.chain import GENESIS, hash_and_line, verified_line
+from soc2gate.evidence.decoding import LineDecoder
 from soc2gate.evidence.ledger import HEAD_NAME, LEDGER_NAME, LedgerPaths, read_head
 from soc2gate.evidence.signing import Checker
 
@@ -108,21 +109,22 @@ def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, chec
 def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification,
                  keep: Keep | None = None) -> list[Entry]:
     entries: list[Entry] = []
+    decoder = LineDecoder()
     for number, raw in lines:
         if not raw.endswith(b"\n"):
             report.add("torn", number, None, f"line {number}: the last line is incomplete ({len(raw)} bytes, "
                        "no newline): a run crashed while writing it, or the file was truncated")
             break
-        entry = _entry(number, raw[:-1], checker, report, keep)
+        entry = _entry(number, raw[:-1], checker, report, keep, decoder)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
 def _entry(number: int, text: bytes, checker: Checker | None, report: Verification,
-           keep: Keep | None = None) -> Entry | None:
+           keep: Keep | None, decoder: LineDecoder) -> Entry | None:
     try:
-        record = parse_line(text)
+        record = decoder.record(text)
         entry = Entry(number, record["seq"], str(record.get("run_id", "")), record["hash"], record["prev_hash"])
         if not (isinstance(entry.seq, int) and isinstance(entry.hash, str) and isinstance(entry.prev_hash, str)):
             raise TypeError
