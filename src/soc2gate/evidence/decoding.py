@@ -69,15 +69,21 @@ def _checked(value: Any) -> Any:
     return value
 
 
-def seq_and_hash(text: str | bytes) -> tuple[Any, Any] | None:
-    """The ``seq`` and ``hash`` members of a line (None when it is not a JSON object)."""
+def members(text: str | bytes, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """The named top-level members of a line that are present (None when it is not a JSON object)."""
     try:
-        members = _MEMBERS.decode(text)
-        return tuple(_VALUE.decode(members[k]) if k in members else None for k in ("seq", "hash"))  # type: ignore
+        raw = _MEMBERS.decode(text)
+        return {name: _VALUE.decode(raw[name]) for name in names if name in raw}
     except (msgspec.MsgspecError, RecursionError):
         pass
     try:
         record = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return (record.get("seq"), record.get("hash")) if isinstance(record, dict) else None
+    return {name: record[name] for name in names if name in record} if isinstance(record, dict) else None
+
+
+def seq_and_hash(text: str | bytes) -> tuple[Any, Any] | None:
+    """The ``seq`` and ``hash`` members of a line (None when it is not a JSON object)."""
+    found = members(text, ("seq", "hash"))
+    return None if found is None else (found.get("seq"), found.get("hash"))

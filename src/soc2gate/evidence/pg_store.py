@@ -16,8 +16,8 @@ import time
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, canonical, record_hash, seal
-from soc2gate.evidence.decoding import LineDecoder, seq_and_hash
+from soc2gate.evidence.chain import GENESIS, record_hash, seal, to_line
+from soc2gate.evidence.decoding import LineDecoder, members, seq_and_hash
 from soc2gate.evidence.pg_schema import LATEST, current_version
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification, redact
@@ -104,7 +104,7 @@ class PostgresStore:
             record = seal(body, seq + 1, prev_hash)
             if signer is not None:
                 record["signature"] = signer.sign(record["hash"])
-            connection.execute(_INSERT, _row(chain, record))
+            connection.execute(_INSERT, _row(chain, to_line(record)))
             connection.execute(f"INSERT INTO {HEADS} (chain, seq, hash) VALUES (%s, %s, %s)",
                                (chain, record["seq"], record["hash"]))
         return Appended(self.location, chain, record["seq"], str(record.get("run_id", "")), record["hash"],
@@ -202,9 +202,9 @@ class PostgresStore:
                     "COPY evidence_records (chain, seq, hash, prev_hash, run_id, recorded_at, line) "
                     "FROM STDIN") as copy:
                 for line in lines:
-                    copy.write_row(_row(chain, json.loads(line)))
+                    copy.write_row(_row(chain, line))
             if lines:
-                last = json.loads(lines[-1])
+                last = members(lines[-1], ("seq", "hash")) or {}
                 connection.execute(f"INSERT INTO {HEADS} (chain, seq, hash) VALUES (%s, %s, %s)",
                                    (chain, last["seq"], last["hash"]))
         return len(lines)
@@ -213,9 +213,11 @@ class PostgresStore:
         self._drop()
 
 
-def _row(chain: str, record: Mapping[str, Any]) -> tuple[Any, ...]:
+def _row(chain: str, line: bytes) -> tuple[Any, ...]:
+    """The row of a verified (so canonical, ASCII) ledger line, the line kept byte for byte."""
+    record = members(line, ("seq", "hash", "prev_hash", "run_id", "time")) or {}
     return (chain, record["seq"], record["hash"], record["prev_hash"], str(record.get("run_id", "")),
-            record.get("time") or "1970-01-01T00:00:00Z", canonical(record).decode("ascii"))
+            record.get("time") or "1970-01-01T00:00:00Z", line.rstrip(b"\n").decode("ascii"))
 
 
 def _line_hash(line: str) -> str:
