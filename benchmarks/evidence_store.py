@@ -74,8 +74,9 @@ def append_latency(url: str, writers: int, appends: int, password: str) -> dict[
 
 def bulk_lines(count: int, distinct: bool = False) -> list[bytes]:
     """``count`` sealed records of one repository, as CI writes them: every run its own commit, and the
-    failures changing between runs (one of 20 variants: each leaves out a different finding). With
-    ``distinct`` every record's per-criterion figures differ too (nothing for the reader to share)."""
+    failures changing every 25 runs (one of 20 variants: each leaves out a different finding, so a
+    finding is fixed and another reappears). With ``distinct`` every record's per-criterion figures
+    differ too and its failures change every run (nothing for the reader to share)."""
     ci = {"provider": "github", "repo": "acme/infra", "branch": "main", "commit": "", "actor": "ci", "run_url": "",
           "run_id": ""}
     body = build_record(_result(), "bulk", T0, ci)
@@ -84,7 +85,7 @@ def bulk_lines(count: int, distinct: bool = False) -> list[bytes]:
     lines, previous = [], GENESIS
     for index in range(count):
         run = {**body, "run_id": f"bulk-{index}", "time": (T0 + timedelta(minutes=index)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-               "ci": {**ci, "commit": f"{index:040x}", "run_id": str(index)}, "failures": variants[index % len(variants)]}
+               "ci": {**ci, "commit": f"{index:040x}", "run_id": str(index)}, "failures": variants[(index if distinct else index // 25) % len(variants)]}
         if distinct:
             run["controls"] = {cid: {**figures, "pass": figures.get("pass", 0) + index}
                                for cid, figures in body["controls"].items()}

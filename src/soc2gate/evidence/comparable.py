@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from soc2gate.evidence.report import _EMPTY, TESTED, by_identity, when
+from soc2gate.evidence.report import _EMPTY, TESTED, Statuses, by_identity, when
 
 
 def scope_of(inputs: Iterable[dict[str, Any]], scope: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def _describe(record: dict[str, Any]) -> dict[str, Any]:
             "strict": scope["strict"]}
 
 
-def populations(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def populations(sampled: list[dict[str, Any]], statuses: Statuses | None = None) -> list[dict[str, Any]]:
     """Per population: its scope, runs, and per criterion the runs that tested it, passed and failed."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     members: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -59,9 +60,9 @@ def populations(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
                           "runs": 0, "first_run": record["time"], "controls": {}}
         found[key]["runs"] += 1
         found[key]["last_run"] = record["time"]
-        members.setdefault(key, []).append(record.get("controls") or _EMPTY)
+        members.setdefault(key, []).append(record)
     for key, entry in found.items():
-        for controls, count in by_identity(members[key]):
+        for controls, count in by_identity(map((statuses or Statuses()).of, members[key])):
             _tally(entry["controls"], controls, count)
         for tally in entry["controls"].values():
             tally["pass_rate"] = round(tally["passed"] / tally["runs"], 4)
@@ -86,11 +87,12 @@ def week_start(moment: datetime) -> datetime:
 WeekIndex = dict[datetime, list[tuple[dict[str, Any], int]]]
 
 
-def week_index(records: list[dict[str, Any]]) -> WeekIndex:
-    """Per ISO week (Monday, UTC): the distinct ``controls`` results of ``records`` and how many records had each."""
+def week_index(records: list[dict[str, Any]], statuses: Statuses | None = None) -> WeekIndex:
+    """Per ISO week (Monday, UTC): the distinct per-criterion statuses of ``records`` and how many records had each."""
+    views = statuses or Statuses()
     weeks: dict[datetime, list[dict[str, Any]]] = {}
     for record in records:
-        weeks.setdefault(week_start(when(record)), []).append(record.get("controls") or _EMPTY)
+        weeks.setdefault(week_start(when(record)), []).append(views.of(record))
     return {week: by_identity(controls) for week, controls in weeks.items()}
 
 
@@ -100,6 +102,8 @@ def weekly(index: WeekIndex, found: list[Any], control_id: str, first: datetime,
     ``week_index``) that tested the criterion, how many passed, and the failures open at the week's end
     (episodes of the criterion in ``found`` first seen before then and not fixed by then)."""
     mine = [e for e in found if control_id in e.controls]
+    failed = sorted(e.first_failed for e in mine)
+    fixed = sorted(e.fixed_at for e in mine if e.fixed_at is not None)
     series = []
     cursor = week_start(first)
     while cursor <= week_start(last):
@@ -110,7 +114,8 @@ def weekly(index: WeekIndex, found: list[Any], control_id: str, first: datetime,
                 bucket["runs"] += count
                 bucket["passed"] += count if status == "passed" else 0
         close = cursor + timedelta(days=7)
-        still = sum(1 for e in mine if e.first_failed < close and (e.fixed_at is None or e.fixed_at >= close))
+        # first seen before the close, minus fixed before it (an episode is fixed after it is first seen)
+        still = bisect_left(failed, close) - bisect_left(fixed, close)
         rate = round(bucket["passed"] / bucket["runs"], 4) if bucket["runs"] else None
         series.append({"week": cursor.strftime("%Y-%m-%d"), **bucket, "pass_rate": rate, "open_failures": still})
         cursor = close

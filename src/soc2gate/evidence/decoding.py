@@ -39,25 +39,33 @@ class LineDecoder:
     def record(self, text: bytes) -> Any:
         """``parse_line(text)``, faster."""
         try:
-            members = _MEMBERS.decode(text)
-            return {key: self._member(key, raw) for key, raw in members.items()}
+            return self._record(text)
         except (msgspec.MsgspecError, RecursionError, _Fallback):
             return parse_line(text)
 
-    def _member(self, key: str, raw: msgspec.Raw) -> Any:
-        if key in UNIQUE:
-            return _checked(_VALUE.decode(raw))
-        data = bytes(raw)
-        try:
-            return self._memo[data]
-        except KeyError:
-            value = self._memo[data] = _checked(_VALUE.decode(data))
-            return value
+    def _record(self, text: bytes) -> dict[str, Any]:
+        memo, record = self._memo, {}
+        for key, raw in _MEMBERS.decode(text).items():
+            if key in UNIQUE:
+                record[key] = _checked(_VALUE.decode(raw), raw)
+                continue
+            data = bytes(raw)
+            value = memo.get(data, _MISSING)
+            if value is _MISSING:
+                value = memo[data] = _checked(_VALUE.decode(data), data)
+            record[key] = value
+        return record
 
 
-def _checked(value: Any) -> Any:
+_MISSING = object()
+
+
+def _checked(value: Any, raw: bytes | msgspec.Raw) -> Any:
     """``value`` (a member, so at depth 2) when it keeps within ``MAX_RECORD_DEPTH``."""
     if not isinstance(value, (dict, list)):
+        return value
+    data = bytes(raw)
+    if data.count(b"[") + data.count(b"{") <= MAX_RECORD_DEPTH - 2:  # too few brackets to nest that deep
         return value
     stack = [(value, 2)]
     while stack:

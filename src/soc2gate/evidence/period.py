@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from soc2gate.evidence.comparable import population_key, populations, week_index, weekly
-from soc2gate.evidence.report import _EMPTY, Period, basis, build_report, by_identity, when
+from soc2gate.evidence.report import Period, Statuses, basis, build_report, by_identity, when
 
 _SECOND = timedelta(seconds=1)
 
@@ -93,10 +93,11 @@ def change_summary(sampled: list[dict[str, Any]]) -> dict[str, Any]:
             "by_repository": dict(sorted(Counter(str(c.get("repository")) for c in rows).items()))}
 
 
-def coverage(sampled: list[dict[str, Any]], org: dict[str, Any]) -> list[dict[str, Any]]:
+def coverage(sampled: list[dict[str, Any]], org: dict[str, Any], views: Statuses | None = None
+             ) -> list[dict[str, Any]]:
     """Criteria in scope that no policy tested in any run, with the manual evidence declared for them."""
     statuses: dict[str, set[str]] = {}
-    for controls, _ in by_identity(r.get("controls") or _EMPTY for r in sampled):
+    for controls, _ in by_identity(map((views or Statuses()).of, sampled)):
         for control_id, result in controls.items():
             statuses.setdefault(control_id, set()).add(str(result.get("status")))
     uncovered = [c for c, seen in statuses.items() if seen <= {"not tested"}]
@@ -122,16 +123,17 @@ def full_report(records: list[dict[str, Any]], integrity: Any, location: str, pe
                                 "signed": sum(v.signed for v in integrity.chains.values()),
                                 "chains": chain_heads or []})
     report["scope"] = scope_statement(sampled)
-    report["populations"] = populations(sampled)
+    report["populations"] = populations(sampled, base.statuses)
     report["register"] = register(sampled, report["exceptions"])
     report["changes"] = change_summary(sampled)
-    report["coverage"] = coverage(sampled, org)
+    report["coverage"] = coverage(sampled, org, base.statuses)
     report["org_controls"] = org.get("controls_map", {})
-    _per_criterion(report, sampled, found, period)
+    _per_criterion(report, sampled, found, period, base.statuses)
     return report
 
 
-def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found: list[Any], period: Period) -> None:
+def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found: list[Any], period: Period,
+                   statuses: Statuses) -> None:
     """Each criterion gets its own controls, per-population rates with weekly series, failures and exceptions;
     the run-mixing ``pass_rate`` is kept only when one population tested it."""
     if not sampled:
@@ -141,7 +143,11 @@ def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found:
     members: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for record in sampled:
         members.setdefault(population_key(record), []).append(record)
-    weeks = {key: week_index(records) for key, records in members.items()}
+    weeks = {key: week_index(records, statuses) for key, records in members.items()}
+    failures_of: dict[str, list[dict[str, Any]]] = {}
+    for failure in report["failures"]:
+        for cid in dict.fromkeys(failure["controls"]):
+            failures_of.setdefault(cid, []).append(failure)
     waived_controls = {(w.get("policy"), w.get("resource")): w.get("controls", [])
                        for r in sampled for w in r.get("waivers", {}).get("applied", [])}
     for control in report["controls"]:
@@ -155,6 +161,6 @@ def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found:
             for p in report["populations"] if cid in p["controls"]]
         if len(control["populations"]) != 1:
             control["pass_rate"] = None
-        control["failure_list"] = [f for f in report["failures"] if cid in f["controls"]]
+        control["failure_list"] = failures_of.get(cid, [])
         control["exceptions"] = [e for e in report["register"]
                                  if cid in waived_controls.get((e["policy"], e["resource"]), [])]

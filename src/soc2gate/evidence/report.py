@@ -11,6 +11,7 @@ overlap the period.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -66,15 +67,31 @@ def _moment_of(text: str) -> datetime:
 def by_identity(values: Iterable[Any]) -> list[tuple[Any, int]]:
     """The distinct objects among ``values`` (by identity, in order of first appearance) and how often each
     occurs. Records read in one pass share the decoded value of identical members (evidence/decoding.py),
-    so figures are computed once per distinct value and weighted by its count."""
-    counted: dict[int, list[Any]] = {}
-    for value in values:
-        entry = counted.get(id(value))
-        if entry is None:
-            counted[id(value)] = [value, 1]
-        else:
-            entry[1] += 1
-    return [(value, count) for value, count in counted.values()]
+    and ``Statuses`` shares equal per-criterion statuses, so figures are computed once per distinct value
+    and weighted by its count."""
+    values = list(values)
+    objects = dict(zip(map(id, values), values, strict=True))
+    counts = Counter(map(id, values))
+    return [(value, counts[key]) for key, value in objects.items()]
+
+
+class Statuses:
+    """Each record's per-criterion results reduced to what the figures read (``{criterion: {"status": …}}``),
+    one shared object per distinct set of statuses: runs differ in their counts far more often than in
+    which criteria passed or failed."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Any, dict[str, dict[str, Any]]]] = {}
+        self._interned: dict[tuple[tuple[str, Any], ...], dict[str, dict[str, Any]]] = {}
+
+    def of(self, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        controls = record.get("controls") or _EMPTY
+        seen = self._seen.get(id(controls))
+        if seen is None:
+            key = tuple((cid, result.get("status")) for cid, result in controls.items())
+            view = self._interned.setdefault(key, {cid: {"status": status} for cid, status in key})
+            seen = self._seen[id(controls)] = (controls, view)  # holding ``controls`` keeps its id unique
+        return seen[1]
 
 
 @dataclass
@@ -172,6 +189,7 @@ class Basis:
     sampled: list[dict[str, Any]]
     found: list[Episode]
     batches: list[dict[str, Any]]
+    statuses: Statuses
 
 
 def basis(all_records: Iterable[dict[str, Any]], period: Period, branch: str | None = None,
@@ -182,7 +200,7 @@ def basis(all_records: Iterable[dict[str, Any]], period: Period, branch: str | N
                and (period.end is None or when(r) < period.end)]
     sampled = [r for r in history if period.contains(when(r))]
     found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
-    return Basis(history, sampled, found, batches)
+    return Basis(history, sampled, found, batches, Statuses())
 
 
 def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
@@ -192,7 +210,7 @@ def build_report(all_records: Iterable[dict[str, Any]], location: str, period: P
     Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
     base = base or basis(all_records, period, branch, repo)
     sampled, found, batches = base.sampled, base.found, base.batches
-    stats = _control_stats(sampled, found)
+    stats = _control_stats(sampled, found, base.statuses)
     return {
         "ledger": location,
         "period": {"from": _text(period.start), "to": _text(period.end - timedelta(seconds=1)) if period.end else None},
@@ -217,11 +235,11 @@ def _selected(record: dict[str, Any], branch: str | None, repo: str | None) -> b
     return (branch is None or ci.get("branch") == branch) and (repo is None or ci.get("repo") == repo)
 
 
-def _control_stats(sampled: list[dict[str, Any]], found: list[Episode]) -> list[ControlStats]:
+def _control_stats(sampled: list[dict[str, Any]], found: list[Episode], statuses: Statuses) -> list[ControlStats]:
     stats: dict[str, ControlStats] = {}
-    for controls, count in by_identity(r.get("controls") or _EMPTY for r in sampled):
+    for controls, count in by_identity(map(statuses.of, sampled)):
         for control_id, result in controls.items():
-            entry = stats.setdefault(control_id, ControlStats(control_id))
+            entry = stats.get(control_id) or stats.setdefault(control_id, ControlStats(control_id))
             status = result.get("status")
             if status in TESTED:
                 entry.runs += count
