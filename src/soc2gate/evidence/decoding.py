@@ -4,7 +4,7 @@ Runs of one repository record the same controls, failures, inputs and scope agai
 period report over 100,000 records mostly re-reads identical members. ``LineDecoder`` splits a
 line into its top-level members without decoding them (msgspec ``Raw``), decodes each distinct
 member once and hands later records the same (read-only) value. Members that differ in every
-record (``seq``, ``hash``, ``time``, …) are decoded directly.
+record (``seq``, ``hash``, ``time``, the CI run, …) are decoded directly.
 
 The result is exactly what ``chain.parse_line`` gives, including its nesting bound; whatever msgspec
 does not read as stdlib ``json`` would (a lone surrogate escape, a number out of range, a line that is
@@ -20,7 +20,7 @@ import msgspec
 
 from soc2gate.evidence.chain import MAX_RECORD_DEPTH, parse_line
 
-UNIQUE = frozenset({"seq", "hash", "prev_hash", "time", "run_id", "signature"})
+UNIQUE = frozenset({"seq", "hash", "prev_hash", "time", "run_id", "signature", "ci"})
 _MEMBERS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _VALUE = msgspec.json.Decoder()
 
