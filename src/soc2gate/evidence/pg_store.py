@@ -55,7 +55,7 @@ class PostgresStore:
 
     def _connect(self) -> Any:
         extra: dict[str, Any] = {"connect_timeout": max(1, int(self.options.connect_timeout)),
-                                 "application_name": "soc2gate"}
+                                 "application_name": "soc2gate", "client_encoding": "UTF8"}
         if self.options.password_env:
             password = os.environ.get(self.options.password_env)
             if password is None:
@@ -134,13 +134,16 @@ class PostgresStore:
 
     def lines(self, chain: str) -> Iterator[tuple[int, bytes]]:
         for row_id, _, _, line in self._rows(chain):
-            yield row_id, line.encode("utf-8") + b"\n"
+            yield row_id, line + b"\n"
 
-    def _rows(self, chain: str) -> Iterator[tuple[int, int, str, str]]:
+    def _rows(self, chain: str) -> Iterator[tuple[int, int, str, bytes]]:
+        """(id, seq, hash, line as the bytes the server holds) in storage order."""
         with self.connection().transaction(), self.connection().cursor(name="soc2gate_lines") as cursor:
             cursor.itersize = 5000
+            cursor.adapters.register_loader("text", _TextAsBytes)  # no decoding and re-encoding of every line
             cursor.execute("SELECT id, seq, hash, line FROM evidence_records WHERE chain = %s ORDER BY id", (chain,))
-            yield from cursor
+            for row_id, seq, hashed, line in cursor:
+                yield row_id, seq, hashed.decode("utf-8", "replace"), line
 
     def records(self, chain: str | None = None) -> Iterator[dict[str, Any]]:
         where, args = ("WHERE chain = %s", (chain,)) if chain else ("", ())
@@ -176,7 +179,7 @@ class PostgresStore:
             for row_id, seq, hashed, line in self._rows(chain):
                 if _columns_disagree(line, seq, hashed):
                     mismatched.append((row_id, seq, hashed))
-                yield row_id, line.encode("utf-8") + b"\n"
+                yield row_id, line + b"\n"
 
         def tagged(record: dict[str, Any]) -> None:  # the report needs each record's chain
             record["_chain"] = chain
@@ -213,6 +216,18 @@ class PostgresStore:
         self._drop()
 
 
+class _TextAsBytes:
+    """A psycopg loader giving a text column's value as the bytes the server sent (UTF-8)."""
+
+    format = 0  # text
+
+    def __init__(self, oid: int, context: Any = None) -> None:
+        self.oid = oid
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
+
+
 def _row(chain: str, line: bytes) -> tuple[Any, ...]:
     """The row of a verified (so canonical, ASCII) ledger line, the line kept byte for byte."""
     record = members(line, ("seq", "hash", "prev_hash", "run_id", "time")) or {}
@@ -227,6 +242,6 @@ def _line_hash(line: str) -> str:
         return ""
 
 
-def _columns_disagree(line: str, seq: int, hashed: str) -> bool:
+def _columns_disagree(line: bytes, seq: int, hashed: str) -> bool:
     members = seq_and_hash(line)
     return members is not None and members != (seq, hashed)  # an unreadable line is reported by verify itself
