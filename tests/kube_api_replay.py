@@ -11,15 +11,13 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import ssl
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import trustme
+from kube_loopback import KubeHandler, LoopbackApiServer
 
 TOKEN = "replay-token-7f3c"
 AUDITOR = "system:serviceaccount:soc2gate-system:soc2gate-auditor"
@@ -72,11 +70,8 @@ class ReplayState:
             self.collections.setdefault(path, (kind + "List", api_version, []))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(KubeHandler):
     state: ReplayState
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
-        pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         url = urlsplit(self.path)
@@ -112,49 +107,17 @@ class _Handler(BaseHTTPRequestHandler):
             metadata["remainingItemCount"] = len(items) - start - limit
         self._json(200, {"kind": kind, "apiVersion": api_version, "metadata": metadata, "items": page})
 
-    def _status(self, code: int, reason: str, message: str) -> None:
-        self._json(code, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                          "message": message, "reason": reason, "code": code})
 
-    def _json(self, code: int, document: dict[str, Any]) -> None:
-        body = json.dumps(document).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class ReplayServer:
+class ReplayServer(LoopbackApiServer):
     """Serve ``state`` on https://127.0.0.1:<port> until ``close``."""
 
     def __init__(self, state: ReplayState, directory: Path) -> None:
-        self.ca = trustme.CA()
-        cert = self.ca.issue_cert("127.0.0.1")
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(context)
-        handler = type("Handler", (_Handler,), {"state": state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(type("Handler", (_Handler,), {"state": state}))
         self.ca_file = directory / "cluster-ca.crt"
         self.ca.cert_pem.write_to_path(str(self.ca_file))
 
     def kubeconfig(self, path: Path, token: str = TOKEN) -> Path:
-        ca_data = base64.b64encode(self.ca.cert_pem.bytes()).decode()
-        config = {
-            "apiVersion": "v1", "kind": "Config", "current-context": "stale",
-            "clusters": [{"name": "replay", "cluster": {"server": self.url, "certificate-authority-data": ca_data}}],
-            "users": [{"name": "auditor", "user": {"token": token}},
-                      {"name": "stale-user", "user": {"token": "expired-token"}}],
-            "contexts": [{"name": "replay-prod", "context": {"cluster": "replay", "user": "auditor"}},
-                         {"name": "stale", "context": {"cluster": "replay", "user": "stale-user"}}],
-        }
+        config = self.kubeconfig_document("replay", {"auditor": token, "stale-user": "expired-token"},
+                                          {"replay-prod": "auditor", "stale": "stale-user"}, current="stale")
         path.write_text(json.dumps(config))
         return path
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

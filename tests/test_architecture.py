@@ -52,6 +52,7 @@ DEFERRED: dict[str, str] = {
     "kubernetes": "optional: extra `audit`",
     "prometheus_client": "optional: extra `webhook`",
     "uvicorn": "optional: extra `webhook`",
+    "uvloop": "optional: extra `webhook`, not on Windows (webhook/handshake.py falls back to asyncio's loop)",
     "opa_client": "optional: extra `opa`",
     "requests": "optional: extra `opa` (opa-python-client's transport)",
     "cryptography": "optional: extra `evidence`",

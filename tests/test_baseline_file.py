@@ -145,7 +145,7 @@ def test_cli_create_requires_owner_and_review_date_and_writes_the_file(infra):
     (lambda d: d["entries"][0].update(outcome="error"), "invalid baseline at `entries.0.outcome`"),
     (lambda d: d.update(review_by="2026-02-01"), "invalid baseline at `review_by`: 2026-02-01 is before `created`"),
     (lambda d: d.update(review_by="2026-02-31"), "invalid baseline at `review_by`: `2026-02-31` is not a date"),
-    (lambda d: d.update(extra=1), "invalid baseline at `(top level)`: Additional properties"),
+    (lambda d: d.update(extra=1), "invalid baseline at `(top level)`: unknown key"),
 ])
 def test_invalid_baseline_files_name_the_key_path(infra, change, message):
     data = _create()

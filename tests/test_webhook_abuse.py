@@ -19,32 +19,11 @@ import pytest
 import yaml
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, require_shared
-from webhook_harness import WebhookProcess, worker_pids
+from conftest import require_shared
+from webhook_harness import WebhookProcess
+from webhook_servers import GUESTBOOK, PRIVILEGED, start, wait_ready, wait_workers  # noqa: F401 (fixture)
 
-PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
-GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
 MiB = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def _shared() -> None:
-    require_shared()
-
-
-@pytest.fixture()
-def start():
-    started: list[WebhookProcess] = []
-
-    def _start(directory: Path, webhook: dict) -> WebhookProcess:
-        config = directory / "c.yaml"
-        config.write_text(yaml.safe_dump({"webhook": webhook}))
-        started.append(WebhookProcess(directory, config))
-        return started[-1]
-
-    yield _start
-    for process in started:
-        process.stop()
 
 
 def padded(obj: dict, size: int) -> dict:
@@ -108,7 +87,8 @@ def test_every_worker_failure_kills_and_replaces_and_readyz_follows(tmp_path: Pa
 
 
 def test_a_worker_killed_holding_a_job_answers_at_once_and_is_replaced(tmp_path: Path, start) -> None:
-    server = start(tmp_path, {"mode": "enforce", "workers": 1, "deadline_ms": 20000})
+    # no liveness check while the stopped worker is idle: this is the path of a worker holding a job
+    server = start(tmp_path, {"mode": "enforce", "workers": 1, "deadline_ms": 20000, "liveness_interval_s": 3600})
     [worker] = wait_workers(server, 1)
     wait_ready(server)
     os.kill(worker, signal.SIGSTOP)  # it takes the job and never answers
@@ -245,25 +225,6 @@ def test_a_client_that_does_not_take_its_answers_is_cut_off(shared_server) -> No
     assert 'reason="write_timeout"' in shared_server.get("/metrics")[1].decode()
     received = read_until_closed(sock, 20)  # what the buffers held, then the end
     assert received.count(b"HTTP/1.1 200") < 4000
-
-
-def wait_workers(server: WebhookProcess, count: int, exclude: set[int] = frozenset(), timeout: float = 120) -> list[int]:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        pids = [p for p in worker_pids(server.process.pid) if p not in exclude]
-        if len(pids) >= count:
-            return pids
-        time.sleep(0.1)
-    raise AssertionError(f"fewer than {count} workers after {timeout}s")
-
-
-def wait_ready(server: WebhookProcess, timeout: float = 120) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if server.get("/readyz")[0] == 200:
-            return
-        time.sleep(0.1)
-    raise AssertionError("not ready again")
 
 
 def tls_socket(server: WebhookProcess) -> ssl.SSLSocket:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, require_shared
+from conftest import require_shared
 from soc2gate.api import ScanOptions
 from soc2gate.errors import ConfigError
 from soc2gate.webhook.admission import evaluate_request, exclusion
@@ -23,8 +23,7 @@ from soc2gate.webhook.evaluator import load, worker_gate
 from soc2gate.webhook.review import ReviewError, parse_review
 from webhook_harness import write_test_policies
 from webhook_install import hardened_deployment
-
-PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
+from webhook_servers import GUESTBOOK, PRIVILEGED
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,7 +32,7 @@ def _shared() -> None:
 
 
 def guestbook() -> dict:
-    return first_object(CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml", "Deployment")
+    return first_object(GUESTBOOK, "Deployment")
 
 
 def privileged() -> dict:
@@ -202,6 +201,9 @@ def test_policy_crash_answers_per_failure_mode(tmp_path: Path) -> None:
     ({"exclude": {"namespace": ["x"]}}, "webhook.exclude"),
     ({"enforcement": {"TF-001": "warn"}}, "webhook.enforcement"),
     ({"operations": ["PATCH"]}, "webhook.operations.0"),
+    ({"tls_handshake_timeout_s": 0}, "webhook.tls_handshake_timeout_s"),
+    ({"liveness_interval_s": "often"}, "webhook.liveness_interval_s"),
+    ({"liveness_timeout_s": 0.001}, "webhook.liveness_timeout_s"),
 ])
 def test_invalid_webhook_settings_name_the_key(tmp_path: Path, webhook: dict, key: str) -> None:
     config = tmp_path / ".soc2gate.yaml"

@@ -21,32 +21,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, require_shared
-from soc2gate.api import Gate, ScanOptions
 from webhook_harness import WebhookProcess
 from webhook_install import hardened_deployment
-
-PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
-GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
-
-
-@pytest.fixture(autouse=True)
-def _shared() -> None:
-    require_shared()
-
-
-@pytest.fixture()
-def start():
-    started: list[WebhookProcess] = []
-
-    def _start(directory: Path, config: Path) -> WebhookProcess:
-        started.append(WebhookProcess(directory, config))
-        started[-1].answers = []  # type: ignore[attr-defined]  # `allowed` of every answer send_mix got
-        return started[-1]
-
-    yield _start
-    for process in started:
-        process.stop()
+from webhook_servers import GUESTBOOK, PRIVILEGED, exact_enforcement, start  # noqa: F401 (fixture)
 
 
 def write_keys(directory: Path) -> tuple[Path, Path]:
@@ -62,10 +39,8 @@ def write_config(directory: Path, url: str, interval_s: float, key: Path | None 
     evidence: dict = {"url": url, "lock_timeout": lock_timeout, "retries": 0}
     if key is not None:
         evidence["key"] = key.name
-    kubernetes = [p.id for p in Gate.load(ScanOptions()).policies if p.surface == "kubernetes"]
-    enforcement = {pid: "audit" for pid in kubernetes if pid != "K8S-001"} | {"K8S-007": "warn"}
     document = {"evidence": evidence,
-                "webhook": {"workers": 1, "mode": "enforce", "enforcement": enforcement,
+                "webhook": {"workers": 1, "mode": "enforce", "enforcement": exact_enforcement(),
                             "exclude": {"namespaces": ["kube-system", "sandbox-*"]},
                             "evidence": {"interval_s": interval_s, "chain": "webhook/test-cluster"}}}
     path = directory / ".soc2gate.yaml"
@@ -73,8 +48,10 @@ def write_config(directory: Path, url: str, interval_s: float, key: Path | None 
     return path
 
 
-def send_mix(server: WebhookProcess) -> list[dict]:
-    """Denied, warned, allowed, excluded, dry-run and invalid requests; returns their decision lines."""
+def send_mix(server: WebhookProcess, answers: list[bool] | None = None) -> list[dict]:
+    """Denied, warned, allowed, excluded, dry-run and invalid requests; returns their decision lines
+    (and appends ``allowed`` of each answer to ``answers``)."""
+    answers = [] if answers is None else answers
     bodies = [review(first_object(PRIVILEGED, "Deployment"), namespace="payments") for _ in range(3)]
     bodies += [review(first_object(GUESTBOOK, "Deployment"), namespace="shop") for _ in range(2)]
     bodies += [review(hardened_deployment(), namespace="shop"),
@@ -83,10 +60,10 @@ def send_mix(server: WebhookProcess) -> list[dict]:
     for body in bodies:
         status, answer = server.post(body)
         assert status == 200
-        server.answers.append(answer["response"]["allowed"])
+        answers.append(answer["response"]["allowed"])
     status, answer = server.post(b"{not json")
     assert status == 400
-    server.answers.append(answer["response"]["allowed"])
+    answers.append(answer["response"]["allowed"])
     lines = [server.decision_for(b["request"]["uid"]) for b in bodies]
     deadline = time.monotonic() + 10  # the invalid request's line is logged just after its answer
     while not (invalid := [e for e in server.events() if e["decision"] == "invalid"]) and time.monotonic() < deadline:
@@ -114,11 +91,12 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_batches_count_every_decision_and_verify(tmp_path: Path, start) -> None:
     private, public = write_keys(tmp_path)
     server = start(tmp_path, write_config(tmp_path, "file:ledger", 1, private))
-    sent = send_mix(server)
+    answers: list[bool] = []
+    sent = send_mix(server, answers)
     server.wait_event("evidence", 2)  # at least two periodic batches while serving
     assert server.stop() == 0
     batches = batch_records(tmp_path / "ledger")
-    assert len(batches) >= 2 and server.answers == [False, False, False, True, True, True, True, False, False]
+    assert len(batches) >= 2 and answers == [False, False, False, True, True, True, True, False, False]
     assert sum(b["admission"]["decisions"] for b in batches) == len(sent) == 9
     assert total(batches, "by_decision") == Counter(line["decision"] for line in sent)
     assert total(batches, "by_namespace") == Counter(line.get("namespace", "") for line in sent)
@@ -153,9 +131,10 @@ def test_shutdown_appends_the_last_batch(tmp_path: Path, start) -> None:
 def test_unwritable_store_never_affects_admission_and_is_retried(tmp_path: Path, start) -> None:
     (tmp_path / "blocked").write_text("a file where the ledger folder should be\n")
     server = start(tmp_path, write_config(tmp_path, "file:blocked/ledger", 1))
-    sent = send_mix(server)
+    answers: list[bool] = []
+    sent = send_mix(server, answers)
     # 3 denied + 1 dry-run denied + 1 invalid: the answers a server without evidence gives (test above)
-    assert server.answers == [False, False, False, True, True, True, True, False, False]
+    assert answers == [False, False, False, True, True, True, True, False, False]
     failed = server.wait_event("evidence", 1)
     assert failed["result"] == "failed" and "cannot create the evidence directory" in failed["error"]
     assert failed["next"] == "retried with the next batch"
@@ -186,8 +165,9 @@ def test_a_stalled_store_does_not_hold_answers(tmp_path: Path, start) -> None:
     try:
         server = start(tmp_path, write_config(tmp_path, "file:ledger", 1, lock_timeout=120))
         time.sleep(1.5)  # the first append has started and waits for the lock
-        sent = send_mix(server)  # each answer within the client's 30 s timeout, while the append waits 120 s
-        assert server.answers == [False, False, False, True, True, True, True, False, False]
+        answers: list[bool] = []
+        sent = send_mix(server, answers)  # each answer within the client's 30 s timeout, while the append waits 120 s
+        assert answers == [False, False, False, True, True, True, True, False, False]
         assert server.events("evidence") == []  # still waiting: neither appended nor failed
     finally:
         lock.release()

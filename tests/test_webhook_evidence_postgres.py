@@ -11,7 +11,8 @@ from pg_server import WRITER_PASSWORD, PostgresServer, postgres  # noqa: F401 (f
 from soc2gate.evidence import verify_store
 from soc2gate.evidence.admin import init_store
 from soc2gate.evidence.store import StoreOptions, open_store
-from test_webhook_evidence import send_mix, start, write_config  # noqa: F401 (fixture)
+from test_webhook_evidence import send_mix, write_config
+from webhook_servers import start  # noqa: F401 (fixture)
 
 WRITER_ENV = "SOC2GATE_TEST_PG_PASSWORD"
 

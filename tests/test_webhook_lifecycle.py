@@ -10,34 +10,11 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, require_shared
 from webhook_harness import WebhookProcess, worker_pids, write_test_policies
-
-PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
-GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
-
-
-@pytest.fixture(autouse=True)
-def _shared() -> None:
-    require_shared()
-
-
-@pytest.fixture()
-def start():
-    """Start webhook processes; every one is stopped at teardown, also when the test fails."""
-    started: list[WebhookProcess] = []
-
-    def _start(directory: Path, config: Path) -> WebhookProcess:
-        started.append(WebhookProcess(directory, config))
-        return started[-1]
-
-    yield _start
-    for process in started:
-        process.stop()
+from webhook_servers import GUESTBOOK, PRIVILEGED, start  # noqa: F401 (fixture)
 
 
 def write_config(path: Path, webhook: dict, policy_dirs: tuple[str, ...] = ()) -> Path:

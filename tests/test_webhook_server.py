@@ -19,19 +19,14 @@ import pytest
 import yaml
 
 from admission_reviews import first_object, review
-from conftest import CORPORA, require_shared
-from soc2gate.api import Gate, ScanOptions
+from conftest import require_shared
 from webhook_harness import WebhookProcess
 from webhook_install import hardened_deployment
-
-PRIVILEGED = CORPORA / "real/kubernetes-goat/scenarios/health-check/deployment.yaml"
-GUESTBOOK = CORPORA / "real/kubernetes-examples/web/guestbook/frontend-deployment.yaml"
+from webhook_servers import GUESTBOOK, PRIVILEGED, exact_enforcement
 
 
 def server_config(directory: Path, **webhook: object) -> Path:
-    kubernetes = [p.id for p in Gate.load(ScanOptions()).policies if p.surface == "kubernetes"]
-    enforcement = {pid: "audit" for pid in kubernetes if pid != "K8S-001"} | {"K8S-007": "warn"}
-    settings = {"mode": "enforce", "enforcement": enforcement,
+    settings = {"mode": "enforce", "enforcement": exact_enforcement(),
                 "exclude": {"namespaces": ["kube-system", "sandbox-*"], "labels": [{"soc2gate.io/exempt": "true"}]},
                 **webhook}
     path = directory / ".soc2gate.yaml"

@@ -138,14 +138,20 @@ def _load_yaml(text: str):
 
 
 def validate(data: Mapping[str, Any], path: str) -> None:
+    check_schema(config_schema(), data, path, "configuration")
+
+
+def check_schema(schema: Mapping[str, Any], data: Any, path: str, what: str) -> None:
+    """ConfigError ``<path>: invalid <what> at `<key path>`: <why>`` for the first violation of
+    ``schema`` (JSON Schema 2020-12) in key-path order; the one check of every settings file."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(config_schema())
+    validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         key_path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid configuration at `{key_path}`: {_explain(error)}")
+        raise ConfigError(f"{path}: invalid {what} at `{key_path}`: {_explain(error)}")
 
 
 def _explain(error: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from soc2gate.baseline.classify import RANK, Mark
 from soc2gate.baseline.fingerprint import SCHEME, fingerprint
+from soc2gate.config import check_schema
 from soc2gate.errors import ConfigError, UsageError
 from soc2gate.model import Finding, Outcome, Result
 
@@ -96,14 +97,9 @@ def load(path: str, max_days: int) -> Document:
 
 
 def validate(data: Any, path: str, max_days: int) -> Document:
-    import jsonschema
-
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a baseline file is a JSON object at the top level")
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        key_path = ".".join(str(p) for p in errors[0].absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid baseline at `{key_path}`: {errors[0].message}")
+    check_schema(schema(), data, path, "baseline")
     created, review_by = _day(data, "created", path), _day(data, "review_by", path)
     if review_by < created:
         raise ConfigError(f"{path}: invalid baseline at `review_by`: {review_by} is before `created` ({created})")

@@ -191,3 +191,15 @@ def _origin(url: str) -> tuple[str, str]:
 def _redact(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def distinct_values(items: list[Any], keys: tuple[str, ...]) -> list[str]:
+    """The distinct non-empty values of ``keys`` over listed API objects, in order (a changed
+    file's new and old paths: GitHub ``filename``/``previous_filename``, GitLab ``new_path``/``old_path``)."""
+    values: list[str] = []
+    for item in items:
+        for key in keys:
+            value = item.get(key) if isinstance(item, dict) else None
+            if value and str(value) not in values:
+                values.append(str(value))
+    return values

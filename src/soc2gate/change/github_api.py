@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from soc2gate.change.api_client import ApiClient
+from soc2gate.change.api_client import ApiClient, distinct_values
 from soc2gate.change.own_checks import mark_own_check_runs
 from soc2gate.parsers.change.github import login, review
 
@@ -80,13 +80,7 @@ def commit_authors(commits: list[Any]) -> list[str]:
 
 
 def changed_files(files: list[Any]) -> list[str]:
-    paths: list[str] = []
-    for item in files:
-        for key in ("filename", "previous_filename"):
-            value = item.get(key) if isinstance(item, dict) else None
-            if value and value not in paths:
-                paths.append(str(value))
-    return paths
+    return distinct_values(files, ("filename", "previous_filename"))
 
 
 def check_runs(runs: list[Any], head: str) -> list[dict[str, Any]]:

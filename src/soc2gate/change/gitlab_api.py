@@ -10,7 +10,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from soc2gate.change.api_client import ApiClient
+from soc2gate.change.api_client import ApiClient, distinct_values
 from soc2gate.errors import InputError
 
 TOKEN_HINT = " (--gitlab-token / GITLAB_TOKEN; it needs the read_api scope)"
@@ -129,10 +129,4 @@ def _job(job: dict[str, Any], own: str) -> dict[str, Any]:
 
 
 def diffs(items: list[Any]) -> list[str]:
-    paths: list[str] = []
-    for item in items:
-        for key in ("new_path", "old_path"):
-            value = item.get(key) if isinstance(item, dict) else None
-            if value and value not in paths:
-                paths.append(str(value))
-    return paths
+    return distinct_values(items, ("new_path", "old_path"))

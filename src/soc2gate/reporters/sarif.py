@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from soc2gate.model import SYS_CODES, Finding, Outcome, Policy, Result, severity_rank
 from soc2gate.reporters.locations import path_and_lines, repo_path
+from soc2gate.reporters.markdown import block
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2gate/soc2gate"
@@ -67,7 +68,7 @@ def policy_rule(policy: Policy, base_url: str, severity: str = "", in_scope: Any
     controls = ", ".join(policy.controls)
     help_text = f"{policy.description}\n\nSOC 2 criteria: {controls}\n\nRemediation:\n{policy.remediation}"
     help_markdown = (f"{policy.description}\n\n**SOC 2 criteria:** {controls}\n\n**Remediation:**\n\n"
-                     f"{_fenced(policy.remediation)}")
+                     f"{block(policy.remediation)}")
     return {
         "id": policy.id,
         "name": _rule_name(policy.title),
@@ -109,13 +110,6 @@ def _problem_severity(severity: str) -> str:
 def _rule_name(title: str) -> str:
     words = re.sub(r"[^0-9A-Za-z]+", " ", title).split()
     return "".join(word[:1].upper() + word[1:] for word in words) or "Rule"
-
-
-def _fenced(text: str) -> str:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return f"{fence}\n{text}\n{fence}"
 
 
 def anchored(finding: Finding) -> bool:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
-from soc2gate.config import SCHEMA_DIR, Config
+from soc2gate.config import SCHEMA_DIR, Config, check_schema
 from soc2gate.errors import ConfigError
 from soc2gate.model import SourceSpan
 from soc2gate.parsers.textio import Limit, UnreadableInput, read_text
@@ -93,14 +93,7 @@ def _read_file(path: str, config_path: str) -> list[Mapping[str, Any]]:
 
 
 def _validate_file(data: Any, path: str) -> None:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(file_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        key_path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid waiver file at `{key_path}`: {error.message}")
+    check_schema(file_schema(), data, path, "waiver file")
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,8 @@ A frame is an 8-byte big-endian length and that many bytes (a pickle).  The serv
 uses asyncio streams, so a frame of any size (a 3 MiB review included) is buffered by the
 transport and written as the worker reads it: the event loop never blocks on a worker and a
 write never ends part-way.  The worker's side is a plain blocking socket.
+
+An empty frame (``PING``) is a liveness check: an idle worker answers it at once with ``PONG``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import struct
 
 HEADER = struct.Struct("!Q")
 MAX_FRAME = 256 * 1024 * 1024  # far above any answer; a length past it means a broken stream
+PING = b""
+PONG = ("pong", None)  # the answer to PING (pickled like every answer)
 
 
 class FrameError(Exception):

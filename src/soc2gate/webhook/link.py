@@ -2,7 +2,8 @@
 
 Every way the exchange with a worker can fail becomes ``Failed`` (the pool ends the worker
 alike for each): the deadline passing, the worker closing or resetting its end (it exited or
-was killed), a broken pipe, a garbled answer.
+was killed), a broken pipe, a garbled answer, an idle worker not answering a liveness check
+(``ping``: it is stopped, deadlocked or starved, and would hold the next request to its deadline).
 """
 
 from __future__ import annotations
@@ -64,15 +65,26 @@ async def exchange(worker: Worker, job: Job) -> None:
         job.future.set_result(value) if status == "ok" else job.future.set_exception(value)
 
 
-async def io(worker: Worker, payload: bytes, deadline: float) -> tuple[str, Any]:
-    """Send ``payload`` and read one answer before ``deadline``; every failure is Failed."""
+async def ping(worker: Worker, timeout: float) -> None:
+    """An idle worker answers a liveness check within ``timeout`` seconds, else Failed."""
+    late = Failed(f"did not answer a liveness check within {timeout:g} s",
+                  WorkersUnavailable("the evaluation worker hung"))
+    answer = await io(worker, frames.PING, asyncio.get_running_loop().time() + timeout, late)
+    if answer != frames.PONG:
+        raise Failed(f"answered a liveness check with {answer[0]!r}",
+                     WorkersUnavailable("the evaluation worker failed"))
+
+
+async def io(worker: Worker, payload: bytes, deadline: float, late: Failed | None = None) -> tuple[str, Any]:
+    """Send ``payload`` and read one answer before ``deadline`` (else ``late``, by default the
+    evaluation deadline); every failure is Failed."""
     assert worker.reader is not None and worker.writer is not None
     try:
         async with asyncio.timeout_at(deadline):
             await frames.write(worker.writer, payload)
             status, value = pickle.loads(await frames.read(worker.reader))
     except TimeoutError:
-        raise Failed("passed the deadline", DeadlineExceeded("evaluation deadline exceeded")) from None
+        raise late or Failed("passed the deadline", DeadlineExceeded("evaluation deadline exceeded")) from None
     except (EOFError, asyncio.IncompleteReadError, ConnectionError):  # closed, reset, broken pipe
         raise Failed("exited", WorkersUnavailable("the evaluation worker exited")) from None
     except (OSError, frames.FrameError, pickle.UnpicklingError, ValueError) as exc:

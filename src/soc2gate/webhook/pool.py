@@ -9,7 +9,10 @@ written whole and the loop never waits for a worker.
 
 One task drives each worker (``_drive``).  Every way a worker can fail -- a write that breaks
 (reset, broken pipe), an answer cut short or garbled, the process exiting or being killed,
-the job's deadline passing -- ends that task in one place (``_ended``): the worker is killed,
+the job's deadline passing, an idle worker not answering a liveness check (``ping`` every
+``webhook.liveness_interval_s`` of idleness, answered within ``liveness_timeout_s``: a stopped or
+deadlocked worker would otherwise hold the next request to its deadline) -- ends that task in
+one place (``_ended``): the worker is killed,
 its job answered (then per failure_mode), and another started; one that cannot compile the
 policies is not replaced (another would fail alike).  ``ready()`` is true while a worker of
 the serving generation is compiled and alive.  ``swap`` (reload) starts the new generation's
@@ -40,6 +43,7 @@ from soc2gate.webhook.link import (
     connect,
     exchange,
     io,
+    ping,
     reap,
     wake,
 )
@@ -128,7 +132,7 @@ class EvaluatorPool:
         _wake_one(generation)
         try:
             return await asyncio.wait_for(job.future, timeout)  # type: ignore[no-any-return]
-        except TimeoutError:
+        except (TimeoutError, DeadlineExceeded):  # here or in the worker's exchange: whichever timer ran first
             raise DeadlineExceeded(f"evaluation deadline of {round(timeout * 1000)} ms exceeded") from None
 
     def _spawn(self, generation: _Generation) -> None:
@@ -247,9 +251,20 @@ async def _next_job(generation: _Generation, worker: Worker) -> Job | None:
             return None
         if worker.exited:
             raise Failed("exited", WorkersUnavailable("the evaluation worker exited"))
-        worker.wake = asyncio.get_running_loop().create_future()
-        await worker.wake
+        await _idle(generation, worker)
+
+
+async def _idle(generation: _Generation, worker: Worker) -> None:
+    """Until there is work or the worker exited; after ``liveness_interval_s`` without either,
+    the worker must answer a liveness check (Failed if it does not)."""
+    settings = generation.loaded.settings
+    worker.wake = asyncio.get_running_loop().create_future()
+    try:
+        done, _ = await asyncio.wait({worker.wake}, timeout=settings.liveness_interval_s)
+    finally:
         worker.wake = None
+    if not done:  # a job queued meanwhile waits for the answer (at most liveness_timeout_s)
+        await ping(worker, settings.liveness_timeout_s)
 
 
 def _wake_one(generation: _Generation, besides: Worker | None = None) -> None:

@@ -6,6 +6,8 @@
   swapped in atomically; a bad reload is logged and the previous generation keeps
   serving.  The TLS certificate and key are re-read into the live SSL context, so a
   rotated cert-manager secret is picked up by new connections without a restart.
+* A TLS handshake not completed within ``webhook.tls_handshake_timeout_s`` closes the
+  connection (``handshake.py``); read at start, a reload does not change it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from soc2gate.api import ScanOptions
 from soc2gate.errors import Soc2gateError, UsageError
 from soc2gate.webhook.app import AdmissionApp, _now
 from soc2gate.webhook.evaluator import Loaded, load
+from soc2gate.webhook.handshake import loop_factory
 from soc2gate.webhook.metrics import Metrics
 from soc2gate.webhook.pool import EvaluatorPool
 from soc2gate.webhook.recorder import EvidenceRecorder
@@ -82,7 +85,7 @@ def serve(options: ServeOptions) -> int:
         timeout_graceful_shutdown=int(options.graceful_timeout), http=_protocol(pool, metrics),
         timeout_keep_alive=KEEP_ALIVE_CEILING_S,  # our idle timeout closes first (transport.py)
     )
-    server = _Server(config, app)
+    server = _Server(config, app, loaded.settings.tls_handshake_timeout_s)
     reloader = _Reloader(options, pool, metrics, server)
     app.on_startup += [pool.start, lambda: _announce(loaded, metrics, port=port), reloader.install, recorder.start]
     app.on_shutdown += [pool.stop, recorder.stop]  # after the drain: the last batch holds every answer
@@ -129,11 +132,17 @@ def _drained(sig: int, frame: Any) -> None:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn.Server that marks the app draining as soon as SIGTERM arrives (readyz -> 503)."""
+    """uvicorn.Server that marks the app draining as soon as SIGTERM arrives (readyz -> 503) and
+    bounds the TLS handshake."""
 
-    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+    def __init__(self, config: uvicorn.Config, app: Any, handshake_timeout: float) -> None:
         super().__init__(config)
         self.app = app
+        self.handshake_timeout = handshake_timeout
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        with asyncio.Runner(loop_factory=loop_factory(self.handshake_timeout)) as runner:
+            runner.run(self.serve(sockets=sockets))
 
     def handle_exit(self, sig: int, frame: Any) -> None:
         self.app.draining = True

@@ -5,7 +5,8 @@ It talks to the server over a socket in frames (``frames``): it receives the gen
 writes to the starting child with a blocking write that never returns if the child dies
 first -- and answers ``("ready", None)`` or ``("failed", reason)``; then for each job (a pickled
 ``work(gate, loaded)`` callable) one
-``("ok", value)`` or ``("error", exception)``.  It exits when the server closes the socket;
+``("ok", value)`` or ``("error", exception)``; an empty frame (a liveness check) is answered
+``("pong", None)``.  It exits when the server closes the socket;
 signals are ignored, as the server alone decides when a worker ends (it kills it).
 """
 
@@ -39,6 +40,9 @@ def worker_main(sock: socket.socket) -> None:
     try:
         frames.send(sock, pickle.dumps(("ready", None)))
         while (frame := frames.receive(sock)) is not None:
+            if frame == frames.PING:
+                frames.send(sock, pickle.dumps(frames.PONG))
+                continue
             frames.send(sock, _answer(pickle.loads(frame), gate, loaded))
     except (OSError, EOFError, frames.FrameError):  # the server went away or ended this worker
         return

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from soc2gate.errors import InputError
+from soc2gate.parsers.change.schema import required
 
 SUPPORTED = ("pull_request", "pull_request_review")
 CHECK_EVENTS = ("check_run", "check_suite", "workflow_run")
@@ -42,13 +43,6 @@ def login(user: Any) -> str | None:
     return str(user["login"]) if isinstance(user, dict) and user.get("login") else None
 
 
-def _required(mapping: dict[str, Any], key: str, where: str) -> Any:
-    value = mapping.get(key)
-    if value is None or value == "":
-        raise InputError(f"GitHub {where} has no `{key}`: cannot build a change record")
-    return value
-
-
 def normalize(document: dict[str, Any]) -> dict[str, Any]:
     """The generic record spec of a GitHub pull request event."""
     event = event_name(document)
@@ -56,15 +50,15 @@ def normalize(document: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"unsupported GitHub event `{event}`: soc2gate reads "
                          f"{' and '.join(SUPPORTED)} events (or a soc2gate.io/v1 ChangeRecord)")
     pr = document["pull_request"]
-    repo = str(_required(document["repository"], "full_name", "event field `repository`"))
-    number = _required(pr, "number", "event field `pull_request`")
+    repo = str(required(document["repository"], "full_name", "GitHub event field `repository`"))
+    number = required(pr, "number", "GitHub event field `pull_request`")
     head, base = pr.get("head") or {}, pr.get("base") or {}
     spec: dict[str, Any] = {
         "id": f"github/{repo}#{number}",
         "platform": "github",
         "repository": repo,
         "number": int(number),
-        "title": str(_required(pr, "title", "event field `pull_request`")),
+        "title": str(required(pr, "title", "GitHub event field `pull_request`")),
         "description": pr.get("body"),
         "url": pr.get("html_url"),
         "author": login(pr.get("user")),
@@ -123,7 +117,7 @@ def detect_check_event(document: Any) -> bool:
 def check_event_specs(document: dict[str, Any]) -> list[dict[str, Any]]:
     """A skeleton spec per pull request a check event names (REST enrichment completes each one)."""
     event = str(check_event_name(document))
-    repo = str(_required(document["repository"], "full_name", "event field `repository`"))
+    repo = str(required(document["repository"], "full_name", "GitHub event field `repository`"))
     specs: list[dict[str, Any]] = []
     for item in document[event]["pull_requests"]:
         if not isinstance(item, dict) or item.get("number") is None:

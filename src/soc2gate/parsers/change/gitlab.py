@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from soc2gate.errors import InputError
+from soc2gate.parsers.change.schema import required
 
 APPROVAL_ACTIONS = {"approved": "approved", "approval": "approved",
                     "unapproved": "dismissed", "unapproval": "dismissed"}
@@ -22,13 +23,6 @@ def detect(document: Any) -> bool:
         and isinstance(document.get("object_attributes"), dict) and isinstance(document.get("project"), dict)
 
 
-def _required(mapping: dict[str, Any], key: str, where: str) -> Any:
-    value = mapping.get(key)
-    if value is None or value == "":
-        raise InputError(f"GitLab {where} has no `{key}`: cannot build a change record")
-    return value
-
-
 def normalize(document: dict[str, Any]) -> dict[str, Any]:
     """The generic record spec of a GitLab merge-request event."""
     kind = document.get("object_kind")
@@ -36,8 +30,8 @@ def normalize(document: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"unsupported GitLab event `{kind}`: soc2gate reads merge_request events "
                          "(or a soc2gate.io/v1 ChangeRecord)")
     attrs = document["object_attributes"]
-    project = str(_required(document["project"], "path_with_namespace", "event field `project`"))
-    iid = _required(attrs, "iid", "event field `object_attributes`")
+    project = str(required(document["project"], "path_with_namespace", "GitLab event field `project`"))
+    iid = required(attrs, "iid", "GitLab event field `object_attributes`")
     action = attrs.get("action")
     actor = found if isinstance(found := document.get("user"), dict) else {}
     last_commit = found if isinstance(found := attrs.get("last_commit"), dict) else {}
@@ -46,7 +40,7 @@ def normalize(document: dict[str, Any]) -> dict[str, Any]:
         "platform": "gitlab",
         "repository": project,
         "number": int(iid),
-        "title": str(_required(attrs, "title", "event field `object_attributes`")),
+        "title": str(required(attrs, "title", "GitLab event field `object_attributes`")),
         "description": attrs.get("description"),
         "url": attrs.get("url"),
         "author": _author(attrs, actor, action),

@@ -21,6 +21,15 @@ KIND = "ChangeRecord"
 TIME_FIELDS = ("merged_at", "created_at", "deployed_at")
 
 
+def required(mapping: dict[str, Any], key: str, where: str) -> Any:
+    """``mapping[key]``; an InputError naming ``where`` (e.g. "GitHub event field `repository`")
+    when it is absent or empty."""
+    value = mapping.get(key)
+    if value is None or value == "":
+        raise InputError(f"{where} has no `{key}`: cannot build a change record")
+    return value
+
+
 @lru_cache(maxsize=1)
 def record_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
