@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from evidence_history import generate
 from soc2gate.evidence.chain import MAX_RECORD_DEPTH, canonical, parse_line
-from soc2gate.evidence.decoding import LineDecoder, seq_and_hash
+from soc2gate.evidence.decoding import LineDecoder, members
 from soc2gate.evidence.period import full_report
 from soc2gate.evidence.report import parse_period
 from soc2gate.evidence.store import open_store
@@ -73,8 +73,9 @@ def test_identical_members_are_decoded_once_and_shared() -> None:
     ("[1]", None),
     ("not json", None),
 ])
-def test_seq_and_hash_of_a_row(text: str, expected: tuple | None) -> None:
-    assert seq_and_hash(text) == expected
+def test_members_of_a_row(text: str, expected: tuple | None) -> None:
+    found = members(text, ("seq", "hash"))
+    assert (None if found is None else (found.get("seq"), found.get("hash"))) == expected
 
 
 def test_the_report_is_the_same_with_shared_and_with_fresh_records(tmp_path: Path) -> None:

@@ -89,9 +89,3 @@ def members(text: str | bytes, names: tuple[str, ...]) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return {name: record[name] for name in names if name in record} if isinstance(record, dict) else None
-
-
-def seq_and_hash(text: str | bytes) -> tuple[Any, Any] | None:
-    """The ``seq`` and ``hash`` members of a line (None when it is not a JSON object)."""
-    found = members(text, ("seq", "hash"))
-    return None if found is None else (found.get("seq"), found.get("hash"))
