@@ -43,7 +43,7 @@ def database(postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh, initialised evidence database with the CI role's grants; the writer's URL (no password)."""
     name = postgres.create_database()
     applied, version = init_store(postgres.migrator_url(name))
-    assert applied == [1] and version == 1
+    assert applied == [1, 2] and version == 2
     postgres.grant_writer(name)
     monkeypatch.setenv(WRITER_ENV, WRITER_PASSWORD)
     return postgres.writer_url(name)
@@ -68,10 +68,33 @@ def _verify(url: str, public_key: Path | None = None):
         store.close()
 
 
+def test_a_version_1_database_is_migrated_and_keeps_its_records(postgres: PostgresServer) -> None:
+    from soc2gate.evidence import pg_schema
+
+    name = postgres.create_database()
+    store = open_store(postgres.migrator_url(name), StoreOptions())
+    connection = store.connection()
+    try:
+        first = pg_schema.MIGRATIONS[:1]
+        real, pg_schema.MIGRATIONS = pg_schema.MIGRATIONS, first  # the schema as version 1 shipped it
+        try:
+            assert pg_schema.migrate(connection) == [1]
+        finally:
+            pg_schema.MIGRATIONS = real
+        connection.execute("INSERT INTO evidence_heads (chain, seq, hash) VALUES ('c', 1, 'h')")
+        assert pg_schema.migrate(connection) == [2] and pg_schema.current_version(connection) == 2
+        compression = connection.execute("SELECT attcompression FROM pg_attribute WHERE attrelid = "
+                                         "'evidence_records'::regclass AND attname = 'line'").fetchone()[0]
+        assert compression == "l"  # lz4 (Debian's PostgreSQL is built with it)
+        assert connection.execute("SELECT count(*) FROM evidence_heads").fetchone()[0] == 1
+    finally:
+        store.close()
+
+
 def test_init_is_idempotent_and_refuses_folders(postgres: PostgresServer, tmp_path: Path) -> None:
     name = postgres.create_database()
     result = CliRunner().invoke(cli, ["evidence", "init", postgres.migrator_url(name)])
-    assert result.exit_code == 0 and "schema version 1 (applied migration(s) 1)" in result.output
+    assert result.exit_code == 0 and "schema version 2 (applied migration(s) 1, 2)" in result.output
     assert SUPERUSER_PASSWORD not in result.output and ":***@" in result.output
     again = CliRunner().invoke(cli, ["evidence", "init", postgres.migrator_url(name)])
     assert again.exit_code == 0 and "already up to date" in again.output
