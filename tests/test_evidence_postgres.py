@@ -61,7 +61,11 @@ def _append(url: str, chain: str, count: int, start: int = 0, key: Path | None =
 
 
 def _verify(url: str, public_key: Path | None = None):
-    store = open_store(url, _options())
+    return _verify_with(url, _options(), public_key)
+
+
+def _verify_with(url: str, options: StoreOptions, public_key: Path | None = None):
+    store = open_store(url, options)
     try:
         return verify_store(store, str(public_key) if public_key else None)
     finally:
@@ -81,12 +85,16 @@ def test_a_version_1_database_is_migrated_and_keeps_its_records(postgres: Postgr
             assert pg_schema.migrate(connection) == [1]
         finally:
             pg_schema.MIGRATIONS = real
-        connection.execute("INSERT INTO evidence_heads (chain, seq, hash) VALUES ('c', 1, 'h')")
+        url = postgres.migrator_url(name)
+        settings = EvidenceSettings(url, chain="c", store=StoreOptions())
+        record_run(make_result(), settings, T0, {}, run_id="before")  # a version 1 store works as it is
         assert pg_schema.migrate(connection) == [2] and pg_schema.current_version(connection) == 2
+        record_run(make_result(), settings, T0 + timedelta(hours=1), {}, run_id="after")
+        assert _verify_with(url, StoreOptions()).ok
         compression = connection.execute("SELECT attcompression FROM pg_attribute WHERE attrelid = "
                                          "'evidence_records'::regclass AND attname = 'line'").fetchone()[0]
         assert compression == "l"  # lz4 (Debian's PostgreSQL is built with it)
-        assert connection.execute("SELECT count(*) FROM evidence_heads").fetchone()[0] == 1
+        assert connection.execute("SELECT count(*) FROM evidence_heads").fetchone()[0] == 2
     finally:
         store.close()
 

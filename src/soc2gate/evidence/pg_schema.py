@@ -48,6 +48,7 @@ $$;
 """),
 )
 LATEST = MIGRATIONS[-1][0]
+REQUIRED = 1  # the oldest schema this version reads and writes (later migrations only make it faster)
 MIGRATION_LOCK = 0x50C2_6A7E  # advisory lock key held while migrating
 
 _LEDGER = """

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Mapping, TypeVar
 from soc2gate.errors import InputError, UsageError
 from soc2gate.evidence.chain import GENESIS, record_hash, seal, to_line
 from soc2gate.evidence.decoding import LineDecoder, members
-from soc2gate.evidence.pg_schema import LATEST, current_version
+from soc2gate.evidence.pg_schema import REQUIRED, current_version
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification, redact
 from soc2gate.evidence.verify import Head, Keep, Verification, verify_lines
@@ -87,8 +87,8 @@ class PostgresStore:
 
     def _ready(self, connection: Any) -> None:
         version = current_version(connection)
-        if version < LATEST:
-            raise UsageError(f"evidence store {self.location}: schema version {version}, soc2gate needs {LATEST}: "
+        if version < REQUIRED:
+            raise UsageError(f"evidence store {self.location}: schema version {version}, soc2gate needs {REQUIRED}: "
                              f"run `soc2gate evidence init {self.location}`")
 
     # -- append -----------------------------------------------------------------------------
