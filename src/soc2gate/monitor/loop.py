@@ -1,9 +1,10 @@
 """The monitor's loop: evaluate when objects changed (debounced) and fully on an interval.
 
-Every cycle judges the whole cache, namespace by namespace (monitor/partitions.py): a namespace
-whose objects changed is re-evaluated with everything it holds, so relations between objects (a
-NetworkPolicy covering the workloads of its namespace) are judged on the current state. A full cycle also
-appends an evidence record (``on_full_cycle``) and sets the "last full cycle" metric.
+Every cycle judges the whole cache (monitor/partitions.py): the objects that changed are evaluated again
+with what their policies relate them to (their namespace's NetworkPolicies and ServiceAccounts; a change
+to one of those re-evaluates its namespace), the others keep their results, and only the reports whose
+findings changed are built again. A full cycle evaluates everything, appends an evidence record
+(``on_full_cycle``) and sets the "last full cycle" metric.
 """
 
 from __future__ import annotations
