@@ -49,11 +49,19 @@ class ReportWriter:
         self.api = client.CustomObjectsApi(api_client)
         self.server_side_apply = server_side_apply  # turned off for good by a 415 (a server without it)
         self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
+        # id -> (document, digest) of the last call's documents: the monitor hands the same objects again
+        # for reports whose findings did not change (api.policy_reports' memo), so each is digested once
+        self._digests: dict[int, tuple[dict[str, Any], str]] = {}
 
     def converge(self, documents: list[dict[str, Any]], full: bool = True,
                  may_write: Callable[[], bool] = lambda: True) -> WriteStats:
         """``may_write`` is asked before every write: a monitor that lost its leadership stops at once."""
         stats = WriteStats()
+        previous, self._digests = self._digests, {}
+        for document in documents:
+            known = previous.get(id(document))
+            digest = known[1] if known is not None and known[0] is document else _content(document)
+            self._digests[id(document)] = (document, digest)
         if full or not self._written:
             self._written = self._existing()
         wanted = {key_of(d): d for d in documents}
@@ -98,7 +106,7 @@ class ReportWriter:
         from kubernetes.client.exceptions import ApiException
 
         kind, namespace, name = key
-        content = _content(document)
+        content = self._digests[id(document)][1]
         known = self._written.get(key)
         if known is not None and known[1] == content:
             stats.unchanged += 1
