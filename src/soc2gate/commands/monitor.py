@@ -79,7 +79,8 @@ WATCH_PARAMS = {p.name or "": p.opts[0] for p in getattr(watch_options(_named), 
 @click.option("--in-cluster", is_flag=True, help="Use the pod's service account instead of a kubeconfig.")
 @click.option("-n", "--namespace", default=None, help="Only this namespace.")
 @click.option("--exclude-namespace", "exclude_namespaces", multiple=True, help="Namespace name or glob to skip.")
-@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--config", "config_path", default=None,
+              help="Configuration file (default: ./.soc2gate.yaml); its monitor: section sets the options not given.")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
 @watch_options
 def command(**options: Any) -> None:
