@@ -256,6 +256,8 @@ def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
     for value in (left, right):
         if isinstance(value, Failed):
             return value
+    if operator in ("==", "!=") and None in (left, right) and isinstance(left if right is None else right, Partial):
+        return operator == "!="  # a collection with unknown elements is still not null
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return Unknown(text)
     try:

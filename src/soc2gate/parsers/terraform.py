@@ -16,6 +16,7 @@ from soc2gate.parsers.expressions import Unknown, evaluate_value
 from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
 from soc2gate.parsers.hcl_refs import INSTANCES
+from soc2gate.parsers.hcl_types import convert, parse_type
 from soc2gate.parsers.instances import Instance, bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 
@@ -41,6 +42,8 @@ class ModuleScope:
 
     def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any]) -> None:
         self.defaults: dict[str, Any] = {}
+        self.declared: dict[str, dict[str, Any]] = {}  # variable name -> its block body (type, nullable)
+        self.variables: dict[str, Any] = {}
         self.raw_locals: dict[str, Any] = {}
         self.locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
@@ -56,6 +59,7 @@ class ModuleScope:
             body = block["body"] if isinstance(block["body"], dict) else {}
             name = block["labels"][0]
             self.defaults[name] = body["default"] if "default" in body else Unknown(f"var.{name}")
+            self.declared[name] = body
         elif block["kind"] == "locals" and isinstance(block["body"], dict):
             self.raw_locals.update(block["body"])
         elif block["kind"] in ("resource", "data") and len(block["labels"]) == 2 and isinstance(block["body"], dict):
@@ -64,14 +68,23 @@ class ModuleScope:
 
     def lookup(self, root: str, name: str) -> Any:
         if root == "var":
-            if name in self.values:
-                return self.values[name]
-            return self.defaults.get(name, Unknown(f"var.{name}"))
+            if name not in self.variables:
+                self.variables[name] = self._variable(name)
+            return self.variables[name]
         if root == "local":
             return self._local(name)
         if root == INSTANCES:
             return self._instances(name)
         return UNBOUND
+
+    def _variable(self, name: str) -> Any:
+        """The given value (or the default), converted to the declared type; a null given to a
+        ``nullable = false`` variable takes the default, as Terraform does."""
+        declared = self.declared.get(name, {})
+        value = self.values.get(name, self.defaults.get(name, Unknown(f"var.{name}")))
+        if value is None and declared.get("nullable") is False and "default" in declared:
+            value = declared["default"]
+        return convert(value, parse_type(declared.get("type")))
 
     def _instances(self, address: str) -> int | None:
         """How many instances a resource/data block of this module has (None: unknown, or keyed)."""
