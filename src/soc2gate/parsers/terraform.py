@@ -17,7 +17,7 @@ from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
 from soc2gate.parsers.hcl_refs import INSTANCES
 from soc2gate.parsers.hcl_types import convert, parse_type
-from soc2gate.parsers.instances import Instance, bind, expand
+from soc2gate.parsers.instances import BOTH_SET, Instance, bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 
 ADDRESSED_KINDS = ("resource", "data", "module", "provider")
@@ -161,6 +161,7 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
         meta["instance_key"] = instance.key
     if undecided:
         meta["instances_unknown"] = undecided
+        meta["instances_invalid"] = undecided == BOTH_SET
     return Resource(
         surface="terraform",
         type=rtype,
