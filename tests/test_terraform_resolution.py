@@ -1,0 +1,105 @@
+"""Terraform semantics that decide real modules: type constraints with optional() defaults, nullable,
+partly known collections, slice/flatten lengths; and what cannot be known before apply stays so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from soc2gate.api import ScanOptions, scan
+from soc2gate.model import Outcome
+from soc2gate.parsers.collect import CollectOptions, collect
+from soc2gate.parsers.hcl_types import convert, parse_type
+
+
+def _resources(tmp_path: Path, text: str) -> dict:
+    (tmp_path / "main.tf").write_text(text)
+    out = collect([str(tmp_path)], CollectOptions(use_cache=False))
+    assert not out.findings, [f.message for f in out.findings]
+    return {r.address: r for r in out.resources}
+
+
+def test_optional_attribute_defaults_decide_for_each_and_values(tmp_path: Path) -> None:
+    text = ('variable "groups" {\n  type = map(object({\n    create = optional(bool, true)\n'
+            '    size = optional(number, 8)\n    tags = optional(map(string), {})\n  }))\n'
+            '  default = { a = {}, b = { create = false }, c = { size = "20", extra = 1 } }\n}\n'
+            'resource "aws_ebs_volume" "v" {\n  for_each = { for k, g in var.groups : k => g if g.create }\n'
+            '  size = each.value.size\n  tags = each.value.tags\n}\n')
+    res = _resources(tmp_path, text)
+    assert sorted(res) == ['aws_ebs_volume.v["a"]', 'aws_ebs_volume.v["c"]']
+    assert res['aws_ebs_volume.v["a"]'].attributes["size"] == 8
+    assert res['aws_ebs_volume.v["c"]'].attributes["size"] == 20, "a string converts to the declared number"
+    assert res['aws_ebs_volume.v["c"]'].attributes["tags"] == {}
+
+
+def test_null_module_input_takes_the_default_of_a_non_nullable_variable(tmp_path: Path) -> None:
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        'variable "create" {\n  type = bool\n  default = true\n  nullable = false\n}\n'
+        'variable "name" {\n  type = string\n  default = "x"\n}\n'
+        'resource "aws_ebs_volume" "v" {\n  count = var.create ? 1 : 0\n  tags = { n = var.name }\n}\n')
+    text = ('variable "nodes" {\n  type = map(object({ create = optional(bool), name = optional(string) }))\n'
+            '  default = { one = {} }\n}\n'
+            'module "m" {\n  source = "./child"\n  for_each = var.nodes\n  create = each.value.create\n'
+            '  name = each.value.name\n}\n')
+    res = _resources(tmp_path, text)
+    volume = res['module.m["one"].aws_ebs_volume.v[0]']
+    assert volume.attributes["tags"] == {"n": None}, "null given to a nullable variable stays null"
+
+
+def test_partly_known_collections_compare_with_null_and_look_up(tmp_path: Path) -> None:
+    text = ('data "aws_caller_identity" "me" {}\n'
+            'locals {\n  roles = { admin = { arn = data.aws_caller_identity.me.arn, attach = true } }\n}\n'
+            'resource "aws_iam_role" "r" {\n'
+            '  for_each = local.roles != null ? { for k, v in local.roles : k => v if lookup(v, "attach", false) } : {}\n'
+            '  name = each.key\n  description = lookup(local.roles, "admin").arn\n}\n')
+    res = _resources(tmp_path, text)
+    role = res['aws_iam_role.r["admin"]']
+    assert role.attributes["name"] == "admin"
+    assert role.unknown["description"] == "data.aws_caller_identity.me.arn", "the unknown element stays unknown"
+
+
+def test_slice_of_a_data_list_has_a_known_length(tmp_path: Path) -> None:
+    text = ('data "aws_availability_zones" "all" {}\n'
+            'locals {\n  azs = slice(data.aws_availability_zones.all.names, 0, 3)\n'
+            '  subnets = [for k, v in local.azs : cidrsubnet("10.0.0.0/16", 8, k)]\n}\n'
+            'resource "aws_subnet" "s" {\n  count = length(local.subnets)\n  cidr_block = local.subnets[count.index]\n'
+            '  availability_zone = local.azs[count.index]\n}\n')
+    res = _resources(tmp_path, text)
+    assert [res[f"aws_subnet.s[{i}]"].attributes["cidr_block"] for i in range(3)] == \
+        ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
+    assert "availability_zone" in res["aws_subnet.s[2]"].unknown, "which zone is a data source's answer"
+
+
+def test_flatten_of_a_splat_of_string_attributes_keeps_its_length(tmp_path: Path) -> None:
+    text = ('variable "a" { default = true }\nvariable "b" { default = false }\n'
+            'data "aws_iam_policy_document" "a" {\n  count = var.a ? 1 : 0\n}\n'
+            'data "aws_iam_policy_document" "b" {\n  count = var.b ? 1 : 0\n}\n'
+            'data "aws_subnets" "s" {\n  count = 1\n}\n'
+            'locals {\n  docs = flatten(concat(data.aws_iam_policy_document.a[*].json, data.aws_iam_policy_document.b[*].json))\n'
+            '  ids = flatten(data.aws_subnets.s[*].ids)\n}\n'
+            'resource "aws_iam_policy" "p" {\n  count = length(local.docs) > 0 ? 1 : 0\n}\n'
+            'resource "aws_instance" "i" {\n  count = length(local.ids)\n}\n')
+    res = _resources(tmp_path, text)
+    assert "aws_iam_policy.p[0]" in res, "one document: the policy exists"
+    assert res["aws_instance.i"].meta["instances_unknown"] == "count = length(local.ids)", \
+        "a splat of a list attribute may flatten to any length"
+
+
+def test_what_depends_on_a_data_source_stays_inconclusive_never_passes(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'data "aws_kms_key" "k" {\n  key_id = "alias/x"\n}\n'
+        'data "aws_availability_zones" "all" {}\n'
+        'resource "aws_ebs_volume" "v" {\n  count = length(data.aws_availability_zones.all.names)\n'
+        '  availability_zone = "eu-west-1a"\n  encrypted = data.aws_kms_key.k.enabled\n}\n')
+    result = scan(ScanOptions(paths=(str(tmp_path),), use_cache=False))
+    outcomes = {f.outcome for f in result.findings if f.resource == "aws_ebs_volume.v" and f.policy_id == "TF-002"}
+    assert outcomes == {Outcome.INCONCLUSIVE}
+
+
+def test_type_conversion_leaves_values_that_do_not_fit() -> None:
+    tree = parse_type('${object({name = string, port = optional(number, 443)})}')
+    assert convert({"name": "a"}, tree) == {"name": "a", "port": 443}
+    assert convert({"port": 1}, tree) == {"port": 1}, "a required attribute is missing: not converted"
+    assert convert({"name": 5, "other": 1}, tree) == {"name": "5", "port": 443}, "extra attributes are dropped"
+    assert parse_type("${frobnicate(string)}") is None
+    assert convert(["x"], parse_type("list(bool)")) == ["x"]
