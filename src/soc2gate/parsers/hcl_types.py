@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from soc2gate.parsers.expressions import resolve_string
 from soc2gate.parsers.expressions_types import NotCovered, Partial, Unknown, partial_or
+from soc2gate.parsers.hcl_expr import Parser
 
 PRIMITIVES = ("string", "number", "bool", "any")
 COLLECTIONS = ("list", "set", "map")
@@ -23,9 +25,6 @@ def parse_type(text: Any) -> Any:
 
     ``("string",)``, ``("list", T)``, ``("object", {name: (T, optional, default)})``, ``("tuple", [T])``.
     """
-    from soc2gate.parsers.expressions import resolve_string
-    from soc2gate.parsers.hcl_expr import Parser
-
     if not isinstance(text, str):
         return None
     text = text[2:-1] if text.startswith("${") and text.endswith("}") else text
