@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,41 @@ _REF = re.compile(r"\b(data\.[\w-]+\.[\w-]+|module\.[\w-]+|var\.[\w-]+|local\.[\
                   r"|self\.\w+|path\.\w+|terraform\.\w+|[a-z][a-z0-9]*_[\w-]+\.[\w-]+)")
 
 
-def reason(expression: str, instances: str, known_functions: frozenset[str]) -> str:
-    """The group an inconclusive finding belongs to (its first recognisable cause)."""
+def reason(expression: str, instances: str, known_functions: frozenset[str], directory: str = "") -> str:
+    """The group an inconclusive finding belongs to (its first recognisable cause; a local is
+    followed to its definition in the finding's directory)."""
     if instances and expression == instances:
-        return "instances: " + _cause(instances.split("=", 1)[-1], known_functions)
+        expression = instances.split("=", 1)[-1]
+    for _ in range(6):
+        name = _only_local(expression, known_functions)
+        definition = _locals(directory).get(name) if name else None
+        if definition is None:
+            break
+        expression = definition
     return _cause(expression, known_functions)
+
+
+def _only_local(text: str, known_functions: frozenset[str]) -> str | None:
+    """The first local a text refers to when nothing else in it explains the unknown."""
+    cause = _cause(text, known_functions)
+    refs = [r for r in _REF.findall(text) if r.startswith("local.")]
+    return refs[0][len("local."):] if cause == "local (unresolved)" and refs else None
+
+
+@lru_cache(maxsize=256)
+def _locals(directory: str) -> dict[str, str]:
+    """Raw text of every local defined in a directory's .tf files."""
+    import hcl2
+
+    found: dict[str, str] = {}
+    for path in sorted(Path(directory).glob("*.tf")) if directory else ():
+        try:
+            parsed = hcl2.loads(path.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - a benchmark: an unreadable file just explains nothing
+            continue
+        for block in parsed.get("locals", []):
+            found.update({k: json.dumps(v) if not isinstance(v, str) else v for k, v in block.items()})
+    return found
 
 
 def _cause(text: str, known_functions: frozenset[str]) -> str:
@@ -80,18 +111,22 @@ def measure(gate: Any, folder: Path) -> dict[str, Any]:
     reasons: Counter[str] = Counter()
     examples: dict[str, Counter[str]] = {}
     for finding in result.findings:
+        if finding.policy_id == "SYS-003":
+            outcomes["policy_error"] += 1  # a policy that crashed judges nothing: never hide it
         if not finding.policy_id.startswith("TF-"):
             continue
         outcomes[finding.outcome.value] += 1
         if finding.outcome.value == "inconclusive":
             resource = by_address.get(finding.resource)
             instances = str(resource.meta.get("instances_unknown") or "") if resource else ""
-            group = reason(finding.unknown_expression, _redacted(instances), frozenset(FUNCTIONS))
+            group = reason(finding.unknown_expression, _redacted(instances), frozenset(FUNCTIONS),
+                           str(Path(finding.span.file).parent) if finding.span else "")
             reasons[group] += 1
             examples.setdefault(group, Counter())[finding.unknown_expression[:160]] += 1
     resources = [r for r in by_address.values() if r.meta.get("kind") == "resource"]
     return {
         "resources": len(resources),
+        "blocks_undecided": sum(1 for r in by_address.values() if r.meta.get("instances_unknown")),
         "instances_unknown": sum(1 for r in resources if r.meta.get("instances_unknown")),
         "unknown_attributes": sum(len(r.unknown) for r in resources),
         "findings": dict(sorted(outcomes.items())),
@@ -123,12 +158,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_table(figures: dict[str, dict[str, Any]], show: str | None) -> None:
-    print(f"{'corpus':26} {'resources':>9} {'inst?':>6} {'pass':>6} {'fail':>6} {'inconcl':>8}")
+    print(f"{'corpus':26} {'resources':>9} {'undecided':>9} {'pass':>6} {'fail':>6} {'inconcl':>8} {'errors':>6}")
     totals: Counter[str] = Counter()
     for name, f in figures.items():
         o = f["findings"]
-        print(f"{name:26} {f['resources']:9} {f['instances_unknown']:6} {o.get('pass', 0):6} "
-              f"{o.get('fail', 0):6} {o.get('inconclusive', 0):8}")
+        print(f"{name:26} {f['resources']:9} {f['blocks_undecided']:9} {o.get('pass', 0):6} "
+              f"{o.get('fail', 0):6} {o.get('inconclusive', 0):8} {o.get('policy_error', 0):6}")
         totals.update(f["inconclusive_by_reason"])
     print("\ninconclusive by reason (all corpora):")
     for group, count in totals.most_common():
