@@ -103,3 +103,14 @@ def test_type_conversion_leaves_values_that_do_not_fit() -> None:
     assert convert({"name": 5, "other": 1}, tree) == {"name": "5", "port": 443}, "extra attributes are dropped"
     assert parse_type("${frobnicate(string)}") is None
     assert convert(["x"], parse_type("list(bool)")) == ["x"]
+
+
+def test_string_bools_decide_conditionals_and_title_capitalises(tmp_path: Path) -> None:
+    text = ('variable "versioning" {\n  type = map(string)\n  default = { enabled = true }\n}\n'
+            'variable "mode" { default = "suspended" }\n'
+            'resource "aws_s3_bucket_versioning" "v" {\n  bucket = "b"\n  versioning_configuration {\n'
+            '    status = try(var.versioning["enabled"] ? "Enabled" : "Suspended", "Enabled")\n'
+            '    mfa_delete = title(lower(var.mode))\n  }\n}\n')
+    res = _resources(tmp_path, text)
+    config = res["aws_s3_bucket_versioning.v"].attributes["versioning_configuration"][0]
+    assert config == {"status": "Enabled", "mfa_delete": "Suspended"}

@@ -94,7 +94,8 @@ class Parser:
         when_true = self.conditional()
         self.take(":")
         when_false = self.conditional()
-        if isinstance(condition, Unknown) or not isinstance(condition, bool):
+        condition = {"true": True, "false": False}.get(condition, condition) if isinstance(condition, str) else condition
+        if isinstance(condition, Unknown) or not isinstance(condition, bool):  # "true"/"false" convert, as in Terraform
             return Unknown(self.text)
         return when_true if condition else when_false
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from typing import Any, Callable
 
 from soc2gate.parsers.expressions_types import Failed, Partial, Reference, Unknown, partial_or
@@ -145,6 +146,7 @@ FUNCTIONS: dict[str, Function] = {
     "length": _shaped(len),
     "lower": _strict(str.lower),
     "upper": _strict(str.upper),
+    "title": _strict(lambda text: re.sub(r"\b\w", lambda m: m.group().upper(), text)),
     "trimspace": _strict(str.strip),
     "tostring": _strict(_tostring),
     "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
