@@ -114,3 +114,12 @@ def test_string_bools_decide_conditionals_and_title_capitalises(tmp_path: Path) 
     res = _resources(tmp_path, text)
     config = res["aws_s3_bucket_versioning.v"].attributes["versioning_configuration"][0]
     assert config == {"status": "Enabled", "mfa_delete": "Suspended"}
+
+
+def test_try_falls_through_a_string_function_given_a_partly_known_list(tmp_path: Path) -> None:
+    text = ('data "aws_canonical_user_id" "me" {}\n'
+            'locals {\n  grant = [{ id = data.aws_canonical_user_id.me.id, permission = "FULL_CONTROL" }]\n'
+            '  grants = try(jsondecode(local.grant), local.grant)\n}\n'
+            'resource "aws_s3_bucket_acl" "a" {\n  count = length(local.grants) > 0 ? 1 : 0\n  bucket = "b"\n}\n')
+    res = _resources(tmp_path, text)
+    assert "aws_s3_bucket_acl.a[0]" in res, "jsondecode of a list is an error try skips, not an unknown"

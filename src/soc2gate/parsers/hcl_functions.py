@@ -31,6 +31,18 @@ def _strict(function: Callable[..., Any]) -> Function:
     return call
 
 
+def _text(function: Callable[..., Any]) -> Function:
+    """Like _strict, for functions whose arguments are strings: a collection, even one with unknown
+    elements, is a type error (so ``try(jsondecode(var.list), var.list)`` falls through)."""
+    strict = _strict(function)
+
+    def call(arguments: list[Any]) -> Any:
+        if any(isinstance(a, (Partial, dict, list)) for a in arguments):
+            return Failed("function call")
+        return strict(arguments)
+    return call
+
+
 def _shaped(function: Callable[..., Any]) -> Function:
     """Like _strict, but a Partial argument (known shape) counts: ``length``, ``keys``, ``merge``..."""
     strict = _strict(function)
@@ -144,10 +156,10 @@ def _tostring(value: Any) -> str:
 
 FUNCTIONS: dict[str, Function] = {
     "length": _shaped(len),
-    "lower": _strict(str.lower),
-    "upper": _strict(str.upper),
-    "title": _strict(lambda text: re.sub(r"\b\w", lambda m: m.group().upper(), text)),
-    "trimspace": _strict(str.strip),
+    "lower": _text(str.lower),
+    "upper": _text(str.upper),
+    "title": _text(lambda text: re.sub(r"\b\w", lambda m: m.group().upper(), text)),
+    "trimspace": _text(str.strip),
     "tostring": _strict(_tostring),
     "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
     "tobool": _strict(_tobool),
@@ -171,7 +183,7 @@ FUNCTIONS: dict[str, Function] = {
     "max": _strict(max),
     "abs": _strict(abs),
     "jsonencode": _strict(lambda v: json.dumps(v, separators=(",", ":"))),
-    "jsondecode": _strict(json.loads),
+    "jsondecode": _text(json.loads),
     "coalesce": _first_usable,
     "try": _try,
     "can": _can,
