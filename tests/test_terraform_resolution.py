@@ -123,3 +123,16 @@ def test_try_falls_through_a_string_function_given_a_partly_known_list(tmp_path:
             'resource "aws_s3_bucket_acl" "a" {\n  count = length(local.grants) > 0 ? 1 : 0\n  bucket = "b"\n}\n')
     res = _resources(tmp_path, text)
     assert "aws_s3_bucket_acl.a[0]" in res, "jsondecode of a list is an error try skips, not an unknown"
+
+
+def test_cidrsubnets_allocates_consecutive_ranges_and_keeps_the_count_of_an_unknown_prefix() -> None:
+    from soc2gate.parsers.expressions import evaluate
+    from soc2gate.parsers.expressions_types import UNBOUND, Reference
+
+    nothing = lambda root, name: UNBOUND  # noqa: E731 - every name is a reference
+    assert evaluate('cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)', nothing) == \
+        ["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"]  # the documented example
+    unknown = evaluate('length(cidrsubnets(data.aws_vpc.v.cidr_block, 2, 2, 2))', nothing)
+    assert unknown == 3
+    assert isinstance(evaluate('data.aws_vpc.v.cidr_block', nothing), Reference)
+    assert evaluate('cidrsubnets(data.aws_vpc.v.cidr_block, 2)[0]', nothing).__class__.__name__ == "Unknown"

@@ -95,6 +95,30 @@ def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
     return str(list(network.subnets(prefixlen_diff=int(newbits)))[int(netnum)]) if newbits <= 16 else _raise()
 
 
+def _cidrsubnets(arguments: list[Any]) -> Any:
+    """``cidrsubnets(prefix, newbits...)``: consecutive ranges, one per newbits argument; of an unknown
+    prefix, a list of that many unknown ranges."""
+    if len(arguments) > 1 and isinstance(arguments[0], Unknown) and not isinstance(arguments[0], Partial):
+        count = len(arguments) - 1
+        return Partial(arguments[0].expression, [Unknown(f"cidrsubnets()[{i}]") for i in range(count)])
+    return _strict(_consecutive)(arguments)
+
+
+def _consecutive(prefix: str, *newbits: int) -> list[str]:
+    network = ipaddress.ip_network(prefix, strict=False)
+    start, out = int(network.network_address), []
+    for bits in newbits:
+        length = network.prefixlen + int(bits)
+        size = 2 ** (network.max_prefixlen - length)
+        start = -(-start // size) * size  # aligned to the range's own size
+        subnet = ipaddress.ip_network((start, length))
+        if not subnet.subnet_of(network):  # type: ignore[arg-type]
+            raise ValueError("not enough address space")
+        out.append(str(subnet))
+        start += size
+    return out
+
+
 def _raise() -> Any:
     raise ValueError("too many subnets")
 
@@ -200,4 +224,5 @@ FUNCTIONS: dict[str, Function] = {
     "alltrue": _strict(lambda items: all(i is True for i in items)),
     "anytrue": _strict(lambda items: any(i is True for i in items)),
     "cidrsubnet": _strict(_cidrsubnet),
+    "cidrsubnets": _cidrsubnets,
 }
