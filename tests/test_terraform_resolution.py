@@ -136,3 +136,15 @@ def test_cidrsubnets_allocates_consecutive_ranges_and_keeps_the_count_of_an_unkn
     assert unknown == 3
     assert isinstance(evaluate('data.aws_vpc.v.cidr_block', nothing), Reference)
     assert evaluate('cidrsubnets(data.aws_vpc.v.cidr_block, 2)[0]', nothing).__class__.__name__ == "Unknown"
+
+
+def test_indented_heredoc_keeps_quotes_so_policy_json_is_judged(tmp_path: Path) -> None:
+    policy = ('  policy = <<-EOT\n    {\n      "Version": "2012-10-17",\n      "Statement": [{\n'
+              '        "Effect": "Allow", "Action": "*", "Resource": "*", "Sid": "${var.sid}", "Path": "a\\\\b"\n'
+              '      }]\n    }\n  EOT\n')
+    text = 'variable "sid" { default = "all" }\nresource "aws_iam_policy" "p" {\n  name = "p"\n' + policy + '}\n'
+    res = _resources(tmp_path, text)
+    assert res["aws_iam_policy.p"].attributes["policy"].startswith('{\n  "Version": "2012-10-17"')
+    assert '"Sid": "all", "Path": "a\\\\b"' in res["aws_iam_policy.p"].attributes["policy"], "no escape is read"
+    result = scan(ScanOptions(paths=(str(tmp_path),), use_cache=False))
+    assert {f.outcome for f in result.findings if f.policy_id == "TF-040"} == {Outcome.FAIL}
