@@ -72,13 +72,24 @@ def append_latency(url: str, writers: int, appends: int, password: str) -> dict[
     return {"writers": writers, **_percentiles(samples)}
 
 
-def bulk_lines(count: int) -> list[bytes]:
-    body = build_record(_result(), "bulk", T0, {"provider": "github", "repo": "acme/infra", "branch": "main",
-                                                "commit": "0" * 40, "actor": "ci", "run_url": "", "run_id": ""})
+def bulk_lines(count: int, distinct: bool = False) -> list[bytes]:
+    """``count`` sealed records of one repository, as CI writes them: every run its own commit, and the
+    failures changing every 25 runs (one of 20 variants: each leaves out a different finding, so a
+    finding is fixed and another reappears). With ``distinct`` every record's per-criterion figures
+    differ too and its failures change every run (nothing for the reader to share)."""
+    ci = {"provider": "github", "repo": "acme/infra", "branch": "main", "commit": "", "actor": "ci", "run_url": "",
+          "run_id": ""}
+    body = build_record(_result(), "bulk", T0, ci)
+    failures = body["failures"]
+    variants = [failures[:i] + failures[i + 1:] for i in range(min(20, len(failures)))] or [failures]
     lines, previous = [], GENESIS
     for index in range(count):
-        record = seal({**body, "run_id": f"bulk-{index}", "time": (T0 + timedelta(minutes=index)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")}, index + 1, previous)
+        run = {**body, "run_id": f"bulk-{index}", "time": (T0 + timedelta(minutes=index)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+               "ci": {**ci, "commit": f"{index:040x}", "run_id": str(index)}, "failures": variants[(index if distinct else index // 25) % len(variants)]}
+        if distinct:
+            run["controls"] = {cid: {**figures, "pass": figures.get("pass", 0) + index}
+                               for cid, figures in body["controls"].items()}
+        record = seal(run, index + 1, previous)
         previous = record["hash"]
         lines.append(canonical(record) + b"\n")
     return lines
@@ -107,23 +118,26 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--appends", type=int, default=200)
     parser.add_argument("--output", default=str(ROOT / "benchmarks/results/evidence_store.json"))
+    parser.add_argument("--read-only", action="store_true", help="skip the append-latency runs")
     args = parser.parse_args()
     from pg_server import SUPERUSER_PASSWORD, _start
 
     server = _start()
-    results: dict[str, object] = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d")}
+    results: dict[str, object] = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC"),
+                                  "load_average_at_start": round(os.getloadavg()[0], 1)}
     try:
         os.environ[PASSWORD_ENV] = SUPERUSER_PASSWORD
         options = StoreOptions(password_env=PASSWORD_ENV)
         lines = bulk_lines(args.records)
         with tempfile.TemporaryDirectory() as scratch:
             stores = {"folder": lambda name: str(Path(scratch) / name), "postgresql": lambda name: _database(server, name)}
+            distinct = bulk_lines(args.records, distinct=True)
             for kind, make in stores.items():
-                results[kind] = {
+                results[kind] = {} if args.read_only else {
                     "append_1_writer": append_latency(make("one"), 1, args.appends, SUPERUSER_PASSWORD),
-                    "append_16_writers": append_latency(make("sixteen"), 16, args.appends * 4, SUPERUSER_PASSWORD),
-                    "read": read_times(make("bulk"), lines, options),
-                }
+                    "append_16_writers": append_latency(make("sixteen"), 16, args.appends * 4, SUPERUSER_PASSWORD)}
+                results[kind]["read"] = read_times(make("bulk"), lines, options)
+                results[kind]["read_distinct"] = read_times(make("distinct"), distinct, options)
                 print(kind, json.dumps(results[kind]), flush=True)
     finally:
         server.run(str(server.bindir / "pg_ctl"), "-D", str(server.directory / "data"), "-m", "immediate", "stop")

@@ -3,9 +3,13 @@
 Like the apiserver: every write bumps a global resourceVersion; lists return it; watches
 (``?watch=true&resourceVersion=RV``) stream JSON-line events over a chunked response, send BOOKMARK
 events when asked (``allowWatchBookmarks``), end after ``timeoutSeconds``, and answer a compacted
-resourceVersion with an ERROR event carrying a 410 Status. Custom objects (wgpolicyk8s.io) support
-create (409 AlreadyExists), get, list by label, replace (409 Conflict on a stale resourceVersion,
-or injected) and delete. A bearer token is required.
+resourceVersion with an ERROR event carrying a 410 Status. Every collection (PolicyReports, Leases,
+...) supports create (409 AlreadyExists), get, list by label, replace (409 Conflict on a stale
+resourceVersion, or injected per resource), delete, and server-side apply (PATCH
+``application/apply-patch+yaml``: ``fieldManager`` required, create-or-replace, ``managedFields``
+recorded, 409 when another manager applied and ``force`` is not set; 415 when ``apply_supported`` is
+off, as a server without server-side apply answers). A bearer token is required; several can be issued
+(one per client); ``blocked`` ones get 503 (a partition), ``forbidden`` resources 403 (RBAC).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import trustme
+import yaml
+
+from kube_apply import APPLY, applied, apply_conflict, apply_problem
 
 TOKEN = "watch-token-51a9"
 _PATH = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))"
@@ -39,9 +46,12 @@ class FakeApi:
         self.objects: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
         self.events: list[tuple[int, str, str, str, dict[str, Any]]] = []  # rv, gv, plural, type, object
         self.compacted_below = 0
-        self.conflicts_to_inject = 0
+        self.conflicts_to_inject: dict[str, int] = {}  # plural -> replaces answered 409 before any succeeds
         self.epoch = 0  # bumped by compact(): open watches end
         self.requests: list[str] = []
+        self.calls: list[tuple[str, str, str]] = []  # (token, method, path) of every authorized request
+        self.tokens, self.blocked, self.forbidden = {TOKEN}, set[str](), set[str]()  # forbidden: plurals (403)
+        self.apply_supported = True
 
     def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None) -> dict[str, Any]:
         with self.lock:
@@ -78,6 +88,21 @@ class FakeApi:
             self.epoch += 1
             self.lock.notify_all()
 
+    def get(self, gv: str, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
+        with self.lock:
+            return copy.deepcopy(self.objects.get((gv, plural), {}).get((namespace, name)))
+
+    def take_conflict(self, plural: str) -> bool:
+        with self.lock:
+            left = self.conflicts_to_inject.get(plural, 0)
+            self.conflicts_to_inject[plural] = max(0, left - 1)
+            return left > 0
+
+    def writes(self, token: str, plural: str) -> int:
+        """Writes (POST, PUT, PATCH, DELETE) the holder of ``token`` made to ``plural``."""
+        with self.lock:
+            return sum(1 for t, method, path in self.calls if t == token and method != "GET" and f"/{plural}" in path)
+
     def items(self, gv: str, plural: str, namespace: str | None) -> list[dict[str, Any]]:
         with self.lock:
             bucket = self.objects.get((gv, plural), {})
@@ -93,12 +118,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> tuple[dict[str, str], dict[str, list[str]]] | None:
         url = urlsplit(self.path)
+        token, match = self.headers.get("Authorization", "").removeprefix("Bearer "), _PATH.match(url.path)
         with self.api.lock:
             self.api.requests.append(f"{self.command} {url.path}?{url.query}")
-        if self.headers.get("Authorization", "") != f"Bearer {TOKEN}":
+            known, blocked = token in self.api.tokens, token in self.api.blocked
+            if known and not blocked:
+                self.api.calls.append((token, self.command, url.path))
+        if not known:
             self._status(401, "Unauthorized", "Unauthorized")
             return None
-        match = _PATH.match(url.path)
+        if blocked:
+            self._status(503, "ServiceUnavailable", "the server is currently unable to handle the request")
+            return None
+        if match and match["plural"] in self.api.forbidden:
+            self._status(403, "Forbidden", f'cannot {self.command} resource "{match["plural"]}"')
+            return None
         if not match:
             self._status(404, "NotFound", "the server could not find the requested resource")
             return None
@@ -150,14 +184,38 @@ class _Handler(BaseHTTPRequestHandler):
         current = self.api.objects.get((parts["gv"], parts["plural"]), {}).get((parts["ns"] or "", parts["name"]))
         if current is None:
             return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
+        if body.get("metadata", {}).get("name") != parts["name"]:
+            return self._status(400, "BadRequest", "the name of the object does not match the name on the URL")
         stale = body["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]
-        with self.api.lock:
-            inject = self.api.conflicts_to_inject > 0
-            self.api.conflicts_to_inject -= int(inject)
-        if stale or inject:
+        if stale or self.api.take_conflict(parts["plural"]):
             return self._status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified; "
                                 "please apply your changes to the latest version and try again")
         self._json(200, self.api.put(parts["gv"], parts["plural"], body))
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        routed = self._route()
+        if routed is None:
+            return
+        parts, query = routed
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != APPLY or not self.api.apply_supported:
+            return self._status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                                "accepted media types include: application/json-patch+json, application/merge-patch+json")
+        manager = query.get("fieldManager", [""])[0]
+        if not manager:
+            return self._status(400, "BadRequest", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
+                                "Required value: is required for apply patch")
+        body = yaml.safe_load(raw)
+        problem = apply_problem(body, parts)
+        if problem:
+            return self._status(400, "BadRequest", problem)
+        current = self.api.get(parts["gv"], parts["plural"], parts["ns"] or "", parts["name"])
+        problem = apply_conflict(body, current, manager, query.get("force", ["false"])[0] == "true")
+        if problem or self.api.take_conflict(parts["plural"]):
+            return self._status(409, "Conflict", problem or "Operation cannot be fulfilled: the object has been "
+                                "modified; please apply your changes to the latest version and try again")
+        stored = self.api.put(parts["gv"], parts["plural"], applied(body, current, manager, parts))
+        self._json(200 if current else 201, stored)
 
     def do_DELETE(self) -> None:  # noqa: N802
         routed = self._route()
@@ -238,16 +296,24 @@ class WatchServer:
         handler = type("Handler", (_Handler,), {"api": api})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
-        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        # The TLS handshake happens in each request's thread, not in the accepting one (many clients at once).
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.kubeconfig = directory / "kubeconfig"
+        self.api = api
+        self.kubeconfig = self.kubeconfig_for(TOKEN, directory / "kubeconfig")
+
+    def kubeconfig_for(self, token: str, path: Path) -> Path:
+        """A kubeconfig with its own token (issued here): one client's requests, told apart or blocked."""
+        with self.api.lock:
+            self.api.tokens.add(token)
         ca_data = base64.b64encode(self.ca.cert_pem.bytes()).decode()
-        self.kubeconfig.write_text(json.dumps({
+        path.write_text(json.dumps({
             "apiVersion": "v1", "kind": "Config", "current-context": "watch",
             "clusters": [{"name": "watch", "cluster": {"server": self.url, "certificate-authority-data": ca_data}}],
-            "users": [{"name": "monitor", "user": {"token": TOKEN}}],
+            "users": [{"name": "monitor", "user": {"token": token}}],
             "contexts": [{"name": "watch", "context": {"cluster": "watch", "user": "monitor"}}]}))
+        return path
 
     def close(self) -> None:
         self.httpd.shutdown()

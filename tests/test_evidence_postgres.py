@@ -43,7 +43,7 @@ def database(postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh, initialised evidence database with the CI role's grants; the writer's URL (no password)."""
     name = postgres.create_database()
     applied, version = init_store(postgres.migrator_url(name))
-    assert applied == [1] and version == 1
+    assert applied == [1, 2] and version == 2
     postgres.grant_writer(name)
     monkeypatch.setenv(WRITER_ENV, WRITER_PASSWORD)
     return postgres.writer_url(name)
@@ -61,9 +61,40 @@ def _append(url: str, chain: str, count: int, start: int = 0, key: Path | None =
 
 
 def _verify(url: str, public_key: Path | None = None):
-    store = open_store(url, _options())
+    return _verify_with(url, _options(), public_key)
+
+
+def _verify_with(url: str, options: StoreOptions, public_key: Path | None = None):
+    store = open_store(url, options)
     try:
         return verify_store(store, str(public_key) if public_key else None)
+    finally:
+        store.close()
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_records(postgres: PostgresServer) -> None:
+    from soc2gate.evidence import pg_schema
+
+    name = postgres.create_database()
+    store = open_store(postgres.migrator_url(name), StoreOptions())
+    connection = store.connection()
+    try:
+        first = pg_schema.MIGRATIONS[:1]
+        real, pg_schema.MIGRATIONS = pg_schema.MIGRATIONS, first  # the schema as version 1 shipped it
+        try:
+            assert pg_schema.migrate(connection) == [1]
+        finally:
+            pg_schema.MIGRATIONS = real
+        url = postgres.migrator_url(name)
+        settings = EvidenceSettings(url, chain="c", store=StoreOptions())
+        record_run(make_result(), settings, T0, {}, run_id="before")  # a version 1 store works as it is
+        assert pg_schema.migrate(connection) == [2] and pg_schema.current_version(connection) == 2
+        record_run(make_result(), settings, T0 + timedelta(hours=1), {}, run_id="after")
+        assert _verify_with(url, StoreOptions()).ok
+        compression = connection.execute("SELECT attcompression FROM pg_attribute WHERE attrelid = "
+                                         "'evidence_records'::regclass AND attname = 'line'").fetchone()[0]
+        assert compression == "l"  # lz4 (Debian's PostgreSQL is built with it)
+        assert connection.execute("SELECT count(*) FROM evidence_heads").fetchone()[0] == 2
     finally:
         store.close()
 
@@ -71,7 +102,7 @@ def _verify(url: str, public_key: Path | None = None):
 def test_init_is_idempotent_and_refuses_folders(postgres: PostgresServer, tmp_path: Path) -> None:
     name = postgres.create_database()
     result = CliRunner().invoke(cli, ["evidence", "init", postgres.migrator_url(name)])
-    assert result.exit_code == 0 and "schema version 1 (applied migration(s) 1)" in result.output
+    assert result.exit_code == 0 and "schema version 2 (applied migration(s) 1, 2)" in result.output
     assert SUPERUSER_PASSWORD not in result.output and ":***@" in result.output
     again = CliRunner().invoke(cli, ["evidence", "init", postgres.migrator_url(name)])
     assert again.exit_code == 0 and "already up to date" in again.output

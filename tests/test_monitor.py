@@ -23,7 +23,7 @@ import yaml
 
 from admission_reviews import as_stored, first_object, manifest_objects
 from conftest import CORPORA, require_shared
-from kube_watch_server import FakeApi, WatchServer
+from kube_watch_server import TOKEN, FakeApi, WatchServer
 from soc2gate.api import (
     Gate,
     ScanOptions,
@@ -68,9 +68,12 @@ class Running:
     """A Monitor in a thread against the loopback server, with helpers to wait for its cycles."""
 
     def __init__(self, tmp_path: Path, api: FakeApi, settings: MonitorSettings,
-                 on_full_cycle: Callable | None = None) -> None:
-        self.api, self.server = api, WatchServer(api, tmp_path)
-        cluster = connect(ClusterTarget(kubeconfig=str(self.server.kubeconfig), connections=CONNECTIONS))
+                 on_full_cycle: Callable | None = None, server: WatchServer | None = None, token: str = TOKEN) -> None:
+        """``server``: shared with other monitors (each with its own ``token``), else one of its own."""
+        self.api, self.owns_server, self.token = api, server is None, token
+        self.server = server or WatchServer(api, tmp_path)
+        kubeconfig = self.server.kubeconfig_for(token, tmp_path / f"kubeconfig-{token}")
+        cluster = connect(ClusterTarget(kubeconfig=str(kubeconfig), connections=CONNECTIONS))
         self.metrics = MonitorMetrics()
         self.monitor = Monitor(cluster, lambda: Gate.load(ScanOptions(use_cache=False)), settings, self.metrics,
                                on_full_cycle)
@@ -98,10 +101,11 @@ class Running:
             return ((namespace, name) in names) is present
         return check
 
-    def close(self) -> None:
-        self.monitor.shutdown()
+    def close(self, release: bool = True) -> None:
+        self.monitor.shutdown(release)
         self.thread.join(timeout=30)
-        self.server.close()
+        if self.owns_server:
+            self.server.close()
 
 
 def fast(**overrides: Any) -> MonitorSettings:
@@ -214,14 +218,40 @@ def test_compaction_410_relists_and_finds_what_the_watch_missed(running) -> None
     assert any("watch=true" in r and "allowWatchBookmarks=true" in r for r in run.api.requests)
 
 
-def test_injected_conflicts_converge(running) -> None:
+def test_reports_are_written_by_server_side_apply_and_taken_back_from_another_manager(running) -> None:
     run = running()
-    run.settled(lambda: bool(run.monitor.history))
-    run.api.conflicts_to_inject = 3
+    first = run.settled(lambda: bool(run.monitor.history))
+    assert first.writes.applied == first.writes.created >= 3 and not first.writes.errors
+    writes = [r for r in run.api.requests if "policyreports" in r and not r.startswith(("GET", "DELETE"))]
+    assert writes and all(r.startswith("PATCH") and "fieldManager=soc2gate" in r and "force=true" in r for r in writes)
+    for report in reports(run.api):
+        assert [m["manager"] for m in report["metadata"]["managedFields"]] == ["soc2gate"]
+    shop = run.api.get(REPORTS, "policyreports", "shop", "soc2gate-shop")
+    shop["results"], shop["metadata"]["managedFields"] = [], [{"manager": "kubectl", "operation": "Apply"}]
+    run.api.put(REPORTS, "policyreports", shop)  # someone else applied the report: force takes it back
     put(run.api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "shop")
     cycle = run.settled(run.has("Deployment", "shop", "redis-master"))
-    assert cycle.writes.conflicts == 3 and not cycle.writes.errors
+    assert cycle.writes.applied == cycle.writes.replaced >= 1 and not cycle.writes.errors
+    assert results(run.api, "Deployment", "shop", "redis-master")["K8S-001"]
+    assert results(run.api, "Deployment", "shop", "health-check-deployment")["K8S-001"] == "fail"
+    stored = run.api.get(REPORTS, "policyreports", "shop", "soc2gate-shop")
+    assert [m["manager"] for m in stored["metadata"]["managedFields"]] == ["soc2gate"]
+    assert_valid(run.api)
+
+
+def test_a_server_without_apply_gets_create_and_replace_and_conflicts_converge(running) -> None:
+    api = seeded_api()
+    api.apply_supported = False  # answers 415 to application/apply-patch+yaml, as servers before 1.16 do
+    run = running(api)
+    first = run.settled(lambda: bool(run.monitor.history))
+    assert not run.monitor.writer.server_side_apply and first.writes.applied == 0
+    assert first.writes.created >= 3 and not first.writes.errors
+    run.api.conflicts_to_inject["policyreports"] = 3
+    put(run.api, first_object(GUESTBOOK / "redis-master-deployment.yaml"), "shop")
+    cycle = run.settled(run.has("Deployment", "shop", "redis-master"))
+    assert cycle.writes.conflicts == 3 and cycle.writes.replaced == 1 and not cycle.writes.errors
     assert results(run.api, "Deployment", "shop", "redis-master")
+    assert sum(r.startswith("PATCH") for r in run.api.requests) == 1, "apply is tried once, then never again"
     assert_valid(run.api)
 
 

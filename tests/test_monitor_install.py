@@ -26,13 +26,16 @@ NEWEST = kubernetes_validate.latest_version()
 
 
 @functools.cache
-def installed() -> tuple[dict[str, Any], ...]:
+def installed(replicas: int = 1) -> tuple[dict[str, Any], ...]:
+    """The overlay with the monitor; ``replicas`` set as docs/monitoring.md says (the overlay's `replicas:`)."""
     with tempfile.TemporaryDirectory() as directory:
         tree = prepared_copy(Path(directory), digest=None)
         overlay = tree / "overlays/cert-manager/kustomization.yaml"
         document = yaml.safe_load(overlay.read_text())
         document["components"] = ["../../components/monitor", "../../components/monitor-alerts"]
         document["images"] = [{"name": "ghcr.io/soc2gate/soc2gate", "digest": EXAMPLE_DIGEST}]
+        if replicas != 1:
+            document["replicas"] = [{"name": "soc2gate-monitor", "count": replicas}]
         overlay.write_text(yaml.safe_dump(document, sort_keys=False))
         done = subprocess.run([kubectl(), "kustomize", str(overlay.parent)], capture_output=True, text=True, check=False,
                               timeout=120)
@@ -40,34 +43,38 @@ def installed() -> tuple[dict[str, Any], ...]:
         return tuple(objects(done.stdout))
 
 
-def monitor_objects() -> list[dict[str, Any]]:
-    return [o for o in installed() if (o["metadata"].get("labels") or {}).get("app.kubernetes.io/component") == "monitor"]
+def monitor_objects(replicas: int = 1) -> list[dict[str, Any]]:
+    return [o for o in installed(replicas)
+            if (o["metadata"].get("labels") or {}).get("app.kubernetes.io/component") == "monitor"]
 
 
-def one(kind: str) -> dict[str, Any]:
-    found = [o for o in monitor_objects() if o["kind"] == kind]
+def one(kind: str, replicas: int = 1) -> dict[str, Any]:
+    found = [o for o in monitor_objects(replicas) if o["kind"] == kind]
     assert len(found) == 1, f"expected one monitor {kind}, found {len(found)}"
     return found[0]
 
 
 def test_the_component_adds_the_monitor_objects() -> None:
     assert sorted(o["kind"] for o in monitor_objects()) == [
-        "ClusterRole", "ClusterRoleBinding", "Deployment", "NetworkPolicy", "PrometheusRule", "ServiceAccount"]
+        "ClusterRole", "ClusterRoleBinding", "Deployment", "NetworkPolicy", "PrometheusRule", "Role", "RoleBinding",
+        "ServiceAccount"]
     assert all(o["metadata"]["namespace"] == "soc2gate-system" for o in monitor_objects()
                if o["kind"] not in ("ClusterRole", "ClusterRoleBinding"))
 
 
-@pytest.mark.parametrize("version", ["1.30", NEWEST])
-def test_kubernetes_objects_match_the_openapi_schema(version: str) -> None:
-    for obj in monitor_objects():
+@pytest.mark.parametrize(("version", "replicas"), [("1.30", 1), (NEWEST, 1), (NEWEST, 2)])
+def test_kubernetes_objects_match_the_openapi_schema(version: str, replicas: int) -> None:
+    for obj in monitor_objects(replicas):
         if obj["kind"] != "PrometheusRule":
             kubernetes_validate.validate(obj, version, strict=True)
 
 
-def test_the_install_with_the_monitor_passes_soc2gates_own_policies(tmp_path: Path) -> None:
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_the_install_with_the_monitor_passes_soc2gates_own_policies(tmp_path: Path, replicas: int) -> None:
     manifest = tmp_path / "install.yaml"
     # The PrometheusRule's {{ $labels }} alert templates read as an unrendered template (SYS-001): left out.
-    manifest.write_text(yaml.safe_dump_all([o for o in installed() if o["kind"] != "PrometheusRule"], sort_keys=False))
+    manifest.write_text(yaml.safe_dump_all([o for o in installed(replicas) if o["kind"] != "PrometheusRule"],
+                                           sort_keys=False))
     result = scan(ScanOptions(paths=(str(manifest),), use_cache=False))
     judged = [f for f in result.findings if "soc2gate-monitor" in f.resource]
     assert len({f.resource for f in judged}) >= 3, "the monitor's Deployment and RBAC are evaluated"
@@ -89,9 +96,36 @@ def test_the_cluster_role_grants_read_on_the_watched_kinds_and_report_writes_onl
                                     "namespace": one("Deployment")["metadata"]["namespace"]}]
 
 
-def test_the_deployment_runs_one_monitor_in_cluster_with_its_metrics_port_open() -> None:
+def test_the_lease_role_grants_create_and_get_update_on_the_monitors_lease_in_its_namespace_only() -> None:
+    role, binding, deployment = one("Role"), one("RoleBinding"), one("Deployment")
+    assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == deployment["metadata"]["namespace"]
+    args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert "--leader-elect" in args
+    lease = next(a.partition("=")[2] for a in args if a.startswith("--lease-name="))
+    assert role["rules"] == [
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "resourceNames": [lease],
+         "verbs": ["get", "update"]}]
+    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                  "name": role["metadata"]["name"]}
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": one("ServiceAccount")["metadata"]["name"],
+                                    "namespace": deployment["metadata"]["namespace"]}]
+
+
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_replicas_elect_a_leader_and_roll_without_a_gap(replicas: int) -> None:
+    deployment = one("Deployment", replicas)
+    assert deployment["spec"]["replicas"] == replicas
+    assert deployment["spec"]["strategy"] == {"type": "RollingUpdate",
+                                              "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert "--leader-elect" in container["args"]
+    env = {e["name"]: e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") for e in container["env"]}
+    assert env["POD_NAME"] == "metadata.name" and env["POD_NAMESPACE"] == "metadata.namespace"
+
+
+def test_the_deployment_runs_the_monitor_in_cluster_with_its_metrics_port_open() -> None:
     deployment = one("Deployment")
-    assert deployment["spec"]["replicas"] == 1 and deployment["spec"]["strategy"]["type"] == "Recreate"
     pod = deployment["spec"]["template"]["spec"]
     container = pod["containers"][0]
     assert container["args"][:2] == ["monitor", "--in-cluster"] and "--metrics-port=9090" in container["args"]

@@ -1,4 +1,5 @@
-"""``soc2gate audit``: evaluate a live cluster's objects with the gate's policies (docs/audit.md)."""
+"""``soc2gate audit``: evaluate a live cluster's objects with the gate's policies (docs/audit.md);
+``--watch`` keeps watching: the same run as ``soc2gate monitor`` (docs/monitoring.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import click
 from soc2gate import api
 from soc2gate.audit.cluster import ClusterTarget
 from soc2gate.audit.run import AuditOptions, audit
+from soc2gate.commands import monitor
 from soc2gate.commands.output import FORMAT_CHOICE, output_targets, write_reports
 from soc2gate.errors import UsageError
 
@@ -31,11 +33,17 @@ from soc2gate.errors import UsageError
 @click.option("--controls", default="", help="Only policies evidencing these criteria, e.g. CC6.1,CC6.6.")
 @click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None)
 @click.option("--strict", is_flag=True, default=None, help="Inconclusive outcomes fail the audit.")
+@click.option("--watch", is_flag=True, help="Keep watching, like `soc2gate monitor` (the options below).")
+@monitor.watch_options
 @click.pass_context
 def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """List workloads, RBAC, NetworkPolicies, Ingresses and Services and evaluate them."""
     if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
         raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
+    if options["watch"]:
+        _one_shot_only(ctx, formats, outputs)
+        return monitor.run(options)
+    _watch_only(ctx)
     targets = output_targets(formats, outputs)
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
                            in_cluster=options["in_cluster"],
@@ -47,3 +55,21 @@ def command(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ..
     result = audit(AuditOptions(target, scan, tuple(options["exclude_namespaces"])))
     write_reports(result, targets)
     ctx.exit(result.exit_code)
+
+
+def _one_shot_only(ctx: click.Context, formats: tuple[str, ...], outputs: tuple[str, ...]) -> None:
+    """--watch writes PolicyReports into the cluster: the options of a one-shot report do not apply."""
+    given = [f"--{name.replace('_', '-')}" for name in ("controls", "fail_on", "strict")
+             if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    given += ["--format"] * bool(formats) + ["--output"] * bool(outputs)
+    if given:
+        raise UsageError(f"audit --watch writes PolicyReports to the cluster, as `soc2gate monitor` does: "
+                         f"{', '.join(given)} apply to a one-shot audit only")
+
+
+def _watch_only(ctx: click.Context) -> None:
+    """The options of a continuous run, given without --watch, would be ignored: refused."""
+    given = [option for name, option in monitor.WATCH_PARAMS.items()
+             if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise UsageError(f"{', '.join(sorted(given))}: only with --watch (a continuous audit, as `soc2gate monitor`)")

@@ -1,17 +1,73 @@
-"""``soc2gate monitor``: continuous controls monitoring of a cluster (docs/monitoring.md)."""
+"""``soc2gate monitor`` (and ``soc2gate audit --watch``, the same run): continuous controls monitoring of a
+cluster (docs/monitoring.md). The options of the watch are declared once (``watch_options``) and the run
+is one function (``run``), so both commands behave the same."""
 
 from __future__ import annotations
 
+import os
 import signal
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from soc2gate.api import Gate, ScanOptions, record_evidence
 from soc2gate.audit.cluster import ClusterTarget, connect
+from soc2gate.errors import UsageError
+from soc2gate.monitor.leader import LeaseSettings, check, default_identity
 from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
 from soc2gate.monitor.metrics import MonitorMetrics
 from soc2gate.monitor.watcher import WatchSettings
+
+POD_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+
+_WATCH_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option("--interval", default=600.0, show_default=True, type=click.FloatRange(5, 86400),
+                 help="Seconds between full re-evaluations (each appends an evidence record)."),
+    click.option("--resync", default=3600.0, show_default=True, type=click.FloatRange(10, 86400),
+                 help="Seconds between full re-lists of each kind."),
+    click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0, 600),
+                 help="Seconds to wait after a change before re-evaluating."),
+    click.option("--qps", default=5.0, show_default=True, type=click.FloatRange(0, 1000),
+                 help="List and watch calls per second, all watched kinds together (0: unlimited)."),
+    click.option("--watch-timeout", default=300, show_default=True, type=click.IntRange(1, 3600),
+                 help="Seconds each watch request stays open before it is resumed."),
+    click.option("--metrics-port", default=9090, show_default=True, type=click.IntRange(0, 65535),
+                 help="Serve Prometheus metrics on this port (0: off)."),
+    click.option("--evidence", "evidence_url", default=None, envvar="SOC2GATE_EVIDENCE_URL",
+                 help="Evidence store: one record per full cycle (or evidence.url)."),
+    click.option("--evidence-key", default=None, help="Ed25519 private key that signs the evidence records."),
+    click.option("--leader-elect", is_flag=True,
+                 help="Elect a leader on a Lease (run more than one replica): only the leader writes."),
+    click.option("--lease-name", default="soc2gate-monitor", show_default=True, help="The Lease's name."),
+    click.option("--lease-namespace", default=None,
+                 help="The Lease's namespace (default: the pod's own, else $POD_NAMESPACE, else default)."),
+    click.option("--lease-identity", default=None, help="This replica's holder identity (default: $POD_NAME "
+                 "or the hostname, with a random suffix)."),
+    click.option("--lease-duration", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
+                 help="Seconds a leader that stopped renewing keeps the Lease."),
+    click.option("--renew-deadline", default=10.0, show_default=True, type=click.FloatRange(0.5, 3600),
+                 help="Seconds a leader keeps trying to renew before it steps down."),
+    click.option("--retry-period", default=2.0, show_default=True, type=click.FloatRange(0.1, 600),
+                 help="Seconds between attempts to acquire or renew the Lease."),
+    click.option("--cycles", default=0, hidden=True, type=click.IntRange(0), help="Stop after N cycles (tests)."),
+]
+
+
+def watch_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a continuous run, for ``monitor`` and ``audit --watch``."""
+    for option in reversed(_WATCH_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _named(**_: Any) -> None:
+    """Only carries the watch options, to name them."""
+
+
+# parameter name -> its option, e.g. evidence_url -> --evidence
+WATCH_PARAMS = {p.name or "": p.opts[0] for p in getattr(watch_options(_named), "__click_params__", [])}
 
 
 @click.command()
@@ -20,35 +76,24 @@ from soc2gate.monitor.watcher import WatchSettings
 @click.option("--in-cluster", is_flag=True, help="Use the pod's service account instead of a kubeconfig.")
 @click.option("-n", "--namespace", default=None, help="Only this namespace.")
 @click.option("--exclude-namespace", "exclude_namespaces", multiple=True, help="Namespace name or glob to skip.")
-@click.option("--interval", default=600.0, show_default=True, type=click.FloatRange(5, 86400),
-              help="Seconds between full re-evaluations (each appends an evidence record).")
-@click.option("--resync", default=3600.0, show_default=True, type=click.FloatRange(10, 86400),
-              help="Seconds between full re-lists of each kind.")
-@click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0, 600),
-              help="Seconds to wait after a change before re-evaluating.")
-@click.option("--qps", default=5.0, show_default=True, type=click.FloatRange(0, 1000),
-              help="List and watch calls per second, all watched kinds together (0: unlimited).")
-@click.option("--watch-timeout", default=300, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds each watch request stays open before it is resumed.")
-@click.option("--metrics-port", default=9090, show_default=True, type=click.IntRange(0, 65535),
-              help="Serve Prometheus metrics on this port (0: off).")
 @click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
-@click.option("--evidence", "evidence_url", default=None, envvar="SOC2GATE_EVIDENCE_URL",
-              help="Evidence store: one record per full cycle (or evidence.url).")
-@click.option("--evidence-key", default=None, help="Ed25519 private key that signs the evidence records.")
-@click.option("--cycles", default=0, hidden=True, type=click.IntRange(0), help="Stop after N cycles (tests).")
+@watch_options
 def command(**options: Any) -> None:
     """Watch the cluster, write PolicyReports, export metrics, record evidence every full cycle."""
+    run(options)
 
+
+def run(options: dict[str, Any]) -> None:
+    """One continuous run: connect, load the policies, watch until SIGTERM (or ``--cycles``)."""
+    if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
+        raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
     scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"])
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
                            in_cluster=options["in_cluster"], namespace=options["namespace"],
+                           page_size=options.get("page_size", 500), timeout=options.get("request_timeout", 30.0),
                            connections=CONNECTIONS)
-    watch = WatchSettings(resync_s=options["resync"], watch_timeout_s=options["watch_timeout"])
-    settings = MonitorSettings(interval_s=options["interval"], debounce_s=options["debounce"], qps=options["qps"],
-                               watch=watch, exclude_namespaces=tuple(options["exclude_namespaces"]),
-                               cycles=options["cycles"])
+    settings = _settings(options)
     metrics = MonitorMetrics()
     if options["metrics_port"]:
         metrics.serve(options["metrics_port"])
@@ -63,4 +108,33 @@ def command(**options: Any) -> None:
     try:
         monitor.run()
     finally:
-        monitor.shutdown()
+        monitor.shutdown()  # the leader releases its Lease: a follower takes over at once
+
+
+def _settings(options: dict[str, Any]) -> MonitorSettings:
+    watch = WatchSettings(resync_s=options["resync"], watch_timeout_s=options["watch_timeout"])
+    return MonitorSettings(interval_s=options["interval"], debounce_s=options["debounce"], qps=options["qps"],
+                           watch=watch, exclude_namespaces=tuple(options["exclude_namespaces"]),
+                           cycles=options["cycles"], lease=_lease(options))
+
+
+def _lease(options: dict[str, Any]) -> LeaseSettings | None:
+    if not options["leader_elect"]:
+        return None
+    lease = LeaseSettings(name=options["lease_name"], namespace=options["lease_namespace"] or _own_namespace(),
+                          identity=options["lease_identity"] or default_identity(),
+                          lease_duration_s=options["lease_duration"], renew_deadline_s=options["renew_deadline"],
+                          retry_period_s=options["retry_period"])
+    try:
+        check(lease)
+    except ValueError as exc:
+        raise UsageError(f"--leader-elect: {exc}") from None
+    return lease
+
+
+def _own_namespace() -> str:
+    """The pod's namespace (mounted with its token), else $POD_NAMESPACE, else ``default``."""
+    try:
+        return POD_NAMESPACE.read_text().strip() or "default"
+    except OSError:
+        return os.environ.get("POD_NAMESPACE") or "default"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from bisect import bisect_right
 from typing import Any, Mapping
 
 SCHEMA = "soc2gate-evidence/1"
@@ -61,18 +63,29 @@ def verified_line(line: bytes, record: Mapping[str, Any]) -> bool:
     its SHA-256 equals the recorded hash exactly when nothing else changed.
     """
     keys = sorted(record)
-    body, position = line, 0
-    for key in UNHASHED:
+    body = line
+    for key in UNHASHED:  # in sorted order, so the member after each is the next key not yet cut out
         if key not in record:
             continue
-        member = b"," + canonical(key) + b":" + canonical(record[key])
-        later = [k for k in keys if k > key and k not in UNHASHED[:UNHASHED.index(key)]]
-        follower = b',"' + later[0].encode("ascii") + b'":' if later else b"}"
+        member = _KEYS[key] + _encoded(record[key])
+        after = bisect_right(keys, key)
+        follower = b',"' + keys[after].encode("ascii") + b'":' if after < len(keys) else b"}"
         position = body.find(member + follower)
         if position <= 0:
             return False
         body = body[:position] + body[position + len(member):]
     return isinstance(record.get("hash"), str) and "sha256:" + hashlib.sha256(body).hexdigest() == record["hash"]
+
+
+_KEYS = {key: b"," + json.dumps(key).encode("ascii") + b":" for key in UNHASHED}
+_PLAIN = re.compile(r"[A-Za-z0-9:]*")
+
+
+def _encoded(value: Any) -> bytes:
+    """``canonical(value)``; a plain string (such as a hash) without the encoder."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value):
+        return b'"' + value.encode("ascii") + b'"'
+    return canonical(value)
 
 
 def _member(key: str, value: Any) -> bytes:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from soc2gate.evidence.report import TESTED, when
+from soc2gate.evidence.report import _EMPTY, TESTED, Statuses, by_identity, when
 
 
 def scope_of(inputs: Iterable[dict[str, Any]], scope: dict[str, Any]) -> dict[str, Any]:
@@ -48,27 +49,34 @@ def _describe(record: dict[str, Any]) -> dict[str, Any]:
             "strict": scope["strict"]}
 
 
-def populations(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def populations(sampled: list[dict[str, Any]], statuses: Statuses | None = None) -> list[dict[str, Any]]:
     """Per population: its scope, runs, and per criterion the runs that tested it, passed and failed."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    members: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for record in sampled:
         key = population_key(record)
-        entry = found.setdefault(key, {"repo": key[0], "branch": key[1], "scope_fingerprint": key[2],
-                                       "scope": _describe(record), "runs": 0, "first_run": record["time"],
-                                       "controls": {}})
-        entry["runs"] += 1
-        entry["last_run"] = record["time"]
-        for control_id, result in record.get("controls", {}).items():
-            status = result.get("status")
-            if status not in TESTED:
-                continue
-            tally = entry["controls"].setdefault(control_id, {"runs": 0, "passed": 0, "failed": 0, "inconclusive": 0})
-            tally["runs"] += 1
-            tally[status] += 1
-    for entry in found.values():
+        if key not in found:
+            found[key] = {"repo": key[0], "branch": key[1], "scope_fingerprint": key[2], "scope": _describe(record),
+                          "runs": 0, "first_run": record["time"], "controls": {}}
+        found[key]["runs"] += 1
+        found[key]["last_run"] = record["time"]
+        members.setdefault(key, []).append(record)
+    for key, entry in found.items():
+        for controls, count in by_identity(map((statuses or Statuses()).of, members[key])):
+            _tally(entry["controls"], controls, count)
         for tally in entry["controls"].values():
             tally["pass_rate"] = round(tally["passed"] / tally["runs"], 4)
     return sorted(found.values(), key=lambda e: (e["repo"], e["branch"], -e["runs"], e["scope_fingerprint"]))
+
+
+def _tally(tallies: dict[str, dict[str, Any]], controls: dict[str, Any], count: int) -> None:
+    for control_id, result in controls.items():
+        status = result.get("status")
+        if status not in TESTED:
+            continue
+        tally = tallies.setdefault(control_id, {"runs": 0, "passed": 0, "failed": 0, "inconclusive": 0})
+        tally["runs"] += count
+        tally[status] += count
 
 
 def week_start(moment: datetime) -> datetime:
@@ -76,27 +84,39 @@ def week_start(moment: datetime) -> datetime:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(records: list[dict[str, Any]], found: list[Any], control_id: str, first: datetime,
+WeekIndex = dict[datetime, list[tuple[dict[str, Any], int]]]
+
+
+def week_index(records: list[dict[str, Any]], statuses: Statuses | None = None) -> WeekIndex:
+    """Per ISO week (Monday, UTC): the distinct per-criterion statuses of ``records`` and how many records had each."""
+    views = statuses or Statuses()
+    weeks: dict[datetime, list[dict[str, Any]]] = {}
+    for record in records:
+        weeks.setdefault(week_start(when(record)), []).append(views.of(record))
+    return {week: by_identity(controls) for week, controls in weeks.items()}
+
+
+def weekly(index: WeekIndex, found: list[Any], control_id: str, first: datetime,
            last: datetime) -> list[dict[str, Any]]:
-    """Per ISO week (Monday, UTC) from ``first`` to ``last``: runs of ``records`` (one population) that
-    tested the criterion, how many passed, and the failures open at the week's end (episodes of the
-    criterion in ``found`` first seen before then and not fixed by then)."""
-    weeks: dict[datetime, dict[str, int]] = {}
+    """Per ISO week (Monday, UTC) from ``first`` to ``last``: runs of one population (``index``, its
+    ``week_index``) that tested the criterion, how many passed, and the failures open at the week's end
+    (episodes of the criterion in ``found`` first seen before then and not fixed by then)."""
+    mine = [e for e in found if control_id in e.controls]
+    failed = sorted(e.first_failed for e in mine)
+    fixed = sorted(e.fixed_at for e in mine if e.fixed_at is not None)
+    series = []
     cursor = week_start(first)
     while cursor <= week_start(last):
-        weeks[cursor] = {"runs": 0, "passed": 0}
-        cursor += timedelta(days=7)
-    for record in records:
-        status = record.get("controls", {}).get(control_id, {}).get("status")
-        bucket = weeks.get(week_start(when(record)))
-        if status in TESTED and bucket is not None:
-            bucket["runs"] += 1
-            bucket["passed"] += status == "passed"
-    mine = [e for e in found if control_id in e.controls]
-    series = []
-    for week, bucket in weeks.items():
-        close = week + timedelta(days=7)
-        still = sum(1 for e in mine if e.first_failed < close and (e.fixed_at is None or e.fixed_at >= close))
+        bucket = {"runs": 0, "passed": 0}
+        for controls, count in index.get(cursor, ()):
+            status = controls.get(control_id, _EMPTY).get("status")
+            if status in TESTED:
+                bucket["runs"] += count
+                bucket["passed"] += count if status == "passed" else 0
+        close = cursor + timedelta(days=7)
+        # first seen before the close, minus fixed before it (an episode is fixed after it is first seen)
+        still = bisect_left(failed, close) - bisect_left(fixed, close)
         rate = round(bucket["passed"] / bucket["runs"], 4) if bucket["runs"] else None
-        series.append({"week": week.strftime("%Y-%m-%d"), **bucket, "pass_rate": rate, "open_failures": still})
+        series.append({"week": cursor.strftime("%Y-%m-%d"), **bucket, "pass_rate": rate, "open_failures": still})
+        cursor = close
     return series

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import parse_line, record_hash
+from soc2gate.evidence.chain import record_hash
+from soc2gate.evidence.decoding import LineDecoder
 from soc2gate.evidence.ledger import LEDGER_NAME, LedgerPaths, append, read_head
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification
@@ -39,11 +40,12 @@ class FileStore:
 
     def records(self, chain: str | None = None) -> Iterator[dict[str, Any]]:
         """Every complete, parseable record, in ledger order (damage is what verify reports)."""
+        decoder = LineDecoder()
         for _, raw in self.lines():
             if not raw.endswith(b"\n"):
                 return
             try:
-                record = parse_line(raw)  # bounded nesting: hashing and reporting never recurse without limit
+                record = decoder.record(raw)  # bounded nesting: hashing and reporting never recurse without limit
             except ValueError:
                 continue
             if isinstance(record, dict) and isinstance(record.get("time"), str):
@@ -53,7 +55,11 @@ class FileStore:
         return read_head(self.paths.head)
 
     def verify(self, checker: Checker | None, keep: Keep | None = None) -> StoreVerification:
-        return StoreVerification(self.location, {CHAIN: verify(self.location, checker, keep)})
+        def tagged(record: dict[str, Any]) -> None:  # the report needs each record's chain
+            record["_chain"] = CHAIN
+            keep(record)  # type: ignore[misc]
+
+        return StoreVerification(self.location, {CHAIN: verify(self.location, checker, tagged if keep else None)})
 
     def import_lines(self, chain: str, lines: list[bytes]) -> int:
         """Write a verified chain into an empty folder ledger, byte for byte, then its head."""

@@ -9,22 +9,17 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from soc2gate.evidence.comparable import population_key, populations, weekly
-from soc2gate.evidence.report import Period, _selected, build_report, episodes, when
+from soc2gate.evidence.comparable import population_key, populations, week_index, weekly
+from soc2gate.evidence.report import Period, Statuses, basis, build_report, by_identity, when
 
 _SECOND = timedelta(seconds=1)
 
 
 def load(store: Any, checker: Any) -> tuple[list[dict[str, Any]], Any]:
-    """Every record (tagged ``_chain``) in time order, and the store's verification, in one read per chain."""
+    """Every record (tagged ``_chain`` by the store) in time order, and the store's verification, in one
+    read per chain."""
     kept: list[dict[str, Any]] = []
     integrity = store.verify(checker, kept.append)
-    names = list(integrity.chains)
-    if len(names) == 1:
-        for record in kept:
-            record["_chain"] = names[0]
-    else:  # several chains: which record belongs to which is read per chain
-        kept = [{**record, "_chain": name} for name in names for record in store.records(name)]
     kept.sort(key=lambda record: record["time"])
     return kept, integrity
 
@@ -98,11 +93,12 @@ def change_summary(sampled: list[dict[str, Any]]) -> dict[str, Any]:
             "by_repository": dict(sorted(Counter(str(c.get("repository")) for c in rows).items()))}
 
 
-def coverage(sampled: list[dict[str, Any]], org: dict[str, Any]) -> list[dict[str, Any]]:
+def coverage(sampled: list[dict[str, Any]], org: dict[str, Any], views: Statuses | None = None
+             ) -> list[dict[str, Any]]:
     """Criteria in scope that no policy tested in any run, with the manual evidence declared for them."""
     statuses: dict[str, set[str]] = {}
-    for record in sampled:
-        for control_id, result in record.get("controls", {}).items():
+    for controls, _ in by_identity(map((views or Statuses()).of, sampled)):
+        for control_id, result in controls.items():
             statuses.setdefault(control_id, set()).add(str(result.get("status")))
     uncovered = [c for c, seen in statuses.items() if seen <= {"not tested"}]
     manual = org.get("manual_evidence", {})
@@ -120,24 +116,24 @@ def full_report(records: list[dict[str, Any]], integrity: Any, location: str, pe
                 branch: str | None = None, repo: str | None = None, org: dict[str, Any] | None = None,
                 chain_heads: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     org = org or {"controls_map": {}, "manual_evidence": {}}
-    report = build_report(records, location, period, integrity, branch, repo)
-    history = [r for r in records if _selected(r, branch, repo) and (period.end is None or when(r) < period.end)]
-    sampled = [r for r in history if period.contains(when(r))]
-    found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
+    base = basis(records, period, branch, repo)
+    report = build_report(records, location, period, integrity, branch, repo, base)
+    sampled, found = base.sampled, base.found
     report["integrity"].update({"records": integrity.records, "key_id": integrity.key_id,
                                 "signed": sum(v.signed for v in integrity.chains.values()),
                                 "chains": chain_heads or []})
     report["scope"] = scope_statement(sampled)
-    report["populations"] = populations(sampled)
+    report["populations"] = populations(sampled, base.statuses)
     report["register"] = register(sampled, report["exceptions"])
     report["changes"] = change_summary(sampled)
-    report["coverage"] = coverage(sampled, org)
+    report["coverage"] = coverage(sampled, org, base.statuses)
     report["org_controls"] = org.get("controls_map", {})
-    _per_criterion(report, sampled, found, period)
+    _per_criterion(report, sampled, found, period, base.statuses)
     return report
 
 
-def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found: list[Any], period: Period) -> None:
+def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found: list[Any], period: Period,
+                   statuses: Statuses) -> None:
     """Each criterion gets its own controls, per-population rates with weekly series, failures and exceptions;
     the run-mixing ``pass_rate`` is kept only when one population tested it."""
     if not sampled:
@@ -147,6 +143,11 @@ def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found:
     members: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for record in sampled:
         members.setdefault(population_key(record), []).append(record)
+    weeks = {key: week_index(records, statuses) for key, records in members.items()}
+    failures_of: dict[str, list[dict[str, Any]]] = {}
+    for failure in report["failures"]:
+        for cid in dict.fromkeys(failure["controls"]):
+            failures_of.setdefault(cid, []).append(failure)
     waived_controls = {(w.get("policy"), w.get("resource")): w.get("controls", [])
                        for r in sampled for w in r.get("waivers", {}).get("applied", [])}
     for control in report["controls"]:
@@ -155,11 +156,11 @@ def _per_criterion(report: dict[str, Any], sampled: list[dict[str, Any]], found:
         control["populations"] = [
             {"repo": p["repo"], "branch": p["branch"], "scope_fingerprint": p["scope_fingerprint"],
              **p["controls"][cid],
-             "weekly": weekly(members[(p["repo"], p["branch"], p["scope_fingerprint"])],
+             "weekly": weekly(weeks[(p["repo"], p["branch"], p["scope_fingerprint"])],
                               [e for e in found if e.key[0] == p["repo"]], cid, first, last)}
             for p in report["populations"] if cid in p["controls"]]
         if len(control["populations"]) != 1:
             control["pass_rate"] = None
-        control["failure_list"] = [f for f in report["failures"] if cid in f["controls"]]
+        control["failure_list"] = failures_of.get(cid, [])
         control["exceptions"] = [e for e in report["register"]
                                  if cid in waived_controls.get((e["policy"], e["resource"]), [])]

@@ -16,8 +16,9 @@ import time
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, canonical, record_hash, seal
-from soc2gate.evidence.pg_schema import LATEST, current_version
+from soc2gate.evidence.chain import GENESIS, record_hash, seal, to_line
+from soc2gate.evidence.decoding import LineDecoder, members
+from soc2gate.evidence.pg_schema import REQUIRED, current_version
 from soc2gate.evidence.signing import Checker, Signer
 from soc2gate.evidence.store import Appended, StoreOptions, StoreVerification, redact
 from soc2gate.evidence.verify import Head, Keep, Verification, verify_lines
@@ -54,7 +55,7 @@ class PostgresStore:
 
     def _connect(self) -> Any:
         extra: dict[str, Any] = {"connect_timeout": max(1, int(self.options.connect_timeout)),
-                                 "application_name": "soc2gate"}
+                                 "application_name": "soc2gate", "client_encoding": "UTF8"}
         if self.options.password_env:
             password = os.environ.get(self.options.password_env)
             if password is None:
@@ -86,8 +87,8 @@ class PostgresStore:
 
     def _ready(self, connection: Any) -> None:
         version = current_version(connection)
-        if version < LATEST:
-            raise UsageError(f"evidence store {self.location}: schema version {version}, soc2gate needs {LATEST}: "
+        if version < REQUIRED:
+            raise UsageError(f"evidence store {self.location}: schema version {version}, soc2gate needs {REQUIRED}: "
                              f"run `soc2gate evidence init {self.location}`")
 
     # -- append -----------------------------------------------------------------------------
@@ -103,7 +104,7 @@ class PostgresStore:
             record = seal(body, seq + 1, prev_hash)
             if signer is not None:
                 record["signature"] = signer.sign(record["hash"])
-            connection.execute(_INSERT, _row(chain, record))
+            connection.execute(_INSERT, _row(chain, to_line(record)))
             connection.execute(f"INSERT INTO {HEADS} (chain, seq, hash) VALUES (%s, %s, %s)",
                                (chain, record["seq"], record["hash"]))
         return Appended(self.location, chain, record["seq"], str(record.get("run_id", "")), record["hash"],
@@ -133,23 +134,27 @@ class PostgresStore:
 
     def lines(self, chain: str) -> Iterator[tuple[int, bytes]]:
         for row_id, _, _, line in self._rows(chain):
-            yield row_id, line.encode("utf-8") + b"\n"
+            yield row_id, line + b"\n"
 
-    def _rows(self, chain: str) -> Iterator[tuple[int, int, str, str]]:
+    def _rows(self, chain: str) -> Iterator[tuple[int, int, str, bytes]]:
+        """(id, seq, hash, line as the bytes the server holds) in storage order."""
         with self.connection().transaction(), self.connection().cursor(name="soc2gate_lines") as cursor:
             cursor.itersize = 5000
+            cursor.adapters.register_loader("text", _TextAsBytes)  # no decoding and re-encoding of every line
             cursor.execute("SELECT id, seq, hash, line FROM evidence_records WHERE chain = %s ORDER BY id", (chain,))
-            yield from cursor
+            for row_id, seq, hashed, line in cursor:
+                yield row_id, seq, hashed.decode("utf-8", "replace"), line
 
     def records(self, chain: str | None = None) -> Iterator[dict[str, Any]]:
         where, args = ("WHERE chain = %s", (chain,)) if chain else ("", ())
         with self.connection().transaction(), self.connection().cursor(name="soc2gate_records") as cursor:
             cursor.itersize = 5000
             cursor.execute(f"SELECT line FROM evidence_records {where} ORDER BY recorded_at, id", args)
+            decoder = LineDecoder()
             for (line,) in cursor:
                 try:
-                    record = json.loads(line)
-                except (ValueError, RecursionError):
+                    record = decoder.record(line.encode("utf-8"))  # bounded nesting, as the folder ledger's
+                except ValueError:
                     continue
                 if isinstance(record, dict) and isinstance(record.get("time"), str):
                     yield record
@@ -168,20 +173,20 @@ class PostgresStore:
         return result
 
     def _verify_chain(self, chain: str, checker: Checker | None, keep: Keep | None) -> Verification:
-        mismatched: list[tuple[int, int, str]] = []
+        columns: dict[int, tuple[int, str]] = {}  # row id -> (seq, hash) as the indexed columns say
 
         def lines() -> Iterator[tuple[int, bytes]]:
             for row_id, seq, hashed, line in self._rows(chain):
-                if _columns_disagree(line, seq, hashed):
-                    mismatched.append((row_id, seq, hashed))
-                yield row_id, line.encode("utf-8") + b"\n"
+                columns[row_id] = (seq, hashed)
+                yield row_id, line + b"\n"
 
-        report = verify_lines(f"{self.location} chain {chain!r}", lines(), Head(self.head(chain), name=HEADS,
-                                                                                    atomic=True), checker, keep)
-        for row_id, seq, hashed in mismatched:
-            report.add("modified", row_id, None, f"row {row_id}: the columns seq={seq} hash={hashed[:19]}… do not "
-                       "match the record they index: the row was edited")
-        return report
+        def tagged(record: dict[str, Any]) -> None:  # the report needs each record's chain
+            record["_chain"] = chain
+            keep(record)  # type: ignore[misc]
+
+        return verify_lines(f"{self.location} chain {chain!r}", lines(), Head(self.head(chain), name=HEADS,
+                                                                                 atomic=True), checker,
+                            tagged if keep else None, columns)
 
     def import_lines(self, chain: str, lines: list[bytes]) -> int:
         """Copy a verified chain into an empty chain here, byte for byte (hashes preserved)."""
@@ -195,9 +200,9 @@ class PostgresStore:
                     "COPY evidence_records (chain, seq, hash, prev_hash, run_id, recorded_at, line) "
                     "FROM STDIN") as copy:
                 for line in lines:
-                    copy.write_row(_row(chain, json.loads(line)))
+                    copy.write_row(_row(chain, line))
             if lines:
-                last = json.loads(lines[-1])
+                last = members(lines[-1], ("seq", "hash")) or {}
                 connection.execute(f"INSERT INTO {HEADS} (chain, seq, hash) VALUES (%s, %s, %s)",
                                    (chain, last["seq"], last["hash"]))
         return len(lines)
@@ -206,9 +211,23 @@ class PostgresStore:
         self._drop()
 
 
-def _row(chain: str, record: Mapping[str, Any]) -> tuple[Any, ...]:
+class _TextAsBytes:
+    """A psycopg loader giving a text column's value as the bytes the server sent (UTF-8)."""
+
+    format = 0  # text
+
+    def __init__(self, oid: int, context: Any = None) -> None:
+        self.oid = oid
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
+
+
+def _row(chain: str, line: bytes) -> tuple[Any, ...]:
+    """The row of a verified (so canonical, ASCII) ledger line, the line kept byte for byte."""
+    record = members(line, ("seq", "hash", "prev_hash", "run_id", "time")) or {}
     return (chain, record["seq"], record["hash"], record["prev_hash"], str(record.get("run_id", "")),
-            record.get("time") or "1970-01-01T00:00:00Z", canonical(record).decode("ascii"))
+            record.get("time") or "1970-01-01T00:00:00Z", line.rstrip(b"\n").decode("ascii"))
 
 
 def _line_hash(line: str) -> str:
@@ -216,11 +235,3 @@ def _line_hash(line: str) -> str:
         return record_hash(json.loads(line))
     except (ValueError, RecursionError, AttributeError):
         return ""
-
-
-def _columns_disagree(line: str, seq: int, hashed: str) -> bool:
-    try:
-        record = json.loads(line)
-        return (record.get("seq"), record.get("hash")) != (seq, hashed)
-    except (ValueError, RecursionError, AttributeError):
-        return False  # an unreadable line is reported by verify itself

@@ -11,14 +11,17 @@ overlap the period.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable
 
 from soc2gate.errors import UsageError
 from soc2gate.evidence.report_admission import admission_section, is_batch
 
 TESTED = ("passed", "failed", "inconclusive")
+_EMPTY: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,43 @@ def _moment(text: str | None, option: str, end: bool) -> datetime | None:
 
 
 def when(record: dict[str, Any]) -> datetime:
-    moment = datetime.fromisoformat(record["time"])
+    return _moment_of(record["time"])
+
+
+@lru_cache(maxsize=1 << 18)  # a report asks for each record's time many times
+def _moment_of(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def by_identity(values: Iterable[Any]) -> list[tuple[Any, int]]:
+    """The distinct objects among ``values`` (by identity, in order of first appearance) and how often each
+    occurs. Records read in one pass share the decoded value of identical members (evidence/decoding.py),
+    and ``Statuses`` shares equal per-criterion statuses, so figures are computed once per distinct value
+    and weighted by its count."""
+    values = list(values)
+    objects = dict(zip(map(id, values), values, strict=True))
+    counts = Counter(map(id, values))
+    return [(value, counts[key]) for key, value in objects.items()]
+
+
+class Statuses:
+    """Each record's per-criterion results reduced to what the figures read (``{criterion: {"status": …}}``),
+    one shared object per distinct set of statuses: runs differ in their counts far more often than in
+    which criteria passed or failed."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Any, dict[str, dict[str, Any]]]] = {}
+        self._interned: dict[tuple[tuple[str, Any], ...], dict[str, dict[str, Any]]] = {}
+
+    def of(self, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        controls = record.get("controls") or _EMPTY
+        seen = self._seen.get(id(controls))
+        if seen is None:
+            key = tuple((cid, result.get("status")) for cid, result in controls.items())
+            view = self._interned.setdefault(key, {cid: {"status": status} for cid, status in key})
+            seen = self._seen[id(controls)] = (controls, view)  # holding ``controls`` keeps its id unique
+        return seen[1]
 
 
 @dataclass
@@ -80,27 +118,45 @@ def _text(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+Key = tuple[str, str, str, str]
+_NONE: tuple[()] = ()
+
+
 def episodes(history: list[dict[str, Any]]) -> list[Episode]:
     """Failure episodes over ``history`` (ledger order)."""
-    active: dict[tuple[str, str, str, str], Episode] = {}
+    active: dict[str, dict[Key, Episode]] = {}  # per repository
     finished: list[Episode] = []
+    facts: dict[tuple[str, int, int, int], tuple[dict[Key, Any], set[Key], set[Any]]] = {}
     for record in history:
-        repo, moment = str(record.get("ci", {}).get("repo", "")), when(record)
-        failing = {(repo, f["policy"], f["resource"], f["file"]): f for f in record.get("failures", [])
-                   if f.get("outcome") in ("fail", "error") and f.get("controls")}
-        waived = {(repo, w["policy"], w["resource"], w["file"]) for w in record.get("waivers", {}).get("applied", [])}
-        read = {i.get("path") for i in record.get("inputs", [])}
+        repo, moment, run = str(record.get("ci", {}).get("repo", "")), when(record), str(record.get("run_id", ""))
+        failing, waived, read = _facts(record, repo, facts)
+        mine = active.setdefault(repo, {})
         for key, failure in failing.items():
-            active.setdefault(key, Episode(key, list(failure["controls"]), moment, str(record.get("run_id", ""))))
-        for key, episode in list(active.items()):
-            if key[0] != repo or key in failing or key[3] not in read:
-                continue
+            if key not in mine:
+                mine[key] = Episode(key, list(failure["controls"]), moment, run)
+        for key in sorted(k for k in mine.keys() - failing.keys() if k[3] in read):
             if key in waived:
-                episode.waived = True
+                mine[key].waived = True
                 continue
-            episode.fixed_at, episode.fixed_run = moment, str(record.get("run_id", ""))
-            finished.append(active.pop(key))
-    return finished + list(active.values())
+            episode = mine.pop(key)
+            episode.fixed_at, episode.fixed_run = moment, run
+            finished.append(episode)
+    return finished + [e for mine in active.values() for e in mine.values()]
+
+
+def _facts(record: dict[str, Any], repo: str, cache: dict[tuple[str, int, int, int], Any]
+           ) -> tuple[dict[Key, Any], set[Key], set[Any]]:
+    """What failed, what was waived and which files were read in ``record``: computed once per distinct
+    (repository, failures, waivers, inputs), since records share identical members."""
+    failures, applied = record.get("failures") or _NONE, (record.get("waivers") or {}).get("applied") or _NONE
+    inputs = record.get("inputs") or _NONE
+    key = (repo, id(failures), id(applied), id(inputs))
+    if key not in cache:
+        cache[key] = ({(repo, f["policy"], f["resource"], f["file"]): f for f in failures
+                       if f.get("outcome") in ("fail", "error") and f.get("controls")},
+                      {(repo, w["policy"], w["resource"], w["file"]) for w in applied},
+                      {i.get("path") for i in inputs})
+    return cache[key]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -124,18 +180,37 @@ class ControlStats:
                 "max_time_to_fix_seconds": max(fixes) if fixes else None}
 
 
-def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
-                 branch: str | None = None, repo: str | None = None) -> dict[str, Any]:
-    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification.
+@dataclass(frozen=True)
+class Basis:
+    """The records a report is about: runs up to the period's end (``history``), those in it (``sampled``),
+    the failure episodes that overlap it (``found``) and the admission-webhook batches (not runs)."""
 
-    Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
+    history: list[dict[str, Any]]
+    sampled: list[dict[str, Any]]
+    found: list[Episode]
+    batches: list[dict[str, Any]]
+    statuses: Statuses
+
+
+def basis(all_records: Iterable[dict[str, Any]], period: Period, branch: str | None = None,
+          repo: str | None = None) -> Basis:
     all_records = list(all_records)
     batches = [r for r in all_records if is_batch(r)]
     history = [r for r in all_records if not is_batch(r) and _selected(r, branch, repo)
                and (period.end is None or when(r) < period.end)]
     sampled = [r for r in history if period.contains(when(r))]
     found = [e for e in episodes(history) if period.start is None or e.fixed_at is None or e.fixed_at >= period.start]
-    stats = _control_stats(sampled, found)
+    return Basis(history, sampled, found, batches, Statuses())
+
+
+def build_report(all_records: Iterable[dict[str, Any]], location: str, period: Period, integrity: Any,
+                 branch: str | None = None, repo: str | None = None, base: Basis | None = None) -> dict[str, Any]:
+    """``all_records`` in time order (a store's ``records()``); ``integrity`` its verification.
+
+    Admission-webhook batch records are not runs: they are reported apart (report_admission.py)."""
+    base = base or basis(all_records, period, branch, repo)
+    sampled, found, batches = base.sampled, base.found, base.batches
+    stats = _control_stats(sampled, found, base.statuses)
     return {
         "ledger": location,
         "period": {"from": _text(period.start), "to": _text(period.end - timedelta(seconds=1)) if period.end else None},
@@ -160,15 +235,15 @@ def _selected(record: dict[str, Any], branch: str | None, repo: str | None) -> b
     return (branch is None or ci.get("branch") == branch) and (repo is None or ci.get("repo") == repo)
 
 
-def _control_stats(sampled: list[dict[str, Any]], found: list[Episode]) -> list[ControlStats]:
+def _control_stats(sampled: list[dict[str, Any]], found: list[Episode], statuses: Statuses) -> list[ControlStats]:
     stats: dict[str, ControlStats] = {}
-    for record in sampled:
-        for control_id, result in record.get("controls", {}).items():
-            entry = stats.setdefault(control_id, ControlStats(control_id))
+    for controls, count in by_identity(map(statuses.of, sampled)):
+        for control_id, result in controls.items():
+            entry = stats.get(control_id) or stats.setdefault(control_id, ControlStats(control_id))
             status = result.get("status")
             if status in TESTED:
-                entry.runs += 1
-                setattr(entry, status, getattr(entry, status) + 1)
+                entry.runs += count
+                setattr(entry, status, getattr(entry, status) + count)
     for episode in found:
         for control_id in episode.controls:
             stats.setdefault(control_id, ControlStats(control_id)).episodes.append(episode)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from soc2gate.errors import InputError, UsageError
-from soc2gate.evidence.chain import GENESIS, hash_and_line, parse_line, verified_line
+from soc2gate.evidence.chain import GENESIS, hash_and_line, verified_line
+from soc2gate.evidence.decoding import LineDecoder
 from soc2gate.evidence.ledger import HEAD_NAME, LEDGER_NAME, LedgerPaths, read_head
 from soc2gate.evidence.signing import Checker
 
@@ -90,13 +91,20 @@ class Head:
 
 
 def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, checker: Checker | None = None,
-                 keep: Keep | None = None) -> Verification:
+                 keep: Keep | None = None, columns: Mapping[int, tuple[int, str]] | None = None) -> Verification:
     """Verify one chain given as (position, canonical line with newline) in storage order, and its head.
 
-    ``keep`` receives every record that parsed (the period report reads them in the same pass).
+    ``keep`` receives every record that parsed (the period report reads them in the same pass);
+    ``columns`` (a database store's rows: position -> the seq and hash columns that index the line) must
+    agree with the records they index.
     """
     report = Verification(name, key_id=checker.key_id if checker else "")
     entries = read_entries(lines, checker, report, keep)
+    for entry in entries if columns is not None else ():
+        seq, hashed = columns.get(entry.line, (entry.seq, entry.hash))  # type: ignore[union-attr]
+        if (seq, hashed) != (entry.seq, entry.hash):
+            report.add("modified", entry.line, None, f"row {entry.line}: the columns seq={seq} hash={hashed[:19]}… "
+                       "do not match the record they index: the row was edited")
     unique = _check_order(entries, report)
     _check_chain(unique, report)
     _check_head(head, unique, report)
@@ -108,21 +116,22 @@ def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, chec
 def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification,
                  keep: Keep | None = None) -> list[Entry]:
     entries: list[Entry] = []
+    decoder = LineDecoder()
     for number, raw in lines:
         if not raw.endswith(b"\n"):
             report.add("torn", number, None, f"line {number}: the last line is incomplete ({len(raw)} bytes, "
                        "no newline): a run crashed while writing it, or the file was truncated")
             break
-        entry = _entry(number, raw[:-1], checker, report, keep)
+        entry = _entry(number, raw[:-1], checker, report, keep, decoder)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
 def _entry(number: int, text: bytes, checker: Checker | None, report: Verification,
-           keep: Keep | None = None) -> Entry | None:
+           keep: Keep | None, decoder: LineDecoder) -> Entry | None:
     try:
-        record = parse_line(text)
+        record = decoder.record(text)
         entry = Entry(number, record["seq"], str(record.get("run_id", "")), record["hash"], record["prev_hash"])
         if not (isinstance(entry.seq, int) and isinstance(entry.hash, str) and isinstance(entry.prev_hash, str)):
             raise TypeError

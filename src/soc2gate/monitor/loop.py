@@ -21,6 +21,7 @@ from soc2gate.audit.cluster import Cluster
 from soc2gate.audit.kinds import RESOURCE_TYPES, ResourceType
 from soc2gate.model import InputFile, Result
 from soc2gate.monitor.cache import ObjectCache
+from soc2gate.monitor.leader import LeaderElector, LeaseSettings
 from soc2gate.monitor.metrics import MonitorMetrics
 from soc2gate.monitor.partitions import PartitionedEvaluator
 from soc2gate.monitor.reports import ReportWriter, WriteStats
@@ -40,6 +41,8 @@ class MonitorSettings:
     exclude_namespaces: tuple[str, ...] = ()
     cycles: int = 0                  # stop after this many cycles (0: run until stopped)
     first_list_timeout_s: float = 120.0
+    lease: LeaseSettings | None = None   # leader election (more than one replica): only the leader writes
+    server_side_apply: bool = True
 
 
 @dataclass
@@ -61,13 +64,24 @@ class Monitor:
         self._gate = gate
         self.on_full_cycle = on_full_cycle
         self.cache, self.wake, self.stop = ObjectCache(), threading.Event(), threading.Event()
-        self.writer = ReportWriter(cluster.api_client)
+        self.writer = ReportWriter(cluster.api_client, settings.server_side_apply)
+        self.elector = (LeaderElector(cluster.api_client, settings.lease, self.stop, self._leadership)
+                        if settings.lease else None)
+        metrics.leader.set(0 if self.elector else 1)
         limiter = RateLimiter(settings.qps)  # one budget of API calls for every watcher
         self.watchers = [TypeWatcher(cluster, rtype, self.cache, limiter, self.wake, self.stop, settings.watch)
                          for rtype in self._types()]
         self.evaluator = PartitionedEvaluator(cluster, settings.exclude_namespaces)
         self.history: list[CycleResult] = []
         self.cycles = 0
+
+    def leading(self) -> bool:
+        """Whether this replica may write reports and evidence now."""
+        return self.elector.is_leader() if self.elector else True
+
+    def _leadership(self, leading: bool) -> None:
+        self.metrics.leader.set(int(leading))
+        self.wake.set()
 
     def _types(self) -> list[ResourceType]:
         namespace = self.cluster.target.namespace
@@ -84,10 +98,17 @@ class Monitor:
     def _run(self) -> None:
         for watcher in self.watchers:
             watcher.start()
+        if self.elector:
+            self.elector.start()
         self._await_first_lists()
         last_full: float | None = None
         evaluated = -1
         while not self.stop.is_set():
+            if not self.leading():  # a follower keeps its cache warm; the new leader starts with a full cycle
+                last_full, evaluated = None, -1
+                self.metrics.withdraw()  # here, on the thread that observes: the findings are the leader's
+                self.stop.wait(0.2)
+                continue
             due = last_full is None or time.monotonic() - last_full >= self.settings.interval_s
             self.wake.clear()  # before reading the generation: a later change sets it again
             if not due and self.cache.generation == evaluated:
@@ -120,8 +141,9 @@ class Monitor:
         writes = self._write(result, full)
         seconds = time.monotonic() - started
         evidence_error = self._evidence(result) if full else ""
-        ok = full and not writes.errors and not evidence_error
-        self.metrics.observe(result, seconds, sum(len(items) for items in objects.values()), full, time.time(), ok)
+        ok = full and not writes.errors and not writes.stopped and not evidence_error
+        if self.leading():
+            self.metrics.observe(result, seconds, sum(len(v) for v in objects.values()), full, time.time(), ok)
         cycle = CycleResult(result, full, writes, seconds, generation, evidence_error)
         self.cycles += 1
         self.history = (self.history + [cycle])[-HISTORY:] if not self.settings.cycles else self.history + [cycle]
@@ -142,7 +164,7 @@ class Monitor:
 
     def _write(self, result: Result, full: bool) -> WriteStats:
         try:
-            writes = self.writer.converge(policy_reports(result), full)
+            writes = self.writer.converge(policy_reports(result), full, self.leading)
         except Exception as exc:  # noqa: BLE001 - the API server unreachable: counted, logged, retried next cycle
             writes = WriteStats(errors=[f"writing PolicyReports failed: {' '.join(str(exc).split())[:300]}"])
         if writes.errors:
@@ -153,6 +175,8 @@ class Monitor:
     def _evidence(self, result: Result) -> str:
         if self.on_full_cycle is None:
             return ""
+        if not self.leading():
+            return "not appended: this replica is no longer the leader"
         try:
             self.on_full_cycle(result)
         except Exception as exc:  # noqa: BLE001 - a store that cannot be written: a gap, logged and alerted on
@@ -161,9 +185,14 @@ class Monitor:
             return str(exc) or type(exc).__name__
         return ""
 
-    def shutdown(self) -> None:
+    def shutdown(self, release: bool = True) -> None:
+        """Stop; the leader releases its Lease (unless ``release`` is False: a crash, for tests)."""
         self.stop.set()
         self.wake.set()
+        if self.elector:
+            self.elector.join(timeout=5)
+            if release:
+                self.elector.release()
         for watcher in self.watchers:
             watcher.join(timeout=5)
 

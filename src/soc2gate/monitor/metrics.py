@@ -32,6 +32,8 @@ class MonitorMetrics:
         self.cycles = Counter("soc2gate_monitor_cycles_total", "Evaluation cycles", ["kind"], registry=self.registry)
         self.evidence_errors = Counter("soc2gate_monitor_evidence_errors_total", "Full cycles whose evidence record "
                                        "could not be appended", registry=self.registry)
+        self.leader = Gauge("soc2gate_monitor_leader", "1 while this replica holds the lease and writes reports "
+                            "and evidence (always 1 without --leader-elect)", registry=self.registry)
         self.write_errors = Counter("soc2gate_monitor_report_write_errors_total", "PolicyReport writes that failed",
                                     registry=self.registry)
 
@@ -55,6 +57,12 @@ class MonitorMetrics:
         _converge(self.failing, self._failing, counts)
         _converge(self.failing_resource, self._objects, dict.fromkeys(failing, 1))
         self._failing, self._objects = set(counts), failing
+
+    def withdraw(self) -> None:
+        """A follower exports no findings (the leader does): the alerts never see a series twice."""
+        _converge(self.failing, self._failing, {})
+        _converge(self.failing_resource, self._objects, {})
+        self._failing, self._objects = set(), set()
 
     def serve(self, port: int, address: str = "0.0.0.0") -> Any:
         from prometheus_client import start_http_server

@@ -1,11 +1,13 @@
-"""Write PolicyReports so they converge: create what is new, replace what changed (retrying on 409
-Conflict with the current resourceVersion), delete soc2gate's reports that no longer apply (the
-objects they described are gone)."""
+"""Write PolicyReports so they converge: apply what is new or changed (server-side apply, field manager
+``soc2gate``, forced), delete soc2gate's reports that no longer apply (the objects they described are
+gone). A server without server-side apply (415 Unsupported Media Type) gets create, and replace with
+a retry on 409 Conflict using the current resourceVersion, instead."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,8 @@ GROUP, VERSION = "wgpolicyk8s.io", "v1alpha2"
 PLURALS = {"PolicyReport": "policyreports", "ClusterPolicyReport": "clusterpolicyreports"}
 MANAGED = "app.kubernetes.io/managed-by=soc2gate"
 RETRIES = 5
+FIELD_MANAGER = "soc2gate"
+APPLY = "application/apply-patch+yaml"
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
 
@@ -24,6 +28,8 @@ class WriteStats:
     unchanged: int = 0
     deleted: int = 0
     conflicts: int = 0
+    applied: int = 0                 # of created + replaced, written by server-side apply
+    stopped: bool = False            # leadership lost: the remaining writes were not made
     errors: list[str] = field(default_factory=list)
 
 
@@ -37,20 +43,29 @@ class ReportWriter:
     API call, a changed one a single replace (a 409 re-reads it). The full listing of soc2gate's reports,
     which finds reports left by an earlier run, happens on the first and on every full convergence."""
 
-    def __init__(self, api_client: Any) -> None:
+    def __init__(self, api_client: Any, server_side_apply: bool = True) -> None:
         from kubernetes import client
 
         self.api = client.CustomObjectsApi(api_client)
+        self.server_side_apply = server_side_apply  # turned off for good by a 415 (a server without it)
         self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
 
-    def converge(self, documents: list[dict[str, Any]], full: bool = True) -> WriteStats:
+    def converge(self, documents: list[dict[str, Any]], full: bool = True,
+                 may_write: Callable[[], bool] = lambda: True) -> WriteStats:
+        """``may_write`` is asked before every write: a monitor that lost its leadership stops at once."""
         stats = WriteStats()
         if full or not self._written:
             self._written = self._existing()
         wanted = {key_of(d): d for d in documents}
         for key, document in wanted.items():
+            if not may_write():
+                stats.stopped = True
+                return stats
             self._put(key, document, stats)
         for key in set(self._written) - set(wanted):
+            if not may_write():
+                stats.stopped = True
+                return stats
             self._delete(key, stats)
         return stats
 
@@ -85,6 +100,11 @@ class ReportWriter:
         kind, namespace, name = key
         content = _content(document)
         known = self._written.get(key)
+        if known is not None and known[1] == content:
+            stats.unchanged += 1
+            return
+        if self.server_side_apply and self._apply(key, document, content, stats):
+            return
         if known is None:
             try:
                 current = self._call("get", kind, namespace, name)
@@ -104,6 +124,28 @@ class ReportWriter:
         self._written[key] = (_version(self._call("replace", kind, namespace, name, body)), content)
         stats.replaced += 1
 
+    def _apply(self, key: Key, document: dict[str, Any], content: str, stats: WriteStats) -> bool:
+        """Server-side apply (create or update in one call, no resourceVersion needed); False when the
+        server cannot apply: 415 (no server-side apply: never tried again) or 404 (create instead)."""
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            applied = self._call("apply", *key, document)
+        except ApiException as exc:
+            if exc.status == 415:
+                self.server_side_apply = False
+                return False
+            if exc.status == 404:
+                return False
+            raise
+        if key in self._written:
+            stats.replaced += 1
+        else:
+            stats.created += 1
+        stats.applied += 1
+        self._written[key] = (_version(applied), content)
+        return True
+
     def _delete(self, key: Key, stats: WriteStats) -> None:
         from kubernetes.client.exceptions import ApiException
 
@@ -120,12 +162,14 @@ class ReportWriter:
     def _call(self, verb: str, kind: str, namespace: str, name: str | None, body: Any = None) -> Any:
         plural = PLURALS[kind]
         scope = "namespaced" if namespace else "cluster"
-        method = getattr(self.api, f"{verb}_{scope}_custom_object")
+        method = getattr(self.api, f"{verb if verb != 'apply' else 'patch'}_{scope}_custom_object")
         args: list[Any] = [GROUP, VERSION] + ([namespace] if namespace else []) + [plural]
         if verb == "create":
             return method(*args, body)
         if verb == "replace":
             return method(*args, name, body)
+        if verb == "apply":
+            return method(*args, name, body, field_manager=FIELD_MANAGER, force=True, _content_type=APPLY)
         return method(*args, name)
 
 
