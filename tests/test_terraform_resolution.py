@@ -148,3 +148,13 @@ def test_indented_heredoc_keeps_quotes_so_policy_json_is_judged(tmp_path: Path) 
     assert '"Sid": "all", "Path": "a\\\\b"' in res["aws_iam_policy.p"].attributes["policy"], "no escape is read"
     result = scan(ScanOptions(paths=(str(tmp_path),), use_cache=False))
     assert {f.outcome for f in result.findings if f.policy_id == "TF-040"} == {Outcome.FAIL}
+
+
+def test_try_skips_a_conditional_whose_condition_fails(tmp_path: Path) -> None:
+    text = ('variable "versioning" {\n  type = map(string)\n  default = { status = true }\n}\n'
+            'resource "aws_s3_bucket_versioning" "v" {\n  bucket = "b"\n  versioning_configuration {\n'
+            '    status = try(var.versioning["enabled"] ? "Enabled" : "Suspended",\n'
+            '      tobool(var.versioning["status"]) ? "Enabled" : "Suspended", "Enabled")\n  }\n}\n')
+    res = _resources(tmp_path, text)
+    assert res["aws_s3_bucket_versioning.v"].attributes["versioning_configuration"][0]["status"] == "Enabled"
+    assert not res["aws_s3_bucket_versioning.v"].unknown

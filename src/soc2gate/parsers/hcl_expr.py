@@ -95,6 +95,8 @@ class Parser:
         self.take(":")
         when_false = self.conditional()
         condition = {"true": True, "false": False}.get(condition, condition) if isinstance(condition, str) else condition
+        if isinstance(condition, Failed):  # an error in the condition is the conditional's error (try skips it)
+            return condition
         if isinstance(condition, Unknown) or not isinstance(condition, bool):  # "true"/"false" convert, as in Terraform
             return Unknown(self.text)
         return when_true if condition else when_false
