@@ -158,3 +158,23 @@ def test_try_skips_a_conditional_whose_condition_fails(tmp_path: Path) -> None:
     res = _resources(tmp_path, text)
     assert res["aws_s3_bucket_versioning.v"].attributes["versioning_configuration"][0]["status"] == "Enabled"
     assert not res["aws_s3_bucket_versioning.v"].unknown
+
+
+def test_local_module_outputs_resolve_in_the_caller_and_resources_stay_unknown(tmp_path: Path) -> None:
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "main.tf").write_text(
+        'variable "cidr" { default = "10.0.0.0/16" }\nvariable "azs" { type = list(string) }\n'
+        'locals { subnets = [for i, az in var.azs : cidrsubnet(var.cidr, 8, i)] }\n'
+        'resource "aws_vpc" "this" { cidr_block = var.cidr }\n'
+        'output "subnets" { value = local.subnets }\noutput "vpc_id" { value = aws_vpc.this.id }\n')
+    text = ('module "net" {\n  source = "./net"\n  azs = ["a", "b"]\n}\n'
+            'module "nets" {\n  source = "./net"\n  for_each = { x = "10.1.0.0/16" }\n  cidr = each.value\n'
+            '  azs = ["a"]\n}\n'
+            'resource "aws_security_group_rule" "r" {\n  count = length(module.net.subnets)\n  type = "ingress"\n'
+            '  cidr_blocks = [module.net.subnets[count.index], module.nets["x"].subnets[0]]\n'
+            '  security_group_id = module.net.vpc_id\n}\n')
+    res = _resources(tmp_path, text)
+    assert res["aws_security_group_rule.r[1]"].attributes["cidr_blocks"] == ["10.0.1.0/24", "10.1.0.0/24"]
+    rule = res["aws_security_group_rule.r[0]"]
+    assert rule.unknown["security_group_id"] == "module.net.vpc_id", "a child's resource attribute stays unknown"
+    assert rule.meta["refs"]["security_group_id"] == "module.net"

@@ -40,7 +40,7 @@ class ModuleSource:
 class ModuleScope:
     """Looks up ``var.*`` and ``local.*`` for one module instance."""
 
-    def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any]) -> None:
+    def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any], modules: Any = None) -> None:
         self.defaults: dict[str, Any] = {}
         self.declared: dict[str, dict[str, Any]] = {}  # variable name -> its block body (type, nullable)
         self.variables: dict[str, Any] = {}
@@ -50,6 +50,7 @@ class ModuleScope:
         self.blocks: dict[str, dict[str, Any]] = {}
         self.counts: dict[str, int | None] = {}
         self.values = dict(variables)
+        self.modules = modules  # answers module.NAME (module_outputs.ModuleOutputs), or None
         for _, parsed in files:
             for block in parsed["blocks"]:
                 self._collect(block)
@@ -75,6 +76,8 @@ class ModuleScope:
             return self._local(name)
         if root == INSTANCES:
             return self._instances(name)
+        if root == "module" and self.modules is not None:
+            return self.modules.value(name, self.lookup)
         return UNBOUND
 
     def _variable(self, name: str) -> Any:
@@ -109,10 +112,11 @@ class ModuleScope:
         return value
 
 
-def module_resources(source: ModuleSource) -> list[Resource]:
-    """Every instance of every resource, data source and module call of one module instance."""
+def module_resources(source: ModuleSource, modules: Any = None) -> list[Resource]:
+    """Every instance of every resource, data source and module call of one module instance
+    (``modules`` answers ``module.NAME``: module_outputs.ModuleOutputs)."""
     files = apply_overrides(source.files)
-    scope = ModuleScope(files, source.variables)
+    scope = ModuleScope(files, source.variables, modules)
     resources = []
     for display, parsed in files:
         previous_end = 0
