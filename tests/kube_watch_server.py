@@ -14,22 +14,21 @@ off, as a server without server-side apply answers). A bearer token is required;
 
 from __future__ import annotations
 
-import base64
 import copy
+import functools
 import json
 import re
 import ssl
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import trustme
-
 from kube_apply import APPLY, applied, apply_body, apply_conflict, apply_problem
+from kube_loopback import KubeHandler, LoopbackApiServer
 
 TOKEN = "watch-token-51a9"
 _PATH = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))"
@@ -108,12 +107,19 @@ class FakeApi:
             return [copy.deepcopy(o) for (ns, _), o in sorted(bucket.items()) if namespace is None or ns == namespace]
 
 
-class _Handler(BaseHTTPRequestHandler):
+def _routed(method: Callable[[Any, dict[str, str], dict[str, list[str]]], None]) -> Callable[[Any], None]:
+    """A request method that runs only for an authorized request to a known path (``_Handler._route``)."""
+    @functools.wraps(method)
+    def handle(self: Any) -> None:
+        routed = self._route()
+        if routed is not None:
+            method(self, *routed)
+    return handle
+
+
+class _Handler(KubeHandler):
     protocol_version = "HTTP/1.1"
     api: FakeApi
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
     def _route(self) -> tuple[dict[str, str], dict[str, list[str]]] | None:
         url = urlsplit(self.path)
@@ -139,11 +145,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts["gv"] = parts["core"] or f"{parts['group']}/{parts['version']}"
         return parts, parse_qs(url.query)
 
-    def do_GET(self) -> None:  # noqa: N802
-        routed = self._route()
-        if routed is None:
-            return
-        parts, query = routed
+    @_routed
+    def do_GET(self, parts: dict[str, str], query: dict[str, list[str]]) -> None:  # noqa: N802
         if parts["name"]:
             return self._get_one(parts)
         if query.get("watch", ["false"])[0] in ("true", "1"):
@@ -162,11 +165,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
         self._json(200, found)
 
-    def do_POST(self) -> None:  # noqa: N802
-        routed = self._route()
-        if routed is None:
-            return
-        parts, _ = routed
+    @_routed
+    def do_POST(self, parts: dict[str, str], _: dict[str, list[str]]) -> None:  # noqa: N802
         body = self._body()
         key = (parts["ns"] or "", body["metadata"]["name"])
         if key in self.api.objects.get((parts["gv"], parts["plural"]), {}):
@@ -174,11 +174,8 @@ class _Handler(BaseHTTPRequestHandler):
         body["metadata"].setdefault("namespace", parts["ns"]) if parts["ns"] else None
         self._json(201, self.api.put(parts["gv"], parts["plural"], body))
 
-    def do_PUT(self) -> None:  # noqa: N802
-        routed = self._route()
-        if routed is None:
-            return
-        parts, _ = routed
+    @_routed
+    def do_PUT(self, parts: dict[str, str], _: dict[str, list[str]]) -> None:  # noqa: N802
         body = self._body()
         current = self.api.objects.get((parts["gv"], parts["plural"]), {}).get((parts["ns"] or "", parts["name"]))
         if current is None:
@@ -191,11 +188,8 @@ class _Handler(BaseHTTPRequestHandler):
                                 "please apply your changes to the latest version and try again")
         self._json(200, self.api.put(parts["gv"], parts["plural"], body))
 
-    def do_PATCH(self) -> None:  # noqa: N802
-        routed = self._route()
-        if routed is None:
-            return
-        parts, query = routed
+    @_routed
+    def do_PATCH(self, parts: dict[str, str], query: dict[str, list[str]]) -> None:  # noqa: N802
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.headers.get("Content-Type", "").split(";")[0].strip() != APPLY or not self.api.apply_supported:
             return self._status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
@@ -216,11 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
         stored = self.api.put(parts["gv"], parts["plural"], applied(body, current, manager, parts))
         self._json(200 if current else 201, stored)
 
-    def do_DELETE(self) -> None:  # noqa: N802
-        routed = self._route()
-        if routed is None:
-            return
-        parts, _ = routed
+    @_routed
+    def do_DELETE(self, parts: dict[str, str], _: dict[str, list[str]]) -> None:  # noqa: N802
         if self.api.delete(parts["gv"], parts["plural"], parts["ns"] or "", parts["name"]) is None:
             return self._status(404, "NotFound", f'{parts["plural"]} "{parts["name"]}" not found')
         self._json(200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
@@ -274,31 +265,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _body(self) -> dict[str, Any]:
         return json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
 
-    def _status(self, code: int, reason: str, message: str) -> None:
-        self._json(code, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                          "message": message, "reason": reason, "code": code})
 
-    def _json(self, code: int, document: dict[str, Any]) -> None:
-        body = json.dumps(document).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class WatchServer:
+class WatchServer(LoopbackApiServer):
     def __init__(self, api: FakeApi, directory: Path) -> None:
-        self.ca = trustme.CA()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ca.issue_cert("127.0.0.1").configure_cert(context)
-        handler = type("Handler", (_Handler,), {"api": api})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        # The TLS handshake happens in each request's thread, not in the accepting one (many clients at once).
-        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
-        self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        super().__init__(type("Handler", (_Handler,), {"api": api}))
         self.api = api
         self.kubeconfig = self.kubeconfig_for(TOKEN, directory / "kubeconfig")
 
@@ -306,14 +276,6 @@ class WatchServer:
         """A kubeconfig with its own token (issued here): one client's requests, told apart or blocked."""
         with self.api.lock:
             self.api.tokens.add(token)
-        ca_data = base64.b64encode(self.ca.cert_pem.bytes()).decode()
-        path.write_text(json.dumps({
-            "apiVersion": "v1", "kind": "Config", "current-context": "watch",
-            "clusters": [{"name": "watch", "cluster": {"server": self.url, "certificate-authority-data": ca_data}}],
-            "users": [{"name": "monitor", "user": {"token": token}}],
-            "contexts": [{"name": "watch", "context": {"cluster": "watch", "user": "monitor"}}]}))
+        path.write_text(json.dumps(self.kubeconfig_document("watch", {"monitor": token}, {"watch": "monitor"},
+                                                            current="watch")))
         return path
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

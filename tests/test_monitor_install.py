@@ -12,14 +12,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import click
 import kubernetes_validate
 import pytest
 import yaml
 
 from soc2gate.api import ScanOptions, scan
 from soc2gate.audit.kinds import RESOURCE_TYPES
+from soc2gate.commands import monitor
+from soc2gate.config import parse_config
 from soc2gate.model import Outcome
 from soc2gate.monitor.metrics import MonitorMetrics
+from soc2gate.monitor.settings import Chosen, choose
 from webhook_install import EXAMPLE_DIGEST, kubectl, objects, prepared_copy
 
 NEWEST = kubernetes_validate.latest_version()
@@ -52,6 +56,23 @@ def one(kind: str, replicas: int = 1) -> dict[str, Any]:
     found = [o for o in monitor_objects(replicas) if o["kind"] == kind]
     assert len(found) == 1, f"expected one monitor {kind}, found {len(found)}"
     return found[0]
+
+
+def effective(replicas: int = 1) -> Chosen:
+    """The monitor's options as it runs them: the Deployment's args parsed by the real command, then the
+    `monitor:` section of the ConfigMap mounted where `--config` points (validated like any config)."""
+    pod = one("Deployment", replicas)["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["args"][0] == "monitor"
+    ctx = monitor.command.make_context("monitor", list(container["args"][1:]))
+    given = {n for n in ctx.params if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE}
+    config = Path(ctx.params["config_path"])
+    mount = next(m for m in container["volumeMounts"] if Path(m["mountPath"]) == config.parent)
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    configmap = next(o for o in installed(replicas)
+                     if o["kind"] == "ConfigMap" and o["metadata"]["name"] == volume["configMap"]["name"])
+    parsed = parse_config(configmap["data"][config.name], "configmap")
+    return choose(parsed.section("monitor"), ctx.params, given, parsed.path)
 
 
 def test_the_component_adds_the_monitor_objects() -> None:
@@ -99,9 +120,9 @@ def test_the_cluster_role_grants_read_on_the_watched_kinds_and_report_writes_onl
 def test_the_lease_role_grants_create_and_get_update_on_the_monitors_lease_in_its_namespace_only() -> None:
     role, binding, deployment = one("Role"), one("RoleBinding"), one("Deployment")
     assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == deployment["metadata"]["namespace"]
-    args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
-    assert "--leader-elect" in args
-    lease = next(a.partition("=")[2] for a in args if a.startswith("--lease-name="))
+    options = effective().options
+    assert options["leader_elect"] is True
+    lease = options["lease_name"]
     assert role["rules"] == [
         {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
         {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "resourceNames": [lease],
@@ -119,7 +140,7 @@ def test_replicas_elect_a_leader_and_roll_without_a_gap(replicas: int) -> None:
     assert deployment["spec"]["strategy"] == {"type": "RollingUpdate",
                                               "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert "--leader-elect" in container["args"]
+    assert effective(replicas).options["leader_elect"] is True
     env = {e["name"]: e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") for e in container["env"]}
     assert env["POD_NAME"] == "metadata.name" and env["POD_NAMESPACE"] == "metadata.namespace"
 
@@ -129,6 +150,8 @@ def test_the_deployment_runs_the_monitor_in_cluster_with_its_metrics_port_open()
     pod = deployment["spec"]["template"]["spec"]
     container = pod["containers"][0]
     assert container["args"][:2] == ["monitor", "--in-cluster"] and "--metrics-port=9090" in container["args"]
+    options = effective().options
+    assert options["in_cluster"] and options["interval"] == 600 and options["metrics_port"] == 9090
     assert container["image"] == f"ghcr.io/soc2gate/soc2gate@{EXAMPLE_DIGEST}"
     assert pod["serviceAccountName"] == one("ServiceAccount")["metadata"]["name"]
     assert pod["automountServiceAccountToken"] is False

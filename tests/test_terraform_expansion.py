@@ -55,19 +55,21 @@ def test_count_and_each_resolve_per_instance_and_zero_means_absent(tmp_path: Pat
     assert res['aws_ebs_volume.e["b"]'].line_of["size"] == 9, "instances keep the block's line map"
 
 
-def test_unknown_collection_gives_one_block_and_one_inconclusive_naming_it(tmp_path: Path) -> None:
+def test_unknown_collection_gives_one_block_judged_as_every_instance(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('variable "zones" {}\nresource "aws_ebs_volume" "v" {\n'
                                       '  for_each = var.zones\n  encrypted = false\n}\n'
                                       'resource "aws_ebs_volume" "w" {\n  count = var.zones == null ? 0 : 1\n'
-                                      '  encrypted = true\n}\n')
+                                      '  encrypted = true\n}\n'
+                                      'resource "aws_ebs_volume" "x" {\n  for_each = var.zones\n  encrypted = each.value\n}\n')
     result = scan(ScanOptions(paths=(str(tmp_path),), use_cache=False))
     ebs = [f for f in result.findings if f.resource.startswith("aws_ebs_volume.")]
-    assert {f.resource for f in ebs} == {"aws_ebs_volume.v", "aws_ebs_volume.w"}, "one result per block"
-    assert not [f for f in ebs if f.outcome is Outcome.FAIL], "a block that may not exist does not fail"
-    undecided = [f for f in ebs if f.resource == "aws_ebs_volume.v" and f.outcome is Outcome.INCONCLUSIVE]
-    assert undecided and {f.unknown_expression for f in undecided} == {"for_each = var.zones"}
-    assert "for_each = var.zones" in undecided[0].message
+    assert {f.resource for f in ebs} == {"aws_ebs_volume.v", "aws_ebs_volume.w", "aws_ebs_volume.x"}, "one per block"
+    failed = [f for f in ebs if f.resource == "aws_ebs_volume.v" and f.outcome is Outcome.FAIL]
+    assert failed, "how many instances exist is unknown; that each one is unencrypted is not"
+    assert "how many exist depends on `for_each = var.zones`" in failed[0].message
     assert Outcome.PASS in {f.outcome for f in ebs if f.resource == "aws_ebs_volume.w"}, "compliant either way"
+    per_instance = {f.outcome for f in ebs if f.resource == "aws_ebs_volume.x"}
+    assert per_instance == {Outcome.INCONCLUSIVE}, "configuration that depends on each.value stays undecided"
 
 
 def test_splat_length_follows_the_blocks_count(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ json_statements(d) := d.Statement if {
 
 normalize(s) := n if {
 	n0 := {
-		"effect": object.get(s, "Effect", "Allow"),
+		"effect": effect(object.get(s, "Effect", null)),
 		"actions": values.as_list(object.get(s, "Action", [])),
 		"not_actions": values.as_list(object.get(s, "NotAction", [])),
 		"resources": values.as_list(object.get(s, "Resource", [])),
@@ -104,9 +104,12 @@ normalize(s) := n if {
 	n := object.union(n0, {"unknown": statement_unknown(n0)})
 }
 
+# An omitted effect, or one set to null (Terraform treats a null argument as omitted), is Allow.
+effect(e) := "Allow" if e == null else := e
+
 block_statement(s) := n if {
 	n0 := {
-		"effect": object.get(s, "effect", "Allow"),
+		"effect": effect(object.get(s, "effect", null)),
 		"actions": values.as_list(object.get(s, "actions", [])),
 		"not_actions": values.as_list(object.get(s, "not_actions", [])),
 		"resources": values.as_list(object.get(s, "resources", [])),

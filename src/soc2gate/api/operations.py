@@ -34,14 +34,17 @@ def list_waivers(options: ScanOptions, now: datetime | None = None) -> tuple[lis
 
 
 def record_evidence(result: Result, options: ScanOptions, url: str | None = None, key: str | None = None,
-                    now: datetime | None = None, password_env: str | None = None) -> Any:
+                    now: datetime | None = None, password_env: str | None = None, chain: str | None = None) -> Any:
     """Append ``result`` to the evidence store (``--evidence``/``evidence.url``); None when none is set.
+    ``chain``: the chain name, over ``evidence.chain`` (e.g. ``monitor.evidence.chain``).
 
     A store that cannot be reached or written is an error (exit 2): no success without its evidence.
     """
     chosen = evidence.settings(load_config(options.config_path, options.paths), url, key, password_env=password_env)
     if chosen is None:
         return None
+    if chain:
+        chosen = replace(chosen, chain=chain)
     return evidence.record_run(result, chosen, now or options.now or datetime.now(timezone.utc), os.environ)
 
 

@@ -39,7 +39,7 @@ def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[d
     for placement, findings in sorted(groups.items()):
         known = memo.get(placement)
         if not (known and known[1] == result.verdict and len(known[0]) == len(findings)
-                and all(a is b for a, b in zip(known[0], findings))):  # the old findings are held: ids stay unique
+                and all(a is b for a, b in zip(known[0], findings, strict=True))):  # identity: the old ones are held
             known = memo[placement] = (findings, result.verdict, group_documents(*placement, findings, result))
         found.extend(known[2])
     for placement in set(memo) - set(groups):

@@ -14,10 +14,11 @@ import click
 
 from soc2gate.api import Gate, ScanOptions, record_evidence
 from soc2gate.audit.cluster import ClusterTarget, connect
-from soc2gate.errors import UsageError
+from soc2gate.errors import ConfigError, UsageError
 from soc2gate.monitor.leader import LeaseSettings, check, default_identity
 from soc2gate.monitor.loop import CONNECTIONS, Monitor, MonitorSettings
 from soc2gate.monitor.metrics import MonitorMetrics
+from soc2gate.monitor.settings import LEASE_TIMINGS, Chosen, choose
 from soc2gate.monitor.watcher import WatchSettings
 
 POD_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
@@ -35,6 +36,8 @@ _WATCH_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Seconds each watch request stays open before it is resumed."),
     click.option("--metrics-port", default=9090, show_default=True, type=click.IntRange(0, 65535),
                  help="Serve Prometheus metrics on this port (0: off)."),
+    click.option("--server-side-apply/--no-server-side-apply", default=True, show_default=True,
+                 help="Write reports by server-side apply; off: create, and replace with conflict retry."),
     click.option("--evidence", "evidence_url", default=None, envvar="SOC2GATE_EVIDENCE_URL",
                  help="Evidence store: one record per full cycle (or evidence.url)."),
     click.option("--evidence-key", default=None, help="Ed25519 private key that signs the evidence records."),
@@ -76,7 +79,8 @@ WATCH_PARAMS = {p.name or "": p.opts[0] for p in getattr(watch_options(_named), 
 @click.option("--in-cluster", is_flag=True, help="Use the pod's service account instead of a kubeconfig.")
 @click.option("-n", "--namespace", default=None, help="Only this namespace.")
 @click.option("--exclude-namespace", "exclude_namespaces", multiple=True, help="Namespace name or glob to skip.")
-@click.option("--config", "config_path", default=None, help="Configuration file (default: ./.soc2gate.yaml).")
+@click.option("--config", "config_path", default=None,
+              help="Configuration file (default: ./.soc2gate.yaml); its monitor: section sets the options not given.")
 @click.option("--policy-dir", "policy_dirs", multiple=True, help="Add a directory of policies (repeatable).")
 @watch_options
 def command(**options: Any) -> None:
@@ -85,25 +89,32 @@ def command(**options: Any) -> None:
 
 
 def run(options: dict[str, Any]) -> None:
-    """One continuous run: connect, load the policies, watch until SIGTERM (or ``--cycles``)."""
+    """One continuous run: connect, load the policies, watch until SIGTERM (or ``--cycles``). The options
+    not given on the command line come from the configuration's ``monitor:`` section, if it sets them."""
     if options["in_cluster"] and (options["kubeconfig"] or options["context"]):
         raise UsageError("--in-cluster uses the pod's service account: do not combine it with --kubeconfig/--context")
     scan = ScanOptions(config_path=options["config_path"], policy_dirs=options["policy_dirs"])
+    gate = Gate.load(scan)  # validates the configuration: a bad `monitor:` key is exit 2, naming its path
+    given = _given(options)
+    chosen = choose(gate.config.section("monitor"), options, given, gate.config.path)
+    options = chosen.options
     target = ClusterTarget(kubeconfig=options["kubeconfig"], context=options["context"],
                            in_cluster=options["in_cluster"], namespace=options["namespace"],
                            page_size=options.get("page_size", 500), timeout=options.get("request_timeout", 30.0),
                            connections=CONNECTIONS)
-    settings = _settings(options)
+    settings = _settings(chosen)
     metrics = MonitorMetrics()
     if options["metrics_port"]:
         metrics.serve(options["metrics_port"])
+    record = chosen.evidence_enabled or "evidence_url" in given
 
     def evidence(result: Any) -> None:
-        receipt = record_evidence(result, scan, options["evidence_url"], options["evidence_key"])
+        receipt = record_evidence(result, scan, options["evidence_url"], options["evidence_key"],
+                                  chain=chosen.evidence_chain) if record else None
         if receipt is not None:
             click.echo(f"soc2gate: evidence record #{receipt.seq} appended to {receipt.path}", err=True)
 
-    monitor = Monitor(connect(target), Gate.load(scan), settings, metrics, evidence)
+    monitor = Monitor(connect(target), gate, settings, metrics, evidence)
     signal.signal(signal.SIGTERM, lambda *_: monitor.stop.set())
     try:
         monitor.run()
@@ -111,14 +122,26 @@ def run(options: dict[str, Any]) -> None:
         monitor.shutdown()  # the leader releases its Lease: a follower takes over at once
 
 
-def _settings(options: dict[str, Any]) -> MonitorSettings:
+def _given(options: dict[str, Any]) -> set[str]:
+    """The options set on the command line or by their environment variable (they win over the file)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return set(options)
+    sources = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    return {name for name in options if ctx.get_parameter_source(name) in sources}
+
+
+def _settings(chosen: Chosen) -> MonitorSettings:
+    options = chosen.options
     watch = WatchSettings(resync_s=options["resync"], watch_timeout_s=options["watch_timeout"])
     return MonitorSettings(interval_s=options["interval"], debounce_s=options["debounce"], qps=options["qps"],
                            watch=watch, exclude_namespaces=tuple(options["exclude_namespaces"]),
-                           cycles=options["cycles"], lease=_lease(options))
+                           cycles=options["cycles"], lease=_lease(chosen),
+                           server_side_apply=options["server_side_apply"])
 
 
-def _lease(options: dict[str, Any]) -> LeaseSettings | None:
+def _lease(chosen: Chosen) -> LeaseSettings | None:
+    options = chosen.options
     if not options["leader_elect"]:
         return None
     lease = LeaseSettings(name=options["lease_name"], namespace=options["lease_namespace"] or _own_namespace(),
@@ -128,7 +151,8 @@ def _lease(options: dict[str, Any]) -> LeaseSettings | None:
     try:
         check(lease)
     except ValueError as exc:
-        raise UsageError(f"--leader-elect: {exc}") from None
+        where = chosen.where(LEASE_TIMINGS, "--leader-elect")
+        raise (ConfigError if where != "--leader-elect" else UsageError)(f"{where}: {exc}") from None
     return lease
 
 

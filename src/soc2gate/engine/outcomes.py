@@ -110,10 +110,15 @@ def _deny(policy: Policy, resource: Resource, item: dict[str, Any], engine: str)
     path = str(item.get("path") or "")
     certain = item.get("certain") is True
     expression = overlapping_unknown(path, resource.unknown) if path and not certain else None
-    if expression is None and resource.meta.get("instances_unknown"):
-        expression = str(resource.meta["instances_unknown"])  # whether (and how often) it exists is unknown
+    instances = str(resource.meta.get("instances_unknown") or "")
+    if expression is None and instances and resource.meta.get("instances_invalid"):
+        expression = instances  # Terraform rejects the block: nothing about it is decided
     if expression is not None:
         return _make(policy, resource, Outcome.INCONCLUSIVE, item, engine, expression)
+    if instances:  # how many instances exist is unknown, but the failing configuration is every instance's
+        message = str(item.get("message") or policy.title)
+        item = {**item, "message": f"{message} (every instance; how many exist depends on "
+                                   f"`{redact_literals(instances)}`)"}
     return _make(policy, resource, Outcome.FAIL, item, engine, "")
 
 

@@ -10,9 +10,11 @@ match its hash, or the line was rewritten), ``signature`` / ``unsigned``, ``reor
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from soc2gate.errors import InputError, UsageError
 from soc2gate.evidence.chain import GENESIS, hash_and_line, verified_line
@@ -99,7 +101,8 @@ def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, chec
     agree with the records they index.
     """
     report = Verification(name, key_id=checker.key_id if checker else "")
-    entries = read_entries(lines, checker, report, keep)
+    with _without_cycle_collection():
+        entries = read_entries(lines, checker, report, keep)
     for entry in entries if columns is not None else ():
         seq, hashed = columns.get(entry.line, (entry.seq, entry.hash))  # type: ignore[union-attr]
         if (seq, hashed) != (entry.seq, entry.hash):
@@ -111,6 +114,19 @@ def verify_lines(name: str, lines: Iterable[tuple[int, bytes]], head: Head, chec
     report.records, report.last_seq = len(entries), max(unique, default=0)
     _signature_warnings(report, checker)
     return report
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading a chain allocates millions of containers and frees none of them in cycles: the cyclic
+    collector's repeated passes over the growing heap would only cost time (about 10 % here)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_entries(lines: Iterable[tuple[int, bytes]], checker: Checker | None, report: Verification,

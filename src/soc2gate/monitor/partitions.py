@@ -87,7 +87,7 @@ class PartitionedEvaluator:
         keys = due + _context_of(due, related)
         resources = [resource_of(self.cluster, *items[key]) for key in keys]
         result = gate.evaluate(resources, Collected())
-        owner = {resource.address: key for key, resource in zip(keys, resources)}
+        owner = {resource.address: key for key, resource in zip(keys, resources, strict=True)}
         findings: dict[Key, list[Finding]] = {key: [] for key in due}
         for finding in result.findings:
             key = owner.get(finding.resource)
@@ -97,7 +97,7 @@ class PartitionedEvaluator:
             elif key in findings:
                 findings[key].append(finding)  # a relation object's own findings are kept from its own turn
         batch = Batch(result.notes, tuple(result.extras.get("waivers") or ()))
-        addresses = {key: resource.address for key, resource in zip(keys, resources)}
+        addresses = {key: resource.address for key, resource in zip(keys, resources, strict=True)}
         judged = {key: Judged(addresses[key], _version(items[key][1]), _context(contexts, key), tuple(findings[key]),
                               batch)
                   for key in due}
@@ -110,13 +110,18 @@ def relation_kinds(gate: Gate) -> frozenset[str]:
 
 
 def _key(rtype: ResourceType, obj: dict[str, Any]) -> Key:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    metadata = _metadata(obj)
     return rtype.kind, str(metadata.get("namespace") or "default"), str(metadata.get("name") or "")
 
 
 def _version(obj: dict[str, Any]) -> str:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    metadata = _metadata(obj)
     return str(metadata.get("resourceVersion") or json.dumps(obj, sort_keys=True, default=str))
+
+
+def _metadata(obj: dict[str, Any]) -> dict[str, Any]:
+    found = obj.get("metadata")
+    return found if isinstance(found, dict) else {}
 
 
 def _context(contexts: dict[str, str], key: Key) -> str:

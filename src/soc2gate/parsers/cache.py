@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = "hcl-3"
+CACHE_VERSION = "hcl-4"  # hcl-4: indented heredocs no longer escaped
 
 
 def cache_root() -> Path:

@@ -19,6 +19,7 @@ class Reference(Unknown):
     when it is known: ``aws_s3_bucket.b["a"]``)."""
 
     address: str = ""
+    scalar: bool = field(default=False, compare=False)  # a string attribute (``id``, ``arn``): never a list
 
 
 @dataclass(frozen=True)

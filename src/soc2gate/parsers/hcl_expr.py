@@ -94,7 +94,10 @@ class Parser:
         when_true = self.conditional()
         self.take(":")
         when_false = self.conditional()
-        if isinstance(condition, Unknown) or not isinstance(condition, bool):
+        condition = {"true": True, "false": False}.get(condition, condition) if isinstance(condition, str) else condition
+        if isinstance(condition, Failed):  # an error in the condition is the conditional's error (try skips it)
+            return condition
+        if isinstance(condition, Unknown) or not isinstance(condition, bool):  # "true"/"false" convert, as in Terraform
             return Unknown(self.text)
         return when_true if condition else when_false
 
@@ -256,6 +259,8 @@ def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
     for value in (left, right):
         if isinstance(value, Failed):
             return value
+    if operator in ("==", "!=") and None in (left, right) and isinstance(left if right is None else right, Partial):
+        return operator == "!="  # a collection with unknown elements is still not null
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return Unknown(text)
     try:

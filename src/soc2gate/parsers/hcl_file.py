@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from soc2gate.errors import BrokenEnvironment
@@ -61,12 +62,43 @@ def _parse_hcl(text: str) -> dict[str, Any]:
     )
     try:
         tree = parses_to_tree(text)
-        data = serialize(transform(tree), serialization_options=options)
+        data = serialize(_unescaped_heredocs(transform(tree)), serialization_options=options)
     except UnexpectedInput as exc:
         raise HclSyntaxError(_first_line(str(exc)), getattr(exc, "line", 0) or 0) from None
     except (LarkError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
         raise HclSyntaxError(f"{type(exc).__name__}: {_first_line(str(exc))}", 0) from None
     return {"blocks": _blocks(tree, data), "comments": _comments(text)}
+
+
+_ESCAPED = re.compile(r'\\(["\\])')
+
+
+def _unescaped_heredocs(node: Any) -> Any:
+    """python-hcl2 8.1 returns an indented heredoc (``<<-EOT``) with ``"`` and ``\\`` escaped although
+    the value is asked for (a plain ``<<EOT`` is not): heredocs interpret no escapes, so undo it."""
+    original, fixed = _heredoc_trim_classes()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is original:
+            current.__class__ = fixed
+        stack.extend(child for child in getattr(current, "children", None) or () if hasattr(child, "children"))
+    return node
+
+
+@lru_cache(maxsize=1)
+def _heredoc_trim_classes() -> tuple[type, type]:
+    from hcl2.rules.strings import HeredocTrimTemplateRule
+
+    class HeredocTrim(HeredocTrimTemplateRule):  # type: ignore[misc, valid-type]
+        def serialize(self, options: Any = None, context: Any = None) -> Any:
+            value = super().serialize(*(a for a in (options, context) if a is not None))
+            if options is not None and options.strip_string_quotes and not options.preserve_heredocs \
+                    and isinstance(value, str):
+                return _ESCAPED.sub(r"\1", value)
+            return value
+
+    return HeredocTrimTemplateRule, HeredocTrim
 
 
 def _first_line(message: str) -> str:

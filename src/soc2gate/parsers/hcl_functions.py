@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from typing import Any, Callable
 
-from soc2gate.parsers.expressions_types import Failed, Partial, Unknown, partial_or
+from soc2gate.parsers.expressions_types import Failed, Partial, Reference, Unknown, partial_or
 
 Function = Callable[[list[Any]], Any]
 MAX_RANGE = 10_000
@@ -19,12 +20,26 @@ MAX_RANGE = 10_000
 def _strict(function: Callable[..., Any]) -> Function:
     def call(arguments: list[Any]) -> Any:
         for argument in arguments:
+            if isinstance(argument, Partial):  # the result is unknown, not the argument's known part
+                return Unknown(argument.expression)
             if isinstance(argument, Unknown):
                 return argument
         try:
             return function(*arguments)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
             return Failed("function call")
+    return call
+
+
+def _text(function: Callable[..., Any]) -> Function:
+    """Like _strict, for functions whose arguments are strings: a collection, even one with unknown
+    elements, is a type error (so ``try(jsondecode(var.list), var.list)`` falls through)."""
+    strict = _strict(function)
+
+    def call(arguments: list[Any]) -> Any:
+        if any(isinstance(a, (Partial, dict, list)) for a in arguments):
+            return Failed("function call")
+        return strict(arguments)
     return call
 
 
@@ -80,6 +95,30 @@ def _cidrsubnet(prefix: str, newbits: int, netnum: int) -> str:
     return str(list(network.subnets(prefixlen_diff=int(newbits)))[int(netnum)]) if newbits <= 16 else _raise()
 
 
+def _cidrsubnets(arguments: list[Any]) -> Any:
+    """``cidrsubnets(prefix, newbits...)``: consecutive ranges, one per newbits argument; of an unknown
+    prefix, a list of that many unknown ranges."""
+    if len(arguments) > 1 and isinstance(arguments[0], Unknown) and not isinstance(arguments[0], Partial):
+        count = len(arguments) - 1
+        return Partial(arguments[0].expression, [Unknown(f"cidrsubnets()[{i}]") for i in range(count)])
+    return _strict(_consecutive)(arguments)
+
+
+def _consecutive(prefix: str, *newbits: int) -> list[str]:
+    network = ipaddress.ip_network(prefix, strict=False)
+    start, out = int(network.network_address), []
+    for bits in newbits:
+        length = network.prefixlen + int(bits)
+        size = 2 ** (network.max_prefixlen - length)
+        start = -(-start // size) * size  # aligned to the range's own size
+        subnet = ipaddress.ip_network((start, length))
+        if not subnet.subnet_of(network):  # type: ignore[arg-type]
+            raise ValueError("not enough address space")
+        out.append(str(subnet))
+        start += size
+    return out
+
+
 def _raise() -> Any:
     raise ValueError("too many subnets")
 
@@ -106,10 +145,21 @@ def _flatten(items: list) -> list:
     flat: list = []
     for item in items:
         item = item.value if isinstance(item, Partial) and isinstance(item.value, list) else item
-        if isinstance(item, Unknown) and not isinstance(item, Partial):
+        if isinstance(item, Unknown) and not isinstance(item, Partial) and not getattr(item, "scalar", False):
             raise ValueError("flatten() of an unknown element")
         flat.extend(_flatten(item) if isinstance(item, list) else [item])
     return flat
+
+
+def _slice(arguments: list[Any]) -> Any:
+    """``slice(list, start, end)``: of an unknown list with known bounds, a list of ``end - start``
+    unknown elements (Terraform rejects a list too short, so a valid one has exactly that many)."""
+    if len(arguments) == 3 and type(arguments[0]) in (Unknown, Reference) \
+            and all(type(a) is int and a >= 0 for a in arguments[1:]) and arguments[1] <= arguments[2]:
+        items, start, end = arguments
+        if end - start <= MAX_RANGE:
+            return Partial(items.expression, [Unknown(f"{items.expression}[{i}]") for i in range(start, end)])
+    return _shaped(lambda items, start, end: items[int(start):int(end)])(arguments)
 
 
 def _tobool(value: Any) -> bool:
@@ -130,9 +180,10 @@ def _tostring(value: Any) -> str:
 
 FUNCTIONS: dict[str, Function] = {
     "length": _shaped(len),
-    "lower": _strict(str.lower),
-    "upper": _strict(str.upper),
-    "trimspace": _strict(str.strip),
+    "lower": _text(str.lower),
+    "upper": _text(str.upper),
+    "title": _text(lambda text: re.sub(r"\b\w", lambda m: m.group().upper(), text)),
+    "trimspace": _text(str.strip),
     "tostring": _strict(_tostring),
     "tonumber": _strict(lambda v: v if isinstance(v, (int, float)) else float(v) if "." in str(v) else int(v)),
     "tobool": _strict(_tobool),
@@ -141,36 +192,37 @@ FUNCTIONS: dict[str, Function] = {
     "tomap": _shaped(dict),
     "concat": _shaped(lambda *lists: [x for item in lists for x in item]),
     "merge": _shaped(_merge),
-    "lookup": _strict(_lookup),
+    "lookup": _shaped(_lookup),
     "contains": _strict(lambda items, value: value in items),
     "keys": _shaped(lambda m: sorted(m)),
-    "values": _strict(lambda m: [m[k] for k in sorted(m)]),
+    "values": _shaped(lambda m: [m[k] for k in sorted(m)]),
     "compact": _strict(lambda items: [i for i in items if i not in (None, "")]),
     "flatten": _shaped(_flatten),
     "distinct": _strict(lambda items: [x for i, x in enumerate(items) if x not in items[:i]]),
     "join": _strict(lambda sep, items: sep.join(_tostring(i) for i in items)),
     "split": _strict(lambda sep, text: text.split(sep)),
     "replace": _strict(lambda text, old, new: text.replace(old, new)),
-    "element": _strict(lambda items, index: items[int(index) % len(items)]),
+    "element": _shaped(lambda items, index: items[int(index) % len(items)]),
     "min": _strict(min),
     "max": _strict(max),
     "abs": _strict(abs),
     "jsonencode": _strict(lambda v: json.dumps(v, separators=(",", ":"))),
-    "jsondecode": _strict(json.loads),
+    "jsondecode": _text(json.loads),
     "coalesce": _first_usable,
     "try": _try,
     "can": _can,
     "range": _strict(_range),
     "zipmap": _strict(lambda keys, values: dict(zip(keys, values, strict=True))),
     "setunion": _strict(lambda *sets: sorted({x for item in sets for x in item}, key=str)),
-    "one": _strict(_one),
+    "one": _shaped(_one),
     "sum": _strict(sum),
     "reverse": _strict(lambda items: list(reversed(items))),
     "sort": _strict(lambda items: sorted(items, key=str)),
-    "slice": _strict(lambda items, start, end: items[int(start):int(end)]),
+    "slice": _slice,
     "startswith": _strict(lambda text, prefix: text.startswith(prefix)),
     "endswith": _strict(lambda text, suffix: text.endswith(suffix)),
     "alltrue": _strict(lambda items: all(i is True for i in items)),
     "anytrue": _strict(lambda items: any(i is True for i in items)),
     "cidrsubnet": _strict(_cidrsubnet),
+    "cidrsubnets": _cidrsubnets,
 }

@@ -15,6 +15,10 @@ from typing import Any
 
 from soc2gate.parsers.expressions_types import Partial, Reference, Unknown
 
+# Attributes that are strings on every resource or data source that has them: ``id`` (Terraform's own
+# resource identifier), ``arn`` (every AWS provider ARN), ``json`` (aws_iam_policy_document).  A
+# splat of one is a list of strings, so ``flatten`` keeps its length.
+SCALAR_ATTRIBUTES = frozenset({"id", "arn", "json", "minified_json"})
 NOT_RESOURCES = frozenset({"each", "count", "self", "path", "terraform", "var", "local"})
 INSTANCES = "@instances"  # the lookup root that answers a block's instance count (None: unknown)
 
@@ -53,11 +57,14 @@ def _splat(parser: Any, address: str) -> Any:
     """``aws_x.this[*].attr``: a list of unknown elements, as long as the block has instances."""
     for token in ("[", "*", "]"):
         parser.take(token)
+    attributes = []
     while parser.peek() == "." and parser.position + 1 < len(parser.tokens) \
             and parser.tokens[parser.position + 1][0] == "name":
+        attributes.append(parser.tokens[parser.position + 1][1])
         parser.position += 2
     count = parser.lookup(INSTANCES, address)
     if not isinstance(count, int) or isinstance(count, bool):
         return Unknown(parser.text)
-    elements = [Reference(parser.text, f"{address}[{i}]") for i in range(count)]
+    scalar = len(attributes) == 1 and attributes[0] in SCALAR_ATTRIBUTES
+    elements = [Reference(parser.text, f"{address}[{i}]", scalar) for i in range(count)]
     return Partial(parser.text, elements) if elements else []

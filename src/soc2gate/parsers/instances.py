@@ -16,7 +16,8 @@ from soc2gate.parsers.expressions import evaluate_value
 from soc2gate.parsers.expressions_types import Unknown, shape
 
 Lookup = Callable[[str, str], Any]
-MAX_INSTANCES = 1000  # per block: beyond, the block is judged once, inconclusive on its instances
+MAX_INSTANCES = 1000  # per block: beyond, the block is judged once, as every instance shares it
+BOTH_SET = "count and for_each are both set (Terraform rejects the block)"
 
 
 _UNKNOWN_SYMBOLS = {"count": {"index": Unknown("count.index")},
@@ -35,7 +36,7 @@ class Instance:
 def expand(body: dict[str, Any], lookup: Lookup) -> tuple[list[Instance], str]:
     """The instances of a block, and the deciding expression when the collection is unknown."""
     if "count" in body and "for_each" in body:
-        return [Instance(symbols=_UNKNOWN_SYMBOLS)], "count and for_each are both set (Terraform rejects the block)"
+        return [Instance(symbols=_UNKNOWN_SYMBOLS)], BOTH_SET
     if "count" in body:
         return _count(body["count"], lookup)
     if "for_each" in body:

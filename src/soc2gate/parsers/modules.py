@@ -24,6 +24,7 @@ from soc2gate.catalog.locate import mappings_dir
 from soc2gate.model import Resource, SourceSpan
 from soc2gate.parsers.expressions import Unknown
 from soc2gate.parsers.expressions_types import partial_or
+from soc2gate.parsers.module_outputs import ModuleOutputs, local_child
 from soc2gate.parsers.terraform import MODULE_META as META_ARGUMENTS
 from soc2gate.parsers.terraform import ModuleSource, module_resources
 from soc2gate.parsers.textio import UnreadableInput, read_text
@@ -42,12 +43,6 @@ class CallSite:
     key: str
 
 
-def local_child(directory: str, source: str) -> str | None:
-    if source.startswith(("./", "../")) or source in (".", ".."):
-        return os.path.realpath(Path(directory) / source)  # never raises on a symlink loop
-    return None
-
-
 def called_directories(by_dir: dict[str, Files]) -> set[str]:
     """Directories some scanned directory calls as a local module."""
     called = set()
@@ -64,7 +59,7 @@ def called_directories(by_dir: dict[str, Files]) -> set[str]:
 
 def instance_resources(source: ModuleSource, load_dir: LoadDir, site: CallSite, depth: int = 0) -> list[Resource]:
     """Resources of one module instance, with its module calls expanded recursively."""
-    resources = module_resources(source)
+    resources = module_resources(source, ModuleOutputs(source.directory, source.files, load_dir, depth))
     expanded: list[Resource] = []
     for resource in resources:
         expanded.append(resource)

@@ -16,7 +16,8 @@ from soc2gate.parsers.expressions import Unknown, evaluate_value
 from soc2gate.parsers.expressions_types import UNBOUND
 from soc2gate.parsers.hcl_body import BodyResolver
 from soc2gate.parsers.hcl_refs import INSTANCES
-from soc2gate.parsers.instances import Instance, bind, expand
+from soc2gate.parsers.hcl_types import convert, parse_type
+from soc2gate.parsers.instances import BOTH_SET, Instance, bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 
 ADDRESSED_KINDS = ("resource", "data", "module", "provider")
@@ -39,14 +40,17 @@ class ModuleSource:
 class ModuleScope:
     """Looks up ``var.*`` and ``local.*`` for one module instance."""
 
-    def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any]) -> None:
+    def __init__(self, files: list[tuple[str, dict[str, Any]]], variables: dict[str, Any], modules: Any = None) -> None:
         self.defaults: dict[str, Any] = {}
+        self.declared: dict[str, dict[str, Any]] = {}  # variable name -> its block body (type, nullable)
+        self.variables: dict[str, Any] = {}
         self.raw_locals: dict[str, Any] = {}
         self.locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
         self.blocks: dict[str, dict[str, Any]] = {}
         self.counts: dict[str, int | None] = {}
         self.values = dict(variables)
+        self.modules = modules  # answers module.NAME (module_outputs.ModuleOutputs), or None
         for _, parsed in files:
             for block in parsed["blocks"]:
                 self._collect(block)
@@ -56,6 +60,7 @@ class ModuleScope:
             body = block["body"] if isinstance(block["body"], dict) else {}
             name = block["labels"][0]
             self.defaults[name] = body["default"] if "default" in body else Unknown(f"var.{name}")
+            self.declared[name] = body
         elif block["kind"] == "locals" and isinstance(block["body"], dict):
             self.raw_locals.update(block["body"])
         elif block["kind"] in ("resource", "data") and len(block["labels"]) == 2 and isinstance(block["body"], dict):
@@ -64,14 +69,25 @@ class ModuleScope:
 
     def lookup(self, root: str, name: str) -> Any:
         if root == "var":
-            if name in self.values:
-                return self.values[name]
-            return self.defaults.get(name, Unknown(f"var.{name}"))
+            if name not in self.variables:
+                self.variables[name] = self._variable(name)
+            return self.variables[name]
         if root == "local":
             return self._local(name)
         if root == INSTANCES:
             return self._instances(name)
+        if root == "module" and self.modules is not None:
+            return self.modules.value(name, self.lookup)
         return UNBOUND
+
+    def _variable(self, name: str) -> Any:
+        """The given value (or the default), converted to the declared type; a null given to a
+        ``nullable = false`` variable takes the default, as Terraform does."""
+        declared = self.declared.get(name, {})
+        value = self.values.get(name, self.defaults.get(name, Unknown(f"var.{name}")))
+        if value is None and declared.get("nullable") is False and "default" in declared:
+            value = declared["default"]
+        return convert(value, parse_type(declared.get("type")))
 
     def _instances(self, address: str) -> int | None:
         """How many instances a resource/data block of this module has (None: unknown, or keyed)."""
@@ -96,10 +112,11 @@ class ModuleScope:
         return value
 
 
-def module_resources(source: ModuleSource) -> list[Resource]:
-    """Every instance of every resource, data source and module call of one module instance."""
+def module_resources(source: ModuleSource, modules: Any = None) -> list[Resource]:
+    """Every instance of every resource, data source and module call of one module instance
+    (``modules`` answers ``module.NAME``: module_outputs.ModuleOutputs)."""
     files = apply_overrides(source.files)
-    scope = ModuleScope(files, source.variables)
+    scope = ModuleScope(files, source.variables, modules)
     resources = []
     for display, parsed in files:
         previous_end = 0
@@ -148,6 +165,7 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
         meta["instance_key"] = instance.key
     if undecided:
         meta["instances_unknown"] = undecided
+        meta["instances_invalid"] = undecided == BOTH_SET
     return Resource(
         surface="terraform",
         type=rtype,
