@@ -94,7 +94,8 @@ class Parser:
         when_true = self.conditional()
         self.take(":")
         when_false = self.conditional()
-        condition = {"true": True, "false": False}.get(condition, condition) if isinstance(condition, str) else condition
+        if isinstance(condition, str):  # Terraform converts "true"/"false" to bool
+            condition = {"true": True, "false": False}.get(condition, condition)
         if isinstance(condition, Failed):  # an error in the condition is the conditional's error (try skips it)
             return condition
         if isinstance(condition, Unknown) or not isinstance(condition, bool):  # "true"/"false" convert, as in Terraform

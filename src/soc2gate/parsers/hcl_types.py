@@ -105,7 +105,7 @@ def convert(value: Any, tree: Any) -> Any:
     if kind in ("list", "set") and isinstance(value, list):
         return [convert(item, tree[1]) for item in value]
     if kind == "tuple" and isinstance(value, list) and len(value) == len(tree[1]):
-        return [convert(item, sub) for item, sub in zip(value, tree[1])]
+        return [convert(item, sub) for item, sub in zip(value, tree[1], strict=True)]
     if kind == "object" and isinstance(value, dict):
         return _object(value, tree[1])
     return value
