@@ -78,9 +78,9 @@ def test_inconclusive_is_warn_and_waived_is_skip_with_the_waiver(result) -> None
 
 
 def test_a_large_report_is_split_below_the_size_limit(result) -> None:
-    many = tuple(Finding("K8S-001", Outcome.FAIL, "high", ("CC6.1", "CC6.8"), f"Pod/shop/p{i}", "Pod", "x" * 900,
-                         SourceSpan(f"pods/{i}.yaml", 1, 1), "kubernetes") for i in range(3000))
-    documents = _documents(replace(result, findings=many))
+    many = tuple(Finding(f"K8S-{i:03d}", Outcome.FAIL, "high", ("CC6.1", "CC6.8"), "Pod/shop/big", "Pod", "x" * 900,
+                         SourceSpan("pods/big.yaml", 1, 1), "kubernetes") for i in range(3000))
+    documents = _documents(replace(result, findings=many))  # one resource: one part, over the hard cap
     assert len(documents) >= 3 and all(len(yaml.safe_dump(d)) < MAX_BYTES * 1.3 for d in documents)
     assert [d["metadata"]["name"] for d in documents][:2] == ["soc2gate-shop-1", "soc2gate-shop-2"]
     assert sum(len(d["results"]) for d in documents) == 3000

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from soc2gate.model import Result
 from soc2gate.reporters import get_renderer
-from soc2gate.reporters.policyreport import documents, group_documents, placements
+from soc2gate.reporters.policyreport import documents, part_documents, partition, placements
 from soc2gate.reporters.snippets import read_snippets
 from soc2gate.reporters.text_style import use_color as _use_color
 
@@ -30,18 +30,25 @@ def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[d
     """The Kubernetes PolicyReport and ClusterPolicyReport objects of ``result`` (the monitor writes them).
 
     ``memo``: a dict the caller keeps from one call to the next (the monitor, whose unchanged objects keep
-    their Finding objects): a report whose findings are the very objects of the previous call, under the
-    same verdict, is not built again (the same document objects are returned)."""
+    their Finding objects): it keeps each report's number of parts (with hysteresis), and a part whose
+    findings are the very objects of the previous call, under the same verdict, is not built again (the
+    same document objects are returned)."""
     if memo is None:
         return documents(result)
     found: list[dict[str, Any]] = []
     groups = placements(result)
     for placement, findings in sorted(groups.items()):
-        known = memo.get(placement)
-        if not (known and known[1] == result.verdict and len(known[0]) == len(findings)
-                and all(a is b for a, b in zip(known[0], findings, strict=True))):  # identity: the old ones are held
-            known = memo[placement] = (findings, result.verdict, group_documents(*placement, findings, result))
-        found.extend(known[2])
+        count, parts = partition(findings, memo.get(placement, (None, {}))[0])
+        previous = memo.get(placement, (None, {}))[1] if memo.get(placement, (None,))[0] == count else {}
+        built = {}
+        for part, members in sorted(parts.items()):
+            known = previous.get(part)
+            if not (known and known[1] == result.verdict and len(known[0]) == len(members)
+                    and all(a is b for a, b in zip(known[0], members, strict=True))):  # the old ones are held
+                known = (members, result.verdict, part_documents(*placement, (part, count), members, result))
+            built[part] = known
+            found.extend(known[2])
+        memo[placement] = (count, built)
     for placement in set(memo) - set(groups):
         del memo[placement]
     return found

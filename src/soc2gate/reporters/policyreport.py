@@ -5,14 +5,23 @@ One PolicyReport per namespace for namespaced Kubernetes objects, a ClusterPolic
 cluster-scoped objects, and a ClusterPolicyReport ``soc2gate-iac`` for Terraform and change records
 (their address, file and line are in ``properties``). Each result: ``policy`` = our id, ``category`` =
 the SOC 2 criteria, ``severity``, ``result`` (pass, fail; inconclusive -> ``warn``; waived -> ``skip``;
-a problem evaluating -> ``error``), ``resources`` for Kubernetes objects. A report is split into
-numbered parts before it reaches the API server's object size limit.
+a problem evaluating -> ``error``), ``resources`` for Kubernetes objects.
+
+Parts: a report with more than ``PART_RESOURCES`` resources is split into N parts (N a power of two,
+the smallest keeping the average at or below ``PART_RESOURCES``); a resource's part is
+sha256(resource identity) mod N, so it stays in its part while N stays (the monitor keeps N while the
+count is within a factor of two or four of it: hysteresis), and one changed object rewrites exactly one
+part. Parts are named ``soc2gate-<namespace>-p<i>`` and labelled ``soc2gate.io/group``,
+``soc2gate.io/part`` and ``soc2gate.io/parts``. A part over ``MAX_BYTES`` (the API server's object
+size limit) is split further into numbered pieces (``-2``, ``-3``...): the hard cap.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -27,6 +36,8 @@ CLUSTER_KINDS = frozenset({"Namespace", "ClusterRole", "ClusterRoleBinding", "No
                            "MutatingWebhookConfiguration", "PriorityClass", "IngressClass"})
 MAX_BYTES = 1_000_000  # below etcd's 1.5 MiB request limit, with room for server-side fields
 MAX_MESSAGE = 1024
+PART_RESOURCES = 16  # resources per part, on average at most (between 8 and 16 once split)
+GROUP_LABEL, PART_LABEL, PARTS_LABEL = "soc2gate.io/group", "soc2gate.io/part", "soc2gate.io/parts"
 IAC = "@iac"  # the group of Terraform and change-record results (a ClusterPolicyReport)
 
 
@@ -39,7 +50,9 @@ def documents(result: Result) -> list[dict[str, Any]]:
     """The PolicyReport and ClusterPolicyReport objects for ``result``."""
     found = []
     for (kind, namespace), findings in sorted(placements(result).items()):
-        found.extend(group_documents(kind, namespace, findings, result))
+        count, parts = partition(findings)
+        for part, members in sorted(parts.items()):
+            found.extend(part_documents(kind, namespace, (part, count), members, result))
     return found
 
 
@@ -51,9 +64,37 @@ def placements(result: Result) -> dict[tuple[str, str], list[Finding]]:
     return groups
 
 
-def group_documents(kind: str, namespace: str, findings: list[Finding], result: Result) -> list[dict[str, Any]]:
-    """The report (or its numbered parts) of one placement."""
-    return _reports(kind, namespace, [_result(finding, result) for finding in findings])
+def part_count(resources: int, previous: int | None = None) -> int:
+    """The number of parts for ``resources`` distinct resources: the smallest power of two keeping the
+    average at or below ``PART_RESOURCES``; ``previous`` (the count used last time) is kept while the
+    average stays between a quarter of the target and twice it, so a count near a boundary does not
+    move every resource back and forth."""
+    if previous and previous * PART_RESOURCES // 4 < resources <= previous * PART_RESOURCES * 2:
+        return previous
+    count = 1
+    while resources > count * PART_RESOURCES:
+        count *= 2
+    return count
+
+
+def partition(findings: list[Finding], previous: int | None = None) -> tuple[int, dict[int, list[Finding]]]:
+    """(N, part -> its findings): every finding of a resource lands in part sha256(resource) mod N."""
+    count = part_count(len({finding.resource for finding in findings}), previous)
+    parts: dict[int, list[Finding]] = {}
+    for finding in findings:
+        parts.setdefault(_bucket(finding.resource) % count, []).append(finding)
+    return count, parts
+
+
+@lru_cache(maxsize=1 << 16)
+def _bucket(resource: str) -> int:
+    return int.from_bytes(hashlib.sha256(resource.encode()).digest()[:8], "big")
+
+
+def part_documents(kind: str, namespace: str, part: tuple[int, int], findings: list[Finding],
+                   result: Result) -> list[dict[str, Any]]:
+    """The report of part ``part`` = (index, N) of one placement (in pieces if over ``MAX_BYTES``)."""
+    return _reports(kind, namespace, part, [_result(finding, result) for finding in findings])
 
 
 def _placement(finding: Finding) -> tuple[str, str]:
@@ -113,27 +154,30 @@ def _properties(finding: Finding, result: Result) -> dict[str, str]:
     return properties
 
 
-def _reports(kind: str, namespace: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _reports(kind: str, namespace: str, part: tuple[int, int], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ordered = sorted(entries, key=lambda e: (e["properties"]["resource"], e["policy"]))
-    parts: list[list[dict[str, Any]]] = [[]]
-    if len(json.dumps(ordered)) <= MAX_BYTES:  # the usual case: one part, measured at once
-        parts = [ordered]
+    pieces: list[list[dict[str, Any]]] = [[]]
+    if len(json.dumps(ordered)) <= MAX_BYTES:  # the usual case: one piece, measured at once
+        pieces = [ordered]
         ordered = []
     size = 0
     for entry in ordered:
         length = len(json.dumps(entry))
-        if parts[-1] and size + length > MAX_BYTES:
-            parts.append([])
+        if pieces[-1] and size + length > MAX_BYTES:
+            pieces.append([])
             size = 0
-        parts[-1].append(entry)
+        pieces[-1].append(entry)
         size += length
-    base = {IAC: "soc2gate-iac", "": "soc2gate-cluster"}.get(namespace, f"soc2gate-{namespace}")
-    return [_report(kind, namespace, base if len(parts) == 1 else f"{base}-{index}", part)
-            for index, part in enumerate(parts, start=1)]
+    group = {IAC: "iac", "": "cluster"}.get(namespace, namespace)
+    base = f"soc2gate-{group}" if part[1] == 1 else f"soc2gate-{group}-p{part[0]}"
+    labels = {GROUP_LABEL: group, PART_LABEL: str(part[0]), PARTS_LABEL: str(part[1])}
+    return [_report(kind, namespace, base if len(pieces) == 1 else f"{base}-{index}", piece, labels)
+            for index, piece in enumerate(pieces, start=1)]
 
 
-def _report(kind: str, namespace: str, name: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"name": name, "labels": {"app.kubernetes.io/managed-by": "soc2gate"}}
+def _report(kind: str, namespace: str, name: str, entries: list[dict[str, Any]],
+            labels: dict[str, str]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "labels": {"app.kubernetes.io/managed-by": "soc2gate", **labels}}
     if kind == "PolicyReport":
         metadata["namespace"] = namespace
     counts = Counter(e["result"] for e in entries)
