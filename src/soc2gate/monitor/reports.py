@@ -182,8 +182,9 @@ class ReportWriter:
 
 
 def _content(document: dict[str, Any]) -> str:
-    """What soc2gate writes in a report (its summary and results), as a digest."""
-    payload = json.dumps({k: document.get(k) for k in ("summary", "results")}, sort_keys=True)
+    """What soc2gate writes in a report (its labels, summary and results), as a digest."""
+    labels = (document.get("metadata") or {}).get("labels")
+    payload = json.dumps({"labels": labels, **{k: document.get(k) for k in ("summary", "results")}}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
