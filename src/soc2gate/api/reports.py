@@ -38,8 +38,10 @@ def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[d
     found: list[dict[str, Any]] = []
     groups = placements(result)
     for placement, findings in sorted(groups.items()):
-        count, parts = partition(findings, memo.get(placement, (None, {}))[0])
-        previous = memo.get(placement, (None, {}))[1] if memo.get(placement, (None,))[0] == count else {}
+        kept, previous = memo.get(placement, (None, {}))
+        count, parts = partition(findings, kept)
+        if count != kept:  # every resource may have moved: build every part
+            previous = {}
         built = {}
         for part, members in sorted(parts.items()):
             known = previous.get(part)

@@ -36,7 +36,7 @@ CLUSTER_KINDS = frozenset({"Namespace", "ClusterRole", "ClusterRoleBinding", "No
                            "MutatingWebhookConfiguration", "PriorityClass", "IngressClass"})
 MAX_BYTES = 1_000_000  # below etcd's 1.5 MiB request limit, with room for server-side fields
 MAX_MESSAGE = 1024
-PART_RESOURCES = 16  # resources per part, on average at most (between 8 and 16 once split)
+PART_RESOURCES = 4  # resources per part, on average at most (between 2 and 4 once split): ~10-40 KB
 GROUP_LABEL, PART_LABEL, PARTS_LABEL = "soc2gate.io/group", "soc2gate.io/part", "soc2gate.io/parts"
 IAC = "@iac"  # the group of Terraform and change-record results (a ClusterPolicyReport)
 
