@@ -14,6 +14,7 @@ off, as a server without server-side apply answers). A bearer token is required;
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import json
@@ -242,7 +243,8 @@ class _Handler(KubeHandler):
             with self.api.lock:
                 if self.api.epoch != epoch:
                     return
-                fresh = [e for e in self.api.events if e[0] > since and e[1] == parts["gv"] and e[2] == parts["plural"]
+                start = bisect.bisect_right(self.api.events, since, key=lambda e: e[0])  # the log is in rv order
+                fresh = [e for e in self.api.events[start:] if e[1] == parts["gv"] and e[2] == parts["plural"]
                          and (parts["ns"] is None or e[4]["metadata"].get("namespace") == parts["ns"])]
                 mark = self.api.rv  # every event up to here is in `fresh` (or not for this collection)
                 if not fresh:
