@@ -54,7 +54,9 @@ def test_results_map_outcomes_criteria_and_resources(result) -> None:
     for document in namespaced:
         for entry in document["results"]:
             assert entry["resources"][0]["namespace"] == document["metadata"]["namespace"]
-    iac = next(d for d in documents if d["metadata"]["name"] == "soc2gate-iac")
+    parts = [d for d in documents if d["metadata"]["labels"]["soc2gate.io/group"] == "iac"]
+    assert parts and all(d["metadata"]["name"].startswith("soc2gate-iac") for d in parts)
+    iac = {"results": [entry for part in parts for entry in part["results"]]}
     failing = [f for f in result.findings if f.outcome is Outcome.FAIL and f.surface == "terraform"]
     assert sum(r["result"] == "fail" for r in iac["results"]) == len(failing)
     sample = next(r for r in iac["results"] if r["result"] == "fail")
