@@ -115,3 +115,14 @@ def test_helm_chart_without_helm_is_skipped_with_the_reason_not_an_error() -> No
     assert [(f["policy"], f["outcome"]) for f in report["findings"]] == [("SYS-005", "inconclusive")]
     strict, _ = _scan(str(GOAT_CHART), "--strict", "--allow-empty", path_env=bare)
     assert strict == 1
+
+
+def test_an_excluded_kustomization_file_is_not_rendered(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- missing.yaml\n")  # would be an error if built
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    (tmp_path / ".soc2gate.yaml").write_text('exclude: ["*.yaml"]\n')
+    code, report = _scan(".", cwd=tmp_path)
+    reasons = {s["path"]: s["reason"] for s in report["skipped"]}
+    assert reasons["kustomization.yaml"] == "excluded by configuration"
+    assert not [f for f in report["findings"] if f["outcome"] == "error"]
+    assert {i["kind"] for i in report["inputs"]} == {"terraform"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from soc2gate.api import ScanOptions, scan
 from soc2gate.model import Outcome
 from soc2gate.parsers.collect import CollectOptions, collect
@@ -178,3 +180,18 @@ def test_local_module_outputs_resolve_in_the_caller_and_resources_stay_unknown(t
     rule = res["aws_security_group_rule.r[0]"]
     assert rule.unknown["security_group_id"] == "module.net.vpc_id", "a child's resource attribute stays unknown"
     assert rule.meta["refs"]["security_group_id"] == "module.net"
+
+
+def test_cidrsubnet_is_computed_by_arithmetic_and_refuses_what_terraform_refuses() -> None:
+    import ipaddress
+
+    from soc2gate.parsers.hcl_functions import _cidrsubnet
+
+    for prefix, newbits, netnum in [("10.0.0.0/16", 8, 200), ("10.1.2.0/24", 4, 15), ("fd00::/56", 8, 3),
+                                    ("10.0.0.0/8", 16, 65535)]:
+        listed = list(ipaddress.ip_network(prefix).subnets(prefixlen_diff=newbits))[netnum]
+        assert _cidrsubnet(prefix, newbits, netnum) == str(listed)
+    assert _cidrsubnet("10.0.0.0/8", 24, 5) == "10.0.0.5/32"  # beyond the old 16-bit listing bound
+    for newbits, netnum in [(8, 256), (8, -1), (25, 0), (-1, 0)]:
+        with pytest.raises(ValueError):
+            _cidrsubnet("10.0.0.0/8", newbits, netnum)

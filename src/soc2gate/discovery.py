@@ -163,6 +163,9 @@ def _rendered_candidate(directory: Path, files: list[str], excludes: tuple[str, 
     display = display_path(directory)
     if rendered is None or any(fnmatch.fnmatch(display, p) or fnmatch.fnmatch(display + "/", p) for p in excludes):
         return None
+    markers = [name for name in files if name == CHART_FILE or name in KUSTOMIZATION_NAMES]
+    if any(fnmatch.fnmatch(display_path(directory / m), p) for m in markers for p in excludes):
+        return None  # its kustomization (chart) file is excluded: the files are walked, and listed, as any others
     found.candidates.append(Candidate(directory, display, rendered, False))
     return rendered
 

@@ -30,7 +30,7 @@ from soc2gate.monitor.watcher import RateLimiter, TypeWatcher, WatchSettings
 
 LOG = logging.getLogger("soc2gate.monitor")
 CONNECTIONS = len(RESOURCE_TYPES) + 4  # one per open watch, and some for lists and report writes
-HISTORY = 10  # cycles kept in memory (all of them when ``cycles`` bounds the run)
+HISTORY = 3  # cycles kept in memory (all of them when ``cycles`` bounds the run): each holds a whole Result
 
 
 @dataclass

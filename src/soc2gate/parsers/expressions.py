@@ -7,6 +7,7 @@ expression, so policies can call the outcome inconclusive instead of guessing.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from soc2gate.parsers.expressions_types import Reference, Unknown, partial_or
@@ -17,8 +18,18 @@ __all__ = ["Unknown", "evaluate", "evaluate_value", "resolve_string", "resolve_v
 Lookup = Callable[[str, str], Any]
 
 
-def template_parts(text: str) -> Iterator[tuple[bool, str]]:
-    """Split a string into (is_expression, text) parts, honouring nested braces and quotes."""
+def template_parts(text: str) -> tuple[tuple[bool, str], ...]:
+    """Split a string into (is_expression, text) parts, honouring nested braces and quotes (cached: module
+    instances evaluate the same strings again and again)."""
+    return _template_parts(text)
+
+
+@lru_cache(maxsize=16384)
+def _template_parts(text: str) -> tuple[tuple[bool, str], ...]:
+    return tuple(_split_template(text))
+
+
+def _split_template(text: str) -> Iterator[tuple[bool, str]]:
     index, start = 0, 0
     while True:
         found = text.find("${", index)

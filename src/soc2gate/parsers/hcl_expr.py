@@ -35,6 +35,7 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
+_PRECEDENCE = {operator: level for level, operators in enumerate(_BINARY) for operator in operators}
 
 
 _Fail = NotCovered
@@ -103,12 +104,12 @@ class Parser:
         return when_true if condition else when_false
 
     def binary(self, level: int) -> Any:
-        if level == len(_BINARY):
-            return self.unary()
-        left = self.binary(level + 1)
-        while self.peek() in _BINARY[level]:
+        """Operators binding at least as tightly as ``level`` (precedence climbing: one call per operand, not
+        one per level; left-associative like the level-by-level grammar it replaces)."""
+        left = self.unary()
+        while (precedence := _PRECEDENCE.get(self.peek(), -1)) >= level:
             operator = self.take()[1]
-            right = self.binary(level + 1)
+            right = self.binary(precedence + 1)
             left = apply_binary(operator, left, right, self.text)
         return left
 
