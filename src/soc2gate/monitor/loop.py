@@ -25,11 +25,11 @@ from soc2gate.monitor.cache import ObjectCache
 from soc2gate.monitor.leader import LeaderElector, LeaseSettings
 from soc2gate.monitor.metrics import MonitorMetrics
 from soc2gate.monitor.partitions import PartitionedEvaluator
-from soc2gate.monitor.reports import ReportWriter, WriteStats
+from soc2gate.monitor.reports import WRITERS, ReportWriter, WriteStats
 from soc2gate.monitor.watcher import RateLimiter, TypeWatcher, WatchSettings
 
 LOG = logging.getLogger("soc2gate.monitor")
-CONNECTIONS = len(RESOURCE_TYPES) + 4  # one per open watch, and some for lists and report writes
+CONNECTIONS = len(RESOURCE_TYPES) + 4 + WRITERS  # one per open watch, some for lists, one per report writer
 HISTORY = 3  # cycles kept in memory (all of them when ``cycles`` bounds the run): each holds a whole Result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ MANAGED = "app.kubernetes.io/managed-by=soc2gate"
 RETRIES = 5
 FIELD_MANAGER = "soc2gate"
 APPLY = "application/apply-patch+yaml"
+WRITERS = 4  # reports written at once: one at a time, a cycle of hundreds of writes waits on each round trip
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
 
@@ -32,6 +34,12 @@ class WriteStats:
     stopped: bool = False            # leadership lost: the remaining writes were not made
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: WriteStats) -> None:
+        for name in ("created", "replaced", "unchanged", "deleted", "conflicts", "applied"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.stopped = self.stopped or other.stopped
+        self.errors.extend(other.errors)
+
 
 def key_of(document: dict[str, Any]) -> Key:
     metadata = document["metadata"]
@@ -40,7 +48,8 @@ def key_of(document: dict[str, Any]) -> Key:
 
 class ReportWriter:
     """Remembers what it wrote (resourceVersion and content per report): an unchanged report costs no
-    API call, a changed one a single replace (a 409 re-reads it). The full listing of soc2gate's reports,
+    API call, a changed one a single apply or replace (a 409 re-reads it); ``WRITERS`` reports are written
+    at once (each report's writes stay on one thread). The full listing of soc2gate's reports,
     which finds reports left by an earlier run, happens on the first and on every full convergence."""
 
     def __init__(self, api_client: Any, server_side_apply: bool = True) -> None:
@@ -48,6 +57,7 @@ class ReportWriter:
 
         self.api = client.CustomObjectsApi(api_client)
         self.server_side_apply = server_side_apply  # turned off for good by a 415 (a server without it)
+        self._applied = False  # an apply succeeded: writes may go in parallel without probing again
         self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
         # id -> (document, digest) of the last call's documents: the monitor hands the same objects again
         # for reports whose findings did not change (api.policy_reports' memo), so each is digested once
@@ -65,16 +75,28 @@ class ReportWriter:
         if full or not self._written:
             self._written = self._existing()
         wanted = {key_of(d): d for d in documents}
-        for key, document in wanted.items():
-            if not may_write():
-                stats.stopped = True
-                return stats
-            self._put(key, document, stats)
+        items = list(wanted.items())
+        while items and self.server_side_apply and not self._applied and not stats.stopped:
+            stats.add(self._put_checked(*items.pop(0), may_write))  # one at a time until apply is known to work
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            for part in pool.map(lambda item: self._put_checked(item[0], item[1], may_write), items):
+                stats.add(part)
+        if stats.stopped:
+            return stats
         for key in set(self._written) - set(wanted):
             if not may_write():
                 stats.stopped = True
                 return stats
             self._delete(key, stats)
+        return stats
+
+    def _put_checked(self, key: Key, document: dict[str, Any], may_write: Callable[[], bool]) -> WriteStats:
+        """One report's write on a writer thread, with its own counts (merged by ``converge``)."""
+        stats = WriteStats()
+        if not may_write():
+            stats.stopped = True
+        else:
+            self._put(key, document, stats)
         return stats
 
     def _existing(self) -> dict[Key, tuple[str, str]]:
@@ -151,6 +173,7 @@ class ReportWriter:
         else:
             stats.created += 1
         stats.applied += 1
+        self._applied = True
         self._written[key] = (_version(applied), content)
         return True
 
