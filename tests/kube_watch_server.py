@@ -55,6 +55,8 @@ class FakeApi:
         self.epoch = 0  # bumped by compact(): open watches end
         self.requests: list[str] = []
         self.calls: list[tuple[str, str, str]] = []  # (token, method, path) of every authorized request
+        self.call_times: list[float] = []  # time.monotonic() of each of ``calls``
+        self.written_at: dict[int, float] = {}  # resourceVersion -> time.monotonic() of the write
         self.tokens, self.blocked, self.forbidden = {TOKEN}, set[str](), set[str]()  # forbidden: plurals (403)
         self.apply_supported = True
 
@@ -76,6 +78,7 @@ class FakeApi:
 
     def _log(self, event: tuple[int, str, str, str, dict[str, Any]]) -> None:
         """Record an event (the lock held) and wake whoever waits for it."""
+        self.written_at[event[0]] = time.monotonic()
         self.events.append(event)
         self.logs.setdefault((event[1], event[2]), []).append(event)
         self.changed(event[1], event[2]).notify_all()
@@ -158,6 +161,7 @@ class _Handler(KubeHandler):
             known, blocked = token in self.api.tokens, token in self.api.blocked
             if known and not blocked:
                 self.api.calls.append((token, self.command, url.path))
+                self.api.call_times.append(time.monotonic())
         if not known:
             self._status(401, "Unauthorized", "Unauthorized")
             return None
