@@ -31,6 +31,7 @@
 package soc2gate.policies.terraform.aws_iam_role_trust_no_wildcard_principal
 
 import data.soc2gate.lib.aws_iam as iam
+import data.soc2gate.lib.partial
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
@@ -67,9 +68,31 @@ inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message"
 	statements := iam.statements(r, v)
 	not any_open(statements)
 	some s in statements
-	iam.principal_unknown(s)
+	may_be_open(r, s)
 	not iam.restricted(s)
 }
+
+# Could an unresolved effect or principal make the statement open?  Only what is unknown can:
+# a Service or Federated principal, or an ARN whose known text pins it, is never "any principal".
+may_be_open(r, s) if {
+	iam.may_allow(s)
+	some segs in iam.principal_segments(r, s)
+	partial.has_hole(segs)
+	may_be_any_principal(segs)
+}
+
+may_be_open(_, s) if {
+	iam.marked(s.effect)
+	some p in s.principals
+	any_principal(p)
+}
+
+may_be_any_principal(segs) if {
+	some p in {"*", "AWS:*", "*:*"}
+	partial.may_equal(segs, p)
+}
+
+may_be_any_principal(segs) if partial.may_start_with(segs, "AWS:arn:")
 
 inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message": sprintf("%s: cannot read the trust policy", [r.address]), "expression": v} if {
 	some [r, v] in trusts
