@@ -76,7 +76,8 @@ def test_jsonencode_of_a_partly_known_object_keeps_its_structure() -> None:
     statement = partial["TEXT"]["json"]["Statement"][0]
     assert statement["Action"] == ["s3:GetObject"] and statement["Effect"] == "Allow"
     assert statement["Principal"].startswith("${data.x"), "an unknown leaf is a marker"
-    assert partial[statement["Resource"]] == {"segments": ["arn:", None, ":s3:::logs/*"]}
+    assert partial[statement["Resource"]] == {"segments": ["arn:", None, ":s3:::logs/*"],
+                                              "pattern": r"^arn:[\s\S]*:s3:::logs/\*$"}
     assert isinstance(evaluate("jsonencode(data.x.y)", _lookup), Unknown)
     assert not isinstance(evaluate("jsonencode(data.x.y)", _lookup), Encoded)
 
@@ -90,8 +91,8 @@ def test_shapes_reach_the_resource_and_a_key_described_twice_differently_is_drop
             '    }\n  }\n}\n')
     res = _resources(tmp_path, text)
     arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
-    assert res["aws_iam_role_policy_attachment.a"].meta["partial"] == \
-        {arn: {"segments": ["arn:", None, ":iam::aws:policy/ReadOnlyAccess"]}}
+    assert res["aws_iam_role_policy_attachment.a"].meta["partial"][arn]["segments"] == \
+        ["arn:", None, ":iam::aws:policy/ReadOnlyAccess"]
     assert res["aws_iam_role_policy_attachment.a"].attributes["policy_arn"] == arn, "the text is kept"
     assert "partial" not in res["aws_security_group.s"].meta, "two iterations, two shapes: none is claimed"
 

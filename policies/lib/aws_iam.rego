@@ -186,7 +186,7 @@ json_principals(p) := ["*"] if {
 } else := [sprintf("%v", [x]) | some x in values.as_list(p)]
 
 # The principals as {"type", "id"} (type null for a bare "*" or an unresolved Principal), for
-# principal_segments.
+# form_may_equal / form_may_start_with.
 json_principal_forms(p) := [{"type": null, "id": "*"}] if {
 	p == "*"
 } else := [{"type": k, "id": id} |
@@ -197,13 +197,49 @@ json_principal_forms(p) := [{"type": null, "id": "*"}] if {
 	is_object(p)
 } else := [{"type": null, "id": x} | some x in values.as_list(p)]
 
-# What is known of each principal of statement s of resource r, as lib/partial segments of its
-# "type:id" text ("Federated:" and an unknown provider ARN: ["Federated:", null]).
-principal_segments(r, s) := [form_segments(r, f) | some f in s.principal_forms]
+# Is principal form f ({"type", "id"}) unresolved, in its type or its identifier?
+form_unresolved(f) if partial.unresolved(f.type)
 
-form_segments(r, f) := partial.segments(r, f.id) if {
+form_unresolved(f) if partial.unresolved(f.id)
+
+# Could principal form f of resource r be exactly s ("AWS:*")?  A known type must match;
+# the identifier is judged by lib/partial (a Federated or Service principal is never "AWS:*").
+form_may_equal(r, f, s) if {
 	f.type == null
-} else := array.concat(array.concat(partial.segments(r, f.type), [":"]), partial.segments(r, f.id))
+	partial.may_equal(r, f.id, s)
+}
+
+form_may_equal(r, f, s) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	p := concat("", [f.type, ":"])
+	startswith(s, p)
+	partial.may_equal(r, f.id, trim_prefix(s, p))
+}
+
+form_may_equal(_, f, _) if partial.unresolved(f.type)
+
+# Could principal form f of resource r start with t ("AWS:arn:")?
+form_may_start_with(r, f, t) if {
+	f.type == null
+	partial.may_start_with(r, f.id, t)
+}
+
+form_may_start_with(_, f, t) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	startswith(concat("", [f.type, ":"]), t)
+}
+
+form_may_start_with(r, f, t) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	p := concat("", [f.type, ":"])
+	startswith(t, p)
+	partial.may_start_with(r, f.id, trim_prefix(t, p))
+}
+
+form_may_start_with(_, f, _) if partial.unresolved(f.type)
 
 # Can the statement allow (its effect is Allow, absent or unresolved)?
 may_allow(s) if not lower(sprintf("%v", [s.effect])) == "deny"
@@ -295,10 +331,10 @@ restricting_value(op, v) if {
 # ("*", AWS "*")?  A Service or Federated principal, or an ARN with known text, cannot be "*".
 principal_may_be_public(r, s) if {
 	may_allow(s)
-	some segs in principal_segments(r, s)
-	partial.has_hole(segs)
+	some f in s.principal_forms
+	form_unresolved(f)
 	some p in {"*", "AWS:*", "*:*"}
-	partial.may_equal(segs, p)
+	form_may_equal(r, f, p)
 }
 
 principal_may_be_public(_, s) if {

@@ -4,9 +4,10 @@
 # is known, `r.partial[text]` says what: {"segments": [..]} for a template — the known text, and
 # null for each unknown part, in order ("arn:${data.aws_partition.current.partition}:s3:::b/*" ->
 # ["arn:", null, ":s3:::b/*"]) — or {"json": doc} for `jsonencode` of a partly known value (its
-# unknown leaves are "${...}" markers, themselves looked up here).  An unknown part may be any
-# string, so these tests answer "could the value be ...?" and never guess it: a policy decides
-# where no possible value changes the answer and stays inconclusive otherwise.
+# unknown leaves are "${...}" markers, themselves looked up here); a template also has "pattern",
+# a regex of every value it can take.  An unknown part may be any string, so these tests answer
+# "could the value be ...?" and never guess it: a policy decides where no possible value changes
+# the answer and stays inconclusive otherwise.
 package soc2gate.lib.partial
 
 import rego.v1
@@ -38,31 +39,50 @@ json_document(r, x) := d if {
 	d := r.partial[x].json
 }
 
-# Could a value of these segments be exactly s?
-may_equal(segs, s) if regex.match(pattern(segs), s)
+# Could value x of resource r be exactly the string s?  A known x: x == s; a template: its
+# pattern (computed by the parser, where escaping is exact) matches s; nothing known: yes.
+may_equal(_, x, s) if {
+	is_string(x)
+	not unresolved(x)
+	x == s
+}
 
-# Could a value of these segments start (end) with t?  Known text before the first (after the
-# last) unknown part must agree with t; the rest is not examined (over-approximation: "may").
-may_start_with(segs, t) if {
+may_equal(r, x, s) if {
+	unresolved(x)
+	regex.match(r.partial[x].pattern, s)
+}
+
+may_equal(r, x, _) if {
+	unresolved(x)
+	not is_string(object.get(object.get(object.get(r, "partial", {}), x, {}), "pattern", null))
+}
+
+may_equal(_, x, _) if not is_string(x)
+
+# Could value x of r start (end) with t?  Known text before the first (after the last) unknown
+# part must agree with t; the rest is not examined (an over-approximation: "may").
+may_start_with(r, x, t) if {
+	segs := segments(r, x)
 	not has_hole(segs)
 	startswith(concat("", segs), t)
 }
 
-may_start_with(segs, t) if {
+may_start_with(r, x, t) if {
+	segs := segments(r, x)
 	has_hole(segs)
-	p := prefix(segs)
-	compatible(p, t)
+	compatible(prefix(segs), t)
 }
 
-may_end_with(segs, t) if {
+may_end_with(r, x, t) if {
+	segs := segments(r, x)
 	not has_hole(segs)
 	endswith(concat("", segs), t)
 }
 
-may_end_with(segs, t) if {
+may_end_with(r, x, t) if {
+	segs := segments(r, x)
 	has_hole(segs)
-	s := suffix(segs)
-	compatible_end(s, t)
+	compatible_end(suffix(segs), t)
 }
 
 # The text every value of these segments starts (ends) with.
@@ -75,7 +95,10 @@ has_hole(segs) if {
 	x == null
 }
 
-holes(segs) := [i | some i, x in segs; x == null]
+holes(segs) := [i |
+	some i
+	segs[i] == null
+]
 
 first_hole(segs) := min(holes(segs)) if {
 	has_hole(segs)
@@ -92,10 +115,3 @@ compatible(a, b) if startswith(b, a)
 compatible_end(a, b) if endswith(a, b)
 
 compatible_end(a, b) if endswith(b, a)
-
-# A regex (Rust and Go syntax) matching exactly the values of these segments.
-pattern(segs) := concat("", ["^", concat("", [piece(x) | some x in segs]), "$"])
-
-piece(null) := "(?s:.*)"
-
-piece(x) := regex.replace(x, `[\\.+*?()|\[\]{}^$#&\-~]`, `\$0`) if is_string(x)

@@ -125,7 +125,7 @@ open_or_unknown(_, values, wildcard) if wildcard in values
 open_or_unknown(r, values, wildcard) if {
 	some v in values
 	iam.marked(v)
-	partial.may_equal(partial.segments(r, v), wildcard)
+	partial.may_equal(r, v, wildcard)
 }
 
 any_admin(statements) if {

@@ -39,9 +39,8 @@ deny contains tf.fail(r, "policy_arn", "attaches the AdministratorAccess managed
 # partition: "arn:${partition}:iam::aws:policy/ReadOnlyAccess" cannot (lib/partial).
 may_be_admin(r, arn) if {
 	partial.unresolved(arn)
-	segs := partial.segments(r, arn)
-	partial.may_start_with(segs, "arn:aws")
-	partial.may_end_with(segs, ":iam::aws:policy/AdministratorAccess")
+	partial.may_start_with(r, arn, "arn:aws")
+	partial.may_end_with(r, arn, ":iam::aws:policy/AdministratorAccess")
 }
 
 may_be_admin(_, arn) if not is_string(arn)

@@ -31,7 +31,6 @@
 package soc2gate.policies.terraform.aws_iam_role_trust_no_wildcard_principal
 
 import data.soc2gate.lib.aws_iam as iam
-import data.soc2gate.lib.partial
 import data.soc2gate.lib.terraform as tf
 import rego.v1
 
@@ -76,9 +75,9 @@ inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message"
 # a Service or Federated principal, or an ARN whose known text pins it, is never "any principal".
 may_be_open(r, s) if {
 	iam.may_allow(s)
-	some segs in iam.principal_segments(r, s)
-	partial.has_hole(segs)
-	may_be_any_principal(segs)
+	some f in s.principal_forms
+	iam.form_unresolved(f)
+	may_be_any_principal(r, f)
 }
 
 may_be_open(_, s) if {
@@ -87,12 +86,12 @@ may_be_open(_, s) if {
 	any_principal(p)
 }
 
-may_be_any_principal(segs) if {
+may_be_any_principal(r, f) if {
 	some p in {"*", "AWS:*", "*:*"}
-	partial.may_equal(segs, p)
+	iam.form_may_equal(r, f, p)
 }
 
-may_be_any_principal(segs) if partial.may_start_with(segs, "AWS:arn:")
+may_be_any_principal(r, f) if iam.form_may_start_with(r, f, "AWS:arn:")
 
 inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message": sprintf("%s: cannot read the trust policy", [r.address]), "expression": v} if {
 	some [r, v] in trusts

@@ -18,8 +18,9 @@ from typing import Any
 
 from soc2gate.parsers.expressions_types import Encoded, Failed, Partial, Template, Unknown
 
-# Rust (regorus) and Go (OPA) regex metacharacters; both accept a backslash before each.
-_META = re.compile(r"[\\.+*?()|\[\]{}^$#&\-~]")
+# Regex metacharacters every engine reads escaped the same way (regorus, OPA, rego-cpp, Python).
+_META = re.compile(r"[\\.+*?()|\[\]{}^$]")
+_ANY = r"[\s\S]*"  # any text, newlines included (rego-cpp has no (?s) flag)
 
 
 def to_text(value: Any) -> str:
@@ -66,8 +67,8 @@ def opaque(value: Any) -> Any:
 
 
 def _regex(parts: tuple[Any, ...]) -> str:
-    """A regex body (Rust, Go and Python syntax) matching every value the template can take."""
-    return "".join("(?s:.*)" if not isinstance(p, str) else _META.sub(r"\\\g<0>", p) for p in parts)
+    """A regex body (Rust, Go, rego-cpp and Python syntax) matching every value the template can take."""
+    return "".join(_ANY if not isinstance(p, str) else _META.sub(r"\\\g<0>", p) for p in parts)
 
 
 def may_equal(value: Template, text: str) -> bool:
@@ -99,11 +100,12 @@ def marker(value: Template) -> str:
 
 
 def record(partial: dict[str, Any], key: str, value: Any) -> None:
-    """Note what is known of the unknown string ``key``: ``{"segments": [text | null, ...]}`` for a
-    template, ``{"json": <document, unknown leaves as ${...} markers>}`` for an encoded value.  A key
+    """Note what is known of the unknown string ``key``: ``{"segments": [text | null, ...], "pattern":
+    <regex of every value it can take>}`` for a template, ``{"json": <document, unknown leaves as ${...} markers>}`` for an encoded value.  A key
     that two evaluations describe differently (a ``dynamic`` block's iterations) is dropped (None)."""
     if isinstance(value, Template):
-        shape: Any = {"segments": [p if isinstance(p, str) else None for p in value.parts]}
+        shape: Any = {"segments": [p if isinstance(p, str) else None for p in value.parts],
+                      "pattern": "^" + _regex(value.parts) + "$"}
     elif isinstance(value, Encoded):
         shape = {"json": _document(value.value, partial)}
     else:
