@@ -97,18 +97,20 @@ def test_shapes_reach_the_resource_and_a_key_described_twice_differently_is_drop
     assert "partial" not in res["aws_security_group.s"].meta, "two iterations, two shapes: none is claimed"
 
 
-def test_known_suffix_decides_the_attached_policy_and_unknown_account_arns_stay_inconclusive(tmp_path: Path) -> None:
+def test_known_suffix_or_an_own_policy_decides_the_attachment_and_other_references_stay_inconclusive(tmp_path: Path) -> None:
     text = ('data "aws_partition" "current" {}\nresource "aws_iam_policy" "p" {\n  policy = "{}"\n}\n'
             'locals {\n  prefix = "arn:${data.aws_partition.current.partition}:iam::aws:policy"\n}\n'
             'resource "aws_iam_role_policy_attachment" "ro" {\n  role = "r"\n'
             '  policy_arn = "${local.prefix}/ReadOnlyAccess"\n}\n'
             'resource "aws_iam_role_policy_attachment" "admin" {\n  role = "r"\n'
             '  policy_arn = "${local.prefix}/AdministratorAccess"\n}\n'
-            'resource "aws_iam_role_policy_attachment" "own" {\n  role = "r"\n  policy_arn = aws_iam_policy.p.arn\n}\n')
+            'resource "aws_iam_role_policy_attachment" "own" {\n  role = "r"\n  policy_arn = aws_iam_policy.p.arn\n}\n'
+            'resource "aws_iam_role_policy_attachment" "other" {\n  role = "r"\n  policy_arn = aws_iam_role.x.arn\n}\n')
     outcomes = _outcomes(tmp_path, text, "TF-041")
     assert outcomes == {"aws_iam_role_policy_attachment.ro": Outcome.PASS,
                         "aws_iam_role_policy_attachment.admin": Outcome.INCONCLUSIVE,
-                        "aws_iam_role_policy_attachment.own": Outcome.INCONCLUSIVE}
+                        "aws_iam_role_policy_attachment.own": Outcome.PASS,
+                        "aws_iam_role_policy_attachment.other": Outcome.INCONCLUSIVE}
 
 
 def test_jsonencoded_policy_decides_on_known_actions_and_fails_on_known_wildcards(tmp_path: Path) -> None:

@@ -36,14 +36,21 @@ deny contains tf.fail(r, "policy_arn", "attaches the AdministratorAccess managed
 }
 
 # An unresolved ARN is inconclusive only if it could still be AdministratorAccess in some
-# partition: "arn:${partition}:iam::aws:policy/ReadOnlyAccess" cannot (lib/partial).
+# partition: "arn:${partition}:iam::aws:policy/ReadOnlyAccess" cannot (lib/partial), nor can
+# the ARN of a policy this configuration creates.
 may_be_admin(r, arn) if {
 	partial.unresolved(arn)
 	partial.may_start_with(r, arn, "arn:aws")
 	partial.may_end_with(r, arn, ":iam::aws:policy/AdministratorAccess")
+	not customer_managed(r, arn)
 }
 
 may_be_admin(_, arn) if not is_string(arn)
+
+# The `arn` of an `aws_iam_policy` resource of this configuration: a customer managed policy,
+# whose ARN holds the caller's account ID (arn:<partition>:iam::<account-id>:policy/...), never
+# the AWS managed AdministratorAccess (account "aws").  A `data "aws_iam_policy"` may be it.
+customer_managed(_, arn) if regex.match(`^\$\{aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn\}$`, arn)
 
 inconclusive contains {"resource": r.id, "path": "policy_arn", "message": msg, "expression": r.unknown.policy_arn} if {
 	some r in attachments
