@@ -152,3 +152,13 @@ def test_a_module_output_template_keeps_its_known_text_in_the_caller(tmp_path: P
             'resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n'
             '  policy_arn = "${module.m.policy_arn}"\n}\n')
     assert _outcomes(tmp_path, text, "TF-041") == {"aws_iam_role_policy_attachment.a": Outcome.PASS}
+
+
+def test_each_value_holding_an_own_policy_arn_is_decided_and_a_looked_up_one_is_not(tmp_path: Path) -> None:
+    text = ('resource "aws_iam_policy" "extra" {\n  name = "a"\n  policy = "{}"\n}\n'
+            'data "aws_iam_policy" "admin" {\n  name = "AdministratorAccess"\n}\n'
+            'resource "aws_iam_role_policy_attachment" "a" {\n'
+            '  for_each = { own = aws_iam_policy.extra.arn, looked_up = data.aws_iam_policy.admin.arn }\n'
+            '  role = "r"\n  policy_arn = each.value\n}\n')
+    assert _outcomes(tmp_path, text, "TF-041") == {'aws_iam_role_policy_attachment.a["own"]': Outcome.PASS,
+                                                   'aws_iam_role_policy_attachment.a["looked_up"]': Outcome.INCONCLUSIVE}

@@ -52,6 +52,13 @@ may_be_admin(_, arn) if not is_string(arn)
 # the AWS managed AdministratorAccess (account "aws").  A `data "aws_iam_policy"` may be it.
 customer_managed(_, arn) if regex.match(`^\$\{aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn\}$`, arn)
 
+# ... also when the attribute is `each.value` of a map holding that reference (the unknown
+# expression is then the reference itself).
+customer_managed(r, arn) if {
+	arn == tf.attr(r, "policy_arn")
+	regex.match(`^aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn$`, object.get(object.get(r, "unknown", {}), "policy_arn", ""))
+}
+
 inconclusive contains {"resource": r.id, "path": "policy_arn", "message": msg, "expression": r.unknown.policy_arn} if {
 	some r in attachments
 	tf.unknown(r, "policy_arn")
