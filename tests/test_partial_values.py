@@ -162,3 +162,12 @@ def test_each_value_holding_an_own_policy_arn_is_decided_and_a_looked_up_one_is_
             '  role = "r"\n  policy_arn = each.value\n}\n')
     assert _outcomes(tmp_path, text, "TF-041") == {'aws_iam_role_policy_attachment.a["own"]': Outcome.PASS,
                                                    'aws_iam_role_policy_attachment.a["looked_up"]': Outcome.INCONCLUSIVE}
+
+
+def test_a_text_known_in_one_evaluation_and_unknown_in_another_is_not_described(tmp_path: Path) -> None:
+    text = ('data "aws_partition" "current" {}\nvariable "parts" {}\n'
+            'locals {\n  items = { a = "arn:${data.aws_partition.current.partition}:x", b = var.parts }\n}\n'
+            'resource "aws_security_group" "s" {\n  dynamic "ingress" {\n    for_each = local.items\n'
+            '    content {\n      description = "${ingress.value}"\n    }\n  }\n}\n')
+    res = _resources(tmp_path, text)
+    assert "partial" not in res["aws_security_group.s"].meta, "iteration b knows nothing: no shape is claimed"

@@ -101,15 +101,17 @@ def marker(value: Template) -> str:
 
 def record(partial: dict[str, Any], key: str, value: Any) -> None:
     """Note what is known of the unknown string ``key``: ``{"segments": [text | null, ...], "pattern":
-    <regex of every value it can take>}`` for a template, ``{"json": <document, unknown leaves as ${...} markers>}`` for an encoded value.  A key
-    that two evaluations describe differently (a ``dynamic`` block's iterations) is dropped (None)."""
+    <regex of every value it can take>}`` for a template, ``{"json": <document, unknown leaves as
+    ${...} markers>}`` for an encoded value, None when nothing is known.  A text is described only
+    if every evaluation of it in the resource agrees (``dynamic`` block iterations may not): else None.
+    """
     if isinstance(value, Template):
         shape: Any = {"segments": [p if isinstance(p, str) else None for p in value.parts],
                       "pattern": "^" + _regex(value.parts) + "$"}
     elif isinstance(value, Encoded):
         shape = {"json": _document(value.value, partial)}
-    else:
-        return
+    else:  # nothing known: the same text must not borrow another evaluation's description
+        shape = None
     if key in partial and partial[key] != shape:
         shape = None
     partial[key] = shape
@@ -127,5 +129,7 @@ def _document(value: Any, partial: dict[str, Any]) -> Any:
         record(partial, text, value)
         return text
     if isinstance(value, Unknown):
-        return "${" + value.expression + "}"
+        text = "${" + value.expression + "}"
+        record(partial, text, value)
+        return text
     return value
