@@ -4,7 +4,8 @@
 # is known, `r.partial[text]` says what: {"segments": [..]} for a template — the known text, and
 # null for each unknown part, in order ("arn:${data.aws_partition.current.partition}:s3:::b/*" ->
 # ["arn:", null, ":s3:::b/*"]) — or {"json": doc} for `jsonencode` of a partly known value (its
-# unknown leaves are "${...}" markers, themselves looked up here); a template also has "pattern",
+# partly known leaves are "${...}" texts, themselves looked up here; a leaf nothing is known of is
+# "${unknown(<expression>)}"); a template also has "pattern",
 # a regex of every value it can take.  An unknown part may be any string, so these tests answer
 # "could the value be ...?" and never guess it: a policy decides where no possible value changes
 # the answer and stays inconclusive otherwise.

@@ -128,8 +128,6 @@ def _document(value: Any, partial: dict[str, Any]) -> Any:
         text = marker(value)
         record(partial, text, value)
         return text
-    if isinstance(value, Unknown):
-        text = "${" + value.expression + "}"
-        record(partial, text, value)
-        return text
+    if isinstance(value, Unknown):  # a marker no attribute text or template can be: never described
+        return "${unknown(" + value.expression + ")}"
     return value
