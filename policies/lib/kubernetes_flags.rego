@@ -7,7 +7,9 @@
 # since a shell script may run several programs and its flags cannot be attributed safely.
 # Flags follow Go's flag/pflag syntax: `--flag=value` or `-flag=value`; a string flag may take
 # its value from the next item (`--flag`, `value`); a boolean flag never does (`--flag` alone
-# is true).  A repeated flag: the last occurrence wins (value/bool_value); values() keeps all.
+# is true).  A repeated flag: the last occurrence wins (last_value/bool_value); all_values() keeps all.
+# Function names avoid `value`: with one named so, rego-cpp 1.5 crashes (SIGSEGV) evaluating
+# other policies of the bundle (tests/test_conformance_regopy.py).
 package soc2gate.lib.kubernetes_flags
 
 import data.soc2gate.lib.values
@@ -49,11 +51,8 @@ running(program) := [{"r": r, "c": c} |
 _prefixes(flag) := {concat("", ["--", flag]), concat("", ["-", flag])}
 
 # Values of a string flag, in order ("" when it is given without a value).
-values(c, flag) := [v |
-	items := argv(c)
-	some i, item in items
-	some v in _occurrence(items, i, item, flag)
-]
+# (`some i; item := items[i]`: rego-cpp rejects `some i, item in` inside a comprehension)
+all_values(c, flag) := [v | items := argv(c); some i; item := items[i]; some v in _occurrence(items, i, item, flag)]
 
 _occurrence(items, i, item, flag) := [substring(item, count(p) + 1, -1)] if {
 	some p in _prefixes(flag)
@@ -67,16 +66,16 @@ _occurrence(items, i, item, flag) := [substring(item, count(p) + 1, -1)] if {
 } else := []
 
 # The effective value of a string flag (its last occurrence); undefined when absent.
-value(c, flag) := vs[count(vs) - 1] if {
-	vs := values(c, flag)
+last_value(c, flag) := vs[count(vs) - 1] if {
+	vs := all_values(c, flag)
 	count(vs) > 0
 }
 
 # The flag appears (with or without a value).
-given(c, flag) if count(values(c, flag)) > 0
+given(c, flag) if count(all_values(c, flag)) > 0
 
 # A non-empty value is given.
-set(c, flag) if trim_space(value(c, flag)) != ""
+non_empty(c, flag) if trim_space(last_value(c, flag)) != ""
 
 # The effective value of a boolean flag: true or false; undefined when absent.  A value Go's
 # strconv.ParseBool rejects is undefined too (the component would refuse to start).
@@ -102,15 +101,15 @@ _parse_bool(s) := false if s in {"0", "f", "F", "FALSE", "false", "False"}
 
 # A comma-separated list flag (--authorization-mode=RBAC,Node) as a list of its items;
 # repeated occurrences are concatenated, as pflag's StringSlice does.
-list(c, flag) := [trim_space(item) |
-	some v in values(c, flag)
+list_items(c, flag) := [trim_space(item) |
+	some v in all_values(c, flag)
 	some item in split(v, ",")
 	trim_space(item) != ""
 ]
 
 # An integer flag's effective value; undefined when absent or not an integer.
-number(c, flag) := to_number(v) if {
-	v := trim_space(value(c, flag))
+integer(c, flag) := to_number(v) if {
+	v := trim_space(last_value(c, flag))
 	regex.match(`^-?[0-9]+$`, v)
 }
 
@@ -133,12 +132,12 @@ etcd_env(c, flag) := e.value if {
 }
 
 # etcd reads its configuration from a file, which a manifest does not show.
-etcd_config_file(c) if set(c, "config-file")
+etcd_config_file(c) if non_empty(c, "config-file")
 
 etcd_config_file(c) if trim_space(etcd_env(c, "config-file")) != ""
 
 # An etcd string setting (flag, else environment variable); undefined when absent.
-etcd_value(c, flag) := value(c, flag)
+etcd_value(c, flag) := last_value(c, flag)
 
 etcd_value(c, flag) := etcd_env(c, flag) if not given(c, flag)
 

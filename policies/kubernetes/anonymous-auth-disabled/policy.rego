@@ -54,5 +54,5 @@ kubelet_anonymous(c) if flags.bool_value(c, "anonymous-auth") == true
 
 kubelet_anonymous(c) if {
 	not flags.given(c, "anonymous-auth")
-	not flags.set(c, "config")
+	not flags.non_empty(c, "config")
 }

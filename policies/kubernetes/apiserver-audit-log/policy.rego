@@ -31,6 +31,6 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver without --audit-log-path or --audit-webhook-config-file: no audit log is written", [p.c.name])) if {
 	some p in flags.running("kube-apiserver")
-	not flags.set(p.c, "audit-log-path")
-	not flags.set(p.c, "audit-webhook-config-file")
+	not flags.non_empty(p.c, "audit-log-path")
+	not flags.non_empty(p.c, "audit-webhook-config-file")
 }

@@ -32,5 +32,5 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver without --audit-policy-file: no request is audited", [p.c.name])) if {
 	some p in flags.running("kube-apiserver")
-	not flags.set(p.c, "audit-policy-file")
+	not flags.non_empty(p.c, "audit-policy-file")
 }

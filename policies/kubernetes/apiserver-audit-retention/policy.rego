@@ -38,7 +38,7 @@ minimum := {"audit-log-maxage": 30, "audit-log-maxbackup": 10}
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver with --%s=%d, below %d", [p.c.name, flag, n, least])) if {
 	some p in flags.running("kube-apiserver")
 	some flag, least in minimum
-	n := flags.number(p.c, flag)
+	n := flags.integer(p.c, flag)
 	n > 0
 	n < least
 }

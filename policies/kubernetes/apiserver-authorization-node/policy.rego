@@ -30,11 +30,11 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver with authorization modes %v, without Node", [p.c.name, modes(p.c)])) if {
 	some p in flags.running("kube-apiserver")
-	not flags.set(p.c, "authorization-config")
+	not flags.non_empty(p.c, "authorization-config")
 	not "node" in {lower(m) | some m in modes(p.c)}
 }
 
 # The modes in force: the flag's, else its default (AlwaysAllow).
-modes(c) := flags.list(c, "authorization-mode") if {
-	count(flags.list(c, "authorization-mode")) > 0
+modes(c) := flags.list_items(c, "authorization-mode") if {
+	count(flags.list_items(c, "authorization-mode")) > 0
 } else := ["AlwaysAllow"]

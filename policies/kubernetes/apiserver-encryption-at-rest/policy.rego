@@ -40,5 +40,5 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver without --encryption-provider-config: Secrets are stored unencrypted in etcd", [p.c.name])) if {
 	some p in flags.running("kube-apiserver")
-	not flags.set(p.c, "encryption-provider-config")
+	not flags.non_empty(p.c, "encryption-provider-config")
 }

@@ -33,12 +33,12 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver with --insecure-port=%d", [p.c.name, port])) if {
 	some p in flags.running("kube-apiserver")
-	port := flags.number(p.c, "insecure-port")
+	port := flags.integer(p.c, "insecure-port")
 	port != 0
 }
 
-deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver with --insecure-bind-address=%s and no --insecure-port=0", [p.c.name, flags.value(p.c, "insecure-bind-address")])) if {
+deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver with --insecure-bind-address=%s and no --insecure-port=0", [p.c.name, flags.last_value(p.c, "insecure-bind-address")])) if {
 	some p in flags.running("kube-apiserver")
-	flags.set(p.c, "insecure-bind-address")
-	not flags.number(p.c, "insecure-port")
+	flags.non_empty(p.c, "insecure-bind-address")
+	not flags.integer(p.c, "insecure-port")
 }

@@ -29,5 +29,5 @@ import rego.v1
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-apiserver without --kubelet-certificate-authority: kubelet certificates are not verified", [p.c.name])) if {
 	some p in flags.running("kube-apiserver")
-	not flags.set(p.c, "kubelet-certificate-authority")
+	not flags.non_empty(p.c, "kubelet-certificate-authority")
 }

@@ -34,7 +34,7 @@ import rego.v1
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs %s with --authorization-mode AlwaysAllow", [p.c.name, program])) if {
 	some program in ["kube-apiserver", "kubelet"]
 	some p in flags.running(program)
-	"alwaysallow" in {lower(mode) | some mode in flags.list(p.c, "authorization-mode")}
+	"alwaysallow" in {lower(mode) | some mode in flags.list_items(p.c, "authorization-mode")}
 }
 
 deny contains k8s.fail(r, "authorization.mode", "the kubelet configuration authorizes every request (authorization.mode AlwaysAllow)") if {

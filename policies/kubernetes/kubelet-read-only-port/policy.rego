@@ -30,15 +30,15 @@ import data.soc2gate.lib.kubernetes as k8s
 import data.soc2gate.lib.kubernetes_flags as flags
 import rego.v1
 
-deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kubelet with --read-only-port=%d", [p.c.name, flags.number(p.c, "read-only-port")])) if {
+deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kubelet with --read-only-port=%d", [p.c.name, flags.integer(p.c, "read-only-port")])) if {
 	some p in flags.running("kubelet")
-	flags.number(p.c, "read-only-port") != 0
+	flags.integer(p.c, "read-only-port") != 0
 }
 
 deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kubelet without --read-only-port=0 or a --config file: the default read-only port 10255 is served", [p.c.name])) if {
 	some p in flags.running("kubelet")
 	not flags.given(p.c, "read-only-port")
-	not flags.set(p.c, "config")
+	not flags.non_empty(p.c, "config")
 }
 
 deny contains k8s.fail(r, "readOnlyPort", sprintf("the kubelet configuration serves the read-only port %v", [r.attributes.readOnlyPort])) if {
