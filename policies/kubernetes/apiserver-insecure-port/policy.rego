@@ -5,7 +5,9 @@
 #   authorization entirely. A container that runs kube-apiserver fails when it sets --insecure-
 #   port to a non-zero port, or sets --insecure-bind-address without --insecure-port=0. An
 #   absent --insecure-port is not judged: its default was 8080 on localhost before Kubernetes
-#   1.20, 0 from 1.20, and the flag was removed in 1.24.
+#   1.20; from 1.20 the API server no longer serves the insecure port (the flag has no effect)
+#   and 1.24 removed the flag. An explicit non-zero port is reported whatever the version, as
+#   the manifest's intent.
 # custom:
 #   id: K8S-046
 #   severity: high
@@ -23,7 +25,7 @@
 #     command:
 #       - kube-apiserver
 #       - --secure-port=6443
-#       # remove --insecure-bind-address; on Kubernetes < 1.20 also set:
+#       # remove --insecure-bind-address and any non-zero --insecure-port; before 1.20 also set:
 #       - --insecure-port=0
 package soc2gate.policies.kubernetes.apiserver_insecure_port
 
