@@ -15,7 +15,7 @@
 #     CC6.6: The peer port is reachable on the network; unauthenticated peers cross the boundary.
 #   checkov: []
 #   related_checkov:
-#     CKV_K8S_121: checkov reads only the container's `command` list (flags in `args` are ignored) and requires the exact item --peer-client-cert-auth=true
+#     CKV_K8S_121: checkov judges only Pods named etcd, reads only the containers' `args` and requires the exact item --peer-client-cert-auth=true
 #   kics: [b7d0181d-0a9b-4611-9d1c-1ad4f0b620ff]
 #   remediation: |
 #     command:
