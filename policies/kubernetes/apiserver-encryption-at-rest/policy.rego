@@ -6,7 +6,7 @@
 #   reads every credential of the cluster. A container that runs kube-apiserver fails when
 #   --encryption-provider-config is not set to a non-empty value. The content of the
 #   EncryptionConfiguration file (which resources, which provider) is not visible in the
-#   manifest.
+#   manifest; K8S-066 judges an EncryptionConfiguration document when one is scanned.
 # custom:
 #   id: K8S-040
 #   severity: high
@@ -18,8 +18,6 @@
 #   related_checkov:
 #     CKV_K8S_104: checkov reads only the container's `command` list (flags in `args` are ignored)
 #   kics: [cbd2db69-0b21-4c14-8a40-7710a50571a9]
-#   related_kics:
-#     10efce34-5af6-4d83-b414-9e096d5a06a9: KICS judges the providers listed in an EncryptionConfiguration document; soc2gate only requires the API server to use one
 #   remediation: |
 #     command:
 #       - kube-apiserver
