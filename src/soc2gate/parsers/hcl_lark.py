@@ -1,0 +1,158 @@
+"""python-hcl2's parse of a ``.tf`` file, with its two largest avoidable costs removed.
+
+The grammar, the LALR tables (read from python-hcl2's own cache), the transformer's rules and
+the serializer are python-hcl2's; what differs is how the tree is built and walked:
+
+- no ``propagate_positions``: Lark computes a start and end position for every node while it
+  builds the tree (about a quarter of the parse).  soc2gate reads the lines of a few nodes only
+  (blocks, attributes, object elements, tuple items); ``first_line``/``last_line`` take them
+  from the node's first and last token.  Every terminal of python-hcl2's grammar is a named
+  one and stays in the tree, so those tokens are the ones Lark's positions come from.
+- the transformer looks each rule's and each token type's callback up once per parse instead
+  of once per node (Lark's ``v_args`` wrapper re-binds the method on every call, and a token
+  type without a callback costs an ``AttributeError`` each time); the callbacks are
+  python-hcl2's own, called with the same arguments, and errors are wrapped in ``VisitError``
+  as Lark does.
+- an indented heredoc (``<<-EOT``) is built as a rule that serializes without python-hcl2
+  8.1's stray escapes (``\\"``, ``\\\\``): heredocs interpret no escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_ESCAPED = re.compile(r'\\(["\\])')
+
+
+@lru_cache(maxsize=1)
+def parser() -> Any:
+    """python-hcl2's parser, building trees without positions."""
+    from hcl2.parser import parser as hcl2_parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+    from lark.exceptions import LarkError
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    base = hcl2_parser()
+    try:
+        data, memo = base.memo_serialize([TerminalDef, Rule])
+        return Lark._load_from_dict(data, memo, propagate_positions=False, postlex=PostLexer())
+    except (AttributeError, KeyError, TypeError, LarkError):  # another lark: its trees carry positions, same tokens
+        return base
+
+
+def parse_tree(text: str) -> Any:
+    """The Lark tree of ``text`` (python-hcl2 appends a newline: its grammar has no end-of-file token)."""
+    return parser().parse(text + "\n")
+
+
+def transform(tree: Any) -> Any:
+    """python-hcl2's rule tree (``StartRule``) for a Lark tree."""
+    return _Walk().transform(tree)
+
+
+def first_line(node: Any) -> int:
+    """The line of the first token under ``node`` (Lark's propagated ``meta.line``)."""
+    while hasattr(node, "children"):
+        node = next(c for c in node.children if not hasattr(c, "children") or _has_token(c))
+    return node.line
+
+
+def last_line(node: Any) -> int:
+    """The end line of the last token under ``node`` (Lark's propagated ``meta.end_line``)."""
+    while hasattr(node, "children"):
+        node = next(c for c in reversed(node.children) if not hasattr(c, "children") or _has_token(c))
+    return node.end_line
+
+
+def _has_token(node: Any) -> bool:
+    return any(not hasattr(c, "children") or _has_token(c) for c in node.children)
+
+
+class _Walk:
+    """One transform: Lark's ``Transformer.transform`` with python-hcl2's callbacks, each looked up once."""
+
+    def __init__(self) -> None:
+        from lark import Discard, Tree
+        from lark.exceptions import GrammarError, VisitError
+
+        self.transformer = _transformer_class()()
+        self.discard, self.tree_type, self.grammar_error, self.visit_error = Discard, Tree, GrammarError, VisitError
+        self.rules: dict[str, Any] = {}
+        self.tokens: dict[str, Any] = {}
+
+    def transform(self, tree: Any) -> Any:
+        result = self.tree(tree)
+        return None if result is self.discard else result
+
+    def tree(self, tree: Any) -> Any:
+        children = []
+        for child in tree.children:
+            if isinstance(child, self.tree_type):
+                result = self.tree(child)
+            else:
+                try:
+                    result = (self.tokens.get(child.type) or self._token_callback(child.type))(child)
+                except self.grammar_error:
+                    raise
+                except Exception as exc:  # as Lark: an error in a callback is a VisitError naming the token
+                    raise self.visit_error(child.type, child, exc) from exc
+            if result is not self.discard:
+                children.append(result)
+        try:
+            return (self.rules.get(tree.data) or self._rule_callback(tree.data))(tree, children)
+        except self.grammar_error:
+            raise
+        except Exception as exc:  # ... or the rule
+            raise self.visit_error(tree.data, tree, exc) from exc
+
+    def _token_callback(self, kind: str) -> Any:
+        call = getattr(self.transformer, kind, None) or self.transformer.__default_token__
+        self.tokens[kind] = call
+        return call
+
+    def _rule_callback(self, name: str) -> Any:
+        method = getattr(self.transformer, name, None)
+        wrapper = getattr(method, "visit_wrapper", None)
+        if method is None:
+            default = self.transformer.__default__
+            self.rules[name] = lambda tree, children: default(tree.data, children, tree.meta)
+        elif wrapper is not None:
+            self.rules[name] = lambda tree, children: wrapper(method, tree.data, children, tree.meta)
+        else:
+            self.rules[name] = lambda tree, children: method(children)
+        return self.rules[name]
+
+
+@lru_cache(maxsize=1)
+def _transformer_class() -> type:
+    """python-hcl2's transformer, building indented heredocs as ``HeredocTrim``."""
+    from hcl2.transformer import RuleTransformer
+    from lark import v_args
+
+    heredoc = _heredoc_trim_class()
+
+    class Transformer(RuleTransformer):  # type: ignore[misc, valid-type]
+        @v_args(meta=True)
+        def heredoc_template_trim(self, meta: Any, args: Any) -> Any:
+            return heredoc(args, meta)
+
+    return Transformer
+
+
+@lru_cache(maxsize=1)
+def _heredoc_trim_class() -> type:
+    from hcl2.rules.strings import HeredocTrimTemplateRule
+
+    class HeredocTrim(HeredocTrimTemplateRule):  # type: ignore[misc, valid-type]
+        def serialize(self, options: Any = None, context: Any = None) -> Any:
+            value = super().serialize(*(a for a in (options, context) if a is not None))
+            if options is not None and options.strip_string_quotes and not options.preserve_heredocs \
+                    and isinstance(value, str):
+                return _ESCAPED.sub(r"\1", value)
+            return value
+
+    return HeredocTrim
