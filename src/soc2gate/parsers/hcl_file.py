@@ -13,7 +13,7 @@ from typing import Any
 
 from soc2gate.errors import BrokenEnvironment
 from soc2gate.parsers import json_strict
-from soc2gate.parsers.hcl_lark import first_line, last_line, parse_tree, parser, transform
+from soc2gate.parsers.hcl_lark import first_line, last_line, parse_tree, parser, release, transform
 from soc2gate.parsers.hcl_lines import line_map
 
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
@@ -63,7 +63,9 @@ def _parse_hcl(text: str) -> dict[str, Any]:
     )
     try:
         tree = parse_tree(text)
-        data = serialize(transform(tree), serialization_options=options)
+        rules = transform(tree)
+        data = serialize(rules, serialization_options=options)
+        release(rules)
     except UnexpectedInput as exc:
         raise HclSyntaxError(_first_line(str(exc)), getattr(exc, "line", 0) or 0) from None
     except (LarkError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:

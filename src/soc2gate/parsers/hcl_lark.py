@@ -54,6 +54,16 @@ def transform(tree: Any) -> Any:
     return _Walk().transform(tree)
 
 
+def release(rules: Any) -> None:
+    """Unlink a serialized rule tree (each rule points to its parent): freed at once, without the
+    garbage collector (parse workers run without it, parsers/hcl_batch.py)."""
+    stack = [rules]
+    while stack:
+        node = stack.pop()
+        node._parent = None
+        stack.extend(child for child in getattr(node, "_children", None) or () if child is not None)
+
+
 def first_line(node: Any) -> int:
     """The line of the first token under ``node`` (Lark's propagated ``meta.line``)."""
     while hasattr(node, "children"):
