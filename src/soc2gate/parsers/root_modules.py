@@ -14,6 +14,7 @@ Should the workers fail in any way, the roots are resolved in this process alone
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Callable
 
 from soc2gate.model import Resource
@@ -40,7 +41,8 @@ def root_resources(roots: list[ModuleSource], load_dir: LoadDir, out: Collected)
 
 def _parallel(roots: list[ModuleSource]) -> bool:
     blocks = sum(len(parsed["blocks"]) for source in roots for _, parsed in source.files)
-    return len(roots) > 1 and blocks >= PARALLEL_BLOCKS and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+    return len(roots) > 1 and blocks >= PARALLEL_BLOCKS and (os.cpu_count() or 1) > 1 \
+        and sys.platform == "linux"  # forked workers inherit the parsed files; fork is safe to use on Linux
 
 
 def _shared(roots: list[ModuleSource], load_dir: LoadDir, out: Collected) -> list[Resolved]:
