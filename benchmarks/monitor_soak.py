@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import copy
+import cProfile
+import gc
 import json
 import multiprocessing
 import statistics
@@ -92,7 +94,7 @@ def serve(directory: str, count: int, rate: float, duration: float, ready: Any, 
             log.flush()
             done += 1
             time.sleep(max(0.0, started + done / rate - time.monotonic()))
-    api.events.clear()
+    api.clear_log()
     time.sleep(3600)  # until the parent terminates it
 
 
@@ -112,11 +114,27 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
 
     cycles: list[tuple[float, int, float]] = []  # (finished wall time, max Deployment rv evaluated, seconds)
 
+    profile = cProfile.Profile() if args.profile else None
+    gc_pauses: list[tuple[int, float]] = []  # (generation, seconds) of the cyclic-GC passes once changes started
+    gc_started = [0.0, 0.0]  # start of the pass; whether the changes started
+
+    def gc_timer(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        elif gc_started[1]:
+            gc_pauses.append((info["generation"], time.perf_counter() - gc_started[0]))
+
+    gc.callbacks.append(gc_timer)
+
     class Measured(Monitor):
         def cycle(self, full: bool) -> Any:
             objects, _, _ = self.cache.snapshot()
             newest = max((int(o["metadata"]["resourceVersion"]) for o in objects.get("Deployment", [])), default=0)
+            if profile is not None and cycles:  # the change cycles (the monitor's thread only)
+                profile.enable()
             done = super().cycle(full)
+            if profile is not None:
+                profile.disable()
             cycles.append((time.time(), newest, done.seconds))
             print(f"cycle: {done.seconds:.1f} s, engine {done.result.timings.get('engine_s', 0):.1f} s, "
                   f"{self.evaluator.evaluated} objects evaluated, writes {done.writes.replaced} replaced "
@@ -136,12 +154,18 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
     first = time.monotonic() - started
     samples = [(0.0, rss_mb())]
     go.set()
-    changes_started = time.monotonic()
+    changes_started = gc_started[1] = time.monotonic()
     while time.monotonic() - changes_started < args.duration + args.drain:
         time.sleep(2)
         samples.append((round(time.monotonic() - changes_started, 1), rss_mb()))
     monitor.shutdown()
     thread.join(timeout=60)
+    if profile is not None:
+        profile.dump_stats(args.profile)
+    gc.callbacks.remove(gc_timer)
+    full_gc = [seconds for generation, seconds in gc_pauses if generation == 2]
+    print(f"cyclic GC once the changes started: {len(gc_pauses)} passes, {sum(s for _, s in gc_pauses):.2f} s; "
+          f"generation 2: {len(full_gc)} passes, {sum(full_gc):.2f} s, longest {max(full_gc, default=0):.2f} s", file=sys.stderr)
     return {"first_cycle_s": round(first, 1), "rss_mb": samples, "cycles": cycles,
             "objects": monitor.cache.size(), "errors": sum(len(c.writes.errors) for c in monitor.history)}
 
@@ -166,6 +190,7 @@ def main() -> None:
     parser.add_argument("--debounce", type=float, default=1.0)
     parser.add_argument("--config", default=None, help="soc2gate config (e.g. limits.eval_timeout_s)")
     parser.add_argument("--json", default=None, help="also write the figures here")
+    parser.add_argument("--profile", default=None, help="write cProfile stats of the change cycles here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)

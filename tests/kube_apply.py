@@ -4,7 +4,6 @@ with the applying manager recorded in ``managedFields``; field-level merging is 
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from typing import Any
@@ -48,9 +47,10 @@ def apply_conflict(body: dict[str, Any], current: dict[str, Any] | None, manager
 
 
 def applied(body: dict[str, Any], current: dict[str, Any] | None, manager: str, parts: dict[str, str]) -> dict:
-    """Create-or-replace: the applied fields become the object, owned by ``manager`` alone."""
-    stored = copy.deepcopy(body)
-    metadata = stored["metadata"]
+    """Create-or-replace: the applied fields become the object, owned by ``manager`` alone (``body`` is taken
+    over: the caller parsed it for this request)."""
+    stored = dict(body)
+    metadata = stored["metadata"] = dict(body["metadata"])
     metadata.pop("resourceVersion", None)
     if parts["ns"]:
         metadata["namespace"] = parts["ns"]

@@ -40,7 +40,13 @@ class FakeApi:
     """The cluster's state: objects per (groupVersion, plural), an event log, injected faults."""
 
     def __init__(self) -> None:
-        self.lock = threading.Condition()
+        mutex = threading.RLock()
+        self.lock = threading.Condition(mutex)
+        # one condition per collection on the same lock, and each collection's own event log (as the
+        # apiserver's watch cache): a watch wakes for its own collection and reads only its events
+        self._changed: dict[tuple[str, str], threading.Condition] = {}
+        self._mutex = mutex
+        self.logs: dict[tuple[str, str], list[tuple[int, str, str, str, dict[str, Any]]]] = {}
         self.rv = 1000
         self.objects: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
         self.events: list[tuple[int, str, str, str, dict[str, Any]]] = []  # rv, gv, plural, type, object
@@ -49,13 +55,17 @@ class FakeApi:
         self.epoch = 0  # bumped by compact(): open watches end
         self.requests: list[str] = []
         self.calls: list[tuple[str, str, str]] = []  # (token, method, path) of every authorized request
+        self.call_times: list[float] = []  # time.monotonic() of each of ``calls``
+        self.written_at: dict[int, float] = {}  # resourceVersion -> time.monotonic() of the write
         self.tokens, self.blocked, self.forbidden = {TOKEN}, set[str](), set[str]()  # forbidden: plurals (403)
         self.apply_supported = True
 
-    def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None) -> dict[str, Any]:
+    def put(self, gv: str, plural: str, obj: dict[str, Any], event: str | None = None,
+            owned: bool = False) -> dict[str, Any]:
+        """Store ``obj`` (a copy, unless the caller hands it over: ``owned``) with a new resourceVersion."""
         with self.lock:
             self.rv += 1
-            stored = copy.deepcopy(obj)
+            stored = obj if owned else copy.deepcopy(obj)
             metadata = stored.setdefault("metadata", {})
             metadata["resourceVersion"] = str(self.rv)
             metadata.setdefault("uid", str(uuid.uuid4()))
@@ -63,9 +73,26 @@ class FakeApi:
             bucket = self.objects.setdefault((gv, plural), {})
             kind = event or ("MODIFIED" if key in bucket else "ADDED")
             bucket[key] = stored
-            self.events.append((self.rv, gv, plural, kind, stored))
-            self.lock.notify_all()
+            self._log((self.rv, gv, plural, kind, stored))
             return stored
+
+    def _log(self, event: tuple[int, str, str, str, dict[str, Any]]) -> None:
+        """Record an event (the lock held) and wake whoever waits for it."""
+        self.written_at[event[0]] = time.monotonic()
+        self.events.append(event)
+        self.logs.setdefault((event[1], event[2]), []).append(event)
+        self.changed(event[1], event[2]).notify_all()
+        self.lock.notify_all()
+
+    def changed(self, gv: str, plural: str) -> threading.Condition:
+        """The condition notified when a (gv, plural) object changes (on ``lock``'s mutex)."""
+        with self.lock:
+            return self._changed.setdefault((gv, plural), threading.Condition(self._mutex))
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self.events.clear()
+            self.logs.clear()
 
     def delete(self, gv: str, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
         with self.lock:
@@ -73,8 +100,7 @@ class FakeApi:
             if removed is not None:
                 self.rv += 1
                 removed = {**removed, "metadata": {**removed["metadata"], "resourceVersion": str(self.rv)}}
-                self.events.append((self.rv, gv, plural, "DELETED", removed))
-                self.lock.notify_all()
+                self._log((self.rv, gv, plural, "DELETED", removed))
             return removed
 
     def compact(self) -> None:
@@ -84,12 +110,17 @@ class FakeApi:
             self.rv += 1
             self.compacted_below = self.rv  # a list now returns rv: watching from it loses nothing
             self.events.clear()
+            self.logs.clear()
             self.epoch += 1
+            for condition in self._changed.values():
+                condition.notify_all()
             self.lock.notify_all()
 
-    def get(self, gv: str, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
+    def get(self, gv: str, plural: str, namespace: str, name: str, copied: bool = True) -> dict[str, Any] | None:
+        """The stored object: a copy, or (``copied=False``) the stored one itself, to read only."""
         with self.lock:
-            return copy.deepcopy(self.objects.get((gv, plural), {}).get((namespace, name)))
+            found = self.objects.get((gv, plural), {}).get((namespace, name))
+            return copy.deepcopy(found) if copied else found
 
     def take_conflict(self, plural: str) -> bool:
         with self.lock:
@@ -130,6 +161,7 @@ class _Handler(KubeHandler):
             known, blocked = token in self.api.tokens, token in self.api.blocked
             if known and not blocked:
                 self.api.calls.append((token, self.command, url.path))
+                self.api.call_times.append(time.monotonic())
         if not known:
             self._status(401, "Unauthorized", "Unauthorized")
             return None
@@ -203,12 +235,12 @@ class _Handler(KubeHandler):
         problem = apply_problem(body, parts)
         if problem:
             return self._status(400, "BadRequest", problem)
-        current = self.api.get(parts["gv"], parts["plural"], parts["ns"] or "", parts["name"])
+        current = self.api.get(parts["gv"], parts["plural"], parts["ns"] or "", parts["name"], copied=False)
         problem = apply_conflict(body, current, manager, query.get("force", ["false"])[0] == "true")
         if problem or self.api.take_conflict(parts["plural"]):
             return self._status(409, "Conflict", problem or "Operation cannot be fulfilled: the object has been "
                                 "modified; please apply your changes to the latest version and try again")
-        stored = self.api.put(parts["gv"], parts["plural"], applied(body, current, manager, parts))
+        stored = self.api.put(parts["gv"], parts["plural"], applied(body, current, manager, parts), owned=True)
         self._json(200 if current else 201, stored)
 
     @_routed
@@ -238,17 +270,18 @@ class _Handler(KubeHandler):
             status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Expired", "code": 410,
                       "message": f"too old resource version: {since} ({self.api.compacted_below})"}
             return self._event("ERROR", status)
-        last_bookmark = time.monotonic()
+        last_bookmark, collection = time.monotonic(), (parts["gv"], parts["plural"])
+        changed = self.api.changed(*collection)
         while time.monotonic() < deadline:
             with self.api.lock:
                 if self.api.epoch != epoch:
                     return
-                start = bisect.bisect_right(self.api.events, since, key=lambda e: e[0])  # the log is in rv order
-                fresh = [e for e in self.api.events[start:] if e[1] == parts["gv"] and e[2] == parts["plural"]
-                         and (parts["ns"] is None or e[4]["metadata"].get("namespace") == parts["ns"])]
+                log = self.api.logs.get(collection, [])
+                start = bisect.bisect_right(log, since, key=lambda e: e[0])  # the log is in rv order
+                fresh = [e for e in log[start:] if parts["ns"] is None or e[4]["metadata"].get("namespace") == parts["ns"]]
                 mark = self.api.rv  # every event up to here is in `fresh` (or not for this collection)
                 if not fresh:
-                    self.api.lock.wait(timeout=0.2)
+                    changed.wait(timeout=0.2)
             for rv, _, _, kind, obj in fresh:
                 self._event(kind, obj)
                 since = rv

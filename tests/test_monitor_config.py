@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from soc2gate.api import init_evidence, verify_evidence
 from soc2gate.commands import monitor
 from soc2gate.config import config_schema
 from soc2gate.monitor.settings import KEYS
-from test_monitor import reports, seeded_api
+from test_monitor import reports, results, seeded_api
 
 LEASES = ("coordination.k8s.io/v1", "leases")
 WRITER_ENV = "SOC2GATE_TEST_MONITOR_PG"
@@ -98,6 +99,52 @@ def test_evidence_disabled_in_the_file_appends_nothing(tmp_path: Path) -> None:
     done = run_monitor(tmp_path, seeded_api(), config)
     assert done.returncode == 0, done.stderr
     assert "evidence record" not in done.stderr and not (tmp_path / "ledger").exists()
+
+
+def limited_calls(api: FakeApi) -> list[float]:
+    """When the list and watch calls (what ``qps`` limits) reached the server."""
+    return [at for (_, method, path), at in zip(api.calls, api.call_times, strict=True)
+            if method == "GET" and "/policyreports" not in path and "/leases" not in path]
+
+
+def test_qps_from_the_file_spaces_the_list_and_watch_calls(tmp_path: Path) -> None:
+    config = {"monitor": {"interval_s": 5, "debounce_s": 0, "metrics_port": 0, "qps": 8}}
+    api = seeded_api()
+    done = run_monitor(tmp_path, api, config)
+    assert done.returncode == 0, done.stderr
+    calls = limited_calls(api)
+    assert len(calls) >= 20, "every kind is listed, then watched"
+    # at most 8 a second: n calls span at least (n - 1) / 8 s (unlimited, they come within a fraction of one)
+    assert calls[-1] - calls[0] >= (len(calls) - 1) / 8 - 0.25, (len(calls), calls[-1] - calls[0])
+
+
+def test_debounce_from_the_file_holds_a_change_that_long(tmp_path: Path) -> None:
+    """A change is evaluated no sooner than ``debounce_s`` after it (later changes join its wait)."""
+    path = tmp_path / "soc2gate.yaml"
+    path.write_text(yaml.safe_dump({"monitor": {"interval_s": 600, "debounce_s": 2.5, "metrics_port": 0}}))
+    api = seeded_api()
+    server = WatchServer(api, tmp_path)
+    command = [sys.executable, "-c", "from soc2gate.cli import main; main()", "monitor", "--kubeconfig",
+               str(server.kubeconfig), "--config", str(path), "--cycles", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not results(api, "Deployment", "shop", "health-check-deployment") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert results(api, "Deployment", "shop", "health-check-deployment")["K8S-001"] == "fail"
+        deployment = api.get("apps/v1", "deployments", "shop", "health-check-deployment")
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            container["securityContext"] = {"privileged": False}
+        changed = int(api.put("apps/v1", "deployments", deployment)["metadata"]["resourceVersion"])
+        _, stderr = process.communicate(timeout=180)
+    finally:
+        process.kill()
+        server.close()
+    assert process.returncode == 0, stderr
+    assert results(api, "Deployment", "shop", "health-check-deployment")["K8S-001"] == "pass"
+    written = min(api.written_at[rv] for rv, gv, plural, _, _ in api.events
+                  if plural == "policyreports" and rv > changed)
+    assert written - api.written_at[changed] >= 2.5, written - api.written_at[changed]
 
 
 @pytest.mark.parametrize(("monitor_section", "flags", "message"), [

@@ -10,16 +10,44 @@
 # `unknown` is true when the effect or any of these lists holds one.
 package soc2gate.lib.aws_iam
 
+import data.soc2gate.lib.partial
 import data.soc2gate.lib.terraform as tf
 import data.soc2gate.lib.values
 import rego.v1
 
 # Statements of a policy attribute value `v` of resource `r` (undefined when undecodable).
 statements(r, v) := [normalize(s) | some s in json_statements(d)] if {
-	d := decode(v)
+	d := document(r, v)
 } else := block_statements(doc) if {
 	doc := data_document(r, v)
 }
+
+# The JSON document of `v`: `jsonencode` of a partly known value (lib/partial), or decoded text;
+# only when its statements are known to be objects (an unknown `Statement`, statement or
+# `Condition` hides what the document grants).
+document(r, v) := d if {
+	d := partial.json_document(r, v)
+	is_object(d)
+	structure_known(d)
+} else := d if {
+	d := decode(v)
+	structure_known(d)
+}
+
+structure_known(d) if {
+	not marked(object.get(d, "Statement", null))
+	every s in json_statements(d) {
+		is_object(s)
+		not marked(object.get(s, "Condition", null))
+		every c in condition_entries(object.get(s, "Condition", null)) {
+			not marked(c)
+		}
+	}
+}
+
+condition_entries(c) := [e | some e in c] if {
+	is_object(c)
+} else := []
 
 # Statements of a `data "aws_iam_policy_document"` resource.
 block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attributes, "statement")]
@@ -27,7 +55,7 @@ block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attribute
 # Is the value an expression the document cannot be read from?
 undecodable(r, v) if {
 	is_string(v)
-	not decode(v)
+	not document(r, v)
 	not data_document(r, v)
 }
 
@@ -96,6 +124,7 @@ normalize(s) := n if {
 		"resources": values.as_list(object.get(s, "Resource", [])),
 		"not_resources": values.as_list(object.get(s, "NotResource", [])),
 		"principals": json_principals(object.get(s, "Principal", [])),
+		"principal_forms": json_principal_forms(object.get(s, "Principal", [])),
 		"not_principals": json_principals(object.get(s, "NotPrincipal", [])),
 		"conditional": tf_set(object.get(s, "Condition", null)),
 		"condition_keys": json_condition_keys(object.get(s, "Condition", {})),
@@ -115,6 +144,10 @@ block_statement(s) := n if {
 		"resources": values.as_list(object.get(s, "resources", [])),
 		"not_resources": values.as_list(object.get(s, "not_resources", [])),
 		"principals": [id | some p in tf.blocks(s, "principals"); some id in block_identifiers(p)],
+		"principal_forms": [{"type": object.get(p, "type", ""), "id": id} |
+			some p in tf.blocks(s, "principals")
+			some id in values.as_list(object.get(p, "identifiers", []))
+		],
 		"not_principals": [id | some p in tf.blocks(s, "not_principals"); some id in block_identifiers(p)],
 		"conditional": count(tf.blocks(s, "condition")) > 0,
 		"condition_keys": [lower(sprintf("%v", [object.get(c, "variable", "")])) | some c in tf.blocks(s, "condition")],
@@ -151,6 +184,65 @@ json_principals(p) := ["*"] if {
 ] if {
 	is_object(p)
 } else := [sprintf("%v", [x]) | some x in values.as_list(p)]
+
+# The principals as {"type", "id"} (type null for a bare "*" or an unresolved Principal), for
+# form_may_equal / form_may_start_with.
+json_principal_forms(p) := [{"type": null, "id": "*"}] if {
+	p == "*"
+} else := [{"type": k, "id": id} |
+	some k
+	v := p[k]
+	some id in values.as_list(v)
+] if {
+	is_object(p)
+} else := [{"type": null, "id": x} | some x in values.as_list(p)]
+
+# Is principal form f ({"type", "id"}) unresolved, in its type or its identifier?
+form_unresolved(f) if partial.unresolved(f.type)
+
+form_unresolved(f) if partial.unresolved(f.id)
+
+# Could principal form f of resource r be exactly s ("AWS:*")?  A known type must match;
+# the identifier is judged by lib/partial (a Federated or Service principal is never "AWS:*").
+form_may_equal(r, f, s) if {
+	f.type == null
+	partial.may_equal(r, f.id, s)
+}
+
+form_may_equal(r, f, s) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	p := concat("", [f.type, ":"])
+	startswith(s, p)
+	partial.may_equal(r, f.id, trim_prefix(s, p))
+}
+
+form_may_equal(_, f, _) if partial.unresolved(f.type)
+
+# Could principal form f of resource r start with t ("AWS:arn:")?
+form_may_start_with(r, f, t) if {
+	f.type == null
+	partial.may_start_with(r, f.id, t)
+}
+
+form_may_start_with(_, f, t) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	startswith(concat("", [f.type, ":"]), t)
+}
+
+form_may_start_with(r, f, t) if {
+	is_string(f.type)
+	not partial.unresolved(f.type)
+	p := concat("", [f.type, ":"])
+	startswith(t, p)
+	partial.may_start_with(r, f.id, trim_prefix(t, p))
+}
+
+form_may_start_with(_, f, _) if partial.unresolved(f.type)
+
+# Can the statement allow (its effect is Allow, absent or unresolved)?
+may_allow(s) if not lower(sprintf("%v", [s.effect])) == "deny"
 
 # true when x holds something, false otherwise (never undefined).
 tf_set(x) := true if {
@@ -233,6 +325,21 @@ restricting_value(op, v) if {
 	not regex.match(`^[*?]*$`, v)
 	not v in {"0.0.0.0/0", "::/0"}
 	not regex.match(`^arn:[^:]*:[^:]*:[^:]*:[*?]*(:|$)`, v)
+}
+
+# Could an unresolved principal or effect make statement s of resource r allow any principal
+# ("*", AWS "*")?  A Service or Federated principal, or an ARN with known text, cannot be "*".
+principal_may_be_public(r, s) if {
+	may_allow(s)
+	some f in s.principal_forms
+	form_unresolved(f)
+	some p in {"*", "AWS:*", "*:*"}
+	form_may_equal(r, f, p)
+}
+
+principal_may_be_public(_, s) if {
+	marked(s.effect)
+	public_principal(s)
 }
 
 # Is the effect or principal list unresolved?

@@ -33,6 +33,7 @@ package soc2gate.policies.terraform.aws_iam_no_admin_policy
 
 import data.soc2gate.lib.terraform as tf
 import data.soc2gate.lib.aws_iam as iam
+import data.soc2gate.lib.partial
 import rego.v1
 
 # Attributes that hold a policy document, per resource type.
@@ -96,7 +97,7 @@ inconclusive contains {"resource": p.r.id, "path": p.path, "message": unresolved
 	some p in parsed
 	not any_admin(p.statements)
 	some s in p.statements
-	could_be_admin(s)
+	could_be_admin(p.r, s)
 	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
 }
 
@@ -105,24 +106,26 @@ inconclusive contains {"resource": r.id, "path": "statement", "message": unresol
 	statements := iam.block_statements(r)
 	not any_admin(statements)
 	some s in statements
-	could_be_admin(s)
+	could_be_admin(r, s)
 	expression := concat(", ", [sprintf("%v", [x]) | some x in iam.unknown_parts(s)])
 }
 
 unresolved_message(r) := sprintf("%s: a policy statement depends on unresolved values", [r.address])
 
-could_be_admin(s) if {
+could_be_admin(r, s) if {
 	s.unknown
 	not lower(sprintf("%v", [s.effect])) == "deny"
-	open_or_unknown(s.actions, "*")
-	open_or_unknown(s.resources, "*")
+	open_or_unknown(r, s.actions, "*")
+	open_or_unknown(r, s.resources, "*")
 }
 
-open_or_unknown(values, wildcard) if wildcard in values
+open_or_unknown(_, values, wildcard) if wildcard in values
 
-open_or_unknown(values, _) if {
+# An unresolved element may be "*" unless its known text rules it out ("arn:${p}:s3:::b/*" cannot).
+open_or_unknown(r, values, wildcard) if {
 	some v in values
 	iam.marked(v)
+	partial.may_equal(r, v, wildcard)
 }
 
 any_admin(statements) if {

@@ -67,9 +67,31 @@ inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message"
 	statements := iam.statements(r, v)
 	not any_open(statements)
 	some s in statements
-	iam.principal_unknown(s)
+	may_be_open(r, s)
 	not iam.restricted(s)
 }
+
+# Could an unresolved effect or principal make the statement open?  Only what is unknown can:
+# a Service or Federated principal, or an ARN whose known text pins it, is never "any principal".
+may_be_open(r, s) if {
+	iam.may_allow(s)
+	some f in s.principal_forms
+	iam.form_unresolved(f)
+	may_be_any_principal(r, f)
+}
+
+may_be_open(_, s) if {
+	iam.marked(s.effect)
+	some p in s.principals
+	any_principal(p)
+}
+
+may_be_any_principal(r, f) if {
+	some p in {"*", "AWS:*", "*:*"}
+	iam.form_may_equal(r, f, p)
+}
+
+may_be_any_principal(r, f) if iam.form_may_start_with(r, f, "AWS:arn:")
 
 inconclusive contains {"resource": r.id, "path": "assume_role_policy", "message": sprintf("%s: cannot read the trust policy", [r.address]), "expression": v} if {
 	some [r, v] in trusts

@@ -65,7 +65,7 @@ inconclusive contains {"resource": r.id, "path": "policy", "message": sprintf("%
 	statements := iam.statements(r, v)
 	not any_public(statements)
 	some s in statements
-	iam.principal_unknown(s)
+	iam.principal_may_be_public(r, s)
 	not iam.restricted(s)
 }
 

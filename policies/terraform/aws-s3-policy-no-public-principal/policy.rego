@@ -48,9 +48,8 @@ public(s) if {
 	not iam.restricted(s)
 }
 
-maybe_public(s) if {
-	iam.principal_unknown(s)
-	not lower(sprintf("%v", [s.effect])) == "deny"
+maybe_public(r, s) if {
+	iam.principal_may_be_public(r, s)
 	not iam.restricted(s)
 }
 
@@ -71,7 +70,7 @@ deny contains tf.fail(r, "policy", "bucket policy statement depends on unresolve
 	statements := iam.statements(r, v)
 	not any_public(statements)
 	some s in statements
-	maybe_public(s)
+	maybe_public(r, s)
 }
 
 any_public(statements) if {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from soc2gate.model import Result
+from soc2gate.model import Finding, Result
 from soc2gate.reporters import get_renderer
-from soc2gate.reporters.policyreport import documents, part_documents, partition, placements
+from soc2gate.reporters.policyreport import documents, part_documents, partition, placements, result_entry
 from soc2gate.reporters.snippets import read_snippets
 from soc2gate.reporters.text_style import use_color as _use_color
 
@@ -32,7 +32,8 @@ def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[d
     ``memo``: a dict the caller keeps from one call to the next (the monitor, whose unchanged objects keep
     their Finding objects): it keeps each report's number of parts (with hysteresis), and a part whose
     findings are the very objects of the previous call, under the same verdict, is not built again (the
-    same document objects are returned)."""
+    same document objects are returned); a part built again reuses the result entries of its findings
+    that it held before (one changed object rebuilds its own entries only)."""
     if memo is None:
         return documents(result)
     found: list[dict[str, Any]] = []
@@ -47,10 +48,26 @@ def policy_reports(result: Result, memo: dict[Any, Any] | None = None) -> list[d
             known = previous.get(part)
             if not (known and known[1] == result.verdict and len(known[0]) == len(members)
                     and all(a is b for a, b in zip(known[0], members, strict=True))):  # the old ones are held
-                known = (members, result.verdict, part_documents(*placement, (part, count), members, result))
+                known = _part(placement, (part, count), members, result, known)
             built[part] = known
             found.extend(known[2])
         memo[placement] = (count, built)
     for placement in set(memo) - set(groups):
         del memo[placement]
     return found
+
+
+def _part(placement: tuple[str, str], part: tuple[int, int], members: list[Finding], result: Result,
+          known: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """(members, verdict, documents, entries by finding id) of one part built again."""
+    old = known[3] if known and known[1] == result.verdict else {}
+    entries: dict[int, tuple[Finding, dict[str, Any]]] = {}
+
+    def entry(finding: Finding) -> dict[str, Any]:
+        held = old.get(id(finding))
+        if held is None or held[0] is not finding:
+            held = (finding, result_entry(finding, result))
+        entries[id(finding)] = held
+        return held[1]
+
+    return members, result.verdict, part_documents(*placement, part, members, result, entry), entries

@@ -10,7 +10,7 @@ Shape (documented in docs/writing-policies.md)::
 
     <resource> = {"id", "address", "type", "name", "surface", "file", "line",
                   "attributes", "links", "module", "root", "kind", "actions",
-                  "namespace", "pod"}
+                  "namespace", "pod", "unknown", "maybe_null", "partial"}
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def resource_document(index: int, resource: Resource) -> dict[str, Any]:
         document["unknown"] = dict(resource.unknown)
         document["maybe_null"] = {path: True for path, expression in resource.unknown.items()
                                   if may_be_null(expression, meta.get("raw", {}).get(path))}
+    if meta.get("partial"):  # what is known of unknown strings, by their text (policies/lib/partial.rego)
+        document["partial"] = meta["partial"]
     if meta.get("pod") is not None:
         document["pod"] = meta["pod"]
     return document

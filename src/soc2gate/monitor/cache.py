@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from soc2gate.audit.kinds import ResourceType
@@ -24,13 +25,19 @@ class ObjectCache:
         self._objects: dict[str, dict[Key, dict[str, Any]]] = {}
         self._errors: dict[str, str] = {}
         self.generation = 0
+        self._pending_since: float | None = None  # monotonic time of the oldest change no snapshot holds yet
+
+    def _changed(self) -> None:
+        self.generation += 1
+        if self._pending_since is None:
+            self._pending_since = time.monotonic()
 
     def replace(self, rtype: ResourceType, items: list[dict[str, Any]]) -> None:
         """A fresh list of ``rtype`` (after the first list, a 410 or a resync)."""
         with self._lock:
             self._objects[rtype.kind] = {key_of(o): o for o in items}
             self._errors.pop(rtype.kind, None)
-            self.generation += 1
+            self._changed()
 
     def apply(self, rtype: ResourceType, event: str, obj: dict[str, Any]) -> bool:
         """One watch event; True when it changed what is stored."""
@@ -44,19 +51,26 @@ class ObjectCache:
                 objects[key] = obj
             else:
                 return False
-            self.generation += int(changed)
+            if changed:
+                self._changed()
             return changed
 
     def fail(self, rtype: ResourceType, error: str) -> None:
         with self._lock:
             self._errors[rtype.kind] = error
-            self.generation += 1
+            self._changed()
 
     def snapshot(self) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str], int]:
         """(objects per kind, list errors per kind, generation) at one moment."""
         with self._lock:
+            self._pending_since = None
             return ({kind: list(objects.values()) for kind, objects in self._objects.items()},
                     dict(self._errors), self.generation)
+
+    def pending_since(self) -> float | None:
+        """When the oldest change not in any snapshot yet happened (``time.monotonic``), or None."""
+        with self._lock:
+            return self._pending_since
 
     def known(self) -> set[str]:
         """Kinds listed (or failed to list) at least once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from soc2gate.errors import UsageError
-from soc2gate.model import Outcome, Result
+from soc2gate.model import Finding, Outcome, Result
 
 
 class MonitorMetrics:
@@ -16,8 +16,9 @@ class MonitorMetrics:
             raise UsageError("soc2gate monitor needs prometheus-client: pip install 'soc2gate[monitor]'") from None
 
         self.registry = CollectorRegistry()
-        self._failing: set[tuple[str, str, str]] = set()
-        self._objects: set[tuple[str, str, str, str, str]] = set()
+        self._failing: dict[tuple[str, str, str], int] = {}          # the values exported now, per label set
+        self._objects: dict[tuple[str, str, str, str, str], int] = {}
+        self._labels: dict[int, tuple[Any, ...]] = {}  # id(finding) -> (finding, its label sets): last cycle's
         self.failing = Gauge("soc2gate_monitor_failing_findings", "Failing findings per SOC 2 criterion, policy "
                              "and namespace", ["criterion", "policy", "namespace"], registry=self.registry)
         self.failing_resource = Gauge("soc2gate_monitor_failing_resource", "1 for each object failing a policy "
@@ -45,24 +46,25 @@ class MonitorMetrics:
         if ok:
             self.last_cycle.set(now)
         counts: dict[tuple[str, str, str], int] = {}
-        failing: set[tuple[str, str, str, str, str]] = set()
-        for finding in result.findings:
-            if finding.outcome is not Outcome.FAIL:
-                continue
-            namespace = _namespace(finding.resource)
-            failing.add((finding.policy_id, ",".join(finding.controls), finding.severity, namespace, finding.resource))
-            for criterion in finding.controls:
-                key = (criterion, finding.policy_id, namespace)
+        failing: dict[tuple[str, str, str, str, str], int] = {}
+        labels, self._labels = self._labels, {}
+        for finding in [f for f in result.findings if f.outcome is Outcome.FAIL]:
+            known = labels.get(id(finding))
+            if known is None or known[0] is not finding:  # a finding kept from an earlier cycle: labelled then
+                known = (finding, *_labels(finding))
+            self._labels[id(finding)] = known
+            failing[known[1]] = 1
+            for key in known[2]:
                 counts[key] = counts.get(key, 0) + 1
         _converge(self.failing, self._failing, counts)
-        _converge(self.failing_resource, self._objects, dict.fromkeys(failing, 1))
-        self._failing, self._objects = set(counts), failing
+        _converge(self.failing_resource, self._objects, failing)
+        self._failing, self._objects = counts, failing
 
     def withdraw(self) -> None:
         """A follower exports no findings (the leader does): the alerts never see a series twice."""
         _converge(self.failing, self._failing, {})
         _converge(self.failing_resource, self._objects, {})
-        self._failing, self._objects = set(), set()
+        self._failing, self._objects, self._labels = {}, {}, {}
 
     def serve(self, port: int, address: str = "0.0.0.0") -> Any:
         from prometheus_client import start_http_server
@@ -70,14 +72,23 @@ class MonitorMetrics:
         return start_http_server(port, address, registry=self.registry)
 
 
+def _labels(finding: Finding) -> tuple[tuple[str, str, str, str, str], list[tuple[str, str, str]]]:
+    """A failing finding's series: its object's (failing_resource) and one per criterion (failing)."""
+    namespace = _namespace(finding.resource)
+    resource = (finding.policy_id, ",".join(finding.controls), finding.severity, namespace, finding.resource)
+    return resource, [(criterion, finding.policy_id, namespace) for criterion in finding.controls]
+
+
 def _namespace(resource: str) -> str:
     parts = resource.split("/")
     return parts[1] if len(parts) == 3 else ""
 
 
-def _converge(gauge: Any, before: set[Any], now: dict[Any, int]) -> None:
-    """Set the label sets of ``now``; remove (never clear) the others, so a scrape never sees a gap."""
-    for labels in before - set(now):
+def _converge(gauge: Any, before: dict[Any, int], now: dict[Any, int]) -> None:
+    """Set the label sets of ``now`` whose value changed (a cycle that changed a few objects touches a few
+    series); remove (never clear) the others, so a scrape never sees a gap."""
+    for labels in before.keys() - now.keys():
         gauge.remove(*labels)
     for labels, value in now.items():
-        gauge.labels(*labels).set(value)
+        if before.get(labels) != value:
+            gauge.labels(*labels).set(value)

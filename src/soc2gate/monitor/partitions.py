@@ -51,6 +51,7 @@ class Judged:
     context: str
     findings: tuple[Finding, ...]
     batch: Batch
+    shared: bool = False  # some of ``findings`` are SYS findings (reported once however many objects carry them)
 
 
 class PartitionedEvaluator:
@@ -99,7 +100,7 @@ class PartitionedEvaluator:
         batch = Batch(result.notes, tuple(result.extras.get("waivers") or ()))
         addresses = {key: resource.address for key, resource in zip(keys, resources, strict=True)}
         judged = {key: Judged(addresses[key], _version(items[key][1]), _context(contexts, key), tuple(findings[key]),
-                              batch)
+                              batch, any(_shared(f) is not None for f in findings[key]))
                   for key in due}
         return judged, float(result.timings.get("engine_s", 0.0))
 
@@ -183,6 +184,9 @@ def _merge(top: Result, judged: list[Judged], engine_s: float) -> Result:
     from each call, for the objects whose results come from that call."""
     findings, seen = list(top.findings), {_shared(f) for f in top.findings}
     for entry in judged:
+        if not entry.shared:  # the usual case: nothing but the object's own findings
+            findings.extend(entry.findings)
+            continue
         for finding in entry.findings:
             key = _shared(finding)
             if key is None or key not in seen:

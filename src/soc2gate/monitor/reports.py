@@ -59,28 +59,30 @@ class ReportWriter:
         self.server_side_apply = server_side_apply  # turned off for good by a 415 (a server without it)
         self._applied = False  # an apply succeeded: writes may go in parallel without probing again
         self._written: dict[Key, tuple[str, str]] = {}  # key -> (resourceVersion, content digest)
-        # id -> (document, digest) of the last call's documents: the monitor hands the same objects again
-        # for reports whose findings did not change (api.policy_reports' memo), so each is digested once
-        self._digests: dict[int, tuple[dict[str, Any], str]] = {}
+        # id -> (document, digest, body) of the last call's documents (``_remember``)
+        self._digests: dict[int, tuple[dict[str, Any], str, bytes]] = {}
 
     def converge(self, documents: list[dict[str, Any]], full: bool = True,
                  may_write: Callable[[], bool] = lambda: True) -> WriteStats:
         """``may_write`` is asked before every write: a monitor that lost its leadership stops at once."""
         stats = WriteStats()
-        previous, self._digests = self._digests, {}
-        for document in documents:
-            known = previous.get(id(document))
-            digest = known[1] if known is not None and known[0] is document else _content(document)
-            self._digests[id(document)] = (document, digest)
+        self._remember(documents)
         if full or not self._written:
             self._written = self._existing()
         wanted = {key_of(d): d for d in documents}
-        items = list(wanted.items())
+        items = []
+        for key, document in wanted.items():  # unchanged ones cost no call (and no thread hand-off)
+            known = self._written.get(key)
+            if known is not None and known[1] == self._digests[id(document)][1]:
+                stats.unchanged += 1
+            else:
+                items.append((key, document))
         while items and self.server_side_apply and not self._applied and not stats.stopped:
             stats.add(self._put_checked(*items.pop(0), may_write))  # one at a time until apply is known to work
-        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-            for part in pool.map(lambda item: self._put_checked(item[0], item[1], may_write), items):
-                stats.add(part)
+        if items:
+            with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+                for part in pool.map(lambda item: self._put_checked(item[0], item[1], may_write), items):
+                    stats.add(part)
         if stats.stopped:
             return stats
         for key in set(self._written) - set(wanted):
@@ -89,6 +91,18 @@ class ReportWriter:
                 return stats
             self._delete(key, stats)
         return stats
+
+    def _remember(self, documents: list[dict[str, Any]]) -> None:
+        """Serialise (and digest) each document once: the monitor hands the same objects again for reports
+        whose findings did not change, and a changed one is sent as the bytes digested here."""
+        previous, self._digests = self._digests, {}
+        for document in documents:
+            known = previous.get(id(document))
+            if known is not None and known[0] is document:
+                self._digests[id(document)] = known
+            else:
+                body, digest = serialized(document)
+                self._digests[id(document)] = (document, digest, body)
 
     def _put_checked(self, key: Key, document: dict[str, Any], may_write: Callable[[], bool]) -> WriteStats:
         """One report's write on a writer thread, with its own counts (merged by ``converge``)."""
@@ -106,7 +120,7 @@ class ReportWriter:
             for item in listed.get("items") or []:
                 metadata = item.get("metadata") or {}
                 key = (kind, str(metadata.get("namespace") or ""), str(metadata.get("name")))
-                found[key] = (str(metadata.get("resourceVersion") or ""), _content(item))
+                found[key] = (str(metadata.get("resourceVersion") or ""), serialized(item)[1])
         return found
 
     def _put(self, key: Key, document: dict[str, Any], stats: WriteStats) -> None:
@@ -128,14 +142,14 @@ class ReportWriter:
         from kubernetes.client.exceptions import ApiException
 
         kind, namespace, name = key
-        content = self._digests[id(document)][1]
+        _, content, body = self._digests[id(document)]
         known = self._written.get(key)
         if known is not None and known[1] == content:
             stats.unchanged += 1
             return
-        if self.server_side_apply and self._apply(key, document, content, stats):
+        if self.server_side_apply and self._apply(key, body, content, stats):
             return
-        if known is None:
+        if known is None or not known[0]:  # not written by us, or applied (no version kept): read it
             try:
                 current = self._call("get", kind, namespace, name)
             except ApiException as exc:
@@ -145,22 +159,23 @@ class ReportWriter:
                 self._written[key] = (_version(created), content)
                 stats.created += 1
                 return
-            known = (_version(current), _content(current))
+            known = (_version(current), serialized(current)[1])
         if known[1] == content:
             self._written[key] = known
             stats.unchanged += 1
             return
-        body = {**document, "metadata": {**document["metadata"], "resourceVersion": known[0]}}
-        self._written[key] = (_version(self._call("replace", kind, namespace, name, body)), content)
+        versioned = {**document, "metadata": {**document["metadata"], "resourceVersion": known[0]}}
+        self._written[key] = (_version(self._call("replace", kind, namespace, name, versioned)), content)
         stats.replaced += 1
 
-    def _apply(self, key: Key, document: dict[str, Any], content: str, stats: WriteStats) -> bool:
+    def _apply(self, key: Key, body: bytes, content: str, stats: WriteStats) -> bool:
         """Server-side apply (create or update in one call, no resourceVersion needed); False when the
-        server cannot apply: 415 (no server-side apply: never tried again) or 404 (create instead)."""
+        server cannot apply: 415 (no server-side apply: never tried again) or 404 (create instead).
+        The answer (the whole stored report) is not decoded: applying needs no resourceVersion."""
         from kubernetes.client.exceptions import ApiException
 
         try:
-            applied = self._call("apply", *key, document)
+            response = self._call("apply", *key, body)
         except ApiException as exc:
             if exc.status == 415:
                 self.server_side_apply = False
@@ -168,13 +183,17 @@ class ReportWriter:
             if exc.status == 404:
                 return False
             raise
+        try:
+            response.read()
+        finally:
+            response.release_conn()
         if key in self._written:
             stats.replaced += 1
         else:
             stats.created += 1
         stats.applied += 1
         self._applied = True
-        self._written[key] = (_version(applied), content)
+        self._written[key] = ("", content)
         return True
 
     def _delete(self, key: Key, stats: WriteStats) -> None:
@@ -193,22 +212,50 @@ class ReportWriter:
     def _call(self, verb: str, kind: str, namespace: str, name: str | None, body: Any = None) -> Any:
         plural = PLURALS[kind]
         scope = "namespaced" if namespace else "cluster"
-        method = getattr(self.api, f"{verb if verb != 'apply' else 'patch'}_{scope}_custom_object")
+        if verb == "apply":
+            return self._apply_call(namespace, plural, str(name), body)
+        method = getattr(self.api, f"{verb}_{scope}_custom_object")
         args: list[Any] = [GROUP, VERSION] + ([namespace] if namespace else []) + [plural]
         if verb == "create":
             return method(*args, body)
         if verb == "replace":
             return method(*args, name, body)
-        if verb == "apply":
-            return method(*args, name, body, field_manager=FIELD_MANAGER, force=True, _content_type=APPLY)
         return method(*args, name)
 
+    def _apply_call(self, namespace: str, plural: str, name: str, body: bytes) -> Any:
+        """PATCH apply-patch+yaml with ``body`` sent as the bytes it is (the generated method would walk and
+        re-serialise the whole report); the answer undecoded. Non-2xx raises ``ApiException``."""
+        from kubernetes.client.exceptions import ApiException
 
-def _content(document: dict[str, Any]) -> str:
-    """What soc2gate writes in a report (its labels, summary and results), as a digest."""
-    labels = (document.get("metadata") or {}).get("labels")
-    payload = json.dumps({"labels": labels, **{k: document.get(k) for k in ("summary", "results")}}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+        client = self.api.api_client
+        path = "/apis/{group}/{version}" + ("/namespaces/{namespace}" if namespace else "") + "/{plural}/{name}"
+        params = {"group": GROUP, "version": VERSION, "plural": plural, "name": name}
+        if namespace:
+            params["namespace"] = namespace
+        request = client.param_serialize(
+            method="PATCH", resource_path=path, path_params=params,
+            query_params=[("fieldManager", FIELD_MANAGER), ("force", True)],
+            header_params={"Accept": "application/json", "Content-Type": APPLY}, body=body,
+            auth_settings=["BearerToken"])
+        response = client.call_api(*request)
+        if not 200 <= response.status <= 299:
+            response.read()
+            raise ApiException.from_response(http_resp=response, body=None, data=None)
+        return response.response
+
+
+def serialized(document: dict[str, Any]) -> tuple[bytes, str]:
+    """(the document as JSON, the digest of what soc2gate writes in a report: its labels, summary and
+    results); one serialisation of the results serves both. Keys sorted: a report read back from the
+    server (whatever its key order) digests like the document that was written."""
+    parts = {key: json.dumps(value, sort_keys=True, separators=(",", ":")) for key, value in document.items()
+             if key != "metadata"}
+    metadata = document.get("metadata") or {}
+    labels = json.dumps(metadata.get("labels"), sort_keys=True, separators=(",", ":"))
+    content = "\x00".join([labels] + [parts.get(key, "null") for key in ("summary", "results")])
+    parts["metadata"] = json.dumps(metadata, sort_keys=True, separators=(",", ":"))
+    body = "{" + ",".join(f"{json.dumps(key)}:{parts[key]}" for key in document) + "}"
+    return body.encode(), hashlib.sha256(content.encode()).hexdigest()
 
 
 def _version(document: Any) -> str:

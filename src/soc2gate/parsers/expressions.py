@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from soc2gate.parsers.expressions_types import Reference, Unknown, partial_or
+from soc2gate.parsers.hcl_partial import join_template, record
 
 __all__ = ["Unknown", "evaluate", "evaluate_value", "resolve_string", "resolve_value", "references", "template_parts"]
 
@@ -77,23 +78,7 @@ def resolve_string(text: str, lookup: Lookup) -> Any:
     parts = list(template_parts(text))
     if len(parts) == 1 and parts[0][0]:
         return evaluate(parts[0][1], lookup)
-    pieces = []
-    for is_expr, part in parts:
-        value = evaluate(part, lookup) if is_expr else part
-        if isinstance(value, (Unknown, dict, list)):
-            return Unknown(text)
-        pieces.append(_to_string(value))
-    return "".join(pieces)
-
-
-def _to_string(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return ""
-    return str(value)
+    return join_template(text, [evaluate(part, lookup) if is_expr else part for is_expr, part in parts])
 
 
 def evaluate(expr: str, lookup: Lookup) -> Any:
@@ -115,11 +100,12 @@ def evaluate_value(value: Any, lookup: Lookup) -> Any:
 
 
 def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str],
-                  refs: dict[str, str] | None = None) -> Any:
+                  refs: dict[str, str] | None = None, partial: dict[str, Any] | None = None) -> Any:
     """Resolve every string in a JSON value; record unknown paths (list indices dropped).
 
     Unknown values keep their original text so presence checks still see them set;
-    values that come from another resource are recorded in ``refs`` (path -> address).
+    values that come from another resource are recorded in ``refs`` (path -> address);
+    what is known of an unknown string (hcl_partial.record) in ``partial`` (original text -> shape).
     """
     if isinstance(value, str):
         resolved = resolve_string(value, lookup)
@@ -127,12 +113,15 @@ def resolve_value(value: Any, lookup: Lookup, path: str, unknown: dict[str, str]
             unknown.setdefault(path, resolved.expression)
             if isinstance(resolved, Reference) and refs is not None:
                 refs.setdefault(path, resolved.address)
+            if partial is not None:
+                record(partial, value, resolved)
             return value
         return resolved
     if isinstance(value, dict):
-        return {k: resolve_value(v, lookup, f"{path}.{k}" if path else k, unknown, refs) for k, v in value.items()}
+        return {k: resolve_value(v, lookup, f"{path}.{k}" if path else k, unknown, refs, partial)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_value(v, lookup, path, unknown, refs) for v in value]
+        return [resolve_value(v, lookup, path, unknown, refs, partial) for v in value]
     return value
 
 

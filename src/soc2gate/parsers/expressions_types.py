@@ -40,6 +40,30 @@ class Partial(Unknown):
     value: Any = field(default=None, compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class Template(Unknown):
+    """A string template some of whose interpolations are unknown (``"arn:${data.p.partition}:s3:::b/*"``).
+
+    Terraform refines such a result as a known, non-null string with a known prefix; the literal text
+    between the unknown parts is just as certain.  ``parts`` holds that text (``str``) and the unknown
+    parts (:class:`Unknown`) in order.  Unknown to every consumer except those that read the known
+    text: equality with a known string, ``!= null``, other templates, and the policies
+    (``r.partial``, policies/lib/partial.rego).
+    """
+
+    parts: tuple[Any, ...] = field(default=(), compare=False, hash=False)
+    scalar = True  # certainly a string (never a list: ``flatten`` keeps it as one element)
+
+
+@dataclass(frozen=True)
+class Encoded(Unknown):
+    """``jsonencode`` of a collection whose structure is known but some leaves are not: a string, the
+    JSON text of ``value`` (elements Unknown where unknown)."""
+
+    value: Any = field(default=None, compare=False, hash=False)
+    scalar = True
+
+
 def partial_or(text: str, value: Any) -> Any:
     """``value`` itself when no element is unknown, else Partial(text, value)."""
     items = value.values() if isinstance(value, dict) else value

@@ -21,9 +21,10 @@ Lookup = Callable[[str, str], Any]
 class BodyResolver:
     """Resolves one body, recording unknown paths and references to other resources."""
 
-    def __init__(self, unknown: dict[str, str], refs: dict[str, str]) -> None:
+    def __init__(self, unknown: dict[str, str], refs: dict[str, str], partial: dict[str, Any] | None = None) -> None:
         self.unknown = unknown
         self.refs = refs
+        self.partial = partial  # what is known of unknown strings (hcl_partial.record)
 
     def body(self, body: dict[str, Any], lookup: Lookup, path: str = "") -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -34,7 +35,7 @@ class BodyResolver:
             if _blocks(value):
                 out[key] = [self.body(item, lookup, here) for item in value]
             else:
-                out[key] = resolve_value(value, lookup, here, self.unknown, self.refs)
+                out[key] = resolve_value(value, lookup, here, self.unknown, self.refs, self.partial)
         entries = body.get("dynamic", [])
         for entry in entries if isinstance(entries, list) else [entries]:
             for name, spec in (entry.items() if isinstance(entry, dict) else []):

@@ -23,6 +23,7 @@ from soc2gate.parsers.expressions_types import (
 )
 from soc2gate.parsers.hcl_for import for_expression
 from soc2gate.parsers.hcl_functions import FUNCTIONS
+from soc2gate.parsers.hcl_partial import compare, join_template, opaque
 from soc2gate.parsers.hcl_refs import reference
 
 Lookup = Callable[[str, str], Any]
@@ -118,7 +119,7 @@ class Parser:
             operator = self.take()[1]
             value = self.unary()
             if isinstance(value, Unknown):
-                return value
+                return opaque(value)
             if operator == "!" and isinstance(value, bool):
                 return not value
             if operator == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -166,14 +167,7 @@ class Parser:
         parts = list(template_parts(text))
         if len(parts) == 1 and parts[0][0]:
             return self.nested(parts[0][1])
-        pieces = []
-        for is_expr, part in parts:
-            value = self.nested(part) if is_expr else part
-            if isinstance(value, (Unknown, dict, list)):
-                return Unknown(text)
-            pieces.append({True: "true", False: "false", None: ""}.get(value, str(value))
-                          if isinstance(value, (bool, type(None))) else str(value))
-        return "".join(pieces)
+        return join_template(text, [self.nested(part) if is_expr else part for is_expr, part in parts])
 
     def nested(self, text: str) -> Any:
         parser = Parser(text, self.lookup, self.template)
@@ -245,7 +239,7 @@ def step(value: Any, key: Any) -> Any:
     if isinstance(value, Partial) and not isinstance(key, Unknown):
         value = value.value
     if isinstance(value, Unknown) or isinstance(key, Unknown):
-        return value if isinstance(value, Unknown) else key
+        return opaque(value) if isinstance(value, Unknown) else key
     if isinstance(value, dict) and str(key) in value:
         return value[str(key)]
     if isinstance(value, list) and isinstance(key, (int, str)) and str(key).isdigit() and int(key) < len(value):
@@ -264,7 +258,8 @@ def apply_binary(operator: str, left: Any, right: Any, text: str) -> Any:
     if operator in ("==", "!=") and None in (left, right) and isinstance(left if right is None else right, Partial):
         return operator == "!="  # a collection with unknown elements is still not null
     if isinstance(left, Unknown) or isinstance(right, Unknown):
-        return Unknown(text)
+        decided = compare(operator, left, right) if operator in ("==", "!=") else None
+        return Unknown(text) if decided is None else decided
     try:
         return _OPERATORS[operator](left, right)
     except (TypeError, ZeroDivisionError):

@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable
 
 from soc2gate.parsers.expressions_types import Failed, Partial, Reference, Unknown, partial_or
+from soc2gate.parsers.hcl_partial import encode, opaque
 
 Function = Callable[[list[Any]], Any]
 MAX_RANGE = 10_000
@@ -23,7 +24,7 @@ def _strict(function: Callable[..., Any]) -> Function:
             if isinstance(argument, Partial):  # the result is unknown, not the argument's known part
                 return Unknown(argument.expression)
             if isinstance(argument, Unknown):
-                return argument
+                return opaque(argument)
         try:
             return function(*arguments)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
@@ -56,7 +57,7 @@ def _shaped(function: Callable[..., Any]) -> Function:
 def _first_usable(arguments: list[Any]) -> Any:
     for argument in arguments:
         if isinstance(argument, Unknown):
-            return argument
+            return opaque(argument)
         if argument is not None and argument != "":
             return argument
     return Unknown("coalesce()")
@@ -123,6 +124,12 @@ def _consecutive(prefix: str, *newbits: int) -> list[str]:
         out.append(str(subnet))
         start += size
     return out
+
+
+def _jsonencode(arguments: list[Any]) -> Any:
+    """JSON text; of a collection with unknown elements, an Encoded value of known structure."""
+    encoded = encode(arguments[0]) if len(arguments) == 1 else None
+    return encoded if encoded is not None else _strict(lambda v: json.dumps(v, separators=(",", ":")))(arguments)
 
 
 def _one(items: list) -> Any:
@@ -208,7 +215,7 @@ FUNCTIONS: dict[str, Function] = {
     "min": _strict(min),
     "max": _strict(max),
     "abs": _strict(abs),
-    "jsonencode": _strict(lambda v: json.dumps(v, separators=(",", ":"))),
+    "jsonencode": _jsonencode,
     "jsondecode": _text(json.loads),
     "coalesce": _first_usable,
     "try": _try,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from soc2gate.parsers.expressions import evaluate_value
-from soc2gate.parsers.expressions_types import UNBOUND, Partial, Reference, Unknown, partial_or
+from soc2gate.parsers.expressions_types import UNBOUND, Partial, Reference, Template, Unknown, partial_or
 from soc2gate.parsers.instances import bind, expand
 from soc2gate.parsers.overrides import apply_overrides
 from soc2gate.parsers.terraform import MODULE_META, ModuleScope
@@ -96,6 +96,9 @@ def _caller_side(value: Any, name: str, output: str) -> Any:
     text = f"module.{name}.{output}"
     if isinstance(value, Partial):
         return Partial(text, _caller_side(value.value, name, output))
+    if isinstance(value, Template):  # its literal text is known in the caller too
+        return Template(text, tuple(p if isinstance(p, str) else Reference(text, f"module.{name}")
+                                    for p in value.parts))
     if isinstance(value, Unknown):
         return Reference(text, f"module.{name}")
     if isinstance(value, dict):

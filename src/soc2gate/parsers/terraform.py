@@ -149,7 +149,8 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
     body = block["body"] if isinstance(block["body"], dict) else {}
     unknown: dict[str, str] = {}
     refs: dict[str, str] = {}
-    attributes = BodyResolver(unknown, refs).body(body, lookup)
+    partial: dict[str, Any] = {}
+    attributes = BodyResolver(unknown, refs, partial).body(body, lookup)
     rtype, name = (labels[0], labels[1]) if kind in ("resource", "data") else (kind, labels[0])
     alias = body.get("alias") if kind == "provider" and isinstance(body.get("alias"), str) else ""
     local = {"resource": f"{rtype}.{name}", "data": f"data.{rtype}.{name}", "module": f"module.{name}",
@@ -159,6 +160,8 @@ def _to_resource(block: dict[str, Any], display: str, lookup: Any, source: Modul
             "comments": comments, "call_sites": list(source.call_sites)}
     if kind == "module":  # the child's variables: evaluated, Partial where only some elements are unknown
         meta["inputs"] = {k: evaluate_value(v, lookup) for k, v in body.items() if k not in MODULE_META}
+    if any(partial.values()):
+        meta["partial"] = {text: shape for text, shape in partial.items() if shape is not None}
     if block.get("overridden_by"):
         meta["overridden_by"] = block["overridden_by"]
     if instance.suffix:

@@ -21,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 import yaml
@@ -57,10 +60,12 @@ def documents(result: Result) -> list[dict[str, Any]]:
 
 
 def placements(result: Result) -> dict[tuple[str, str], list[Finding]]:
-    """(report kind, namespace) -> the findings reported there."""
+    """(report kind, namespace) -> the findings reported there (placed once per run of findings about
+    the same resource: a monitor places a whole cluster's findings in every cycle)."""
     groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in result.findings:
-        groups.setdefault(_placement(finding), []).append(finding)
+    for _, run in groupby(result.findings, key=attrgetter("resource", "surface", "resource_type")):
+        findings = list(run)
+        groups.setdefault(_placement(findings[0]), []).extend(findings)
     return groups
 
 
@@ -79,10 +84,11 @@ def part_count(resources: int, previous: int | None = None) -> int:
 
 def partition(findings: list[Finding], previous: int | None = None) -> tuple[int, dict[int, list[Finding]]]:
     """(N, part -> its findings): every finding of a resource lands in part sha256(resource) mod N."""
-    count = part_count(len({finding.resource for finding in findings}), previous)
+    runs = [(resource, list(run)) for resource, run in groupby(findings, key=attrgetter("resource"))]
+    count = part_count(len({resource for resource, _ in runs}), previous)
     parts: dict[int, list[Finding]] = {}
-    for finding in findings:
-        parts.setdefault(_bucket(finding.resource) % count, []).append(finding)
+    for resource, run in runs:
+        parts.setdefault(_bucket(resource) % count, []).extend(run)
     return count, parts
 
 
@@ -91,32 +97,43 @@ def _bucket(resource: str) -> int:
     return int.from_bytes(hashlib.sha256(resource.encode()).digest()[:8], "big")
 
 
-def part_documents(kind: str, namespace: str, part: tuple[int, int], findings: list[Finding],
-                   result: Result) -> list[dict[str, Any]]:
-    """The report of part ``part`` = (index, N) of one placement (in pieces if over ``MAX_BYTES``)."""
-    return _reports(kind, namespace, part, [_result(finding, result) for finding in findings])
+def part_documents(kind: str, namespace: str, part: tuple[int, int], findings: list[Finding], result: Result,
+                   entry: Callable[[Finding], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The report of part ``part`` = (index, N) of one placement (in pieces if over ``MAX_BYTES``);
+    ``entry`` gives a finding's result entry (``result_entry``; a caller may hand out ones it built before)."""
+    return _reports(kind, namespace, part, [entry(f) if entry else result_entry(f, result) for f in findings])
 
 
 def _placement(finding: Finding) -> tuple[str, str]:
     """(report kind, namespace) for one finding."""
     if finding.surface != "kubernetes":
         return "ClusterPolicyReport", IAC
-    kind, namespace, _ = _identity(finding)
+    return _kubernetes_placement(finding.resource, finding.resource_type)
+
+
+@lru_cache(maxsize=1 << 16)  # the monitor places every finding of the cluster in every cycle
+def _kubernetes_placement(resource: str, resource_type: str) -> tuple[str, str]:
+    kind, namespace, _ = _split(resource, resource_type)
     if kind in CLUSTER_KINDS:
         return "ClusterPolicyReport", ""
     return "PolicyReport", namespace or "default"
 
 
 def _identity(finding: Finding) -> tuple[str, str, str]:
-    parts = finding.resource.split("/")
+    return _split(finding.resource, finding.resource_type)
+
+
+def _split(resource: str, resource_type: str) -> tuple[str, str, str]:
+    parts = resource.split("/")
     if len(parts) == 3:
         return parts[0], parts[1], parts[2]
     if len(parts) == 2:
         return parts[0], "", parts[1]
-    return finding.resource_type, "", finding.resource
+    return resource_type, "", resource
 
 
-def _result(finding: Finding, result: Result) -> dict[str, Any]:
+def result_entry(finding: Finding, result: Result) -> dict[str, Any]:
+    """One finding as a report's result (depends on the finding and ``result.verdict`` only)."""
     entry: dict[str, Any] = {
         "policy": finding.policy_id,
         "source": "soc2gate",
