@@ -26,22 +26,72 @@ from typing import Any
 _ESCAPED = re.compile(r'\\(["\\])')
 
 
+_SAMPLE = """resource "aws_s3_bucket" "b" {
+  bucket = "x-${var.n}-%{ if var.on }on%{ endif }"
+  tags   = { a = 1, "b" = [true, null, 2.5, -3], c = { d = local.e[0].f } }
+  policy = <<-EOT
+    {"a": "b\\c"}
+  EOT
+  count = var.on && !var.off ? length(var.l) : 0 # comment
+  names = [for k, v in var.m : upper(k) if v != null]
+  all   = aws_instance.web[*].id
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      id = rule.value.id
+    }
+  }
+}
+
+locals {
+  sum = (1 + 2) * 3 / 4 % 5 >= 1 || false
+}
+"""
+
+
 @lru_cache(maxsize=1)
 def parser() -> Any:
-    """python-hcl2's parser, building trees without positions."""
+    """python-hcl2's parser, building trees without positions (its own when that does not check out)."""
+    from hcl2.parser import parser as hcl2_parser
+
+    return _fast_parser() if _fast() else hcl2_parser()
+
+
+@lru_cache(maxsize=1)
+def _fast_parser() -> Any:
     from hcl2.parser import parser as hcl2_parser
     from hcl2.postlexer import PostLexer
     from lark import Lark
-    from lark.exceptions import LarkError
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    base = hcl2_parser()
+    data, memo = hcl2_parser().memo_serialize([TerminalDef, Rule])
+    return Lark._load_from_dict(data, memo, propagate_positions=False, postlex=PostLexer())
+
+
+@lru_cache(maxsize=1)
+def _fast() -> bool:
+    """Whether the parser without positions and the walk give, on a sample, the same rules, values and
+    lines as python-hcl2's parser and Lark's own transformer (checked once per process: a lark release
+    whose internals differ makes soc2gate slower, never different)."""
+    from hcl2.api import serialize
+    from hcl2.parser import parser as hcl2_parser
+    from lark import Tree
+    from lark.exceptions import LarkError
+
     try:
-        data, memo = base.memo_serialize([TerminalDef, Rule])
-        return Lark._load_from_dict(data, memo, propagate_positions=False, postlex=PostLexer())
-    except (AttributeError, KeyError, TypeError, LarkError):  # another lark: its trees carry positions, same tokens
-        return base
+        fast, slow = _fast_parser().parse(_SAMPLE), hcl2_parser().parse(_SAMPLE)
+        if serialize(_Walk().transform(fast)) != serialize(_transformer_class()().transform(slow)):
+            return False
+        pairs = [(fast, slow)]
+        while pairs:
+            mine, lark = pairs.pop()
+            if not lark.meta.empty and (first_line(mine), last_line(mine)) != (lark.meta.line, lark.meta.end_line):
+                return False
+            pairs.extend((a, b) for a, b in zip(mine.children, lark.children, strict=True) if isinstance(b, Tree))
+        return True
+    except (LarkError, AttributeError, KeyError, TypeError, ValueError, IndexError, StopIteration):
+        return False
 
 
 def parse_tree(text: str) -> Any:
@@ -51,7 +101,7 @@ def parse_tree(text: str) -> Any:
 
 def transform(tree: Any) -> Any:
     """python-hcl2's rule tree (``StartRule``) for a Lark tree."""
-    return _Walk().transform(tree)
+    return _Walk().transform(tree) if _fast() else _transformer_class()().transform(tree)
 
 
 def release(rules: Any) -> None:
