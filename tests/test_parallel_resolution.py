@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, require_shared
-from soc2gate.parsers import hcl_batch, root_modules
+from soc2gate.parsers import hcl_batch, hcl_lark, root_modules
 from soc2gate.parsers.collect import CollectOptions, collect
 from soc2gate.parsers.hcl_file import parse_file
 
@@ -67,3 +67,9 @@ def test_lines_come_from_the_tokens_of_each_node() -> None:
     assert block["lines"]["tags.a"] == 3 and block["lines"]["tags.b"] == 5
     assert block["lines"]["tags.b[1].c"] == 8 and block["lines"]["ebs_block_device[0].encrypted"] == 13
     assert block["body"]["description"] == 'say "hi" \\ there'  # an indented heredoc interprets no escapes
+
+
+def test_the_parser_without_positions_checks_out_against_python_hcl2s_own() -> None:
+    """The sample check passes with the installed lark/python-hcl2 (else every scan parses the slow way)."""
+    assert hcl_lark._fast()
+    assert hcl_lark.parser().options.propagate_positions is False
