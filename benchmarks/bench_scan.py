@@ -162,7 +162,8 @@ def report(runs: list[Run], args: argparse.Namespace, work: Path) -> None:
     args.json.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     checkov = next((r.wall_s for r in runs if r.name == "checkov alone"), None)
     print(f"corpus: {files} .tf files, {lines} lines; machine: {facts['machine']}")
-    print("| run | wall s | CPU s | vs checkov | parse s | engine s | checkov s | peak RSS MB (largest process / tree) | exit |")
+    print("| run | wall s | CPU s | vs checkov | parse s | engine s | checkov s "
+          "| peak RSS MB (largest process / tree) | exit |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         ratio = f"1/{checkov / r.wall_s:.0f}" if checkov and r.wall_s and r.name != "checkov alone" else "-"

@@ -96,8 +96,8 @@ def _resolve(source: ModuleSource, load_dir: LoadDir, out: Collected) -> Resolve
 def _merged(results: list[Resolved], out: Collected) -> list[Resource]:
     additions: dict[str, Added] = {}
     for _, _, added in results:
-        for directory, found in added.items():
-            additions.setdefault(directory, found)
+        for directory, addition in added.items():
+            additions.setdefault(directory, addition)
     resources: list[Resource] = []
     done: set[str] = set()
     for found, asked, _ in results:
