@@ -69,7 +69,8 @@ def test_lines_come_from_the_tokens_of_each_node() -> None:
     assert block["body"]["description"] == 'say "hi" \\ there'  # an indented heredoc interprets no escapes
 
 
-def test_the_parser_without_positions_checks_out_against_python_hcl2s_own() -> None:
-    """The sample check passes with the installed lark/python-hcl2 (else every scan parses the slow way)."""
-    assert hcl_lark._fast()
-    assert hcl_lark.parser().options.propagate_positions is False
+def test_the_parser_without_positions_and_the_walk_check_out_against_python_hcl2s_own() -> None:
+    """Both checks pass with the installed lark/python-hcl2 (else scans parse the slow way)."""
+    assert hcl_lark._positionless() is not None
+    assert hcl_lark._positionless().options.propagate_positions is False
+    assert hcl_lark._walk_checks_out()

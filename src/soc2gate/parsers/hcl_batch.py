@@ -11,6 +11,7 @@ from soc2gate.discovery import Candidate, display_path, kind_of, link_display
 from soc2gate.parsers.cache import ParseCache
 from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_file import HclSyntaxError, parse_file
+from soc2gate.parsers.hcl_lark import many_files
 from soc2gate.parsers.textio import TextFile
 
 PARALLEL_THRESHOLD = 12
@@ -101,6 +102,7 @@ def _worker_start() -> None:
     still collects should anything else accumulate."""
     gc.freeze()  # what the worker inherited (modules, the parser's tables) is never scanned
     gc.disable()
+    many_files()
 
 
 def _parse_in_worker(item: tuple[str, str]) -> dict[str, Any] | tuple[str, int]:

@@ -3,8 +3,9 @@
 The grammar, the LALR tables (read from python-hcl2's own cache), the transformer's rules and
 the serializer are python-hcl2's; what differs is how the tree is built and walked:
 
-- no ``propagate_positions``: Lark computes a start and end position for every node while it
-  builds the tree (about a quarter of the parse).  soc2gate reads the lines of a few nodes only
+- no ``propagate_positions`` where many files are parsed (the parse workers; building that parser
+  costs ~0.15 s): Lark computes a start and end position for every node while it builds the tree
+  (about a quarter of the parse).  soc2gate reads the lines of a few nodes only
   (blocks, attributes, object elements, tuple items); ``first_line``/``last_line`` take them
   from the node's first and last token.  Every terminal of python-hcl2's grammar is a named
   one and stays in the tree, so those tokens are the ones Lark's positions come from.
@@ -49,48 +50,62 @@ locals {
 """
 
 
-@lru_cache(maxsize=1)
+_many = False  # this process parses many files (a parse worker): see many_files()
+
+
+def many_files() -> None:
+    """This process will parse many files (parsers/hcl_batch.py's workers): worth building the parser
+    without positions (~0.15 s once; a quarter of every file's parse)."""
+    global _many
+    _many = True
+
+
 def parser() -> Any:
-    """python-hcl2's parser, building trees without positions (its own when that does not check out)."""
+    """python-hcl2's parser; in a process that parses many files, one building trees without positions
+    (python-hcl2's own when that does not check out)."""
     from hcl2.parser import parser as hcl2_parser
 
-    return _fast_parser() if _fast() else hcl2_parser()
+    fast = _positionless() if _many else None
+    return fast if fast is not None else hcl2_parser()
 
 
 @lru_cache(maxsize=1)
-def _fast_parser() -> Any:
+def _positionless() -> Any:
+    """python-hcl2's LALR tables, trees built without positions; None unless, on a sample, every node's
+    first and last token lines are Lark's positions from python-hcl2's own parser (checked once per
+    process: a lark release whose internals differ makes soc2gate slower, never different)."""
     from hcl2.parser import parser as hcl2_parser
     from hcl2.postlexer import PostLexer
-    from lark import Lark
+    from lark import Lark, Tree
+    from lark.exceptions import LarkError
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    data, memo = hcl2_parser().memo_serialize([TerminalDef, Rule])
-    return Lark._load_from_dict(data, memo, propagate_positions=False, postlex=PostLexer())
+    try:
+        data, memo = hcl2_parser().memo_serialize([TerminalDef, Rule])
+        fast = Lark._load_from_dict(data, memo, propagate_positions=False, postlex=PostLexer())
+        pairs = [(fast.parse(_SAMPLE), hcl2_parser().parse(_SAMPLE))]
+        while pairs:
+            mine, lark = pairs.pop()
+            if mine.data != lark.data or (not lark.meta.empty and (
+                    first_line(mine), last_line(mine)) != (lark.meta.line, lark.meta.end_line)):
+                return None
+            pairs.extend((a, b) for a, b in zip(mine.children, lark.children, strict=True) if isinstance(b, Tree))
+        return fast
+    except (LarkError, AttributeError, KeyError, TypeError, ValueError, IndexError, StopIteration):
+        return None
 
 
 @lru_cache(maxsize=1)
-def _fast() -> bool:
-    """Whether the parser without positions and the walk give, on a sample, the same rules, values and
-    lines as python-hcl2's parser and Lark's own transformer (checked once per process: a lark release
-    whose internals differ makes soc2gate slower, never different)."""
+def _walk_checks_out() -> bool:
+    """Whether the walk gives, on a sample, what Lark's own transformer gives (checked once per process)."""
     from hcl2.api import serialize
-    from hcl2.parser import parser as hcl2_parser
-    from lark import Tree
     from lark.exceptions import LarkError
 
     try:
-        fast, slow = _fast_parser().parse(_SAMPLE), hcl2_parser().parse(_SAMPLE)
-        if serialize(_Walk().transform(fast)) != serialize(_transformer_class()().transform(slow)):
-            return False
-        pairs = [(fast, slow)]
-        while pairs:
-            mine, lark = pairs.pop()
-            if not lark.meta.empty and (first_line(mine), last_line(mine)) != (lark.meta.line, lark.meta.end_line):
-                return False
-            pairs.extend((a, b) for a, b in zip(mine.children, lark.children, strict=True) if isinstance(b, Tree))
-        return True
-    except (LarkError, AttributeError, KeyError, TypeError, ValueError, IndexError, StopIteration):
+        tree = parser().parse(_SAMPLE)
+        return bool(serialize(_Walk().transform(tree)) == serialize(_transformer_class()().transform(tree)))
+    except (LarkError, AttributeError, KeyError, TypeError, ValueError, IndexError):
         return False
 
 
@@ -101,7 +116,7 @@ def parse_tree(text: str) -> Any:
 
 def transform(tree: Any) -> Any:
     """python-hcl2's rule tree (``StartRule``) for a Lark tree."""
-    return _Walk().transform(tree) if _fast() else _transformer_class()().transform(tree)
+    return _Walk().transform(tree) if _walk_checks_out() else _transformer_class()().transform(tree)
 
 
 def release(rules: Any) -> None:
