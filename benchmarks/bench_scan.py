@@ -9,7 +9,8 @@ Runs, one after another, over every .tf under ../shared/corpora/real:
 3. ``checkov -d DIR --framework terraform --skip-download -o json``: checkov alone;
 4. ``soc2gate scan --with-checkov`` (warm parse cache; checkov runs beside the native scan).
 
-Each run is a separate process; wall time is measured around it, peak RSS two ways: the
+Each run is a separate process; wall time is measured around it, CPU time (user + sys, with the
+reaped children: parse workers, the engine's child) from ``wait4``, peak RSS two ways: the
 largest single process (``wait4`` ru_maxrss, covers reaped children) and the largest sum
 over the process tree (sampled from /proc every 50 ms).  parse_s and engine_s come from the
 JSON report's ``timings``.  Prints a Markdown table and writes the figures as JSON.
@@ -45,6 +46,7 @@ class Run:
     name: str
     command: list[str]
     wall_s: float = 0.0
+    cpu_s: float = 0.0  # user + sys of the process and its reaped children (wait4)
     max_rss_mb: float = 0.0
     tree_rss_mb: float = 0.0
     exit_code: int = 0
@@ -89,6 +91,7 @@ def measure(run: Run, env: dict[str, str], stdout: Path) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = errors.read_text(encoding="utf-8", errors="replace")
     run.exit_code = proc.returncode
+    run.cpu_s = round(usage.ru_utime + usage.ru_stime, 2)
     run.max_rss_mb = round(usage.ru_maxrss / 1024, 1)
     run.tree_rss_mb = round(peak[0] / 1024, 1)
     if run.exit_code not in (0, 1):
@@ -159,12 +162,13 @@ def report(runs: list[Run], args: argparse.Namespace, work: Path) -> None:
     args.json.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     checkov = next((r.wall_s for r in runs if r.name == "checkov alone"), None)
     print(f"corpus: {files} .tf files, {lines} lines; machine: {facts['machine']}")
-    print("| run | wall s | vs checkov | parse s | engine s | checkov s | peak RSS MB (largest process / tree) | exit |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| run | wall s | CPU s | vs checkov | parse s | engine s | checkov s "
+          "| peak RSS MB (largest process / tree) | exit |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         ratio = f"1/{checkov / r.wall_s:.0f}" if checkov and r.wall_s and r.name != "checkov alone" else "-"
         t = r.timings
-        print(f"| {r.name} | {r.wall_s} | {ratio} | {t.get('parse_s', '-')} | {t.get('engine_s', '-')} | "
+        print(f"| {r.name} | {r.wall_s} | {r.cpu_s} | {ratio} | {t.get('parse_s', '-')} | {t.get('engine_s', '-')} | "
               f"{t.get('checkov_s', '-')} | {r.max_rss_mb} / {r.tree_rss_mb} | {r.exit_code} |")
     for r in runs:
         print(f"{r.name}: {' '.join(r.command)}" + (f"\n  problem: {r.note}" if r.note else ""))

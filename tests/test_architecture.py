@@ -65,6 +65,7 @@ DEFERRED: dict[str, str] = {
     "yaml": "kept off CLI start (benchmarks/README.md, pre-commit hook latency)",
     "platformdirs": "kept off CLI start; only when the parse cache is used",
     "concurrent": "concurrent.futures (multiprocessing, ~40 ms), only when many HCL files are parsed at once",
+    "multiprocessing": "the fork context of the root-module workers (parsers/root_modules.py), only with many roots",
     "importlib": "importlib.metadata (~45 ms), only when checkov runs (adapters/checkov/runner.py)",
 }
 # soc2gate modules imported inside a function, and why

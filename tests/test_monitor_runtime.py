@@ -14,6 +14,7 @@ from dataclasses import replace
 from soc2gate.api import policy_reports
 from soc2gate.model import Outcome
 from soc2gate.monitor.loop import _settle_heap
+from soc2gate.monitor.metrics import MonitorMetrics
 from soc2gate.monitor.reports import serialized
 from soc2gate.reporters.policyreport import documents
 from test_policyreport import result  # noqa: F401 - fixture
@@ -88,3 +89,31 @@ def test_the_heap_is_frozen_after_a_cycle_and_collected_after_a_full_one() -> No
         assert alive() is None, "a full cycle collects what was frozen"
     finally:
         gc.unfreeze()
+
+
+def _samples(metrics: MonitorMetrics) -> dict[tuple, float]:
+    names = ("soc2gate_monitor_failing_findings", "soc2gate_monitor_failing_resource")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value for family in metrics.registry.collect()
+            for s in family.samples if s.name in names}
+
+
+def test_metrics_counted_from_changed_groups_equal_a_count_of_everything(result) -> None:  # noqa: F811
+    """The monitor hands its findings grouped per object, an unchanged object's group the same tuple; the
+    series exported equal those of a fresh count of the whole result, cycle after cycle."""
+    rng = random.Random(11)
+    groups = [tuple(pods(namespace, 1, start=i)) for i in range(12) for namespace in ("shop", "web")]
+    incremental = MonitorMetrics()
+    for step in range(30):
+        index = rng.randrange(len(groups))
+        if step % 7 == 6:
+            del groups[index]
+        else:
+            turn = rng.choice([Outcome.PASS, Outcome.FAIL, Outcome.INCONCLUSIVE])
+            groups[index] = tuple(replace(f, outcome=turn if rng.random() < 0.5 else f.outcome) for f in groups[index])
+        current = replace(result, findings=tuple(f for group in groups for f in group))
+        incremental.observe(current, 0.1, len(groups), False, 0.0, False, groups)
+        fresh = MonitorMetrics()
+        fresh.observe(current, 0.1, len(groups), False, 0.0, False)
+        assert _samples(incremental) == _samples(fresh), step
+    incremental.withdraw()
+    assert _samples(incremental) == {}

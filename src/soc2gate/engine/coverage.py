@@ -22,7 +22,7 @@ def uncovered_types(policies: Sequence[Policy], resources: Sequence[Resource],
     """``[{type, surface, count, files}]`` of resources no policy covers, most frequent first."""
     text = "\n".join(sources)
     declared = set(expand_types([t for p in policies for t in p.resource_types]))
-    declared |= {r.type for r in resources if f'"{r.type}"' in text}
+    declared |= {t for t in {r.type for r in resources} if f'"{t}"' in text}  # each type searched once
     workloads = any("@workload" in p.resource_types for p in policies)
     linked = {name for r in resources for name in r.links}
     found: dict[tuple[str, str], dict[str, Any]] = {}

@@ -155,7 +155,8 @@ class Monitor:
         _settle_heap(collect=full)
         ok = full and not writes.errors and not writes.stopped and not evidence_error
         if self.leading():
-            self.metrics.observe(result, seconds, sum(len(v) for v in objects.values()), full, time.time(), ok)
+            self.metrics.observe(result, seconds, sum(len(v) for v in objects.values()), full, time.time(), ok,
+                                 self.evaluator.groups)
         cycle = CycleResult(result, full, writes, seconds, generation, evidence_error)
         self.cycles += 1
         self.history = (self.history + [cycle])[-HISTORY:] if not self.settings.cycles else self.history + [cycle]

@@ -59,6 +59,9 @@ class PartitionedEvaluator:
         self.cluster, self.excluded = cluster, excluded
         self._memo: dict[Key, Judged] = {}
         self.evaluated = 0  # objects evaluated (not reused) by the last call
+        # the last Result's findings in groups, in order: an unchanged object's group is the same tuple
+        # object from cycle to cycle (the metrics count only groups they have not seen)
+        self.groups: list[tuple[Finding, ...]] = []
 
     def evaluate(self, gate: Gate, types: Sequence[ResourceType], objects: dict[str, list[dict[str, Any]]],
                  collected: Collected, full: bool) -> Result:
@@ -76,7 +79,8 @@ class PartitionedEvaluator:
             memo.update(judged)
             engine_s += seconds
         self._memo, self.evaluated = memo, len(due)  # objects that vanished are forgotten
-        return _merge(gate.evaluate([], collected), [memo[key] for key in sorted(memo)], engine_s)
+        result, self.groups = _merge(gate.evaluate([], collected), [memo[key] for key in sorted(memo)], engine_s)
+        return result
 
     def _stale(self, key: Key, obj: dict[str, Any], contexts: dict[str, str]) -> bool:
         known = self._memo.get(key)
@@ -178,20 +182,25 @@ def _batches(due: list[Key]) -> list[list[Key]]:
     return batches
 
 
-def _merge(top: Result, judged: list[Judged], engine_s: float) -> Result:
+def _merge(top: Result, judged: list[Judged], engine_s: float) -> tuple[Result, list[tuple[Finding, ...]]]:
     """The cycle's Result: the SYS findings of ``top``, then every object's (problems shared by objects,
     such as a bad waiver file, once); notes of every engine call whose results are kept; waiver usage
-    from each call, for the objects whose results come from that call."""
+    from each call, for the objects whose results come from that call. And its findings in groups."""
     findings, seen = list(top.findings), {_shared(f) for f in top.findings}
+    groups = [top.findings]
     for entry in judged:
         if not entry.shared:  # the usual case: nothing but the object's own findings
             findings.extend(entry.findings)
+            groups.append(entry.findings)
             continue
+        kept = []
         for finding in entry.findings:
             key = _shared(finding)
             if key is None or key not in seen:
-                findings.append(finding)
+                kept.append(finding)
                 seen.add(key)
+        findings.extend(kept)
+        groups.append(tuple(kept))
     batches: dict[int, tuple[Batch, set[str]]] = {}
     for entry in judged:
         batches.setdefault(id(entry.batch), (entry.batch, set()))[1].add(entry.address)
@@ -207,7 +216,7 @@ def _merge(top: Result, judged: list[Judged], engine_s: float) -> Result:
             merged["applied_to"] = sorted(set(merged.get("applied_to") or []) | set(applied))
     engine_s = round(float(top.timings.get("engine_s", 0.0)) + engine_s, 4)
     return replace(top, findings=tuple(findings), notes=tuple(notes), extras={**top.extras, "waivers": waivers},
-                   timings={"engine_s": engine_s})
+                   timings={"engine_s": engine_s}), groups
 
 
 def _shared(finding: Finding) -> tuple[str, str, str] | None:

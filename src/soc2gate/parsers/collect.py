@@ -22,9 +22,10 @@ from soc2gate.parsers.collected import Collected, read_all, record
 from soc2gate.parsers.hcl_batch import module_loader, parse_hcl_files
 from soc2gate.parsers.kubernetes import ManifestError, manifest_resources
 from soc2gate.parsers.links import link_resources
-from soc2gate.parsers.modules import CallSite, called_directories, instance_resources
+from soc2gate.parsers.modules import called_directories
 from soc2gate.parsers.plan import PlanError, is_plan, plan_resources
 from soc2gate.parsers.render_collect import RENDERED_KINDS, RenderSettings, collect_rendered
+from soc2gate.parsers.root_modules import root_resources
 from soc2gate.parsers.terraform import ModuleSource
 from soc2gate.parsers.textio import (
     DEFAULT_LIMIT,
@@ -122,16 +123,12 @@ def _collect_terraform(texts, options: CollectOptions, out: Collected) -> None:
             by_dir[str(candidate.path.parent)].append((text.path, parsed[text.path]))
             counts[text.path] = text
     shared_vars = var_file_values(options.var_files, out)
-    resources: list[Resource] = []
     called = called_directories(by_dir)
     auto_vars = directory_values(texts, {str(c.path.parent) for c, _ in tf_files}, called, out)
     load_dir = module_loader(by_dir, options.use_cache, out)
-    for directory, files in sorted(by_dir.items()):
-        if os.path.realpath(directory) in called:
-            continue
-        variables = {**auto_vars.get(directory, {}), **shared_vars}
-        source = ModuleSource(directory, files, variables)
-        resources.extend(instance_resources(source, load_dir, CallSite(directory, "")))
+    roots = [ModuleSource(directory, files, {**auto_vars.get(directory, {}), **shared_vars})
+             for directory, files in sorted(by_dir.items()) if os.path.realpath(directory) not in called]
+    resources = root_resources(roots, load_dir, out)
     per_file: dict[str, int] = defaultdict(int)
     for resource in resources:
         per_file[resource.span.file] += 1

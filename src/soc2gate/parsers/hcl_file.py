@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 from soc2gate.errors import BrokenEnvironment
 from soc2gate.parsers import json_strict
+from soc2gate.parsers.hcl_lark import first_line, last_line, parse_tree, parser, release, transform
 from soc2gate.parsers.hcl_lines import line_map
 
 BLOCK_KINDS = ("resource", "data", "module", "variable", "locals", "output", "provider", "terraform")
@@ -43,62 +43,34 @@ BROKEN_HCL2 = ("python-hcl2 is missing or broken in soc2gate's environment ({err
 
 
 def _hcl2_api() -> tuple[Any, Any, Any, Any]:
-    """python-hcl2 8.x's parser pieces, or a clear error when another package replaced them."""
+    """The parser pieces (python-hcl2 8.x's, see ``hcl_lark``), or a clear error when another package replaced them."""
     try:
-        from hcl2.api import parses_to_tree, serialize, transform
+        from hcl2.api import serialize
         from hcl2.utils import SerializationOptions
+        parser()  # python-hcl2's grammar and tables (built once)
     except (ImportError, AttributeError) as exc:
         raise BrokenEnvironment(BROKEN_HCL2.format(error=exc)) from None
-    return parses_to_tree, serialize, transform, SerializationOptions
+    return parse_tree, serialize, transform, SerializationOptions
 
 
 def _parse_hcl(text: str) -> dict[str, Any]:
     from lark.exceptions import LarkError, UnexpectedInput
 
-    parses_to_tree, serialize, transform, SerializationOptions = _hcl2_api()
+    parse_tree, serialize, transform, SerializationOptions = _hcl2_api()
 
     options = SerializationOptions(
         strip_string_quotes=True, explicit_blocks=False, with_comments=False, preserve_heredocs=False
     )
     try:
-        tree = parses_to_tree(text)
-        data = serialize(_unescaped_heredocs(transform(tree)), serialization_options=options)
+        tree = parse_tree(text)
+        rules = transform(tree)
+        data = serialize(rules, serialization_options=options)
+        release(rules)
     except UnexpectedInput as exc:
         raise HclSyntaxError(_first_line(str(exc)), getattr(exc, "line", 0) or 0) from None
     except (LarkError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
         raise HclSyntaxError(f"{type(exc).__name__}: {_first_line(str(exc))}", 0) from None
     return {"blocks": _blocks(tree, data), "comments": _comments(text)}
-
-
-_ESCAPED = re.compile(r'\\(["\\])')
-
-
-def _unescaped_heredocs(node: Any) -> Any:
-    """python-hcl2 8.1 returns an indented heredoc (``<<-EOT``) with ``"`` and ``\\`` escaped although
-    the value is asked for (a plain ``<<EOT`` is not): heredocs interpret no escapes, so undo it."""
-    original, fixed = _heredoc_trim_classes()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if type(current) is original:
-            current.__class__ = fixed
-        stack.extend(child for child in getattr(current, "children", None) or () if hasattr(child, "children"))
-    return node
-
-
-@lru_cache(maxsize=1)
-def _heredoc_trim_classes() -> tuple[type, type]:
-    from hcl2.rules.strings import HeredocTrimTemplateRule
-
-    class HeredocTrim(HeredocTrimTemplateRule):  # type: ignore[misc, valid-type]
-        def serialize(self, options: Any = None, context: Any = None) -> Any:
-            value = super().serialize(*(a for a in (options, context) if a is not None))
-            if options is not None and options.strip_string_quotes and not options.preserve_heredocs \
-                    and isinstance(value, str):
-                return _ESCAPED.sub(r"\1", value)
-            return value
-
-    return HeredocTrimTemplateRule, HeredocTrim
 
 
 def _first_line(message: str) -> str:
@@ -124,8 +96,8 @@ def _blocks(tree: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             "kind": kind,
             "labels": labels,
             "body": block_body,
-            "start": node.meta.line,
-            "end": node.meta.end_line,
+            "start": first_line(node),
+            "end": last_line(node),
             "lines": line_map(node),
         })
     return blocks
@@ -137,7 +109,7 @@ def _check_labels(node: Any, kind: str) -> None:
     given = sum(1 for child in node.children[1:] if getattr(child, "data", None) in ("string", "identifier"))
     if wanted is not None and given != wanted:
         raise HclSyntaxError(f"a {kind} block needs {wanted} label{'s' if wanted > 1 else ''}, found {given}",
-                             node.meta.line)
+                             first_line(node))
 
 
 def _unwrap(entry: Any, depth: int) -> tuple[list[str], Any]:

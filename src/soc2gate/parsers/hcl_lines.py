@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from soc2gate.parsers.hcl_lark import first_line
+
 Lines = dict[str, int]
 
 
@@ -24,7 +26,7 @@ def line_map(block: Any) -> Lines:
         kind = getattr(node, "data", None)
         if kind == "attribute":
             path = _name(node)
-            lines.setdefault(path, node.meta.line)
+            lines.setdefault(path, first_line(node))
             _merge(lines, path, _expression(node.children[-1]))
         elif kind == "block":
             _block(node, lines, counts)
@@ -36,14 +38,14 @@ def _block(node: Any, lines: Lines, counts: dict[str, int]) -> None:
     if name == "dynamic":
         label = next((_text(c) for c in node.children if getattr(c, "data", None) == "string"), "")
         content = _child_block(node, "content")
-        lines.setdefault(label, node.meta.line)
+        lines.setdefault(label, first_line(node))
         if content is not None:
             _merge(lines, label, line_map(content))
         return
     index = counts.get(name, 0)
     counts[name] = index + 1
-    lines.setdefault(name, node.meta.line)
-    lines[f"{name}[{index}]"] = node.meta.line
+    lines.setdefault(name, first_line(node))
+    lines[f"{name}[{index}]"] = first_line(node)
     inner = line_map(node)
     _merge(lines, name, inner)
     _merge(lines, f"{name}[{index}]", inner, replace=True)
@@ -67,13 +69,13 @@ def _expression(node: Any) -> Lines:
     if kind == "object":
         for element in (c for c in node.children if getattr(c, "data", None) == "object_elem"):
             key = _text(element.children[0])
-            lines.setdefault(key, element.meta.line)
+            lines.setdefault(key, first_line(element))
             _merge(lines, key, _expression(element.children[-1]))
     elif kind == "tuple":
         items = [c for c in node.children if getattr(c, "data", None) is not None
                  and getattr(c, "data", None) != "new_line_or_comment"]
         for index, item in enumerate(items):
-            lines[f"[{index}]"] = item.meta.line
+            lines[f"[{index}]"] = first_line(item)
             inner = _expression(item)
             _merge(lines, f"[{index}]", inner, replace=True)
             for key, line in inner.items():
