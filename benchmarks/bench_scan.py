@@ -19,6 +19,7 @@ JSON report's ``timings``.  Prints a Markdown table and writes the figures as JS
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -133,7 +134,11 @@ def main() -> int:
     parser.add_argument("--no-checkov", action="store_true", help="Only the soc2gate runs.")
     parser.add_argument("--soc2gate", default=str(Path(sys.executable).parent / "soc2gate"))
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "bench_scan.json")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="Do not compile soc2gate's modules first (each run then compiles them from source).")
     args = parser.parse_args()
+    if not args.no_bytecode:  # as installed: pip compiles a wheel's modules (checkov's venv has its .pyc files)
+        compileall.compile_dir(str(REPO / "src" / "soc2gate"), quiet=1)
     work = Path(tempfile.mkdtemp(prefix="soc2gate-bench-"))
     config = work / "bench.soc2gate.yaml"
     config.write_text(CONFIG, encoding="utf-8")

@@ -106,6 +106,9 @@ class Policy:
     source: str = ""
     related_checkov: Mapping[str, str] = field(default_factory=dict)  # id -> why it is not equivalent
     related_kics: Mapping[str, str] = field(default_factory=dict)
+    # the Rego names the resources it applies to (an `applicable` set of resource ids): the others of its
+    # resource types get no result at all, instead of a pass (a kube-apiserver flag on an nginx Deployment)
+    scoped: bool = False
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,17 @@ kubelet_anonymous(c) if {
 	not flags.given(c, "anonymous-auth")
 	not flags.non_empty(c, "config")
 }
+
+# Judged: the workloads running kube-apiserver, kubelet and KubeletConfiguration objects; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-apiserver")
+}
+
+applicable contains p.r.id if {
+	some p in flags.running("kubelet")
+}
+
+applicable contains r.id if {
+	some r in k8s.resources("KubeletConfiguration")
+}

@@ -34,3 +34,9 @@ deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-ap
 	some p in flags.running("kube-apiserver")
 	not flags.non_empty(p.c, "audit-policy-file")
 }
+
+# Judged: the workloads running kube-apiserver; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-apiserver")
+}

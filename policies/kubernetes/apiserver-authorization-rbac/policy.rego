@@ -37,3 +37,9 @@ deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-ap
 modes(c) := flags.list_items(c, "authorization-mode") if {
 	count(flags.list_items(c, "authorization-mode")) > 0
 } else := ["AlwaysAllow"]
+
+# Judged: the workloads running kube-apiserver; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-apiserver")
+}

@@ -36,3 +36,9 @@ deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-ap
 	some flag in ["basic-auth-file", "token-auth-file"]
 	flags.given(p.c, flag)
 }
+
+# Judged: the workloads running kube-apiserver; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-apiserver")
+}

@@ -43,3 +43,17 @@ deny contains k8s.fail(r, "authorization.mode", "the kubelet configuration autho
 	is_string(mode)
 	lower(mode) == "alwaysallow"
 }
+
+# Judged: the workloads running kube-apiserver, kubelet and KubeletConfiguration objects; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-apiserver")
+}
+
+applicable contains p.r.id if {
+	some p in flags.running("kubelet")
+}
+
+applicable contains r.id if {
+	some r in k8s.resources("KubeletConfiguration")
+}

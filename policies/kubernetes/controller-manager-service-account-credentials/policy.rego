@@ -31,3 +31,9 @@ deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs kube-co
 	some p in flags.running("kube-controller-manager")
 	not flags.bool_value(p.c, "use-service-account-credentials") == true
 }
+
+# Judged: the workloads running kube-controller-manager; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kube-controller-manager")
+}

@@ -34,3 +34,9 @@ deny contains k8s.fail(p.r, flags.where(p.c), sprintf("container %s runs etcd wi
 	some flag in ["auto-tls", "peer-auto-tls"]
 	flags.etcd_bool(p.c, flag) == true
 }
+
+# Judged: the workloads running etcd; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("etcd")
+}

@@ -47,3 +47,21 @@ not_rotating(c) if {
 	not flags.given(c, "rotate-certificates")
 	not flags.non_empty(c, "config")
 }
+
+# The setting is in the file --config names (not scanned with the manifest, unless it is a
+# KubeletConfiguration scanned alongside, judged on its own).
+inconclusive contains {"resource": p.r.id, "path": flags.where(p.c), "message": sprintf("%s: container %s runs kubelet with --config and without --rotate-certificates: the setting is in that file, which is not part of this manifest", [p.r.address, p.c.name]), "expression": "--config"} if {
+	some p in flags.running("kubelet")
+	not flags.given(p.c, "rotate-certificates")
+	flags.non_empty(p.c, "config")
+}
+
+# Judged: the workloads running kubelet and KubeletConfiguration objects; any other workload gets no result
+# (a pass there would claim a control-plane setting was checked).
+applicable contains p.r.id if {
+	some p in flags.running("kubelet")
+}
+
+applicable contains r.id if {
+	some r in k8s.resources("KubeletConfiguration")
+}

@@ -121,7 +121,11 @@ def parse_policy(path: Path, source: str, controls: dict[str, Control]) -> Polic
         source=source,
         related_checkov=_related(path, line, custom, "checkov"),
         related_kics=_related(path, line, custom, "kics"),
+        scoped=bool(APPLICABLE.search(source)),
     )
+
+
+APPLICABLE = re.compile(r"^applicable\s+contains\b", re.MULTILINE)
 
 
 def _check_id(path: Path, line: int, policy_id: str, package: str) -> None:

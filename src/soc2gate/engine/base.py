@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from soc2gate.catalog.policies import QUERY, PolicyBundle
+from soc2gate.model import Policy
 
 __all__ = ["QUERY", "Engine", "RawVerdicts", "split_by_package"]
 
@@ -20,6 +21,7 @@ class RawVerdicts:
     denies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     inconclusive: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    applicable: dict[str, list[str]] = field(default_factory=dict)  # scoped policies: ids of their resources
 
 
 class Engine(Protocol):
@@ -44,7 +46,19 @@ def split_by_package(bundle: PolicyBundle, value: Any) -> RawVerdicts:
             node = node.get(part, {}) if isinstance(node, dict) else {}
         verdicts.denies[policy.id] = _items(node.get("deny") if isinstance(node, dict) else None)
         verdicts.inconclusive[policy.id] = _items(node.get("inconclusive") if isinstance(node, dict) else None)
+        if policy.scoped:
+            verdicts.applicable[policy.id] = resource_ids(node.get("applicable") if isinstance(node, dict) else None)
     return verdicts
+
+
+def rules(policy: Policy) -> tuple[str, ...]:
+    """The rules queried for ``policy``."""
+    return ("deny", "inconclusive", "applicable") if policy.scoped else ("deny", "inconclusive")
+
+
+def resource_ids(value: Any) -> list[str]:
+    """An ``applicable`` set's resource ids (anything else in it is ignored)."""
+    return [str(item) for item in value if isinstance(item, (str, int))] if isinstance(value, list) else []
 
 
 def _items(value: Any) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from soc2gate.catalog.policies import PolicyBundle
-from soc2gate.engine.base import RawVerdicts, split_by_package
+from soc2gate.engine.base import RawVerdicts, resource_ids, rules, split_by_package
 from soc2gate.engine.opa_http import OpaTarget, describe_failure, http_error_text
 from soc2gate.errors import ConfigError, PolicyLoadError
 
@@ -118,13 +118,19 @@ class OpaEngine:
         verdicts = RawVerdicts()
         for policy in self._bundle.policies:
             package = ".".join([root, *policy.package.split(".")[1:]])
-            for rule, target in (("deny", verdicts.denies), ("inconclusive", verdicts.inconclusive)):
+            targets = {"deny": verdicts.denies, "inconclusive": verdicts.inconclusive}
+            for rule in rules(policy):
                 try:
                     items = self._query(client, f"{package}.{rule}", document, required=False)
                 except _EvaluationError as exc:
                     verdicts.errors[policy.id] = f"OPA server {self.target.url}: {exc}"
                     items = []
-                target[policy.id] = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+                if rule == "applicable":
+                    verdicts.applicable[policy.id] = resource_ids(items)
+                elif isinstance(items, list):
+                    targets[rule][policy.id] = [i for i in items if isinstance(i, dict)]
+                else:
+                    targets[rule][policy.id] = []
         return verdicts
 
     def _cleanup(self, client: Any, uploaded: list[str]) -> None:

@@ -87,9 +87,12 @@ def _policy_findings(policy: Policy, resources: Sequence[Resource], raw: RawVerd
             by_resource.setdefault(index, []).append(
                 _make(policy, resources[index], Outcome.INCONCLUSIVE, item, engine,
                       str(item.get("expression") or item.get("message") or "")))
+    scope = raw.applicable.get(policy.id) if policy.scoped else None
+    allowed = None if scope is None else {int(i) for i in scope if i.isdigit()}
     for index in candidates:
         resource = resources[index]
-        if index not in by_resource and judges(policy.resource_types, resource) and _applies(policy, resource):
+        if index not in by_resource and judges(policy.resource_types, resource) and _applies(policy, resource) \
+                and (allowed is None or index in allowed):
             by_resource[index] = [_pass_or_unknown(policy, resource, engine)]
     return [f for index in sorted(by_resource) for f in by_resource[index]]
 

@@ -17,7 +17,7 @@ import regorus
 from soc2gate.catalog.policies import PolicyBundle
 from soc2gate.catalog.sandbox import engine_error
 from soc2gate.engine import deadline
-from soc2gate.engine.base import QUERY, RawVerdicts, split_by_package
+from soc2gate.engine.base import QUERY, RawVerdicts, resource_ids, rules, split_by_package
 from soc2gate.errors import InputError, PolicyLoadError
 from soc2gate.model import Policy
 
@@ -114,7 +114,7 @@ def _each_policy(engine: Any, policies: tuple[Policy, ...], emit: deadline.Emit)
     """In the child: one record per policy, {deny, inconclusive, error}."""
     for policy in policies:
         answer: dict[str, Any] = {}
-        for rule in ("deny", "inconclusive"):
+        for rule in rules(policy):
             try:
                 answer[rule] = _value(engine.eval_query_as_json(f"data.{policy.package}.{rule}"))
             except BaseException as exc:  # any engine failure (a Rust panic too) is this policy's error
@@ -131,6 +131,8 @@ def _record(verdicts: RawVerdicts, policy: Policy, answer: dict[str, Any]) -> No
     for rule, target in (("deny", verdicts.denies), ("inconclusive", verdicts.inconclusive)):
         items = answer.get(rule)
         target[policy.id] = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    if policy.scoped:
+        verdicts.applicable[policy.id] = resource_ids(answer.get("applicable"))
 
 
 def _value(raw: str) -> Any:
