@@ -28,7 +28,7 @@ _WATCH_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Seconds between full re-evaluations (each appends an evidence record)."),
     click.option("--resync", default=3600.0, show_default=True, type=click.FloatRange(10, 86400),
                  help="Seconds between full re-lists of each kind."),
-    click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0, 600),
+    click.option("--debounce", default=1.0, show_default=True, type=click.FloatRange(0, 600),
                  help="Seconds a change waits before it is evaluated (later changes join the wait)."),
     click.option("--qps", default=5.0, show_default=True, type=click.FloatRange(0, 1000),
                  help="List and watch calls per second, all watched kinds together (0: unlimited)."),

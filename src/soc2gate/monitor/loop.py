@@ -37,7 +37,7 @@ HISTORY = 3  # cycles kept in memory (all of them when ``cycles`` bounds the run
 @dataclass
 class MonitorSettings:
     interval_s: float = 600.0        # full re-evaluation (and evidence record) at least this often
-    debounce_s: float = 2.0          # wait this long after a change before evaluating
+    debounce_s: float = 1.0          # a change waits this long before it is evaluated (later ones join it)
     qps: float = 5.0                 # API calls per second, all watchers together (0: unlimited)
     watch: WatchSettings = field(default_factory=WatchSettings)
     exclude_namespaces: tuple[str, ...] = ()
