@@ -7,10 +7,10 @@ from pathlib import Path
 
 from soc2gate.api import ScanOptions, scan
 from soc2gate.model import Outcome
-from soc2gate.parsers.collect import CollectOptions, collect
 from soc2gate.parsers.expressions import evaluate, resolve_string
 from soc2gate.parsers.expressions_types import Encoded, Template, Unknown
 from soc2gate.parsers.hcl_partial import may_equal, record
+from test_terraform_resolution import _resources
 
 PARTITION = "data.aws_partition.current.partition"
 
@@ -19,13 +19,6 @@ def _lookup(root: str, name: str) -> object:
     known = {("var", "bucket"): "logs", ("var", "n"): 3, ("local", "prefix"): resolve_string(
         "arn:${data.aws_partition.current.partition}:iam::aws:policy", _lookup)}
     return known.get((root, name), Unknown(f"{root}.{name}"))
-
-
-def _resources(tmp_path: Path, text: str) -> dict:
-    (tmp_path / "main.tf").write_text(text)
-    out = collect([str(tmp_path)], CollectOptions(use_cache=False))
-    assert not out.findings, [f.message for f in out.findings]
-    return {r.address: r for r in out.resources}
 
 
 def _outcomes(tmp_path: Path, text: str, policy: str) -> dict[str, Outcome]:

@@ -147,3 +147,19 @@ etcd_set(c, flag) if trim_space(etcd_value(c, flag)) != ""
 etcd_bool(c, flag) := bool_value(c, flag)
 
 etcd_bool(c, flag) := _parse_bool(etcd_env(c, flag)) if not given(c, flag)
+
+# --- settings kept in a file the manifest does not show: inconclusive items ---------------------
+
+# One inconclusive item per etcd container started with --config-file (or ETCD_CONFIG_FILE).
+etcd_settings_in_file := {{"resource": p.r.id, "path": where(p.c), "message": sprintf("%s: container %s runs etcd with --config-file (or ETCD_CONFIG_FILE): its settings are in that file, which is not scanned", [p.r.address, p.c.name]), "expression": "--config-file"} |
+	some p in running("etcd")
+	etcd_config_file(p.c)
+}
+
+# One inconclusive item per kubelet container without --<flag> but with --config (the setting
+# is in that file; a KubeletConfiguration scanned alongside is judged on its own).
+kubelet_setting_in_file(flag) := {{"resource": p.r.id, "path": where(p.c), "message": sprintf("%s: container %s runs kubelet with --config and without --%s: the setting is in that file, which is not part of this manifest", [p.r.address, p.c.name, flag]), "expression": "--config"} |
+	some p in running("kubelet")
+	not given(p.c, flag)
+	non_empty(p.c, "config")
+}

@@ -48,13 +48,8 @@ deny contains k8s.fail(r, "readOnlyPort", sprintf("the kubelet configuration ser
 	port != 0
 }
 
-# The setting is in the file --config names (not scanned with the manifest, unless it is a
-# KubeletConfiguration scanned alongside, judged on its own).
-inconclusive contains {"resource": p.r.id, "path": flags.where(p.c), "message": sprintf("%s: container %s runs kubelet with --config and without --%s: the setting is in that file, which is not part of this manifest", [p.r.address, p.c.name, "read-only-port"]), "expression": "--config"} if {
-	some p in flags.running("kubelet")
-	not flags.given(p.c, "read-only-port")
-	flags.non_empty(p.c, "config")
-}
+# The setting is in the file --config names (not part of the manifest).
+inconclusive contains item if some item in flags.kubelet_setting_in_file("read-only-port")
 
 # Judged: the workloads running kubelet and KubeletConfiguration objects; any other workload gets no result
 # (a pass there would claim a control-plane setting was checked).
