@@ -27,8 +27,8 @@ LEASE = ("coordination.k8s.io/v1", "leases", "soc2gate-system", "soc2gate-monito
 DURATION, DEADLINE, RETRY = 3.0, 2.0, 0.25
 
 
-def settings(identity: str) -> Any:
-    return fast(lease=LeaseSettings(identity=identity, lease_duration_s=DURATION, renew_deadline_s=DEADLINE,
+def settings(identity: str, duration: float = DURATION, deadline: float = DEADLINE) -> Any:
+    return fast(lease=LeaseSettings(identity=identity, lease_duration_s=duration, renew_deadline_s=deadline,
                                     retry_period_s=RETRY))
 
 
@@ -159,13 +159,15 @@ def test_a_partitioned_leader_steps_down_before_the_lease_expires_and_then_stays
 
 def test_conflicts_on_the_lease_are_retried_within_the_renew_deadline(tmp_path: Path) -> None:
     api = seeded_api()
-    run = Running(tmp_path, api, settings("solo"))
+    # Three conflicts cost three retry periods (0.75 s); the deadline leaves room for a slow answer on a
+    # loaded machine (CI once saw a 1 s read timeout on top of them under a 2 s deadline).
+    run = Running(tmp_path, api, settings("solo", duration=12.0, deadline=8.0))
     try:
-        wait_for(run.monitor.leading, 60, "the only replica to lead")
+        wait_for(lambda: run.monitor.leading() and bool(run.monitor.history), 60, "the only replica's first cycle")
         renewed = lease(api)["spec"]["renewTime"]
         api.conflicts_to_inject["leases"] = 3  # three renewals answered 409: someone wrote in between
         wait_for(lambda: lease(api)["spec"]["renewTime"] != renewed and not api.conflicts_to_inject["leases"],
-                 DURATION * 2, "a renewal after the conflicts")
+                 8.0, "a renewal after the conflicts")
         assert run.monitor.elector is not None and run.monitor.elector.conflicts == 3
         assert run.monitor.leading() and run.monitor.elector.transitions == 1, "kept the lease"
     finally:
