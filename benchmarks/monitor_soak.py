@@ -8,10 +8,12 @@ process runs the Monitor, samples its RSS, and reports:
 
 - RSS over time (should stay flat: memory follows objects, not events);
 - lag: from a change written to the API server to the end of the first cycle (reports written) that
-  evaluated it — median, p95, max.
+  evaluated it — median, p95, max; separately for the changes written while a full cycle ran (from its
+  first evaluation to its end; a short --interval puts full cycles in the change stream) and the others.
 
     python benchmarks/monitor_soak.py                        # 10,000 objects, 50 changes/s, 60 s
     python benchmarks/monitor_soak.py --objects 2000 --duration 30 --json results/monitor_soak.json
+    python benchmarks/monitor_soak.py --duration 90 --interval 20   # full cycles during the changes
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import cProfile
 import gc
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -113,6 +116,8 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
     from soc2gate.monitor.watcher import WatchSettings
 
     cycles: list[tuple[float, int, float]] = []  # (finished wall time, max Deployment rv evaluated, seconds)
+    fulls: list[tuple[float, float, int]] = []  # full cycles: (began, ended: wall time, cycles it took)
+    running_full: list[Any] = [None, 0]  # (began, cycles so far) of the full cycle under way
 
     profile = cProfile.Profile() if args.profile else None
     gc_pauses: list[tuple[int, float]] = []  # (generation, seconds) of the cyclic-GC passes once changes started
@@ -132,10 +137,16 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
             newest = max((int(o["metadata"]["resourceVersion"]) for o in objects.get("Deployment", [])), default=0)
             if profile is not None and cycles:  # the change cycles (the monitor's thread only)
                 profile.enable()
+            if full and running_full[0] is None:
+                running_full[:] = [time.time(), 0]
             done = super().cycle(full)
             if profile is not None:
                 profile.disable()
             cycles.append((time.time(), newest, done.seconds))
+            running_full[1] += 1
+            if done.full:  # ``cycle(full=True)`` is a whole full cycle, or its slices until one is ``full``
+                fulls.append((running_full[0], time.time(), running_full[1]))
+                running_full[:] = [None, 0]
             print(f"cycle: {done.seconds:.1f} s, engine {done.result.timings.get('engine_s', 0):.1f} s, "
                   f"{self.evaluator.evaluated} objects evaluated, writes {done.writes.replaced} replaced "
                   f"{done.writes.unchanged} unchanged", file=sys.stderr)
@@ -160,24 +171,36 @@ def run_monitor(directory: Path, args: argparse.Namespace, go: Any) -> dict[str,
         samples.append((round(time.monotonic() - changes_started, 1), rss_mb()))
     monitor.shutdown()
     thread.join(timeout=60)
+    if running_full[0] is not None:  # still under way at the end
+        fulls.append((running_full[0], time.time(), running_full[1]))
     if profile is not None:
         profile.dump_stats(args.profile)
     gc.callbacks.remove(gc_timer)
     full_gc = [seconds for generation, seconds in gc_pauses if generation == 2]
     print(f"cyclic GC once the changes started: {len(gc_pauses)} passes, {sum(s for _, s in gc_pauses):.2f} s; "
           f"generation 2: {len(full_gc)} passes, {sum(full_gc):.2f} s, longest {max(full_gc, default=0):.2f} s", file=sys.stderr)
-    return {"first_cycle_s": round(first, 1), "rss_mb": samples, "cycles": cycles,
+    return {"first_cycle_s": round(first, 1), "rss_mb": samples, "cycles": cycles, "fulls": fulls[1:],
             "objects": monitor.cache.size(), "errors": sum(len(c.writes.errors) for c in monitor.history)}
 
 
-def lags(directory: Path, cycles: list[tuple[float, int, float]]) -> list[float]:
-    found = []
+def lags(directory: Path, cycles: list[tuple[float, int, float]],
+         fulls: list[tuple[float, float, int]]) -> tuple[list[float], list[float]]:
+    """Lags of the changes written while a full cycle ran, and of the others."""
+    during: list[float] = []
+    others: list[float] = []
     for line in (directory / "changes.log").read_text().splitlines():
         version, written = line.split()
         finished = next((t for t, newest, _ in cycles if newest >= int(version)), None)
         if finished is not None:
-            found.append(finished - float(written))
-    return found
+            inside = any(began <= float(written) <= ended for began, ended, _ in fulls)
+            (during if inside else others).append(finished - float(written))
+    return during, others
+
+
+def spread(found: list[float], prefix: str) -> dict[str, Any]:
+    return {f"{prefix}_median": round(statistics.median(found), 2) if found else None,
+            f"{prefix}_p95": round(sorted(found)[max(0, int(len(found) * 0.95) - 1)], 2) if found else None,
+            f"{prefix}_max": round(max(found), 2) if found else None, f"{prefix}_changes": len(found)}
 
 
 def main() -> None:
@@ -199,16 +222,20 @@ def main() -> None:
                                         daemon=True)
         child.start()
         ready.wait(timeout=600)
+        load = [round(os.getloadavg()[0], 2)]
         try:
             measured = run_monitor(directory, args, go)
         finally:
             child.terminate()
-        found = lags(directory, measured["cycles"])
+        load.append(round(os.getloadavg()[0], 2))
+        during, others = lags(directory, measured["cycles"], measured["fulls"])
         made = len((directory / "changes.log").read_text().splitlines())
-    report(args, measured, found, made)
+    report(args, measured, (during, others), made, load)
 
 
-def report(args: argparse.Namespace, measured: dict[str, Any], found: list[float], made: int) -> None:
+def report(args: argparse.Namespace, measured: dict[str, Any], split: tuple[list[float], list[float]], made: int,
+           load: list[float]) -> None:
+    found = split[0] + split[1]
     rss = [mb for _, mb in measured["rss_mb"]]
     seconds = [s for _, _, s in measured["cycles"]]
     figures = {
@@ -220,6 +247,10 @@ def report(args: argparse.Namespace, measured: dict[str, Any], found: list[float
         "lag_s_p95": round(sorted(found)[int(len(found) * 0.95) - 1], 2) if found else None,
         "lag_s_max": round(max(found), 2) if found else None,
         "changes_reflected": len(found), "write_errors": measured["errors"],
+        "full_cycles_during_changes": [{"s": round(end - began, 1), "cycles": count}
+                                       for began, end, count in measured["fulls"]],
+        **spread(split[0], "lag_during_full_s"), **spread(split[1], "lag_between_full_s"),
+        "load_1min_start_end": load,
         "rss_mb_over_time": measured["rss_mb"],
     }
     print(json.dumps({k: v for k, v in figures.items() if k != "rss_mb_over_time"}, indent=2))

@@ -4,7 +4,9 @@ Every cycle judges the whole cache (monitor/partitions.py): the objects that cha
 with what their policies relate them to (their namespace's NetworkPolicies and ServiceAccounts; a change
 to one of those re-evaluates its namespace), the others keep their results, and only the reports whose
 findings changed are built again. A full cycle evaluates everything, appends an evidence record
-(``on_full_cycle``) and sets the "last full cycle" metric.
+(``on_full_cycle``) and sets the "last full cycle" metric. It runs in slices: a change that waited
+``debounce_s`` ends the slice, its reports are written, and the full cycle goes on from a fresh snapshot
+(``CycleResult.slice``); its last slice converges every report and appends the evidence record.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class CycleResult:
     seconds: float
     generation: int                  # the cache generation this cycle evaluated
     evidence_error: str = ""
+    slice: bool = False              # a part of a full cycle that is not done yet (``full`` is False)
 
 
 class Monitor:
@@ -105,24 +108,27 @@ class Monitor:
             self.elector.start()
         self._await_first_lists()
         last_full: float | None = None
-        evaluated = -1
+        evaluated, in_full = -1, False
         while not self.stop.is_set():
             if not self.leading():  # a follower keeps its cache warm; the new leader starts with a full cycle
-                last_full, evaluated = None, -1
+                last_full, evaluated, in_full = None, -1, False
                 self.metrics.withdraw()  # here, on the thread that observes: the findings are the leader's
                 self.stop.wait(0.2)
                 continue
-            due = last_full is None or time.monotonic() - last_full >= self.settings.interval_s
+            if not in_full and (last_full is None or time.monotonic() - last_full >= self.settings.interval_s):
+                self.evaluator.begin_full()  # sliced: changes between its slices are evaluated at once
+                in_full = True
             self.wake.clear()  # before reading the generation: a later change sets it again
-            if not due and self.cache.generation == evaluated:
+            if not in_full and self.cache.generation == evaluated:
                 remaining = self.settings.interval_s - (time.monotonic() - (last_full or 0.0))
                 self.wake.wait(timeout=max(0.05, min(1.0, remaining)))
                 continue
-            if not due and self.stop.wait(self._settle()):  # let a burst of changes settle
+            if not in_full and self.stop.wait(self._settle()):  # let a burst of changes settle
                 break
-            cycle = self.cycle(full=due)
+            cycle = self.cycle(full=in_full)
             evaluated = cycle.generation
-            last_full = time.monotonic() if due else last_full
+            if cycle.full:
+                last_full, in_full = time.monotonic(), False
             if self.settings.cycles and self.cycles >= self.settings.cycles:
                 self.stop.set()
 
@@ -146,9 +152,14 @@ class Monitor:
                             f"{kind} objects were not listed within {self.settings.first_list_timeout_s:g} s")
 
     def cycle(self, full: bool) -> CycleResult:
+        """A change cycle, or a slice of a full cycle (``full``: ``evaluator.begin_full`` was called); the
+        result is ``full`` when the full cycle is done, a ``slice`` when a change interrupted it."""
         started = time.monotonic()
         objects, errors, generation = self.cache.snapshot()
-        result = self._evaluate(objects, errors, full)
+        interrupt = (lambda: self._change_due(generation)) if full else (lambda: False)
+        result = self._evaluate(objects, errors, interrupt)
+        part = full and self.evaluator.full_pending
+        full = full and not part
         writes = self._write(result, full)
         seconds = time.monotonic() - started
         evidence_error = self._evidence(result) if full else ""
@@ -157,12 +168,23 @@ class Monitor:
         if self.leading():
             self.metrics.observe(result, seconds, sum(len(v) for v in objects.values()), full, time.time(), ok,
                                  self.evaluator.groups)
-        cycle = CycleResult(result, full, writes, seconds, generation, evidence_error)
-        self.cycles += 1
+        cycle = CycleResult(result, full, writes, seconds, generation, evidence_error, part)
+        self.cycles += 0 if part else 1  # ``settings.cycles`` counts change cycles and whole full cycles
         self.history = (self.history + [cycle])[-HISTORY:] if not self.settings.cycles else self.history + [cycle]
         return cycle
 
-    def _evaluate(self, objects: dict[str, list[dict[str, Any]]], errors: dict[str, str], full: bool) -> Result:
+    def _change_due(self, generation: int) -> bool:
+        """A change came since the snapshot of ``generation`` and waited ``debounce_s`` (or we are stopping):
+        the full cycle's slice ends so that the change is evaluated and written now."""
+        if self.stop.is_set() or not self.leading():
+            return True
+        if self.cache.generation == generation:
+            return False
+        since = self.cache.pending_since()
+        return since is None or time.monotonic() - since >= self.settings.debounce_s
+
+    def _evaluate(self, objects: dict[str, list[dict[str, Any]]], errors: dict[str, str],
+                  interrupt: Callable[[], bool]) -> Result:
         collected = Collected()
         namespace = self.cluster.target.namespace
         for rtype in self._types():
@@ -171,7 +193,7 @@ class Monitor:
                 collected.error("SYS-002", uri, 0, errors[rtype.kind])
             items = objects.get(rtype.kind, [])
             collected.inputs.append(InputFile(uri, _digest(items), "kubernetes", len(items)))
-        result = self.evaluator.evaluate(self.gate, self._types(), objects, collected, full)
+        result = self.evaluator.evaluate(self.gate, self._types(), objects, collected, interrupt)
         target = {"context": self.cluster.name, "server": self.cluster.server, "namespace": namespace or "*"}
         return replace(result, extras={**result.extras, "cluster": target, "monitor": True})
 

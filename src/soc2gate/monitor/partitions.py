@@ -12,6 +12,13 @@ object of that kind from elsewhere, so "none here" and "none anywhere" read as i
 only the findings of the objects that were due are kept. Results are therefore those of one evaluation
 of everything (``soc2gate audit``), which tests/test_monitor.py checks. A policy that relates objects
 another way (scanning ``k8s.resources(kind)`` per workload) is exact on full cycles only.
+
+A full cycle is evaluated in slices (``begin_full``, then ``evaluate`` with an ``interrupt``): every object
+judged before it began is due once more; each call evaluates what changed (as a change cycle does) and
+then due objects, a batch (whole namespaces, up to BATCH objects) at a time, until ``interrupt()`` says a
+change is waiting (one batch only when it evaluated changes: those are to be written without delay). The objects not reached yet keep their results, so each call's Result is whole, and a
+change waits for one batch, not for the full cycle. ``full_pending`` is False once every object was judged
+again (or changed and was judged as a change) since the full cycle began.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,27 +65,46 @@ class PartitionedEvaluator:
     def __init__(self, cluster: Cluster, excluded: tuple[str, ...]) -> None:
         self.cluster, self.excluded = cluster, excluded
         self._memo: dict[Key, Judged] = {}
+        self._todo: set[Key] = set()  # judged before the running full cycle began, not judged again since
         self.evaluated = 0  # objects evaluated (not reused) by the last call
         # the last Result's findings in groups, in order: an unchanged object's group is the same tuple
         # object from cycle to cycle (the metrics count only groups they have not seen)
         self.groups: list[tuple[Finding, ...]] = []
 
+    def begin_full(self) -> None:
+        """A full cycle begins: every object judged so far is due again (``evaluate`` slices it)."""
+        self._todo = set(self._memo)
+
+    @property
+    def full_pending(self) -> bool:
+        """Objects of the running full cycle are still to be judged again."""
+        return bool(self._todo)
+
     def evaluate(self, gate: Gate, types: Sequence[ResourceType], objects: dict[str, list[dict[str, Any]]],
-                 collected: Collected, full: bool) -> Result:
-        """One Result for every object; ``collected`` carries the cycle's inputs and SYS findings."""
+                 collected: Collected, interrupt: Callable[[], bool] = lambda: False) -> Result:
+        """One Result for every object; ``collected`` carries the cycle's inputs and SYS findings. What changed
+        is evaluated; then the full cycle's due objects, batch by batch, until ``interrupt()``."""
         listings = [Listing(rtype, items=objects.get(rtype.kind, [])) for rtype in types]
         items = {_key(rtype, obj): (rtype, obj) for rtype, obj in judged_objects(self.cluster, listings,
                                                                                     self.excluded, collected)}
         related = _related(items, relation_kinds(gate))
         contexts = _contexts(items, related)
-        due = [key for key in sorted(items) if full or self._stale(key, items[key][1], contexts)]
+        changed = [key for key in sorted(items) if self._stale(key, items[key][1], contexts)]
+        self._todo = {key for key in self._todo if key in items}.difference(changed)  # vanished: forgotten
         memo = {key: self._memo[key] for key in items if key in self._memo}
-        engine_s = 0.0
-        for batch in _batches(due):
+        engine_s, evaluated = 0.0, len(changed)
+        for batch in _batches(changed):
             judged, seconds = self._evaluate(gate, batch, items, related, contexts)
             memo.update(judged)
             engine_s += seconds
-        self._memo, self.evaluated = memo, len(due)  # objects that vanished are forgotten
+        for batch in _batches(sorted(self._todo)):  # the full cycle's slice: at least one batch per call,
+            judged, seconds = self._evaluate(gate, batch, items, related, contexts)
+            memo.update(judged)
+            engine_s, evaluated = engine_s + seconds, evaluated + len(batch)
+            self._todo.difference_update(batch)
+            if changed or interrupt():  # one only when changes were evaluated (they are written next)
+                break
+        self._memo, self.evaluated = memo, evaluated  # objects that vanished are forgotten
         result, self.groups = _merge(gate.evaluate([], collected), [memo[key] for key in sorted(memo)], engine_s)
         return result
 
