@@ -1,7 +1,8 @@
 """A full cycle of `soc2gate monitor` does not hold up changes, and stays exact (docs/monitoring.md).
 
 Against the loopback list/watch server with real manifests. The full cycle is made long deterministically:
-one engine call per namespace (``partitions.BATCH`` = 1) over a dozen namespaces, and the change is made
+one engine call per namespace in a full cycle's slices (``partitions.SLICE`` = 1, and a slice that
+evaluated changes ends after one call: ``SLICE_S`` = 0) over a dozen namespaces, and the change is made
 from inside its first engine call (a hook that waits until the watch delivered it), so it lands while the
 full cycle has every other namespace still to go. The change must reach the PolicyReports while namespaces
 of that full cycle are still being evaluated; when the full cycle ends, the reports, the evidence record and
@@ -93,7 +94,8 @@ def test_a_change_during_a_full_cycle_is_reported_before_it_ends_and_converges(r
 
     evidence: list[Result] = []
     hook = Hook(change)
-    monkeypatch.setattr(partitions, "BATCH", 1)
+    monkeypatch.setattr(partitions, "SLICE", 1)
+    monkeypatch.setattr(partitions, "SLICE_S", 0.0)
     monkeypatch.setattr(Monitor, "cycle", hook.cycle(Monitor.cycle))
     monkeypatch.setattr(partitions.PartitionedEvaluator, "_evaluate", hook.evaluate(partitions.PartitionedEvaluator._evaluate))
     run = hook.run = running(api, interval_s=1.0, debounce_s=0.0, on_full_cycle=evidence.append, watch_timeout_s=2)
@@ -117,7 +119,7 @@ def test_a_change_during_a_full_cycle_is_reported_before_it_ends_and_converges(r
 
 
 def test_a_full_cycle_without_changes_is_one_cycle(running, monkeypatch) -> None:
-    monkeypatch.setattr(partitions, "BATCH", 1)
+    monkeypatch.setattr(partitions, "SLICE", 1)
     run = running(interval_s=0.5, watch_timeout_s=2)
     wait(run, lambda: sum(c.full for c in run.monitor.history) >= 2)
     first, second = [c for c in run.monitor.history if c.full][:2]

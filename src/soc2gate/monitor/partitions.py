@@ -15,9 +15,10 @@ another way (scanning ``k8s.resources(kind)`` per workload) is exact on full cyc
 
 A full cycle is evaluated in slices (``begin_full``, then ``evaluate`` with an ``interrupt``): every object
 judged before it began is due once more; each call evaluates what changed (as a change cycle does) and
-then due objects, a batch (whole namespaces, up to BATCH objects) at a time, until ``interrupt()`` says a
-change is waiting (one batch only when it evaluated changes: those are to be written without delay). The objects not reached yet keep their results, so each call's Result is whole, and a
-change waits for one batch, not for the full cycle. ``full_pending`` is False once every object was judged
+then due objects, a batch (whole namespaces, up to SLICE objects) at a time, until ``interrupt()`` says a
+change is waiting, or for SLICE_S seconds when it evaluated changes (those are to be written soon). The
+objects not reached yet keep their results, so each call's Result is whole, and a change waits for one
+slice, not for the full cycle. ``full_pending`` is False once every object was judged
 again (or changed and was judged as a change) since the full cycle began.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,6 +39,8 @@ from soc2gate.audit.run import judged_objects, resource_of
 from soc2gate.model import Finding, Result
 
 BATCH = 500  # objects per engine call: evaluation is linear, a call has a fixed cost and a deadline
+SLICE = 100  # objects per engine call in a full cycle's slices: a change waits for one of them at most
+SLICE_S = 1.0  # seconds of a full cycle evaluated along with changes before they are written
 _RELATION = re.compile(r"\b(?:in_namespace|named)\(\s*\"([A-Za-z0-9]+)\"")
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
@@ -97,12 +101,13 @@ class PartitionedEvaluator:
             judged, seconds = self._evaluate(gate, batch, items, related, contexts)
             memo.update(judged)
             engine_s += seconds
-        for batch in _batches(sorted(self._todo)):  # the full cycle's slice: at least one batch per call,
+        started = time.monotonic()
+        for batch in _batches(sorted(self._todo), SLICE):  # the full cycle's slice: one batch at least
             judged, seconds = self._evaluate(gate, batch, items, related, contexts)
             memo.update(judged)
             engine_s, evaluated = engine_s + seconds, evaluated + len(batch)
             self._todo.difference_update(batch)
-            if changed or interrupt():  # one only when changes were evaluated (they are written next)
+            if interrupt() or (changed and time.monotonic() - started >= SLICE_S):  # changes: written soon
                 break
         self._memo, self.evaluated = memo, evaluated  # objects that vanished are forgotten
         result, self.groups = _merge(gate.evaluate([], collected), [memo[key] for key in sorted(memo)], engine_s)
@@ -194,15 +199,16 @@ def _context_of(due: list[Key], related: dict[str, dict[str, list[Key]]]) -> lis
     return extra
 
 
-def _batches(due: list[Key]) -> list[list[Key]]:
-    """Whole namespaces (``due`` is sorted by kind, namespace) up to BATCH objects per engine call."""
+def _batches(due: list[Key], size: int = 0) -> list[list[Key]]:
+    """Whole namespaces (``due`` is sorted by kind, namespace) up to ``size`` (BATCH) objects per engine call."""
+    size = size or BATCH
     by_namespace: dict[str, list[Key]] = {}
     for key in due:
         by_namespace.setdefault(key[1], []).append(key)
     batches: list[list[Key]] = []
     for namespace in sorted(by_namespace):
         keys = by_namespace[namespace]
-        if not batches or len(batches[-1]) + len(keys) > BATCH:
+        if not batches or len(batches[-1]) + len(keys) > size:
             batches.append([])
         batches[-1].extend(keys)
     return batches
