@@ -34,11 +34,5 @@ delivers_access_logs(r) if {
 deny contains tf.fail(r, "logging_config.bucket", "no access logs: add logging_config { bucket = ... } or a CloudWatch log delivery source") if {
 	some r in tf.resources("aws_cloudfront_distribution")
 	not delivers_access_logs(r)
-	not logs_to_bucket(r)
-}
-
-# A bucket that cannot turn out null (an unresolved variable may: then the deny is inconclusive).
-logs_to_bucket(r) if {
-	tf.is_set(object.get(tf.block(r.attributes, "logging_config"), "bucket", null))
-	not object.get(object.get(r, "maybe_null", {}), "logging_config.bucket", false)
+	not tf.known_set_in(r, tf.block(r.attributes, "logging_config"), "bucket", "logging_config.bucket")
 }
