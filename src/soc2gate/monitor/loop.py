@@ -228,8 +228,9 @@ class Monitor:
             self.elector.join(timeout=5)
             if release:
                 self.elector.release()
-        for watcher in self.watchers:
-            watcher.join(timeout=5)
+        deadline = time.monotonic() + 5  # 5 s for all of them: a watcher sees ``stop`` at its stream's next line
+        for watcher in self.watchers:  # (daemon threads: one still in a quiet watch does not hold the process)
+            watcher.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def _settle_heap(collect: bool) -> None:
