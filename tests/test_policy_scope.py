@@ -47,3 +47,10 @@ def test_the_opa_engine_reads_the_applicable_sets_alike(tmp_path: Path) -> None:
     view = lambda r: sorted((f.policy_id, f.outcome.value, f.resource) for f in r.findings)  # noqa: E731
     assert view(remote) == view(local)
     assert any(f.policy_id == "K8S-037" for f in remote.findings)
+
+
+def test_the_elasticache_backup_policy_judges_only_caches_that_keep_their_own_backups() -> None:
+    """TF-183: Memcached (no backups) and replication-group members (the group's retention applies) get no result."""
+    fixture = ROOT / "policies/terraform/aws-elasticache-redis-backup/fixtures/pass/backups.tf"
+    outcomes = {f.resource: f.outcome.value for f in _scan(fixture).findings if f.policy_id == "TF-183"}
+    assert outcomes == {"aws_elasticache_cluster.cache": "pass", "aws_elasticache_replication_group.sessions": "pass"}

@@ -102,3 +102,10 @@ known_set(r, name) if {
 	is_set(attr(r, name))
 	not object.get(object.get(r, "maybe_null", {}), name, false)
 }
+
+# known_set for a value inside a block: `obj` is the block (tf.block(...)), `name` the attribute and
+# `path` its dotted path from the resource (`"logging_config.bucket"`), under which unknowns are keyed.
+known_set_in(r, obj, name, path) if {
+	is_set(object.get(obj, name, null))
+	not object.get(object.get(r, "maybe_null", {}), path, false)
+}
