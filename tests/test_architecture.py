@@ -73,7 +73,7 @@ DEFERRED_OURS: dict[tuple[str, str], str] = {
     ("commands/webhook.py", "soc2gate.webhook.server"): "imports uvicorn: optional, extra `webhook`",
     ("evidence/store.py", "soc2gate.evidence.file_store"): "a back-end imports store's types: chosen by URL scheme",
     ("evidence/store.py", "soc2gate.evidence.pg_store"): "a back-end imports store's types; psycopg is optional",
-    ("parsers/expressions.py", "soc2gate.parsers.hcl_expr"): "hcl_expr imports expressions (template parts)",
+    ("parsers/expressions.py", "soc2gate.parsers.hcl_compile"): "hcl_compile imports hcl_expr, which imports expressions (template parts)",
     # checkov is an optional finding source: its runner (subprocess, tempfile) and mapping load when asked
     ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.runner"): "only with --with-checkov",
     ("adapters/checkov/__init__.py", "soc2gate.adapters.checkov.mapping"): "only with --with-checkov",

@@ -49,8 +49,16 @@ condition_entries(c) := [e | some e in c] if {
 	is_object(c)
 } else := []
 
-# Statements of a `data "aws_iam_policy_document"` resource.
-block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attributes, "statement")]
+# Statements of a `data "aws_iam_policy_document"` resource (of the input's: read once per evaluation).
+block_statements(doc) := input_block_statements[doc] if {
+	input_block_statements[doc]
+} else := read_block_statements(doc)
+
+read_block_statements(doc) := [block_statement(s) | some s in tf.blocks(doc.attributes, "statement")]
+
+input_block_statements := {doc: read_block_statements(doc) |
+	some doc in object.get(input.resources, "aws_iam_policy_document", [])
+}
 
 # Is the value an expression the document cannot be read from?
 undecodable(r, v) if {

@@ -14,6 +14,7 @@ import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from soc2gate.model import Skipped
@@ -51,9 +52,15 @@ def classify(name: str) -> str | None:
 
 def display_path(path: Path) -> str:
     try:
-        return str(Path(os.path.realpath(path)).relative_to(os.path.realpath(os.getcwd())))
+        return str(Path(os.path.realpath(path)).relative_to(_real_directory(os.getcwd())))
     except (ValueError, OSError):
         return str(path)
+
+
+@lru_cache(maxsize=16)
+def _real_directory(cwd: str) -> str:
+    """realpath of the working directory, once per directory (getcwd already names it without symlinks)."""
+    return os.path.realpath(cwd)
 
 
 @dataclass

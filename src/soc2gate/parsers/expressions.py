@@ -82,10 +82,10 @@ def resolve_string(text: str, lookup: Lookup) -> Any:
 
 
 def evaluate(expr: str, lookup: Lookup) -> Any:
-    """Evaluate one expression (see hcl_expr); Unknown for anything not certain."""
-    from soc2gate.parsers.hcl_expr import evaluate_expression
+    """Evaluate one expression (see hcl_expr, read once per text by hcl_compile); Unknown for anything not certain."""
+    from soc2gate.parsers.hcl_compile import evaluate as evaluate_compiled
 
-    return evaluate_expression(expr, lookup, lambda text: resolve_string(text, lookup))
+    return evaluate_compiled(expr, lookup, lambda text: resolve_string(text, lookup))
 
 
 def evaluate_value(value: Any, lookup: Lookup) -> Any:

@@ -36,16 +36,18 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _BINARY = [("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
-_PRECEDENCE = {operator: level for level, operators in enumerate(_BINARY) for operator in operators}
+PRECEDENCE = {operator: level for level, operators in enumerate(_BINARY) for operator in operators}
 
 
 _Fail = NotCovered
 
 
-@lru_cache(maxsize=4096)
-def tokenize(text: str) -> tuple[tuple[str, str], ...]:
-    """The tokens of an expression (cached: the same text is evaluated once per instance)."""
-    return tuple(_tokens(text))
+@lru_cache(maxsize=16384)
+def tokenize(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The tokens of an expression and their texts, the texts followed by two "" (what ``peek`` reads
+    past the end) (cached: the same text is evaluated once per module instance)."""
+    tokens = tuple(_tokens(text))
+    return tokens, tuple(token[1] for token in tokens) + ("", "")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -63,23 +65,23 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 class Parser:
     def __init__(self, text: str, lookup: Lookup, template: Callable[[str], Any]) -> None:
         self.text = text
-        self.tokens = tokenize(text)
+        self.tokens, self.texts = tokenize(text)
         self.position = 0
         self.lookup = lookup
         self.template = template
         self.bindings: dict[str, Any] = {}
 
-    def peek(self, offset: int = 0) -> str:
-        index = self.position + offset
-        return self.tokens[index][1] if index < len(self.tokens) else ""
+    def peek(self, offset: int = 0) -> str:  # the position never passes the end, offset is 0 or 1
+        return self.texts[self.position + offset]
 
     def take(self, expected: str | None = None) -> tuple[str, str]:
-        if self.position >= len(self.tokens):
+        position = self.position
+        if position >= len(self.tokens):
             raise _Fail("end of expression")
-        token = self.tokens[self.position]
+        token = self.tokens[position]
         if expected is not None and token[1] != expected:
             raise _Fail(f"expected {expected}")
-        self.position += 1
+        self.position = position + 1
         return token
 
     def parse(self) -> Any:
@@ -90,7 +92,7 @@ class Parser:
 
     def conditional(self) -> Any:
         condition = self.binary(0)
-        if self.peek() != "?":
+        if self.texts[self.position] != "?":
             return condition
         self.take("?")
         when_true = self.conditional()
@@ -108,14 +110,14 @@ class Parser:
         """Operators binding at least as tightly as ``level`` (precedence climbing: one call per operand, not
         one per level; left-associative like the level-by-level grammar it replaces)."""
         left = self.unary()
-        while (precedence := _PRECEDENCE.get(self.peek(), -1)) >= level:
+        while (precedence := PRECEDENCE.get(self.texts[self.position], -1)) >= level:
             operator = self.take()[1]
             right = self.binary(precedence + 1)
             left = apply_binary(operator, left, right, self.text)
         return left
 
     def unary(self) -> Any:
-        if self.peek() in ("!", "-"):
+        if self.texts[self.position] in ("!", "-"):
             operator = self.take()[1]
             value = self.unary()
             if isinstance(value, Unknown):
@@ -128,7 +130,7 @@ class Parser:
         return self.postfix(self.primary())
 
     def postfix(self, value: Any) -> Any:
-        while self.peek() in (".", "["):
+        while self.texts[self.position] in (".", "["):
             if self.take()[1] == ".":
                 kind, name = self.take()
                 if name == "*" or kind not in ("name", "number"):
@@ -147,7 +149,7 @@ class Parser:
         if kind == "number":
             return float(text) if "." in text or "e" in text.lower() else int(text)
         if kind == "string":
-            return self.string(_unescape(text[1:-1]))
+            return self.string(unescape(text[1:-1]))
         if text == "(":
             value = self.conditional()
             self.take(")")
@@ -191,7 +193,7 @@ class Parser:
         result: dict[str, Any] = {}
         while self.peek() != "}":
             kind, key = self.take()
-            key = _unescape(key[1:-1]) if kind == "string" else key
+            key = unescape(key[1:-1]) if kind == "string" else key
             if self.peek() not in ("=", ":"):
                 raise _Fail("object key")
             self.take()
@@ -206,11 +208,12 @@ class Parser:
             return text == "true"
         if text == "null":
             return None
-        if self.peek() == "(":
+        if self.texts[self.position] == "(":
             return self.call(text)
         if text in self.bindings:
             return self.bindings[text]
-        if self.peek() == "." and self.position + 1 < len(self.tokens) and self.tokens[self.position + 1][0] == "name":
+        if self.texts[self.position] == "." and self.position + 1 < len(self.tokens) \
+                and self.tokens[self.position + 1][0] == "name":
             value = self.lookup(text, self.tokens[self.position + 1][1])
             if value is not UNBOUND:
                 self.position += 2
@@ -231,7 +234,7 @@ class Parser:
         return function(arguments)
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 

@@ -10,6 +10,7 @@ given (Terraform would reject it; soc2gate does not guess), and so is anything n
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from soc2gate.parsers.expressions import resolve_string
@@ -27,6 +28,29 @@ def parse_type(text: Any) -> Any:
     """
     if not isinstance(text, str):
         return None
+    tree, shared = _parsed(text)
+    return tree if shared else _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Any, bool]:
+    """The tree of ``text``, and whether it may be handed out again (cached: every module instance converts
+    its variables): only when its defaults are primitives (a dict or list default goes into the
+    converted values, so each conversion gets its own)."""
+    tree = _parse(text)
+    return tree, _shareable(tree)
+
+
+def _shareable(tree: Any) -> bool:
+    if tree is None or len(tree) == 1:
+        return True
+    if tree[0] == "object":
+        return all(_shareable(sub) and isinstance(default, (str, int, float, bool, type(None)))
+                   for sub, _, default in tree[1].values())
+    return all(_shareable(sub) for sub in tree[1]) if tree[0] == "tuple" else _shareable(tree[1])
+
+
+def _parse(text: str) -> Any:
     text = text[2:-1] if text.startswith("${") and text.endswith("}") else text
 
     def nothing(root: str, name: str) -> Any:  # a default is a literal: it refers to nothing

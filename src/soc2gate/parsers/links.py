@@ -34,7 +34,8 @@ class LinkRule:
 def link_rules() -> tuple[LinkRule, ...]:
     import yaml
 
-    data = yaml.safe_load((mappings_dir() / "terraform-links.yaml").read_text(encoding="utf-8"))
+    text = (mappings_dir() / "terraform-links.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser when built
     return tuple(
         LinkRule(r["child"], r["attribute"], tuple(r["parents"]), tuple(r["match"]), r.get("pattern", "{}"))
         for r in data["links"]

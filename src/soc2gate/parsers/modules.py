@@ -137,7 +137,8 @@ def _manifest(path: str) -> tuple[dict[str, Any], ...]:
 def module_descriptions() -> dict[str, list[dict[str, Any]]]:
     import yaml
 
-    data = yaml.safe_load((mappings_dir() / "terraform-modules.yaml").read_text(encoding="utf-8"))
+    text = (mappings_dir() / "terraform-modules.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser when built
     return data["modules"]
 
 
