@@ -16,6 +16,8 @@
 #     CC6.1: Network access to stored data is limited to declared addresses.
 #   inconclusive_if_unknown: [public_network_access_enabled, is_virtual_network_filter_enabled]
 #   checkov: []
+#   related_checkov:
+#     CKV_AZURE_99: checkov accepts ip_range_filter only together with is_virtual_network_filter_enabled = true
 #   kics: [c2a3efb6-8a58-481c-82f2-bfddf34bb4b7]
 #   remediation: |
 #     resource "azurerm_cosmosdb_account" "db" {

@@ -12,7 +12,7 @@
 #   controls:
 #     CC7.2: Database activity is monitored for anomalies that indicate attacks.
 #   inconclusive_if_unknown: [threat_detection_policy.enabled]
-#   checkov: []
+#   checkov: [CKV_AZURE_128]
 #   kics: [c407c3cf-c409-4b29-b590-db5f4138d332]
 #   remediation: |
 #     resource "azurerm_postgresql_server" "db" {

@@ -12,7 +12,7 @@
 #     CC7.3: Security events are communicated to the people who evaluate them.
 #     CC7.4: Incident response starts from alerts that reach the responsible contact.
 #   inconclusive_if_unknown: [alert_notifications]
-#   checkov: []
+#   checkov: [CKV_AZURE_21]
 #   kics: [9db38e87-f6aa-4b5e-a1ec-7266df259409]
 #   remediation: |
 #     resource "azurerm_security_center_contact" "security" {

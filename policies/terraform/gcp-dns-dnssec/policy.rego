@@ -13,7 +13,7 @@
 #   controls:
 #     CC6.6: Signed DNS answers protect users and services from being redirected to spoofed endpoints.
 #   inconclusive_if_unknown: [dnssec_config.state]
-#   checkov: []
+#   checkov: [CKV_GCP_16]
 #   kics: [5ef61c88-bbb4-4725-b1df-55d23c9676bb]
 #   remediation: |
 #     resource "google_dns_managed_zone" "public" {

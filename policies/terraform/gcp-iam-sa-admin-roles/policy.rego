@@ -23,6 +23,8 @@
 #     CC6.1: Administrative access is limited to accountable people.
 #   inconclusive_if_unknown: [role]
 #   checkov: []
+#   related_checkov:
+#     CKV_GCP_42: checkov judges google_project_iam_member only, user-managed accounts (*.iam.gserviceaccount.com) only, and any role containing admin, editor or owner
 #   kics: [84d36481-fd63-48cb-838e-635c44806ec2]
 #   remediation: |
 #     resource "google_project_iam_member" "app_storage" {

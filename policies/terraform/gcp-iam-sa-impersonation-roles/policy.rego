@@ -21,7 +21,9 @@
 #     CC6.3: Impersonation rights are granted per service account, following least privilege.
 #     CC6.1: Access to privileged identities is restricted.
 #   inconclusive_if_unknown: [role]
-#   checkov: []
+#   checkov: [CKV_GCP_41]
+#   related_checkov:
+#     CKV_GCP_49: checkov also fails project-level grants of roles that manage service accounts (serviceAccountAdmin, serviceAccountKeyAdmin, ...)
 #   kics: [617ef6ff-711e-4bd7-94ae-e965911b1b40, c68b4e6d-4e01-4ca1-b256-1e18e875785c]
 #   remediation: |
 #     resource "google_service_account_iam_member" "deployer" {

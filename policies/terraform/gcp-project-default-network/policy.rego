@@ -14,7 +14,7 @@
 #     CC6.6: No network with internet-open SSH and RDP rules is created outside the reviewed design.
 #     CC8.1: Network infrastructure comes from reviewed configuration, not provider defaults.
 #   inconclusive_if_unknown: [auto_create_network]
-#   checkov: []
+#   checkov: [CKV_GCP_27]
 #   kics: [59571246-3f62-4965-a96f-c7d97e269351]
 #   remediation: |
 #     resource "google_project" "app" {

@@ -13,6 +13,8 @@
 #     CC6.7: Data in transit to the load balancer is protected by current TLS versions only.
 #   inconclusive_if_unknown: [min_tls_version]
 #   checkov: []
+#   related_checkov:
+#     CKV_GCP_4: checkov judges the profile (RESTRICTED, MODERN with TLS 1.2, CUSTOM without RSA key-exchange suites) and fails COMPATIBLE even with TLS 1.2
 #   kics: [14a457f0-473d-4d1d-9e37-6d99b355b336]
 #   remediation: |
 #     resource "google_compute_ssl_policy" "modern" {
