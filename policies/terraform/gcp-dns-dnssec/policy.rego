@@ -5,7 +5,8 @@
 #   or poisoned record cannot send users and services to an attacker's host. Fails for a public
 #   google_dns_managed_zone whose dnssec_config.state is not "on" or "transfer"; an absent
 #   dnssec_config is the documented default, DNSSEC off. Private zones (visibility = "private")
-#   cannot use DNSSEC and are not judged.
+#   cannot use DNSSEC and are not judged; a zone whose visibility is
+#   not known is inconclusive.
 # custom:
 #   id: TF-196
 #   severity: medium
@@ -36,7 +37,19 @@ deny contains tf.fail(r, "dnssec_config.state", sprintf("DNSSEC is %v for this p
 
 public_zones contains r if {
 	some r in tf.resources("google_dns_managed_zone")
+	not tf.unknown(r, "visibility")
 	lower(sprintf("%v", [object.get(r.attributes, "visibility", "public")])) != "private"
 }
 
+inconclusive contains {"resource": r.id, "path": "visibility", "message": msg, "expression": r.unknown.visibility} if {
+	some r in tf.resources("google_dns_managed_zone")
+	tf.unknown(r, "visibility")
+	msg := sprintf("%s: cannot decide whether the zone is public: visibility = %v", [r.address, r.unknown.visibility])
+}
+
 applicable contains r.id if some r in public_zones
+
+applicable contains r.id if {
+	some r in tf.resources("google_dns_managed_zone")
+	tf.unknown(r, "visibility")
+}
