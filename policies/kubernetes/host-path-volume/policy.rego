@@ -15,6 +15,9 @@
 #     CC6.8: Host mounts let malicious code persist on, or spread through, the node.
 #   checkov: []
 #   kics: []
+#   related_kics:
+#     aa8f7a35-9923-4cad-bd61-a19b7f6aac91: KICS exempts every pod in kube-system; soc2gate judges all namespaces and expects node agents to be waived
+#     5308a7a8-06f8-45ac-bf10-791fe21de46e: KICS fails only hostPath volumes of sensitive OS directories; soc2gate fails every hostPath volume
 #   remediation: |
 #     spec:
 #       volumes:

@@ -16,6 +16,8 @@
 #     CC6.7: Secret material must not be retrievable in bulk by broadly granted roles.
 #   checkov: [CKV2_K8S_5]
 #   kics: [b7bca5c4-1dab-4c2c-8cbe-3050b9d59b14]
+#   related_kics:
+#     056ac60e-fe07-4acc-9b34-8e1d51716ab9: KICS fails a role only when a binding grants it to a ServiceAccount; soc2gate fails the role whoever it is bound to
 #   remediation: |
 #     rules:
 #       - apiGroups: [""]
