@@ -14,6 +14,7 @@ automatically.  Known builtin differences: docs/engines.md ("Conformance").
 from __future__ import annotations
 
 import json
+import re
 import select
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from soc2gate.engine.regorus_engine import RegorusEngine
 FIXTURES = all_fixtures()
 BY_ID = {f.id: f for f in FIXTURES}
 CHILD_TIMEOUT = 300
+LIB_REFERENCE = re.compile(r"data\.soc2gate\.lib\.(\w+)")
 
 # Runs in a long-lived child process.  Each stdin line is a job
 # {"modules": [[path, source]], "package": "...", "documents": {key: doc}}; each answer is one
@@ -146,11 +148,29 @@ def _regopy_answers(policy_id: str) -> dict[str, Any]:
     """regopy's deny/inconclusive for every fixture of one policy, from one child process."""
     mine = [f for f in FIXTURES if f.policy.id == policy_id]
     policy = mine[0].policy
-    modules = [m for m in _gate(_config(mine[0])).bundle.modules
-               if m[0] == policy.path or not m[0].endswith("/policy.rego")]
+    modules = _needed(_gate(_config(mine[0])).bundle.modules, policy.path)
     job = {"modules": modules, "package": policy.package,
            "documents": {f.id: json.loads(_document(f.id)) for f in mine}}
     return WORKER.ask(job, policy.path)
+
+
+def _needed(modules: list[tuple[str, str]], policy_path: str) -> list[tuple[str, str]]:
+    """The policy and the library modules it refers to (``data.soc2gate.lib.<name>``), transitively: rego-cpp
+    compiles every module it is given on each query, and unused libraries only cost time."""
+    libraries = {_package(source): (path, source) for path, source in modules if not path.endswith("/policy.rego")}
+    wanted = [next(m for m in modules if m[0] == policy_path)]
+    seen: set[str] = set()
+    for _path, source in wanted:
+        for name in sorted(set(LIB_REFERENCE.findall(source)) - seen):
+            seen.add(name)
+            assert f"soc2gate.lib.{name}" in libraries, f"{_path} refers to an unknown library soc2gate.lib.{name}"
+            wanted.append(libraries[f"soc2gate.lib.{name}"])
+    return wanted
+
+
+def _package(source: str) -> str:
+    found = re.search(r"^package\s+(\S+)", source, re.M)
+    return found.group(1) if found else ""
 
 
 @cache
