@@ -5,7 +5,8 @@
 #   every other such pod shares: permissions granted for one workload reach all of them, and
 #   audit logs cannot tell them apart (CIS 5.1.5). A workload fails when its pod template leaves
 #   serviceAccountName (and the deprecated serviceAccount) unset or empty, or names `default`,
-#   unless the pod receives no token at all (automountServiceAccountToken: false on the pod and
+#   unless the pod receives no token at all (automountServiceAccountToken: false on the pod, or
+#   unset there and false on the namespace's default ServiceAccount in the scanned manifests, and
 #   no projected serviceAccountToken volume). Binding roles to the default account is K8S-033;
 #   mounting tokens that are not needed is K8S-019.
 # custom:
@@ -62,9 +63,17 @@ account_path(r) := sprintf("%s.serviceAccountName", [r.pod.path]) if {
 	values.has_key(r.pod.spec, "serviceAccountName")
 } else := r.pod.path
 
-# The pod holds no API credential of its account.
+# The pod holds no API credential of its account: it turns the token off, or leaves it to its
+# ServiceAccount (the namespace's `default`, in the scanned manifests), which turns it off.
 tokenless(r) if {
 	r.pod.spec.automountServiceAccountToken == false
+	not projected_token(r)
+}
+
+tokenless(r) if {
+	object.get(r.pod.spec, "automountServiceAccountToken", null) == null
+	some sa in k8s.named("ServiceAccount", k8s.namespace(r), "default")
+	sa.attributes.automountServiceAccountToken == false
 	not projected_token(r)
 }
 
