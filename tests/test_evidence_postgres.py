@@ -343,3 +343,25 @@ def test_github_action_run_appends_its_record_to_the_store(database: str, tmp_pa
     assert "chain 'acme/web'" in output and WRITER_PASSWORD not in output
     records = list(open_store(database, _options()).records("acme/web"))
     assert [r["ci"]["run_id"] for r in records] == ["9"] and records[0]["verdict"] == "failed"
+
+
+def test_a_libpq_service_file_carries_the_connection_and_its_password(postgres: PostgresServer, database: str,
+                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The monitor's install mounts a Secret holding a libpq service file (PGSERVICEFILE) instead of reading a
+    Secret into an environment variable (K8S-069): the URL names only the service."""
+    name = database.rsplit("/", 1)[1]
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[soc2gate-evidence]\nhost=127.0.0.1\nport={postgres.port}\ndbname={name}\n"
+                       f"user=soc2gate_ci\npassword={WRITER_PASSWORD}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    monkeypatch.delenv(WRITER_ENV, raising=False)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    url = "postgresql://?service=soc2gate-evidence"
+    code, output = invoke(["scan", str(REPO / "examples/terraform"), "--evidence", url])
+    assert code == 1 and "evidence record #1" in output, output
+    assert WRITER_PASSWORD not in output
+    assert _verify_with(url, StoreOptions()).ok
+    assert postgres.sql("SELECT count(*) FROM evidence_records", name).strip() == "1"
+    service.write_text(service.read_text().replace(WRITER_PASSWORD, "wrong"))
+    code, output = invoke(["scan", str(REPO / "examples/terraform"), "--evidence", url])
+    assert code == 2 and "wrong" not in output and WRITER_PASSWORD not in output, output
