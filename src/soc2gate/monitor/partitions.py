@@ -199,9 +199,8 @@ def _context_of(due: list[Key], related: dict[str, dict[str, list[Key]]]) -> lis
     return extra
 
 
-def _batches(due: list[Key], size: int = 0) -> list[list[Key]]:
-    """Whole namespaces (``due`` is sorted by kind, namespace) up to ``size`` (BATCH) objects per engine call."""
-    size = size or BATCH
+def _batches(due: list[Key], size: int = BATCH) -> list[list[Key]]:
+    """Whole namespaces (``due`` is sorted by kind, namespace) up to ``size`` objects per engine call."""
     by_namespace: dict[str, list[Key]] = {}
     for key in due:
         by_namespace.setdefault(key[1], []).append(key)
